@@ -1,0 +1,64 @@
+"""What the subcommands share: exit codes, errors, profile and credential loading."""
+
+from __future__ import annotations
+
+import argparse
+from enum import IntEnum
+from pathlib import Path
+
+from console.credentials import Credentials, CredentialsUnavailable, load_credentials
+from console.paths import settings_path
+from console.settings import Profile, SettingsError, load_settings
+
+# argparse's subparser handle has no public type name.
+Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    NOT_ACCEPTED = 1
+    BAD_INPUT = 2
+    UNAVAILABLE = 3
+    INTERRUPTED = 130
+
+
+class CliError(Exception):
+    """A problem to report in one line, with the exit status that goes with it."""
+
+    def __init__(self, message: str, exit_code: ExitCode = ExitCode.BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value < 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be zero or more seconds")
+    return value
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def load_profile(data_dir: Path, name: str | None) -> Profile:
+    try:
+        return load_settings(settings_path(data_dir)).profile(name)
+    except SettingsError as exc:
+        raise CliError(str(exc), ExitCode.UNAVAILABLE) from None
+
+
+def credentials_for(profile: Profile) -> Credentials:
+    try:
+        return load_credentials(profile.name, profile.login)
+    except CredentialsUnavailable as exc:
+        raise CliError(f"no credentials: {exc}", ExitCode.UNAVAILABLE) from None

@@ -1,0 +1,57 @@
+"""``sms-console log``: what was sent and received, newest first."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+from pathlib import Path
+
+from console.cli.common import ExitCode, Subparsers, positive_int
+from console.history import LogEntry, recent
+from console.paths import database_path
+from console.store import open_store
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "log",
+        help="list messages, customer replies and unmatched receipts, newest first",
+        description=(
+            "List what the console sent and received, newest first, with each message's "
+            "acceptance status and delivery state."
+        ),
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per line (message_id, direction, phone_number, sender, "
+        "priority, status, result_code, state, receipts, created_at, ...)",
+    )
+    parser.add_argument(
+        "--limit", type=positive_int, default=100, metavar="N", help="entries to show (100)"
+    )
+    parser.set_defaults(run=run)
+
+
+def _line(entry: LogEntry) -> str:
+    when = datetime.fromtimestamp(entry.created_at).strftime("%Y-%m-%d %H:%M:%S")
+    status = entry.fields.get("status") or ""
+    state = entry.fields.get("state_name") or "-"
+    text = entry.text.replace("\n", " ")
+    text = text if len(text) <= 40 else text[:39] + "…"
+    return (
+        f"{when}  {entry.direction:<3}  {entry.phone_number or '-':<15}  {status:<14}  "
+        f"{state:<22}  {entry.message_id}  {text}"
+    )
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:
+    with open_store(database_path(data_dir)) as store:
+        entries = recent(store, args.limit)
+    for entry in entries:
+        if args.json:
+            print(json.dumps(entry.as_json(), ensure_ascii=False))
+        else:
+            print(_line(entry))
+    return ExitCode.OK

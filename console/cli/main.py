@@ -1,0 +1,55 @@
+"""Entry point of ``sms-console``: global options and subcommand dispatch."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from console.cli import log_cmd, resume_cmd, send_cmd
+from console.cli.common import CliError, ExitCode
+from console.logging_setup import configure_logging
+from console.paths import DATA_DIR_ENV, resolve_data_dir
+
+SUBCOMMANDS = (send_cmd, resume_cmd, log_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sms-console",
+        description=(
+            "Send SMS and MMS through the Genesys SMS aggregation HTTP API and follow "
+            "what happened to each message."
+        ),
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=(
+            "directory for every file the program writes (database, settings, log); "
+            f"default: ${DATA_DIR_ENV}, else the per-user data directory"
+        ),
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in SUBCOMMANDS:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return ExitCode.OK
+    try:
+        data_dir = resolve_data_dir(args.data_dir)
+        configure_logging(data_dir)
+        result: int = args.run(args, data_dir)
+    except CliError as exc:
+        print(f"sms-console: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sms-console: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    return result

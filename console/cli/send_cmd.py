@@ -1,0 +1,163 @@
+"""``sms-console send``: one message, with the provider's retry rules, from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import uuid
+from pathlib import Path
+
+from console.attachments import AttachmentError, check_limits, load_attachment
+from console.cli.common import (
+    CliError,
+    ExitCode,
+    Subparsers,
+    credentials_for,
+    load_profile,
+    positive_float,
+    positive_int,
+)
+from console.paths import database_path
+from console.protocol.mt_request import InvalidRequest, parse_carrier, parse_priority
+from console.protocol.phone import InvalidPhoneNumber, normalise_number
+from console.sending.engine import EngineSettings, open_engine
+from console.sending.policy import RetrySettings
+from console.settings import SettingsError, check_endpoint
+from console.store import open_store
+from console.store.models import MessageStatus, NewMessage, StoredMessage
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "send",
+        help="send one SMS or MMS and wait until the provider's answer is settled",
+        description=(
+            "Send one message. It is stored before the first attempt; failed attempts that "
+            "the provider allows are retried with the same message_id. Prints the message_id "
+            "and the outcome; exits 0 only when the provider accepted the message."
+        ),
+    )
+    parser.add_argument("--to", required=True, metavar="NUMBER", help="recipient, any usual form")
+    parser.add_argument("--sender", required=True, metavar="S", help="source address (sender)")
+    parser.add_argument("--text", required=True, metavar="T", help="message text")
+    parser.add_argument(
+        "--priority",
+        metavar="P",
+        help="BULK_LOW, BULK, INTERACTIVE_LOW or INTERACTIVE (default: the profile's, "
+        "else the account default)",
+    )
+    parser.add_argument("--carrier", metavar="C", help="carrier ID (a whole number)")
+    parser.add_argument(
+        "--no-receipt",
+        action="store_true",
+        help="do not ask for delivery receipts (they are asked for by default)",
+    )
+    parser.add_argument("--app-id", metavar="A", help="app_id echoed back in receipts")
+    parser.add_argument(
+        "--conversation-id", metavar="C", help="conversation_id echoed back in receipts"
+    )
+    parser.add_argument(
+        "--attach",
+        action="append",
+        default=[],
+        metavar="FILE",
+        type=Path,
+        help="attach a file as MMS content (repeatable; the type is detected from the content)",
+    )
+    add_connection_options(parser)
+    parser.add_argument(
+        "--profile", metavar="NAME", help="account profile to use (default: the active one)"
+    )
+    parser.set_defaults(run=run)
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by ``send`` and ``resume``."""
+    parser.add_argument(
+        "--endpoint", metavar="URL", help="MT endpoint URL (default: the profile's)"
+    )
+    parser.add_argument(
+        "--retry-wait",
+        type=positive_float,
+        metavar="SECONDS",
+        help="seconds between attempts, fractions allowed (default: the profile's, 30)",
+    )
+    parser.add_argument(
+        "--max-attempts",
+        type=positive_int,
+        metavar="N",
+        help="attempts before giving up (default: the profile's, 10)",
+    )
+
+
+def engine_settings(
+    args: argparse.Namespace, wait: float, attempts: int, rate: float | None
+) -> EngineSettings:
+    endpoint = None
+    if args.endpoint:
+        try:
+            endpoint = check_endpoint(args.endpoint)
+        except SettingsError as exc:
+            raise CliError(str(exc)) from None
+    retry = RetrySettings(
+        wait=args.retry_wait if args.retry_wait is not None else wait,
+        max_attempts=args.max_attempts or attempts,
+    )
+    return EngineSettings(retry=retry, rate=rate, endpoint_override=endpoint)
+
+
+def outcome_code(message: StoredMessage) -> ExitCode:
+    return ExitCode.OK if message.status is MessageStatus.ACCEPTED else ExitCode.NOT_ACCEPTED
+
+
+def describe(message: StoredMessage) -> str:
+    return f"{message.message_id} {message.status.value}: {message.status_detail}"
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:
+    profile = load_profile(data_dir, args.profile)
+    settings = engine_settings(
+        args, profile.retry_wait, profile.max_attempts, profile.messages_per_second
+    )
+    try:
+        number = normalise_number(args.to, profile.default_region)
+        attachments = tuple(load_attachment(path) for path in args.attach)
+        check_limits(attachments)
+        new = NewMessage(
+            message_id=uuid.uuid4().hex,
+            profile=profile.name,
+            phone_number=number.digits,
+            sender=args.sender,
+            body=args.text,
+            endpoint=settings.endpoint_override or profile.endpoint,
+            method=profile.method,
+            priority=parse_priority(args.priority) or profile.default_priority,
+            carrier=parse_carrier(args.carrier),
+            receipt=not args.no_receipt,
+            app_id=args.app_id,
+            conversation_id=args.conversation_id,
+            attachments=attachments,
+        )
+    except (InvalidPhoneNumber, AttachmentError, InvalidRequest) as exc:
+        raise CliError(str(exc)) from None
+    if number.warning:
+        print(f"warning: {number.warning}", file=sys.stderr)
+    credentials = credentials_for(profile)
+
+    async def send() -> StoredMessage:
+        with open_store(database_path(data_dir)) as store:
+            async with open_engine(
+                store, credentials, settings, request_timeout=profile.timeout
+            ) as engine:
+                try:
+                    engine.submit(new)
+                except InvalidRequest as exc:
+                    raise CliError(str(exc)) from None
+                # The id goes out before any attempt, so an interrupted run can be traced.
+                print(f"message_id {new.message_id}", flush=True)
+                return await engine.deliver(new.message_id)
+
+    message = asyncio.run(send())
+    print(describe(message))
+    return outcome_code(message)

@@ -1,0 +1,116 @@
+"""Turning what an operator types into the provider's digits-only international form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, ValidationResult
+
+
+class InvalidPhoneNumber(ValueError):
+    """The text cannot be a phone number; ``reason`` says why in operator terms."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"{text!r} is not a usable phone number: {reason}")
+        self.text = text
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class NormalisedNumber:
+    """A number in the provider's form (``447700900123``) and a warning worth showing."""
+
+    digits: str
+    warning: str | None = None
+
+
+_POSSIBILITY_REASONS = {
+    ValidationResult.INVALID_COUNTRY_CODE: "the country code is not valid",
+    ValidationResult.TOO_SHORT: "it has too few digits for its country",
+    ValidationResult.TOO_LONG: "it has too many digits for its country",
+    ValidationResult.INVALID_LENGTH: "its length does not fit any number of its country",
+}
+
+_PARSE_REASONS = {
+    NumberParseException.INVALID_COUNTRY_CODE: (
+        "no country code; start with + or 00, or set a default region"
+    ),
+    NumberParseException.NOT_A_NUMBER: "it does not look like a phone number",
+    NumberParseException.TOO_SHORT_AFTER_IDD: "too few digits after the international prefix",
+    NumberParseException.TOO_SHORT_NSN: "it has too few digits",
+    NumberParseException.TOO_LONG: "it has too many digits",
+}
+
+
+def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber:
+    try:
+        return phonenumbers.parse(text, region)
+    except NumberParseException as exc:
+        if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE and text.startswith("+"):
+            reason = "the country code is not valid"
+        else:
+            reason = _PARSE_REASONS.get(exc.error_type, str(exc))
+        raise InvalidPhoneNumber(text, reason) from exc
+
+
+def normalise_number(text: str, default_region: str | None = None) -> NormalisedNumber:
+    """Normalise ``text`` (``+44 7700 900123``, ``0044…``, ``(202) 555-0100``…).
+
+    Without a leading ``+`` or ``00`` the number is read in ``default_region``; a string of
+    digits that does not fit there is read as already international (the provider's own
+    form, e.g. ``12025550100``).
+
+    Raises:
+        InvalidPhoneNumber: the text cannot be a number anywhere.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidPhoneNumber(text, "it is empty")
+    region = default_region.upper() if default_region else None
+    if stripped.startswith("00"):
+        # The international call prefix used by most of the world.
+        stripped = "+" + stripped[2:]
+    candidates: list[tuple[str, str | None]] = []
+    if stripped.startswith("+"):
+        candidates.append((stripped, None))
+    else:
+        if region:
+            candidates.append((stripped, region))
+        if "(" not in stripped:
+            # Parentheses mark a national area code; only bare digit groups may already be
+            # in the provider's international form.
+            candidates.append(("+" + stripped, None))
+
+    possible: list[phonenumbers.PhoneNumber] = []
+    first_error: InvalidPhoneNumber | None = None
+    for candidate, candidate_region in candidates:
+        try:
+            parsed = _parse(candidate, candidate_region)
+        except InvalidPhoneNumber as exc:
+            first_error = first_error or InvalidPhoneNumber(text, exc.reason)
+            continue
+        possibility = phonenumbers.is_possible_number_with_reason(parsed)
+        if possibility in (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
+            possible.append(parsed)
+        else:
+            first_error = first_error or InvalidPhoneNumber(
+                text, _POSSIBILITY_REASONS.get(possibility, "it is not a possible number")
+            )
+    if not possible:
+        if first_error is None:
+            raise InvalidPhoneNumber(
+                text, _PARSE_REASONS[NumberParseException.INVALID_COUNTRY_CODE]
+            )
+        raise first_error
+    valid = [n for n in possible if phonenumbers.is_valid_number(n)]
+    number = (valid or possible)[0]
+
+    digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+    warning = None
+    if not valid:
+        warning = (
+            f"+{digits} has a possible length but is not known to be an assigned number; "
+            "check it before sending"
+        )
+    return NormalisedNumber(digits=digits, warning=warning)

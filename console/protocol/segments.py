@@ -1,0 +1,99 @@
+"""How many SMS segments a text takes, and which characters make it expensive.
+
+A text that fits the GSM 03.38 alphabet travels as 7-bit septets: 160 per single message,
+153 per part of a concatenated one; characters of the extension table (``{ } [ ] ~ \\ | ^ €``)
+take two septets. Any other character switches the whole text to UCS-2: 70 code units per
+single message, 67 per part. A character is never split across two parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
+
+GSM_CODEC = "gsm03.38"
+
+
+class Encoding(StrEnum):
+    GSM7 = "GSM-7"
+    UCS2 = "UCS-2"
+
+
+_LIMITS = {
+    Encoding.GSM7: (160, 153),
+    Encoding.UCS2: (70, 67),
+}
+
+
+@dataclass(frozen=True)
+class SegmentCount:
+    """What the operator's counter shows for one text."""
+
+    characters: int
+    encoding: Encoding
+    units: int
+    segments: int
+    per_segment: int
+    ucs2_characters: tuple[str, ...]
+
+    @property
+    def remaining_in_segment(self) -> int:
+        """Units left before the next segment starts."""
+        if self.segments == 0:
+            return self.per_segment
+        return self.segments * self.per_segment - self.units
+
+
+@cache
+def _gsm_septets(char: str) -> int | None:
+    """Septets ``char`` takes in GSM 03.38, or None when the alphabet lacks it."""
+    try:
+        return len(char.encode(GSM_CODEC))
+    except UnicodeEncodeError:
+        return None
+
+
+def _ucs2_units(char: str) -> int:
+    return len(char.encode("utf-16-be")) // 2
+
+
+def count_segments(text: str) -> SegmentCount:
+    """Count the encoding, units and segments of ``text``."""
+    gsm_sizes = [_gsm_septets(char) for char in text]
+    ucs2_chars = tuple(dict.fromkeys(c for c, n in zip(text, gsm_sizes, strict=True) if n is None))
+    if ucs2_chars:
+        encoding = Encoding.UCS2
+        sizes = [_ucs2_units(char) for char in text]
+    else:
+        encoding = Encoding.GSM7
+        sizes = [n or 0 for n in gsm_sizes]
+    single, multi = _LIMITS[encoding]
+    units = sum(sizes)
+    if units == 0:
+        segments = 0
+    elif units <= single:
+        segments = 1
+    else:
+        segments = _pack(sizes, multi)
+    return SegmentCount(
+        characters=len(text),
+        encoding=encoding,
+        units=units,
+        segments=segments,
+        per_segment=single if segments <= 1 else multi,
+        ucs2_characters=ucs2_chars,
+    )
+
+
+def _pack(sizes: list[int], capacity: int) -> int:
+    """Parts needed when no character may straddle two parts."""
+    parts, used = 1, 0
+    for size in sizes:
+        if used + size > capacity:
+            parts += 1
+            used = 0
+        used += size
+    return parts

@@ -1,0 +1,75 @@
+"""One HTTP attempt of an MT request, with every failure turned into a recorded result."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from console.protocol.mt_request import FORM_CONTENT_TYPE, HttpMethod, MtRequest
+from console.protocol.mt_response import parse_answer, truncate
+from console.redaction import redact
+from console.store.models import AttemptResult
+
+# Failures that happen before any byte of the request can have reached the provider.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+async def attempt(
+    client: httpx.AsyncClient, endpoint: str, method: HttpMethod, request: MtRequest
+) -> AttemptResult:
+    """Send ``request`` once. Never raises for network or HTTP trouble.
+
+    Error texts are built here, not taken from httpx as they are, because httpx puts the
+    full URL (and with GET, the password) into its messages.
+    """
+    try:
+        if method is HttpMethod.POST:
+            response = await client.post(
+                endpoint, content=request.form_body(), headers={"Content-Type": FORM_CONTENT_TYPE}
+            )
+        else:
+            url = httpx.URL(endpoint).copy_with(query=request.query_string().encode("ascii"))
+            response = await client.get(url)
+    except httpx.HTTPError as exc:
+        return AttemptResult(
+            finished_at=time.time(),
+            transport_error=_describe(exc),
+            outcome_known=isinstance(exc, _NOT_SENT),
+        )
+    answer = parse_answer(response.content)
+    return AttemptResult(
+        finished_at=time.time(),
+        http_status=response.status_code,
+        result_code=answer.result_code if response.status_code == 200 else None,
+        raw_response=redact(truncate(answer.raw)),
+        # Only a readable code, or a plain client error, tells us what became of it.
+        outcome_known=answer.parseable or 400 <= response.status_code < 500,
+    )
+
+
+_DESCRIPTIONS: tuple[tuple[type[httpx.HTTPError], str], ...] = (
+    (httpx.ConnectTimeout, "timed out connecting to the endpoint"),
+    (httpx.ConnectError, "could not connect to the endpoint"),
+    (httpx.PoolTimeout, "no free connection to the endpoint in time"),
+    (httpx.ReadTimeout, "no answer in time (the message may have been accepted)"),
+    (httpx.WriteTimeout, "timed out sending the request (it may have arrived)"),
+    (httpx.RemoteProtocolError, "the connection dropped before the answer was read"),
+    (httpx.ReadError, "the connection failed while reading the answer"),
+    (httpx.WriteError, "the connection failed while sending the request"),
+)
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    for kind, text in _DESCRIPTIONS:
+        if isinstance(exc, kind):
+            detail = _reason(exc)
+            return f"{text} ({detail})" if detail else text
+    return f"{type(exc).__name__}: {_reason(exc)}"
+
+
+def _reason(exc: BaseException) -> str:
+    # The innermost cause names the socket-level problem without any URL in it.
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return redact(str(exc)) or type(exc).__name__

@@ -1,0 +1,182 @@
+"""The sending engine: outbox first, then attempts until the provider's answer is settled."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import httpx
+
+from console.credentials import Credentials
+from console.protocol.mt_request import HttpMethod, MtRequest
+from console.sending.attempt import attempt
+from console.sending.pacing import Pacer
+from console.sending.policy import RetrySettings, decide
+from console.store.interface import MessageStore
+from console.store.models import AttemptResult, Decision, MessageStatus, NewMessage, StoredMessage
+
+log = logging.getLogger(__name__)
+
+INTERRUPTED = "interrupted: the program stopped before the answer was read"
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    retry: RetrySettings = field(default_factory=RetrySettings)
+    rate: float | None = None
+    endpoint_override: str | None = None
+    method_override: HttpMethod | None = None
+
+
+def mt_request(message: NewMessage | StoredMessage, credentials: Credentials) -> MtRequest:
+    """The wire request for a message (credentials are never stored with it)."""
+    return MtRequest(
+        login=credentials.login,
+        password=credentials.password,
+        phone_number=message.phone_number,
+        sender=message.sender,
+        message=message.body,
+        message_id=message.message_id,
+        carrier=message.carrier,
+        receipt=message.receipt,
+        app_id=message.app_id,
+        conversation_id=message.conversation_id,
+        priority=message.priority,
+        attachments=message.attachments,
+    )
+
+
+class SendingEngine:
+    """Sends messages through one ``httpx.AsyncClient`` and records every step in the store.
+
+    A message is stored before its first attempt; each attempt is recorded as it starts
+    and when it ends, so a crash at any point leaves the message resumable with the same
+    ``message_id``.
+    """
+
+    def __init__(
+        self,
+        store: MessageStore,
+        client: httpx.AsyncClient,
+        credentials: Credentials,
+        settings: EngineSettings | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_change: Callable[[str], None] | None = None,
+    ) -> None:
+        self._store = store
+        self._client = client
+        self._credentials = credentials
+        self._settings = settings or EngineSettings()
+        self._sleep = sleep
+        self._pacer = Pacer(self._settings.rate, sleep=sleep)
+        self._on_change = on_change or (lambda _message_id: None)
+
+    def submit(self, new: NewMessage) -> StoredMessage:
+        """Validate and store ``new`` without sending it.
+
+        Raises:
+            InvalidRequest: a field is not acceptable; nothing was stored.
+            DuplicateMessageId: the id is already in the store.
+        """
+        mt_request(new, self._credentials).validated()
+        stored = self._store.create_message(new)
+        self._on_change(new.message_id)
+        return stored
+
+    async def send(self, new: NewMessage) -> StoredMessage:
+        """Store ``new``, then attempt it until its acceptance is settled."""
+        self.submit(new)
+        return await self.deliver(new.message_id)
+
+    async def send_many(self, messages: Iterable[NewMessage], concurrency: int = 4) -> int:
+        """Send many messages over at most ``concurrency`` requests in flight.
+
+        Returns how many were accepted.
+        """
+        queue: asyncio.Queue[NewMessage] = asyncio.Queue()
+        for new in messages:
+            queue.put_nowait(new)
+        accepted = 0
+
+        async def worker() -> None:
+            nonlocal accepted
+            while not queue.empty():
+                result = await self.send(queue.get_nowait())
+                accepted += result.status is MessageStatus.ACCEPTED
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return accepted
+
+    async def resume(self) -> list[StoredMessage]:
+        """Finish every message left undecided, with its original ``message_id``."""
+        return [await self.deliver(m.message_id) for m in self._store.undecided()]
+
+    async def deliver(self, message_id: str) -> StoredMessage:
+        """Attempt a stored message until accepted, refused, or out of attempts."""
+        message = self._load(message_id)
+        history = self._store.attempts(message_id)
+        unfinished = [a for a in history if a.finished_at is None]
+        for interrupted in unfinished:
+            self._record(
+                message_id,
+                interrupted.number,
+                AttemptResult(
+                    finished_at=time.time(), transport_error=INTERRUPTED, outcome_known=False
+                ),
+                Decision(MessageStatus.RETRY_WAIT, f"Attempt {interrupted.number} {INTERRUPTED}."),
+            )
+        outcome_unknown = any(not a.outcome_known for a in history)
+        message = self._load(message_id)
+        while message.status.undecided:
+            if message.next_attempt_at is not None:
+                delay = message.next_attempt_at - time.time()
+                if delay > 0:
+                    await self._sleep(delay)
+            await self._pacer.acquire()
+            number = self._store.begin_attempt(message_id, time.time())
+            self._on_change(message_id)
+            result = await attempt(
+                self._client,
+                self._settings.endpoint_override or message.endpoint,
+                self._settings.method_override or message.method,
+                mt_request(message, self._credentials),
+            )
+            decision = decide(result, number, outcome_unknown, self._settings.retry)
+            outcome_unknown = outcome_unknown or not result.outcome_known
+            self._record(message_id, number, result, decision)
+            message = self._load(message_id)
+        return message
+
+    def _record(
+        self, message_id: str, number: int, result: AttemptResult, decision: Decision
+    ) -> None:
+        self._store.finish_attempt(message_id, number, result, decision)
+        log.info("message %s attempt %d: %s", message_id, number, decision.detail)
+        self._on_change(message_id)
+
+    def _load(self, message_id: str) -> StoredMessage:
+        message = self._store.get_message(message_id)
+        if message is None:
+            raise LookupError(f"no stored message with message_id {message_id!r}")
+        return message
+
+
+@asynccontextmanager
+async def open_engine(
+    store: MessageStore,
+    credentials: Credentials,
+    settings: EngineSettings,
+    *,
+    request_timeout: float = 30.0,
+    connections: int = 4,
+    on_change: Callable[[str], None] | None = None,
+) -> AsyncIterator[SendingEngine]:
+    """An engine with its own HTTP client, created in the running loop and closed after."""
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(timeout=request_timeout, limits=limits) as client:
+        yield SendingEngine(store, client, credentials, settings, on_change=on_change)

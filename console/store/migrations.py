@@ -1,0 +1,133 @@
+"""Numbered schema migrations; ``PRAGMA user_version`` records the last one applied.
+
+Append new steps; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: outbox, attempts, receipts, replies, quarantine.
+    """
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL UNIQUE,
+        profile TEXT NOT NULL,
+        phone_number TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        body TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        method TEXT NOT NULL,
+        priority TEXT,
+        carrier INTEGER,
+        receipt INTEGER NOT NULL,
+        app_id TEXT,
+        conversation_id TEXT,
+        status TEXT NOT NULL,
+        result_code INTEGER,
+        status_detail TEXT,
+        attempt_count INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL,
+        state INTEGER,
+        state_result_code INTEGER,
+        state_at REAL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX messages_status ON messages(status);
+    CREATE INDEX messages_phone ON messages(phone_number);
+
+    CREATE TABLE attachments (
+        message_ref INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        filename TEXT,
+        content BLOB NOT NULL,
+        PRIMARY KEY (message_ref, position)
+    );
+
+    CREATE TABLE attempts (
+        message_ref INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        started_at REAL NOT NULL,
+        finished_at REAL,
+        http_status INTEGER,
+        result_code INTEGER,
+        transport_error TEXT,
+        raw_response TEXT,
+        outcome_known INTEGER,
+        decision TEXT,
+        detail TEXT,
+        retry_at REAL,
+        PRIMARY KEY (message_ref, number)
+    );
+
+    -- Keyed by the provider-side message_id, not by messages.id: a receipt may arrive
+    -- before (or without) its message, and is linked simply by that id.
+    CREATE TABLE receipts (
+        id INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL,
+        message_state INTEGER NOT NULL,
+        result_code INTEGER,
+        app_id TEXT,
+        conversation_id TEXT,
+        received_at REAL NOT NULL,
+        source_address TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        redeliveries INTEGER NOT NULL DEFAULT 0,
+        last_received_at REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX receipts_identity ON receipts(
+        message_id, message_state, IFNULL(result_code, -1),
+        IFNULL(app_id, ''), IFNULL(conversation_id, '')
+    );
+
+    CREATE TABLE replies (
+        id INTEGER PRIMARY KEY,
+        message_id TEXT NOT NULL UNIQUE,
+        shortcode TEXT NOT NULL,
+        phone_number TEXT NOT NULL,
+        carrier TEXT,
+        body TEXT NOT NULL,
+        received_at REAL NOT NULL,
+        source_address TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        redeliveries INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX replies_phone ON replies(phone_number);
+
+    CREATE TABLE reply_attachments (
+        reply_ref INTEGER NOT NULL REFERENCES replies(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        content BLOB NOT NULL,
+        PRIMARY KEY (reply_ref, position)
+    );
+
+    CREATE TABLE quarantine (
+        id INTEGER PRIMARY KEY,
+        received_at REAL NOT NULL,
+        source_address TEXT NOT NULL,
+        method TEXT NOT NULL,
+        target TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        body BLOB NOT NULL,
+        reason TEXT NOT NULL
+    );
+    """,
+)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; return the version now in force."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the database is from a newer version of the program (schema {version}, "
+            f"this program knows up to {len(MIGRATIONS)})"
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # executescript commits first; wrap each step so it applies whole or not at all.
+        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return len(MIGRATIONS)

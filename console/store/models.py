@@ -1,0 +1,192 @@
+"""Records the store keeps and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from console.protocol.mt_request import Attachment, HttpMethod, Priority
+
+
+class MessageStatus(StrEnum):
+    """Where a message stands with the provider (acceptance, not delivery)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    RETRY_WAIT = "retry_wait"
+    ACCEPTED = "accepted"
+    FAILED = "failed"
+    NEEDS_OPERATOR = "needs_operator"
+
+    @property
+    def undecided(self) -> bool:
+        return self in _UNDECIDED
+
+
+_UNDECIDED = frozenset({MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.RETRY_WAIT})
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message as composed, before it is stored. No credentials belong here."""
+
+    message_id: str
+    profile: str
+    phone_number: str
+    sender: str
+    body: str
+    endpoint: str
+    method: HttpMethod = HttpMethod.POST
+    priority: Priority | None = None
+    carrier: int | None = None
+    receipt: bool = True
+    app_id: str | None = None
+    conversation_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    message_id: str
+    profile: str
+    phone_number: str
+    sender: str
+    body: str
+    endpoint: str
+    method: HttpMethod
+    priority: Priority | None
+    carrier: int | None
+    receipt: bool
+    app_id: str | None
+    conversation_id: str | None
+    status: MessageStatus
+    result_code: int | None
+    status_detail: str | None
+    attempt_count: int
+    next_attempt_at: float | None
+    state: int | None
+    state_result_code: int | None
+    state_at: float | None
+    created_at: float
+    updated_at: float
+    attachments: tuple[Attachment, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """What one attempt produced, as recorded once it is over."""
+
+    finished_at: float
+    http_status: int | None = None
+    result_code: int | None = None
+    transport_error: str | None = None
+    raw_response: str | None = None
+    outcome_known: bool = True
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the console decided after an attempt."""
+
+    status: MessageStatus
+    detail: str
+    retry_at: float | None = None
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    number: int
+    started_at: float
+    finished_at: float | None
+    http_status: int | None
+    result_code: int | None
+    transport_error: str | None
+    raw_response: str | None
+    outcome_known: bool
+    decision: MessageStatus | None
+    detail: str | None
+    retry_at: float | None
+
+
+@dataclass(frozen=True)
+class IncomingReceipt:
+    """A delivery receipt as it reached us, with every field it carried."""
+
+    message_id: str
+    message_state: int
+    result_code: int | None
+    received_at: float
+    source_address: str
+    raw: dict[str, str]
+    app_id: str | None = None
+    conversation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptRecord:
+    id: int
+    message_id: str
+    message_state: int
+    result_code: int | None
+    app_id: str | None
+    conversation_id: str | None
+    received_at: float
+    source_address: str
+    raw: dict[str, str]
+    redeliveries: int
+
+
+@dataclass(frozen=True)
+class IncomingReply:
+    """A customer's reply (MO) as it reached us."""
+
+    message_id: str
+    shortcode: str
+    phone_number: str
+    carrier: str | None
+    body: str
+    received_at: float
+    source_address: str
+    raw: dict[str, str]
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReplyRecord:
+    id: int
+    message_id: str
+    shortcode: str
+    phone_number: str
+    carrier: str | None
+    body: str
+    received_at: float
+    source_address: str
+    raw: dict[str, str]
+    redeliveries: int
+    attachments: tuple[Attachment, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class QuarantinedCallback:
+    """A callback we could not understand, kept byte for byte."""
+
+    received_at: float
+    source_address: str
+    method: str
+    target: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    reason: str
+
+
+@dataclass(frozen=True)
+class QuarantineRecord:
+    id: int
+    received_at: float
+    source_address: str
+    method: str
+    target: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    reason: str

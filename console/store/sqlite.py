@@ -1,0 +1,499 @@
+"""The SQLite backend of the message store (WAL, one connection per thread)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from console.protocol.delivery import DeliveryState, fold
+from console.protocol.mt_request import Attachment, HttpMethod, Priority
+from console.store.errors import DuplicateMessageId, UnknownMessage
+from console.store.migrations import migrate
+from console.store.models import (
+    AttemptRecord,
+    AttemptResult,
+    Decision,
+    IncomingReceipt,
+    IncomingReply,
+    MessageStatus,
+    NewMessage,
+    QuarantinedCallback,
+    QuarantineRecord,
+    ReceiptRecord,
+    ReplyRecord,
+    StoredMessage,
+)
+
+_MESSAGE_COLUMNS = (
+    "id, message_id, profile, phone_number, sender, body, endpoint, method, priority, carrier,"
+    " receipt, app_id, conversation_id, status, result_code, status_detail, attempt_count,"
+    " next_attempt_at, state, state_result_code, state_at, created_at, updated_at"
+)
+_RECEIPT_COLUMNS = (
+    "id, message_id, message_state, result_code, app_id, conversation_id, received_at,"
+    " source_address, raw, redeliveries"
+)
+_REPLY_COLUMNS = (
+    "id, message_id, shortcode, phone_number, carrier, body, received_at, source_address, raw,"
+    " redeliveries"
+)
+
+
+class SqliteStore:
+    """Messages, attempts, receipts, replies and quarantined callbacks in one SQLite file.
+
+    Each instance owns one connection and must stay on the thread that created it; other
+    threads open their own instance on the same file.
+    """
+
+    def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute(f"PRAGMA synchronous={synchronous}")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        migrate(self._conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so concurrent writers wait on the busy
+        # timeout instead of failing halfway through a transaction.
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # Outbox ------------------------------------------------------------------------------
+
+    def create_message(self, new: NewMessage, now: float | None = None) -> StoredMessage:
+        """Store ``new`` as queued; receipts that arrived before it are linked at once.
+
+        Raises:
+            DuplicateMessageId: a message with this ``message_id`` already exists.
+        """
+        now = time.time() if now is None else now
+        with self._write() as conn:
+            try:
+                cursor = conn.execute(
+                    "INSERT INTO messages (message_id, profile, phone_number, sender, body,"
+                    " endpoint, method, priority, carrier, receipt, app_id, conversation_id,"
+                    " status, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        new.message_id,
+                        new.profile,
+                        new.phone_number,
+                        new.sender,
+                        new.body,
+                        new.endpoint,
+                        new.method.value,
+                        new.priority.value if new.priority else None,
+                        new.carrier,
+                        int(new.receipt),
+                        new.app_id,
+                        new.conversation_id,
+                        MessageStatus.QUEUED.value,
+                        now,
+                        now,
+                    ),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise DuplicateMessageId(new.message_id) from exc
+            ref = cursor.lastrowid
+            conn.executemany(
+                "INSERT INTO attachments (message_ref, position, content_type, filename, content)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (ref, i, a.content_type, a.filename, a.content)
+                    for i, a in enumerate(new.attachments)
+                ],
+            )
+            state: DeliveryState | None = None
+            for row in conn.execute(
+                "SELECT message_state, result_code, received_at FROM receipts"
+                " WHERE message_id = ? ORDER BY id",
+                (new.message_id,),
+            ):
+                state = fold(state, DeliveryState(row[0], row[1], row[2]))
+            if state is not None:
+                self._set_state(conn, new.message_id, state)
+        found = self.get_message(new.message_id)
+        assert found is not None
+        return found
+
+    def get_message(self, message_id: str) -> StoredMessage | None:
+        row = self._conn.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE message_id = ?", (message_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        attachments = tuple(
+            Attachment(content_type=r[0], content=r[2], filename=r[1])
+            for r in self._conn.execute(
+                "SELECT content_type, filename, content FROM attachments"
+                " WHERE message_ref = ? ORDER BY position",
+                (row[0],),
+            )
+        )
+        return _message(row, attachments)
+
+    def messages(self, limit: int = 100, before_id: int | None = None) -> list[StoredMessage]:
+        """Messages newest first, ``limit`` at a time, continuing below ``before_id``."""
+        rows = self._conn.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?",
+            (before_id if before_id is not None else 2**62, limit),
+        ).fetchall()
+        return [_message(row, ()) for row in rows]
+
+    def undecided(self) -> list[StoredMessage]:
+        """Messages whose acceptance is not settled yet, oldest first."""
+        placeholders = ", ".join("?" for s in MessageStatus if s.undecided)
+        ids = [
+            r[0]
+            for r in self._conn.execute(
+                f"SELECT message_id FROM messages WHERE status IN ({placeholders}) ORDER BY id",
+                [s.value for s in MessageStatus if s.undecided],
+            )
+        ]
+        found = [self.get_message(i) for i in ids]
+        return [m for m in found if m is not None]
+
+    def count_messages(self) -> int:
+        (count,) = self._conn.execute("SELECT COUNT(*) FROM messages").fetchone()
+        return int(count)
+
+    # Attempts ----------------------------------------------------------------------------
+
+    def begin_attempt(self, message_id: str, started_at: float) -> int:
+        """Record that an attempt is about to go out; returns its number (from 1)."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT id, attempt_count FROM messages WHERE message_id = ?", (message_id,)
+            ).fetchone()
+            if row is None:
+                raise UnknownMessage(message_id)
+            number = int(row[1]) + 1
+            conn.execute(
+                "INSERT INTO attempts (message_ref, number, started_at) VALUES (?, ?, ?)",
+                (row[0], number, started_at),
+            )
+            conn.execute(
+                "UPDATE messages SET status = ?, attempt_count = ?, next_attempt_at = NULL,"
+                " updated_at = ? WHERE id = ?",
+                (MessageStatus.SENDING.value, number, started_at, row[0]),
+            )
+        return number
+
+    def finish_attempt(
+        self, message_id: str, number: int, result: AttemptResult, decision: Decision
+    ) -> None:
+        """Record what attempt ``number`` produced and what was decided."""
+        with self._write() as conn:
+            ref = self._ref(conn, message_id)
+            conn.execute(
+                "UPDATE attempts SET finished_at = ?, http_status = ?, result_code = ?,"
+                " transport_error = ?, raw_response = ?, outcome_known = ?, decision = ?,"
+                " detail = ?, retry_at = ? WHERE message_ref = ? AND number = ?",
+                (
+                    result.finished_at,
+                    result.http_status,
+                    result.result_code,
+                    result.transport_error,
+                    result.raw_response,
+                    int(result.outcome_known),
+                    decision.status.value,
+                    decision.detail,
+                    decision.retry_at,
+                    ref,
+                    number,
+                ),
+            )
+            conn.execute(
+                "UPDATE messages SET status = ?, status_detail = ?, next_attempt_at = ?,"
+                " result_code = COALESCE(?, result_code), updated_at = ? WHERE id = ?",
+                (
+                    decision.status.value,
+                    decision.detail,
+                    decision.retry_at,
+                    result.result_code,
+                    result.finished_at,
+                    ref,
+                ),
+            )
+
+    def attempts(self, message_id: str) -> list[AttemptRecord]:
+        rows = self._conn.execute(
+            "SELECT a.number, a.started_at, a.finished_at, a.http_status, a.result_code,"
+            " a.transport_error, a.raw_response, a.outcome_known, a.decision, a.detail,"
+            " a.retry_at FROM attempts a JOIN messages m ON m.id = a.message_ref"
+            " WHERE m.message_id = ? ORDER BY a.number",
+            (message_id,),
+        ).fetchall()
+        return [
+            AttemptRecord(
+                number=r[0],
+                started_at=r[1],
+                finished_at=r[2],
+                http_status=r[3],
+                result_code=r[4],
+                transport_error=r[5],
+                raw_response=r[6],
+                # An attempt never finished (the program stopped mid-request) has an
+                # unknown outcome.
+                outcome_known=bool(r[7]) if r[7] is not None else False,
+                decision=MessageStatus(r[8]) if r[8] else None,
+                detail=r[9],
+                retry_at=r[10],
+            )
+            for r in rows
+        ]
+
+    # Callbacks ---------------------------------------------------------------------------
+
+    def add_receipt(self, receipt: IncomingReceipt) -> bool:
+        """Keep ``receipt``; returns False when it is a redelivery of one already kept."""
+        with self._write() as conn:
+            return self._add_receipt(conn, receipt)
+
+    def add_receipts(self, receipts: list[IncomingReceipt]) -> list[bool]:
+        """Keep several receipts in one transaction (one durable commit for all)."""
+        with self._write() as conn:
+            return [self._add_receipt(conn, r) for r in receipts]
+
+    def _add_receipt(self, conn: sqlite3.Connection, receipt: IncomingReceipt) -> bool:
+        cursor = conn.execute(
+            "INSERT INTO receipts (message_id, message_state, result_code, app_id,"
+            " conversation_id, received_at, source_address, raw, last_received_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET redeliveries = redeliveries + 1,"
+            " last_received_at = excluded.received_at"
+            " RETURNING redeliveries",
+            (
+                receipt.message_id,
+                receipt.message_state,
+                receipt.result_code,
+                receipt.app_id,
+                receipt.conversation_id,
+                receipt.received_at,
+                receipt.source_address,
+                json.dumps(receipt.raw, ensure_ascii=False),
+                receipt.received_at,
+            ),
+        )
+        (redeliveries,) = cursor.fetchone()
+        if redeliveries:
+            return False
+        row = conn.execute(
+            "SELECT state, state_result_code, state_at FROM messages WHERE message_id = ?",
+            (receipt.message_id,),
+        ).fetchone()
+        if row is not None:
+            current = DeliveryState(row[0], row[1], row[2]) if row[0] is not None else None
+            incoming = DeliveryState(
+                receipt.message_state, receipt.result_code, receipt.received_at
+            )
+            updated = fold(current, incoming)
+            if updated is not current:
+                self._set_state(conn, receipt.message_id, updated)
+        return True
+
+    def receipts(self, message_id: str) -> list[ReceiptRecord]:
+        """Every distinct receipt for ``message_id``, in arrival order."""
+        rows = self._conn.execute(
+            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE message_id = ? ORDER BY id",
+            (message_id,),
+        ).fetchall()
+        return [_receipt(r) for r in rows]
+
+    def orphan_receipts(self) -> list[ReceiptRecord]:
+        """Receipts whose message_id matches no stored message, oldest first."""
+        rows = self._conn.execute(
+            f"SELECT {_RECEIPT_COLUMNS} FROM receipts r WHERE NOT EXISTS"
+            " (SELECT 1 FROM messages m WHERE m.message_id = r.message_id) ORDER BY id"
+        ).fetchall()
+        return [_receipt(r) for r in rows]
+
+    def add_reply(self, reply: IncomingReply) -> bool:
+        """Keep a customer reply; returns False when it is a redelivery."""
+        with self._write() as conn:
+            return self._add_reply(conn, reply)
+
+    def _add_reply(self, conn: sqlite3.Connection, reply: IncomingReply) -> bool:
+        cursor = conn.execute(
+            "INSERT INTO replies (message_id, shortcode, phone_number, carrier, body,"
+            " received_at, source_address, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (message_id) DO UPDATE SET redeliveries = redeliveries + 1"
+            " RETURNING id, redeliveries",
+            (
+                reply.message_id,
+                reply.shortcode,
+                reply.phone_number,
+                reply.carrier,
+                reply.body,
+                reply.received_at,
+                reply.source_address,
+                json.dumps(reply.raw, ensure_ascii=False),
+            ),
+        )
+        ref, redeliveries = cursor.fetchone()
+        if redeliveries:
+            return False
+        conn.executemany(
+            "INSERT INTO reply_attachments (reply_ref, position, content_type, content)"
+            " VALUES (?, ?, ?, ?)",
+            [(ref, i, a.content_type, a.content) for i, a in enumerate(reply.attachments)],
+        )
+        return True
+
+    def replies(self, phone_number: str | None = None, limit: int = 100) -> list[ReplyRecord]:
+        """Customer replies newest first, optionally from one number."""
+        if phone_number is None:
+            rows = self._conn.execute(
+                f"SELECT {_REPLY_COLUMNS} FROM replies ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        else:
+            rows = self._conn.execute(
+                f"SELECT {_REPLY_COLUMNS} FROM replies WHERE phone_number = ?"
+                " ORDER BY id DESC LIMIT ?",
+                (phone_number, limit),
+            ).fetchall()
+        return [self._reply(r) for r in rows]
+
+    def quarantine(self, callback: QuarantinedCallback) -> int:
+        """Keep a callback we could not accept, exactly as it came; returns its id."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO quarantine (received_at, source_address, method, target, headers,"
+                " body, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    callback.received_at,
+                    callback.source_address,
+                    callback.method,
+                    callback.target,
+                    json.dumps(callback.headers),
+                    callback.body,
+                    callback.reason,
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def quarantined(self, limit: int = 100) -> list[QuarantineRecord]:
+        rows = self._conn.execute(
+            "SELECT id, received_at, source_address, method, target, headers, body, reason"
+            " FROM quarantine ORDER BY id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [
+            QuarantineRecord(
+                id=r[0],
+                received_at=r[1],
+                source_address=r[2],
+                method=r[3],
+                target=r[4],
+                headers=tuple((k, v) for k, v in json.loads(r[5])),
+                body=r[6],
+                reason=r[7],
+            )
+            for r in rows
+        ]
+
+    # Helpers -----------------------------------------------------------------------------
+
+    def _ref(self, conn: sqlite3.Connection, message_id: str) -> int:
+        row = conn.execute("SELECT id FROM messages WHERE message_id = ?", (message_id,)).fetchone()
+        if row is None:
+            raise UnknownMessage(message_id)
+        return int(row[0])
+
+    @staticmethod
+    def _set_state(conn: sqlite3.Connection, message_id: str, state: DeliveryState) -> None:
+        conn.execute(
+            "UPDATE messages SET state = ?, state_result_code = ?, state_at = ?,"
+            " updated_at = MAX(updated_at, ?) WHERE message_id = ?",
+            (state.state, state.result_code, state.at, state.at, message_id),
+        )
+
+    def _reply(self, row: tuple[Any, ...]) -> ReplyRecord:
+        attachments = tuple(
+            Attachment(content_type=r[0], content=r[1])
+            for r in self._conn.execute(
+                "SELECT content_type, content FROM reply_attachments WHERE reply_ref = ?"
+                " ORDER BY position",
+                (row[0],),
+            )
+        )
+        return ReplyRecord(
+            id=row[0],
+            message_id=row[1],
+            shortcode=row[2],
+            phone_number=row[3],
+            carrier=row[4],
+            body=row[5],
+            received_at=row[6],
+            source_address=row[7],
+            raw=json.loads(row[8]),
+            redeliveries=row[9],
+            attachments=attachments,
+        )
+
+
+def _message(row: tuple[Any, ...], attachments: tuple[Attachment, ...]) -> StoredMessage:
+    return StoredMessage(
+        id=row[0],
+        message_id=row[1],
+        profile=row[2],
+        phone_number=row[3],
+        sender=row[4],
+        body=row[5],
+        endpoint=row[6],
+        method=HttpMethod(row[7]),
+        priority=Priority(row[8]) if row[8] else None,
+        carrier=row[9],
+        receipt=bool(row[10]),
+        app_id=row[11],
+        conversation_id=row[12],
+        status=MessageStatus(row[13]),
+        result_code=row[14],
+        status_detail=row[15],
+        attempt_count=row[16],
+        next_attempt_at=row[17],
+        state=row[18],
+        state_result_code=row[19],
+        state_at=row[20],
+        created_at=row[21],
+        updated_at=row[22],
+        attachments=attachments,
+    )
+
+
+def _receipt(row: tuple[Any, ...]) -> ReceiptRecord:
+    return ReceiptRecord(
+        id=row[0],
+        message_id=row[1],
+        message_state=row[2],
+        result_code=row[3],
+        app_id=row[4],
+        conversation_id=row[5],
+        received_at=row[6],
+        source_address=row[7],
+        raw=json.loads(row[8]),
+        redeliveries=row[9],
+    )
