@@ -134,7 +134,9 @@ class SendingEngine:
         message = self._load(message_id)
         while message.status.undecided:
             if message.next_attempt_at is not None:
-                delay = message.next_attempt_at - time.time()
+                # Never longer than the wait in force now, so a resume run with a shorter
+                # --retry-wait is not held up by a wait chosen before the restart.
+                delay = min(message.next_attempt_at - time.time(), self._settings.retry.wait)
                 if delay > 0:
                     await self._sleep(delay)
             await self._pacer.acquire()

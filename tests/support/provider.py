@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
@@ -43,8 +44,13 @@ class Captured:
 class FakeProvider:
     """Start with ``with FakeProvider() as provider:``; ``provider.url`` is the endpoint."""
 
-    def __init__(self, script: list[Reaction] | None = None) -> None:
+    def __init__(
+        self,
+        script: list[Reaction] | None = None,
+        on_request: Callable[[Captured], None] | None = None,
+    ) -> None:
         self.script: deque[Reaction] = deque(script or [])
+        self.on_request = on_request
         self.requests: list[Captured] = []
         self.accepted: list[str] = []
         self._lock = threading.Lock()
@@ -97,9 +103,13 @@ class FakeProvider:
         self._server.daemon_threads = True
         host, port = self._server.server_address[:2]
         self.url = f"http://{host!s}:{port}/httpapi/receiver"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def _react(self, captured: Captured) -> Reaction:
+        if self.on_request is not None:
+            self.on_request(captured)
         with self._lock:
             self.requests.append(captured)
             reaction = self.script.popleft() if self.script else Reaction("answer")
