@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 from enum import IntEnum
 from pathlib import Path
+from typing import TypeAlias
 
 from console.credentials import Credentials, CredentialsUnavailable, load_credentials
 from console.paths import settings_path
 from console.settings import Profile, SettingsError, load_settings
 
 # argparse's subparser handle has no public type name.
-Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class ExitCode(IntEnum):

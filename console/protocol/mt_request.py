@@ -50,8 +50,8 @@ class InvalidRequest(ValueError):
 
 
 MAX_MESSAGE_ID_LENGTH = 64
-_MIME_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+(\s*;.*)?$")
-_MESSAGE_ID = re.compile(r"^[\x21-\x7e]+$")
+_MIME_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(\s*;[^\r\n]*)?", re.ASCII)
+_MESSAGE_ID = re.compile(r"[\x21-\x7e]+")
 
 
 @dataclass(frozen=True)
@@ -83,14 +83,13 @@ class MtRequest:
 
         require("login", self.login)
         require("password", self.password)
-        if require("phone_number", self.phone_number) and not (
-            self.phone_number.isascii() and self.phone_number.isdigit()
-        ):
-            found.append(
-                FieldError("phone_number", "must be digits only in international form, no +")
-            )
-        elif self.phone_number and not 7 <= len(self.phone_number) <= 15:
-            found.append(FieldError("phone_number", "must have between 7 and 15 digits"))
+        if require("phone_number", self.phone_number):
+            if not (self.phone_number.isascii() and self.phone_number.isdigit()):
+                found.append(
+                    FieldError("phone_number", "must be digits only in international form, no +")
+                )
+            elif not 7 <= len(self.phone_number) <= 15:
+                found.append(FieldError("phone_number", "must have between 7 and 15 digits"))
         require("sender", self.sender)
         require("message", self.message)
         if require("message_id", self.message_id):
@@ -98,13 +97,13 @@ class MtRequest:
                 found.append(
                     FieldError("message_id", f"must be at most {MAX_MESSAGE_ID_LENGTH} characters")
                 )
-            elif not _MESSAGE_ID.match(self.message_id):
+            elif not _MESSAGE_ID.fullmatch(self.message_id):
                 found.append(FieldError("message_id", "must be printable ASCII without spaces"))
         if self.carrier is not None and self.carrier < 0:
             found.append(FieldError("carrier", "must be a non-negative integer"))
         for index, part in enumerate(self.attachments):
             name = f"mms_attachment[{index}]"
-            if not _MIME_TYPE.match(part.content_type):
+            if not _MIME_TYPE.fullmatch(part.content_type):
                 found.append(
                     FieldError(f"{name}.content_type", f"{part.content_type!r} is not a MIME type")
                 )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 RAW_LIMIT = 500
 _SEPARATORS = re.compile(r"[&\r\n;,]+")
+_CODE = re.compile(r"-?[0-9]{1,9}")
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def parse_answer(body: bytes | str) -> MtAnswer:
         if not sep or name.strip().lower() != "result_code":
             continue
         value = value.strip()
-        if value.lstrip("-").isdigit() and value.isascii():
+        if _CODE.fullmatch(value):
             return MtAnswer(result_code=int(value), raw=truncate(text))
         break
     return MtAnswer(result_code=None, raw=truncate(text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import phonenumbers
@@ -30,6 +31,7 @@ _POSSIBILITY_REASONS = {
     ValidationResult.TOO_SHORT: "it has too few digits for its country",
     ValidationResult.TOO_LONG: "it has too many digits for its country",
     ValidationResult.INVALID_LENGTH: "its length does not fit any number of its country",
+    ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "it lacks the area code",
 }
 
 _PARSE_REASONS = {
@@ -43,15 +45,27 @@ _PARSE_REASONS = {
 }
 
 
+MIN_DIGITS = 7
+MAX_DIGITS = 15  # the E.164 maximum
+
+_DIALLABLE = re.compile(r"[+\d\s().-]*\d[+\d\s().-]*")
+
+
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber:
     try:
         return phonenumbers.parse(text, region)
     except NumberParseException as exc:
         if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE and text.startswith("+"):
             reason = "the country code is not valid"
+        elif exc.error_type == NumberParseException.NOT_A_NUMBER and _DIALLABLE.fullmatch(text):
+            reason = "it has too few digits"
         else:
             reason = _PARSE_REASONS.get(exc.error_type, str(exc))
         raise InvalidPhoneNumber(text, reason) from exc
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
 
 
 def normalise_number(text: str, default_region: str | None = None) -> NormalisedNumber:
@@ -67,6 +81,10 @@ def normalise_number(text: str, default_region: str | None = None) -> Normalised
     stripped = text.strip()
     if not stripped:
         raise InvalidPhoneNumber(text, "it is empty")
+    if any(char.isalpha() for char in stripped):
+        # The library would read letters as keypad digits (or drop them): a letter O typed
+        # for a zero would silently become another number.
+        raise InvalidPhoneNumber(text, "it contains letters; type digits only")
     region = default_region.upper() if default_region else None
     if stripped.startswith("00"):
         # The international call prefix used by most of the world.
@@ -91,7 +109,7 @@ def normalise_number(text: str, default_region: str | None = None) -> Normalised
             first_error = first_error or InvalidPhoneNumber(text, exc.reason)
             continue
         possibility = phonenumbers.is_possible_number_with_reason(parsed)
-        if possibility in (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
+        if possibility == ValidationResult.IS_POSSIBLE:
             possible.append(parsed)
         else:
             first_error = first_error or InvalidPhoneNumber(
@@ -106,7 +124,16 @@ def normalise_number(text: str, default_region: str | None = None) -> Normalised
     valid = [n for n in possible if phonenumbers.is_valid_number(n)]
     number = (valid or possible)[0]
 
-    digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+    digits = _e164(number)
+    if not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
+        raise InvalidPhoneNumber(
+            text,
+            f"an international number has {MIN_DIGITS} to {MAX_DIGITS} digits, "
+            f"this one {len(digits)}",
+        )
+    if _e164(_parse("+" + digits, None)) != digits:
+        # Some all-zero national parts lose a digit in the library's formatting.
+        raise InvalidPhoneNumber(text, "its digits do not form a consistent number")
     warning = None
     if not valid:
         warning = (

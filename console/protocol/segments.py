@@ -38,13 +38,8 @@ class SegmentCount:
     segments: int
     per_segment: int
     ucs2_characters: tuple[str, ...]
-
-    @property
-    def remaining_in_segment(self) -> int:
-        """Units left before the next segment starts."""
-        if self.segments == 0:
-            return self.per_segment
-        return self.segments * self.per_segment - self.units
+    remaining_in_segment: int
+    """Units that still fit before another segment starts."""
 
 
 @cache
@@ -57,7 +52,8 @@ def _gsm_septets(char: str) -> int | None:
 
 
 def _ucs2_units(char: str) -> int:
-    return len(char.encode("utf-16-be")) // 2
+    # surrogatepass: a lone surrogate pasted from elsewhere still counts as one unit.
+    return len(char.encode("utf-16-be", errors="surrogatepass")) // 2
 
 
 def count_segments(text: str) -> SegmentCount:
@@ -72,12 +68,11 @@ def count_segments(text: str) -> SegmentCount:
         sizes = [n or 0 for n in gsm_sizes]
     single, multi = _LIMITS[encoding]
     units = sum(sizes)
-    if units == 0:
-        segments = 0
-    elif units <= single:
-        segments = 1
+    if units <= single:
+        segments, remaining = (1 if units else 0), single - units
     else:
-        segments = _pack(sizes, multi)
+        segments, used_in_last = _pack(sizes, multi)
+        remaining = multi - used_in_last
     return SegmentCount(
         characters=len(text),
         encoding=encoding,
@@ -85,15 +80,16 @@ def count_segments(text: str) -> SegmentCount:
         segments=segments,
         per_segment=single if segments <= 1 else multi,
         ucs2_characters=ucs2_chars,
+        remaining_in_segment=remaining,
     )
 
 
-def _pack(sizes: list[int], capacity: int) -> int:
-    """Parts needed when no character may straddle two parts."""
+def _pack(sizes: list[int], capacity: int) -> tuple[int, int]:
+    """Parts needed when no character may straddle two parts, and units used in the last."""
     parts, used = 1, 0
     for size in sizes:
         if used + size > capacity:
             parts += 1
             used = 0
         used += size
-    return parts
+    return parts, used

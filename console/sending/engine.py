@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx
 
@@ -90,8 +90,7 @@ class SendingEngine:
 
     async def send(self, new: NewMessage) -> StoredMessage:
         """Store ``new``, then attempt it until its acceptance is settled."""
-        self.submit(new)
-        return await self.deliver(new.message_id)
+        return await self._attempt_until_settled(self.submit(new), outcome_unknown=False)
 
     async def send_many(self, messages: Iterable[NewMessage], concurrency: int = 4) -> int:
         """Send many messages over at most ``concurrency`` requests in flight.
@@ -118,10 +117,8 @@ class SendingEngine:
 
     async def deliver(self, message_id: str) -> StoredMessage:
         """Attempt a stored message until accepted, refused, or out of attempts."""
-        message = self._load(message_id)
         history = self._store.attempts(message_id)
-        unfinished = [a for a in history if a.finished_at is None]
-        for interrupted in unfinished:
+        for interrupted in (a for a in history if a.finished_at is None):
             self._record(
                 message_id,
                 interrupted.number,
@@ -131,7 +128,15 @@ class SendingEngine:
                 Decision(MessageStatus.RETRY_WAIT, f"Attempt {interrupted.number} {INTERRUPTED}."),
             )
         outcome_unknown = any(not a.outcome_known for a in history)
-        message = self._load(message_id)
+        return await self._attempt_until_settled(self._load(message_id), outcome_unknown)
+
+    async def _attempt_until_settled(
+        self, message: StoredMessage, outcome_unknown: bool
+    ) -> StoredMessage:
+        message_id = message.message_id
+        request = mt_request(message, self._credentials)
+        endpoint = self._settings.endpoint_override or message.endpoint
+        method = self._settings.method_override or message.method
         while message.status.undecided:
             if message.next_attempt_at is not None:
                 # Never longer than the wait in force now, so a resume run with a shorter
@@ -142,17 +147,12 @@ class SendingEngine:
             await self._pacer.acquire()
             number = self._store.begin_attempt(message_id, time.time())
             self._on_change(message_id)
-            result = await attempt(
-                self._client,
-                self._settings.endpoint_override or message.endpoint,
-                self._settings.method_override or message.method,
-                mt_request(message, self._credentials),
-            )
+            result = await attempt(self._client, endpoint, method, request)
             decision = decide(result, number, outcome_unknown, self._settings.retry)
             outcome_unknown = outcome_unknown or not result.outcome_known
             self._record(message_id, number, result, decision)
-            message = self._load(message_id)
-        return message
+            message = replace(message, status=decision.status, next_attempt_at=decision.retry_at)
+        return self._load(message_id)
 
     def _record(
         self, message_id: str, number: int, result: AttemptResult, decision: Decision

@@ -85,5 +85,5 @@ def test_giving_up_after_a_lost_answer_asks_the_operator_to_check() -> None:
 
 @pytest.mark.parametrize(("wait", "attempts"), [(-1.0, 3), (1.0, 0)])
 def test_nonsense_retry_settings_are_refused(wait: float, attempts: int) -> None:
-    with pytest.raises(ValueError, match="attempt|negative"):
+    with pytest.raises(ValueError, match=r"attempt|negative"):
         RetrySettings(wait=wait, max_attempts=attempts)
