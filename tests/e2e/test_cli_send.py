@@ -320,3 +320,51 @@ def test_help_describes_every_subcommand(data_dir: Path) -> None:
                    "--app-id", "--conversation-id", "--attach", "--endpoint", "--profile",
                    "--retry-wait", "--max-attempts"):  # fmt: skip
         assert option in send_help
+
+
+def test_profile_supplies_endpoint_login_region_and_method(
+    data_dir: Path, provider: FakeProvider
+) -> None:
+    (data_dir / "profiles.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "active": "default",
+                "profiles": [
+                    {"name": "default"},
+                    {
+                        "name": "us-desk",
+                        "endpoint": provider.url,
+                        "login": "desk-login",
+                        "default_region": "US",
+                        "method": "GET",
+                        "default_priority": "BULK_LOW",
+                    },
+                ],
+            }
+        )
+    )
+    env = cli_env()
+    del env["SMS_CONSOLE_LOGIN"]
+    result = run_cli(
+        data_dir, "send", "--profile", "us-desk", "--to", "(202) 555-0100", "--sender", "1",
+        "--text", "x", env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (request,) = provider.requests
+    assert request.method == "GET"
+    fields = dict(request.fields)
+    assert (fields["login"], fields["phone_number"], fields["priority"]) == (
+        "desk-login",
+        "12025550100",
+        "BULK_LOW",
+    )
+    assert PASSWORD not in result.stdout + result.stderr
+    assert PASSWORD not in (data_dir / "console.log").read_text()
+
+
+def test_unknown_profile_is_a_clear_error(data_dir: Path) -> None:
+    result = run_cli(data_dir, "send", "--profile", "nope", "--to", "1", "--sender", "1",
+                     "--text", "x")  # fmt: skip
+    assert result.returncode == 3
+    assert "no profile named 'nope'" in result.stderr
