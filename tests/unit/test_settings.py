@@ -49,7 +49,7 @@ def test_profiles_round_trip_through_the_file(tmp_path: Path) -> None:
 
 
 def test_unknown_profile_lists_the_known_ones(tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match="'nope'.*default"):
+    with pytest.raises(SettingsError, match=r"'nope'.*default"):
         load_settings(tmp_path / "profiles.json").profile("nope")
 
 
