@@ -38,3 +38,7 @@ def log_path(data_dir: Path) -> Path:
 
 def settings_path(data_dir: Path) -> Path:
     return data_dir / "profiles.json"
+
+
+def access_log_path(data_dir: Path) -> Path:
+    return data_dir / "listener-access.log"

@@ -68,9 +68,24 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class ListenerSettings:
+    """Where the callback listener listens; the path token is generated on first use."""
+
+    host: str = "127.0.0.1"
+    port: int = 8787
+    path_token: str = ""
+    allow: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    max_body: int = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
 class Settings:
     profiles: tuple[Profile, ...] = field(default_factory=lambda: (Profile(),))
     active: str = DEFAULT_PROFILE
+    listener: ListenerSettings = field(default_factory=ListenerSettings)
 
     def profile(self, name: str | None = None) -> Profile:
         """The profile called ``name`` (the active one by default).
@@ -101,6 +116,22 @@ def _profile_from_json(data: dict[str, Any]) -> Profile:
     return Profile(**values)
 
 
+def _listener_from_json(data: dict[str, Any]) -> ListenerSettings:
+    known = {f.name for f in fields(ListenerSettings)}
+    unknown = set(data) - known
+    if unknown:
+        raise SettingsError(f"unknown listener settings: {', '.join(sorted(unknown))}")
+    values = dict(data)
+    for name in ("allow", "trusted_proxies"):
+        if name in values:
+            values[name] = tuple(values[name])
+    return ListenerSettings(**values)
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
 def load_settings(path: Path) -> Settings:
     """Read the settings file; a missing file gives the defaults.
 
@@ -114,7 +145,11 @@ def load_settings(path: Path) -> Settings:
         if data.get("version") != SETTINGS_VERSION:
             raise SettingsError(f"unsupported settings version {data.get('version')!r}")
         profiles = tuple(_profile_from_json(p) for p in data["profiles"])
-        return Settings(profiles=profiles, active=data.get("active", DEFAULT_PROFILE))
+        return Settings(
+            profiles=profiles,
+            active=data.get("active", DEFAULT_PROFILE),
+            listener=_listener_from_json(data.get("listener", {})),
+        )
     except SettingsError as exc:
         raise SettingsError(f"{path}: {exc}") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -126,10 +161,8 @@ def save_settings(path: Path, settings: Settings) -> None:
     data = {
         "version": SETTINGS_VERSION,
         "active": settings.active,
-        "profiles": [
-            {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(p).items()}
-            for p in settings.profiles
-        ],
+        "profiles": [{k: _plain(v) for k, v in asdict(p).items()} for p in settings.profiles],
+        "listener": {k: _plain(v) for k, v in asdict(settings.listener).items()},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".profiles-", suffix=".json")

@@ -7,6 +7,7 @@ from typing import Protocol
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
+    CallbackItem,
     Decision,
     IncomingReceipt,
     IncomingReply,
@@ -46,7 +47,7 @@ class MessageStore(Protocol):
 
     def add_receipt(self, receipt: IncomingReceipt) -> bool: ...
 
-    def add_receipts(self, receipts: list[IncomingReceipt]) -> list[bool]: ...
+    def record_callbacks(self, items: list[CallbackItem]) -> list[bool]: ...
 
     def receipts(self, message_id: str) -> list[ReceiptRecord]: ...
 

@@ -111,14 +111,17 @@ class AttemptRecord:
 
 @dataclass(frozen=True)
 class IncomingReceipt:
-    """A delivery receipt as it reached us, with every field it carried."""
+    """A delivery receipt as it reached us.
+
+    ``raw`` is every field it carried, as form text (``type=receipt&message_id=…``).
+    """
 
     message_id: str
     message_state: int
     result_code: int | None
     received_at: float
     source_address: str
-    raw: dict[str, str]
+    raw: str
     app_id: str | None = None
     conversation_id: str | None = None
 
@@ -133,7 +136,7 @@ class ReceiptRecord:
     conversation_id: str | None
     received_at: float
     source_address: str
-    raw: dict[str, str]
+    raw: str
     redeliveries: int
 
 
@@ -148,7 +151,7 @@ class IncomingReply:
     body: str
     received_at: float
     source_address: str
-    raw: dict[str, str]
+    raw: str
     attachments: tuple[Attachment, ...] = ()
 
 
@@ -162,7 +165,7 @@ class ReplyRecord:
     body: str
     received_at: float
     source_address: str
-    raw: dict[str, str]
+    raw: str
     redeliveries: int
     attachments: tuple[Attachment, ...] = field(default=(), repr=False)
 
@@ -190,3 +193,6 @@ class QuarantineRecord:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     reason: str
+
+
+CallbackItem = IncomingReceipt | IncomingReply | QuarantinedCallback

@@ -10,13 +10,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from console.protocol.delivery import DeliveryState, fold
+from console.protocol.delivery import FINAL_STATES
 from console.protocol.mt_request import Attachment, HttpMethod, Priority
 from console.store.errors import DuplicateMessageId, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
+    CallbackItem,
     Decision,
     IncomingReceipt,
     IncomingReply,
@@ -41,6 +42,15 @@ _RECEIPT_COLUMNS = (
 _REPLY_COLUMNS = (
     "id, message_id, shortcode, phone_number, carrier, body, received_at, source_address, raw,"
     " redeliveries"
+)
+
+
+# The delivery-state rule (see console.protocol.delivery) as one statement: a receipt sets
+# the state unless the state is already final.
+_ADVANCE_STATE = (
+    "UPDATE messages SET state = ?, state_result_code = ?, state_at = ?,"
+    " updated_at = MAX(updated_at, ?) WHERE message_id = ?"
+    f" AND (state IS NULL OR state NOT IN ({', '.join(map(str, FINAL_STATES))}))"
 )
 
 
@@ -126,15 +136,13 @@ class SqliteStore:
                     for i, a in enumerate(new.attachments)
                 ],
             )
-            state: DeliveryState | None = None
+            # Receipts that arrived before the message are applied now, in arrival order.
             for row in conn.execute(
                 "SELECT message_state, result_code, received_at FROM receipts"
                 " WHERE message_id = ? ORDER BY id",
                 (new.message_id,),
-            ):
-                state = fold(state, DeliveryState(row[0], row[1], row[2]))
-            if state is not None:
-                self._set_state(conn, new.message_id, state)
+            ).fetchall():
+                conn.execute(_ADVANCE_STATE, (row[0], row[1], row[2], row[2], new.message_id))
         found = self.get_message(new.message_id)
         assert found is not None
         return found
@@ -273,19 +281,11 @@ class SqliteStore:
         with self._write() as conn:
             return self._add_receipt(conn, receipt)
 
-    def add_receipts(self, receipts: list[IncomingReceipt]) -> list[bool]:
-        """Keep several receipts in one transaction (one durable commit for all)."""
-        with self._write() as conn:
-            return [self._add_receipt(conn, r) for r in receipts]
-
     def _add_receipt(self, conn: sqlite3.Connection, receipt: IncomingReceipt) -> bool:
         cursor = conn.execute(
-            "INSERT INTO receipts (message_id, message_state, result_code, app_id,"
+            "INSERT OR IGNORE INTO receipts (message_id, message_state, result_code, app_id,"
             " conversation_id, received_at, source_address, raw, last_received_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT DO UPDATE SET redeliveries = redeliveries + 1,"
-            " last_received_at = excluded.received_at"
-            " RETURNING redeliveries",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 receipt.message_id,
                 receipt.message_state,
@@ -294,26 +294,54 @@ class SqliteStore:
                 receipt.conversation_id,
                 receipt.received_at,
                 receipt.source_address,
-                json.dumps(receipt.raw, ensure_ascii=False),
+                receipt.raw,
                 receipt.received_at,
             ),
         )
-        (redeliveries,) = cursor.fetchone()
-        if redeliveries:
-            return False
-        row = conn.execute(
-            "SELECT state, state_result_code, state_at FROM messages WHERE message_id = ?",
-            (receipt.message_id,),
-        ).fetchone()
-        if row is not None:
-            current = DeliveryState(row[0], row[1], row[2]) if row[0] is not None else None
-            incoming = DeliveryState(
-                receipt.message_state, receipt.result_code, receipt.received_at
+        if cursor.rowcount == 0:
+            conn.execute(
+                "UPDATE receipts SET redeliveries = redeliveries + 1, last_received_at = ?"
+                " WHERE message_id = ? AND message_state = ? AND IFNULL(result_code, -1) = ?"
+                " AND IFNULL(app_id, '') = ? AND IFNULL(conversation_id, '') = ?",
+                (
+                    receipt.received_at,
+                    receipt.message_id,
+                    receipt.message_state,
+                    -1 if receipt.result_code is None else receipt.result_code,
+                    receipt.app_id or "",
+                    receipt.conversation_id or "",
+                ),
             )
-            updated = fold(current, incoming)
-            if updated is not current:
-                self._set_state(conn, receipt.message_id, updated)
+            return False
+        conn.execute(
+            _ADVANCE_STATE,
+            (
+                receipt.message_state,
+                receipt.result_code,
+                receipt.received_at,
+                receipt.received_at,
+                receipt.message_id,
+            ),
+        )
         return True
+
+    def record_callbacks(self, items: list[CallbackItem]) -> list[bool]:
+        """Keep receipts, replies and quarantined callbacks in one durable transaction.
+
+        For each item: True if it was new, False for a redelivery (quarantined ones are
+        always new).
+        """
+        with self._write() as conn:
+            results = []
+            for item in items:
+                if isinstance(item, IncomingReceipt):
+                    results.append(self._add_receipt(conn, item))
+                elif isinstance(item, IncomingReply):
+                    results.append(self._add_reply(conn, item))
+                else:
+                    self._quarantine(conn, item)
+                    results.append(True)
+            return results
 
     def receipts(self, message_id: str) -> list[ReceiptRecord]:
         """Every distinct receipt for ``message_id``, in arrival order."""
@@ -350,7 +378,7 @@ class SqliteStore:
                 reply.body,
                 reply.received_at,
                 reply.source_address,
-                json.dumps(reply.raw, ensure_ascii=False),
+                reply.raw,
             ),
         )
         ref, redeliveries = cursor.fetchone()
@@ -380,20 +408,23 @@ class SqliteStore:
     def quarantine(self, callback: QuarantinedCallback) -> int:
         """Keep a callback we could not accept, exactly as it came; returns its id."""
         with self._write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO quarantine (received_at, source_address, method, target, headers,"
-                " body, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    callback.received_at,
-                    callback.source_address,
-                    callback.method,
-                    callback.target,
-                    json.dumps(callback.headers),
-                    callback.body,
-                    callback.reason,
-                ),
-            )
-            return int(cursor.lastrowid or 0)
+            return self._quarantine(conn, callback)
+
+    def _quarantine(self, conn: sqlite3.Connection, callback: QuarantinedCallback) -> int:
+        cursor = conn.execute(
+            "INSERT INTO quarantine (received_at, source_address, method, target, headers,"
+            " body, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                callback.received_at,
+                callback.source_address,
+                callback.method,
+                callback.target,
+                json.dumps(callback.headers),
+                callback.body,
+                callback.reason,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
 
     def quarantined(self, limit: int = 100) -> list[QuarantineRecord]:
         rows = self._conn.execute(
@@ -423,14 +454,6 @@ class SqliteStore:
             raise UnknownMessage(message_id)
         return int(row[0])
 
-    @staticmethod
-    def _set_state(conn: sqlite3.Connection, message_id: str, state: DeliveryState) -> None:
-        conn.execute(
-            "UPDATE messages SET state = ?, state_result_code = ?, state_at = ?,"
-            " updated_at = MAX(updated_at, ?) WHERE message_id = ?",
-            (state.state, state.result_code, state.at, state.at, message_id),
-        )
-
     def _reply(self, row: tuple[Any, ...]) -> ReplyRecord:
         attachments = tuple(
             Attachment(content_type=r[0], content=r[1])
@@ -449,7 +472,7 @@ class SqliteStore:
             body=row[5],
             received_at=row[6],
             source_address=row[7],
-            raw=json.loads(row[8]),
+            raw=row[8],
             redeliveries=row[9],
             attachments=attachments,
         )
@@ -494,6 +517,6 @@ def _receipt(row: tuple[Any, ...]) -> ReceiptRecord:
         conversation_id=row[5],
         received_at=row[6],
         source_address=row[7],
-        raw=json.loads(row[8]),
+        raw=row[8],
         redeliveries=row[9],
     )

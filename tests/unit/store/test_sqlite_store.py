@@ -40,7 +40,7 @@ def receipt(message_id: str, state: int, at: float, code: int | None = 0) -> Inc
         result_code=code,
         received_at=at,
         source_address="203.0.113.7",
-        raw={"type": "receipt", "message_id": message_id, "message_state": str(state)},
+        raw=f"type=receipt&message_id={message_id}&message_state={state}",
     )
 
 
@@ -197,14 +197,30 @@ def test_receipt_before_its_message_is_an_orphan_until_the_message_exists(
     assert len(store.receipts("early")) == 1
 
 
-def test_receipt_batch_is_stored_whole(store: SqliteStore) -> None:
-    results = store.add_receipts([receipt("a", 1, 1.0), receipt("a", 1, 1.5), receipt("b", 2, 2.0)])
-    assert results == [True, False, True]
+def test_callback_batch_is_stored_whole(store: SqliteStore) -> None:
+    reply = IncomingReply("mo-1", "12345", "12025550100", None, "hi", 1.0, "203.0.113.9", "")
+    bad = QuarantinedCallback(1.0, "203.0.113.9", "POST", "/cb", (), b"junk", "no type")
+    results = store.record_callbacks(
+        [receipt("a", 1, 1.0), receipt("a", 1, 1.5), reply, bad, receipt("b", 2, 2.0)]
+    )
+    assert results == [True, False, True, True, True]
     assert {r.message_id for r in store.orphan_receipts()} == {"a", "b"}
+    assert [r.message_id for r in store.replies()] == ["mo-1"]
+    assert [q.reason for q in store.quarantined()] == ["no type"]
+
+
+def test_a_failing_batch_stores_nothing(store: SqliteStore) -> None:
+    class Broken(IncomingReceipt):
+        pass
+
+    broken = Broken("x", 2, 0, 1.0, "src", object())  # type: ignore[arg-type]
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.record_callbacks([receipt("a", 1, 1.0), broken])
+    assert store.orphan_receipts() == []
 
 
 def test_receipt_keeps_every_raw_field_and_source(store: SqliteStore) -> None:
-    raw = {"type": "receipt", "message_id": "m", "message_state": "2", "extra": "kept"}
+    raw = "type=receipt&message_id=m&message_state=2&extra=kept"
     store.add_receipt(
         IncomingReceipt("m", 2, 0, 1.0, "198.51.100.1", raw, app_id="crm", conversation_id="c")
     )
@@ -222,7 +238,7 @@ def test_replies_are_kept_once_with_their_attachments(store: SqliteStore) -> Non
         body="Thanks!",
         received_at=5.0,
         source_address="203.0.113.9",
-        raw={"type": "MO"},
+        raw="type=MO",
         attachments=(Attachment("image/jpeg", b"\xff\xd8\xff"),),
     )
     assert store.add_reply(reply) is True

@@ -1,0 +1,97 @@
+"""``sms-console receiver``: the callback listener without the window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from console.cli.common import CliError, ExitCode, Subparsers, positive_int
+from console.listener.config import ListenerConfigError
+from console.listener.server import CallbackListener, ListenerError
+from console.listener.setup import ensure_path_token, listener_config
+from console.paths import access_log_path, database_path
+from console.settings import SettingsError
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "receiver",
+        help="receive delivery receipts and customer replies from the provider",
+        description=(
+            "Run the callback listener in the foreground. Prints 'listening <callback URL>' "
+            "once it accepts callbacks; that URL is the one to configure at the provider. "
+            "Every callback is stored before it is acknowledged. Stops on Ctrl+C or SIGTERM "
+            "after answering the callbacks in flight."
+        ),
+    )
+    parser.add_argument("--host", metavar="H", help="address to bind (saved setting, 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, metavar="P", help="port to bind, 0 for any free one (saved, 8787)"
+    )
+    parser.add_argument(
+        "--path-token",
+        metavar="T",
+        help="secret path segment of the URL (default: the saved one, generated on first use)",
+    )
+    parser.add_argument(
+        "--allow",
+        action="append",
+        metavar="CIDR",
+        help="only accept callbacks from this address range (repeatable)",
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="CIDR",
+        help="believe X-Forwarded-For from this proxy's address range (repeatable)",
+    )
+    parser.add_argument("--tls-cert", type=Path, metavar="F", help="certificate file for HTTPS")
+    parser.add_argument("--tls-key", type=Path, metavar="F", help="private key file for HTTPS")
+    parser.add_argument(
+        "--max-body", type=positive_int, metavar="BYTES", help="largest accepted body (8 MiB)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:
+    try:
+        saved = ensure_path_token(data_dir)
+        overrides = {
+            "host": args.host,
+            "port": args.port,
+            "path_token": args.path_token,
+            "allow": tuple(args.allow) if args.allow else None,
+            "trusted_proxies": tuple(args.trusted_proxy) if args.trusted_proxy else None,
+            "tls_cert": str(args.tls_cert) if args.tls_cert else None,
+            "tls_key": str(args.tls_key) if args.tls_key else None,
+            "max_body": args.max_body,
+        }
+        saved = replace(saved, **{k: v for k, v in overrides.items() if v is not None})
+        config = listener_config(saved)
+    except (SettingsError, ListenerConfigError) as exc:
+        raise CliError(str(exc)) from None
+
+    listener = CallbackListener(
+        config, database_path(data_dir), access_log=access_log_path(data_dir)
+    )
+    try:
+        url = listener.start_in_thread()
+    except ListenerError as exc:
+        raise CliError(str(exc), ExitCode.UNAVAILABLE) from None
+    print(f"listening {url}", flush=True)
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda _signum, _frame: stop.set())
+    while not stop.wait(0.2):
+        if not listener.running:
+            raise CliError("the listener stopped unexpectedly; see the log", ExitCode.UNAVAILABLE)
+    log.info("stopping: answering the callbacks in flight")
+    listener.stop()
+    return ExitCode.OK

@@ -1,0 +1,1 @@
+"""The callback listener: the HTTP server that receives delivery receipts and replies."""

@@ -1,0 +1,169 @@
+"""Running the listener: in the foreground (``sms-console receiver``) or in a thread of the GUI."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from console.listener.access_log import AccessLog
+from console.listener.app import CallbackApp
+from console.listener.batching import BatchWriter
+from console.listener.config import ListenerConfig
+from console.store.models import CallbackItem
+from console.store.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+
+AfterCommit = Callable[[list[CallbackItem], list[bool]], None]
+
+
+class ListenerError(Exception):
+    """The listener cannot start; the message says why in plain words."""
+
+
+def bind_socket(host: str, port: int, backlog: int = 2048) -> socket.socket:
+    """A listening TCP socket, or :class:`ListenerError` with the reason."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Answers go out in two writes (head, body); without this the second can wait for
+        # the client's delayed ACK.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+        sock.listen(backlog)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ListenerError(
+                f"port {port} on {host} is already in use by another program; "
+                "choose another port or stop that program"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise ListenerError(f"not allowed to listen on port {port} of {host}") from None
+        raise ListenerError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return sock
+
+
+class CallbackListener:
+    """The callback server over one store file; start it once, stop it once."""
+
+    def __init__(
+        self,
+        config: ListenerConfig,
+        database: Path,
+        *,
+        access_log: Path | None = None,
+        after_commit: AfterCommit | None = None,
+    ) -> None:
+        self.config = config
+        self._database = database
+        self._access_log_path = access_log
+        self._after_commit = after_commit
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+        self.port: int | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def url(self) -> str:
+        return self.config.url(self.port)
+
+    def _bind(self) -> socket.socket:
+        sock = bind_socket(self.config.host, self.config.port)
+        self.port = sock.getsockname()[1]
+        return sock
+
+    async def serve(self, ready: Callable[[str], None] | None = None) -> None:
+        """Serve until stopped (uvicorn handles SIGINT/SIGTERM on the main thread)."""
+        sock = self._sock or self._bind()
+        self._sock = None
+        store = SqliteStore(self._database)
+        access = AccessLog(self._access_log_path, self.config.path_token)
+        writer = BatchWriter(store, after_commit=self._after_commit)
+        app = CallbackApp(self.config, writer, access)
+        config = uvicorn.Config(
+            app,
+            http="httptools",
+            loop="none",
+            lifespan="off",
+            log_config=None,
+            access_log=False,
+            # Forwarded headers are judged by our own allowlist of proxies, not uvicorn's.
+            proxy_headers=False,
+            server_header=False,
+            date_header=False,
+            ssl_certfile=self.config.tls_cert,
+            ssl_keyfile=self.config.tls_key,
+            timeout_keep_alive=int(self.config.keep_alive_timeout),
+            limit_concurrency=self.config.max_connections,
+            timeout_graceful_shutdown=10,
+        )
+        server = uvicorn.Server(config)
+        self._server = server
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        try:
+            # uvicorn signals readiness only through this flag.
+            while not server.started and not task.done():  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+            if server.started and ready is not None:
+                ready(self.url)
+            await task
+        finally:
+            # Every acknowledged callback was committed before its answer; this only
+            # releases the files.
+            access.close()
+            store.close()
+            sock.close()
+
+    def start_in_thread(self, timeout: float = 10.0) -> str:
+        """Start serving in a background thread; returns the callback URL once accepting.
+
+        Raises:
+            ListenerError: the port cannot be bound, or the server did not start in time.
+        """
+        self._sock = self._bind()
+        started = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(self.serve(ready=lambda _url: started.set()))
+            except BaseException as exc:  # reported to the starting thread
+                failure.append(exc)
+                started.set()
+
+        self._thread = threading.Thread(target=run, name="callback-listener", daemon=True)
+        self._thread.start()
+        if not started.wait(timeout) or failure:
+            self.stop()
+            raise ListenerError(
+                f"the listener did not start: {failure[0] if failure else 'timeout'}"
+            )
+        log.info(
+            "listening for callbacks at %s",
+            self.config.url(self.port).replace(self.config.path_token, "<token>"),
+        )
+        return self.url
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop accepting, finish requests in flight, and release the port."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
