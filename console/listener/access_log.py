@@ -8,8 +8,6 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from console.redaction import redact
-
 # Rotate at this size, keeping one previous file.
 MAX_BYTES = 20 * 1024 * 1024
 FLUSH_DELAY = 0.2
@@ -21,12 +19,12 @@ def _stamp(second: int) -> str:
 
 
 class AccessLog:
-    """Appends lines to ``path``; call :meth:`flush` to write what has accumulated."""
+    """Appends lines to ``path``, a moment after the requests, many at a time."""
 
     def __init__(self, path: Path | None, path_token: str) -> None:
         self._path = path
         self._token = path_token
-        self._lines: list[str] = []
+        self._entries: list[tuple[float, str, str, str, int, int, float, str]] = []
         self._file: TextIO | None = None
         self._scheduled = False
 
@@ -36,26 +34,30 @@ class AccessLog:
     ) -> None:  # fmt: skip
         if self._path is None:
             return
-        stamp = _stamp(int(time.time()))
-        target = target.replace(self._token, "<token>") if self._token else target
-        self._lines.append(
-            f"{stamp}Z {source} {method} {redact(target)[:200]} {status} {size}B "
-            f"{seconds * 1000:.1f}ms {redact(note)[:200]}\n"
-        )
+        # Only recorded here; formatting waits for the flush, off the request's path.
+        self._entries.append((time.time(), source, method, target, status, size, seconds, note))
         if not self._scheduled:
-            # Written a moment later, so a burst of requests costs one write.
             self._scheduled = True
             asyncio.get_running_loop().call_later(FLUSH_DELAY, self.flush)
 
+    def _line(self, entry: tuple[float, str, str, str, int, int, float, str]) -> str:
+        at, source, method, target, status, size, seconds, note = entry
+        if self._token:
+            target = target.replace(self._token, "<token>")
+        return (
+            f"{_stamp(int(at))}Z {source} {method} {target[:200]} {status} {size}B "
+            f"{seconds * 1000:.1f}ms {note[:200]}\n"
+        )
+
     def flush(self) -> None:
         self._scheduled = False
-        if not self._lines or self._path is None:
+        if not self._entries or self._path is None:
             return
         if self._file is None:
             self._file = self._path.open("a", encoding="utf-8")
-        self._file.writelines(self._lines)
+        self._file.write("".join(map(self._line, self._entries)))
         self._file.flush()
-        self._lines.clear()
+        self._entries.clear()
         if self._file.tell() > MAX_BYTES:
             self._file.close()
             self._file = None

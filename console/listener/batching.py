@@ -1,8 +1,8 @@
 """Group commit: callbacks that arrive together are made durable in one transaction.
 
-Each request handler awaits its own item; the writer flushes everything queued in the
-same turn of the event loop, so under load one commit covers many callbacks, and a lone
-callback is committed at once.
+Each request awaits its own verdict; the writer takes everything queued in the same turn
+of the event loop, decodes it, commits it in one transaction, then answers them all. Under
+load one commit covers many callbacks; a lone callback is committed at once.
 """
 
 from __future__ import annotations
@@ -11,33 +11,34 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from console.listener.intake import Change, Delivery, Verdict, interpret, verdict
 from console.store.interface import MessageStore
-from console.store.models import CallbackItem
 
 log = logging.getLogger(__name__)
 
 
+class StorageUnavailable(Exception):
+    """The callback could not be stored; answer so that the provider delivers it again."""
+
+
 class BatchWriter:
     def __init__(
-        self,
-        store: MessageStore,
-        *,
-        after_commit: Callable[[list[CallbackItem], list[bool]], None] | None = None,
+        self, store: MessageStore, on_changes: Callable[[list[Change]], None] | None = None
     ) -> None:
         self._store = store
-        self._after_commit = after_commit
-        self._pending: list[tuple[CallbackItem, asyncio.Future[bool]]] = []
+        self._on_changes = on_changes
+        self._pending: list[tuple[Delivery, asyncio.Future[Verdict]]] = []
         self._scheduled = False
 
-    async def write(self, item: CallbackItem) -> bool:
-        """Return once ``item`` is committed: True if new, False for a redelivery.
+    async def submit(self, delivery: Delivery) -> Verdict:
+        """The verdict for ``delivery`` once it is committed.
 
-        Raises whatever the store raised, so the caller can refuse the callback and let
-        the provider deliver it again.
+        Raises:
+            StorageUnavailable: not stored.
         """
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[bool] = loop.create_future()
-        self._pending.append((item, future))
+        future: asyncio.Future[Verdict] = loop.create_future()
+        self._pending.append((delivery, future))
         if not self._scheduled:
             self._scheduled = True
             loop.call_soon(self._flush)
@@ -46,17 +47,19 @@ class BatchWriter:
     def _flush(self) -> None:
         self._scheduled = False
         batch, self._pending = self._pending, []
-        items = [item for item, _future in batch]
+        items = [interpret(delivery) for delivery, _future in batch]
         try:
             results = self._store.record_callbacks(items)
         except Exception as exc:
             log.exception("could not store %d callbacks", len(items))
-            for _item, future in batch:
+            for _delivery, future in batch:
                 if not future.done():
-                    future.set_exception(exc)
+                    future.set_exception(StorageUnavailable(str(exc)))
             return
-        for (_item, future), result in zip(batch, results, strict=True):
+        verdicts = [verdict(item, new) for item, new in zip(items, results, strict=True)]
+        for (_delivery, future), outcome in zip(batch, verdicts, strict=True):
             if not future.done():
-                future.set_result(result)
-        if self._after_commit is not None:
-            self._after_commit(items, results)
+                future.set_result(outcome)
+        changes = [v.change for v in verdicts if v.change is not None]
+        if changes and self._on_changes is not None:
+            self._on_changes(changes)

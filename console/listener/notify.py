@@ -10,24 +10,7 @@ import asyncio
 import threading
 from collections.abc import Callable, Iterable
 
-from console.store.models import CallbackItem, IncomingReceipt, IncomingReply
-
-Change = tuple[str, str]  # (kind, message_id): kind is "receipt", "reply" or "quarantine"
-
-
-def changes_of(items: list[CallbackItem], results: list[bool]) -> list[Change]:
-    """What a committed batch changed, for the screen: new items only."""
-    changes: list[Change] = []
-    for item, new in zip(items, results, strict=True):
-        if not new:
-            continue
-        if isinstance(item, IncomingReceipt):
-            changes.append(("receipt", item.message_id))
-        elif isinstance(item, IncomingReply):
-            changes.append(("reply", item.message_id))
-        else:
-            changes.append(("quarantine", ""))
-    return changes
+from console.listener.intake import Change
 
 
 class Coalescer:

@@ -16,12 +16,12 @@ from console.listener.access_log import AccessLog
 from console.listener.app import CallbackApp
 from console.listener.batching import BatchWriter
 from console.listener.config import ListenerConfig
-from console.store.models import CallbackItem
+from console.listener.intake import Change
 from console.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
-AfterCommit = Callable[[list[CallbackItem], list[bool]], None]
+OnChanges = Callable[[list[Change]], None]
 
 
 class ListenerError(Exception):
@@ -61,12 +61,12 @@ class CallbackListener:
         database: Path,
         *,
         access_log: Path | None = None,
-        after_commit: AfterCommit | None = None,
+        on_changes: OnChanges | None = None,
     ) -> None:
         self.config = config
         self._database = database
         self._access_log_path = access_log
-        self._after_commit = after_commit
+        self._on_changes = on_changes
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
@@ -90,8 +90,8 @@ class CallbackListener:
         sock = self._sock or self._bind()
         self._sock = None
         store = SqliteStore(self._database)
+        writer = BatchWriter(store, self._on_changes)
         access = AccessLog(self._access_log_path, self.config.path_token)
-        writer = BatchWriter(store, after_commit=self._after_commit)
         app = CallbackApp(self.config, writer, access)
         config = uvicorn.Config(
             app,

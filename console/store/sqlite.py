@@ -54,6 +54,20 @@ _ADVANCE_STATE = (
 )
 
 
+_IN_CHUNK = 500  # stays under SQLite's limit on parameters per statement
+
+
+def _identity(receipt: IncomingReceipt) -> tuple[str, int, int, str, str]:
+    """What makes two receipts the same delivery (their unique index, in Python)."""
+    return (
+        receipt.message_id,
+        receipt.message_state,
+        -1 if receipt.result_code is None else receipt.result_code,
+        receipt.app_id or "",
+        receipt.conversation_id or "",
+    )
+
+
 class SqliteStore:
     """Messages, attempts, receipts, replies and quarantined callbacks in one SQLite file.
 
@@ -278,52 +292,7 @@ class SqliteStore:
 
     def add_receipt(self, receipt: IncomingReceipt) -> bool:
         """Keep ``receipt``; returns False when it is a redelivery of one already kept."""
-        with self._write() as conn:
-            return self._add_receipt(conn, receipt)
-
-    def _add_receipt(self, conn: sqlite3.Connection, receipt: IncomingReceipt) -> bool:
-        cursor = conn.execute(
-            "INSERT OR IGNORE INTO receipts (message_id, message_state, result_code, app_id,"
-            " conversation_id, received_at, source_address, raw, last_received_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                receipt.message_id,
-                receipt.message_state,
-                receipt.result_code,
-                receipt.app_id,
-                receipt.conversation_id,
-                receipt.received_at,
-                receipt.source_address,
-                receipt.raw,
-                receipt.received_at,
-            ),
-        )
-        if cursor.rowcount == 0:
-            conn.execute(
-                "UPDATE receipts SET redeliveries = redeliveries + 1, last_received_at = ?"
-                " WHERE message_id = ? AND message_state = ? AND IFNULL(result_code, -1) = ?"
-                " AND IFNULL(app_id, '') = ? AND IFNULL(conversation_id, '') = ?",
-                (
-                    receipt.received_at,
-                    receipt.message_id,
-                    receipt.message_state,
-                    -1 if receipt.result_code is None else receipt.result_code,
-                    receipt.app_id or "",
-                    receipt.conversation_id or "",
-                ),
-            )
-            return False
-        conn.execute(
-            _ADVANCE_STATE,
-            (
-                receipt.message_state,
-                receipt.result_code,
-                receipt.received_at,
-                receipt.received_at,
-                receipt.message_id,
-            ),
-        )
-        return True
+        return self.record_callbacks([receipt])[0]
 
     def record_callbacks(self, items: list[CallbackItem]) -> list[bool]:
         """Keep receipts, replies and quarantined callbacks in one durable transaction.
@@ -331,17 +300,80 @@ class SqliteStore:
         For each item: True if it was new, False for a redelivery (quarantined ones are
         always new).
         """
+        results = [True] * len(items)
         with self._write() as conn:
-            results = []
-            for item in items:
-                if isinstance(item, IncomingReceipt):
-                    results.append(self._add_receipt(conn, item))
-                elif isinstance(item, IncomingReply):
-                    results.append(self._add_reply(conn, item))
-                else:
+            receipts = [(i, r) for i, r in enumerate(items) if isinstance(r, IncomingReceipt)]
+            if receipts:
+                fresh = self._add_receipts(conn, [r for _i, r in receipts])
+                for (index, _receipt), new in zip(receipts, fresh, strict=True):
+                    results[index] = new
+            for index, item in enumerate(items):
+                if isinstance(item, IncomingReply):
+                    results[index] = self._add_reply(conn, item)
+                elif isinstance(item, QuarantinedCallback):
                     self._quarantine(conn, item)
-                    results.append(True)
-            return results
+        return results
+
+    def _add_receipts(
+        self, conn: sqlite3.Connection, receipts: list[IncomingReceipt]
+    ) -> list[bool]:
+        # Set-at-a-time: one look-up for what is already kept, then one statement each for
+        # the inserts, the redelivery counts and the state changes, in arrival order.
+        identities = [_identity(r) for r in receipts]
+        ids = list({r.message_id for r in receipts})
+        seen: set[tuple[str, int, int, str, str]] = set()
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            seen.update(
+                conn.execute(
+                    "SELECT message_id, message_state, IFNULL(result_code, -1),"
+                    " IFNULL(app_id, ''), IFNULL(conversation_id, '') FROM receipts"
+                    f" WHERE message_id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        fresh: list[bool] = []
+        for identity in identities:
+            fresh.append(identity not in seen)
+            seen.add(identity)
+        new = [r for r, is_new in zip(receipts, fresh, strict=True) if is_new]
+        conn.executemany(
+            "INSERT INTO receipts (message_id, message_state, result_code, app_id,"
+            " conversation_id, received_at, source_address, raw, last_received_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r.message_id,
+                    r.message_state,
+                    r.result_code,
+                    r.app_id,
+                    r.conversation_id,
+                    r.received_at,
+                    r.source_address,
+                    r.raw,
+                    r.received_at,
+                )
+                for r in new
+            ],
+        )
+        conn.executemany(
+            "UPDATE receipts SET redeliveries = redeliveries + 1, last_received_at = ?"
+            " WHERE message_id = ? AND message_state = ? AND IFNULL(result_code, -1) = ?"
+            " AND IFNULL(app_id, '') = ? AND IFNULL(conversation_id, '') = ?",
+            [
+                (r.received_at, *identity)
+                for r, identity, is_new in zip(receipts, identities, fresh, strict=True)
+                if not is_new
+            ],
+        )
+        conn.executemany(
+            _ADVANCE_STATE,
+            [
+                (r.message_state, r.result_code, r.received_at, r.received_at, r.message_id)
+                for r in new
+            ],
+        )
+        return fresh
 
     def receipts(self, message_id: str) -> list[ReceiptRecord]:
         """Every distinct receipt for ``message_id``, in arrival order."""

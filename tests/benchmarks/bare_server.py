@@ -48,6 +48,7 @@ def main() -> None:
     sock = socket.socket()
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)
     config = uvicorn.Config(
         app, http="httptools", loop="asyncio", log_level="warning", access_log=False,
         lifespan="off",

@@ -33,7 +33,7 @@ TARGET_SHARE = 0.60
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "benchmarks" / "mt_server.py")],
+        [sys.executable, str(ROOT / "tests" / "benchmarks" / "bare_server.py")],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -9,21 +9,21 @@ from pathlib import Path
 from typing import Any
 
 from console.listener.config import ListenerConfig
-from console.listener.server import AfterCommit, CallbackListener
+from console.listener.server import CallbackListener, OnChanges
 
 TOKEN = "test-token-0123456789abcdef"
 
 
 @contextmanager
 def running_listener(
-    data_dir: Path, after_commit: AfterCommit | None = None, **settings: Any
+    data_dir: Path, on_changes: OnChanges | None = None, **settings: Any
 ) -> Iterator[CallbackListener]:
     config = replace(ListenerConfig(port=0, path_token=TOKEN), **settings)
     listener = CallbackListener(
         config,
         data_dir / "messages.sqlite3",
         access_log=data_dir / "listener-access.log",
-        after_commit=after_commit,
+        on_changes=on_changes,
     )
     listener.start_in_thread()
     try:

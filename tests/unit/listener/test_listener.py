@@ -15,6 +15,7 @@ import trustme
 
 from console.history import recent
 from console.listener.config import ListenerConfig, parse_networks
+from console.listener.intake import Change
 from console.listener.server import CallbackListener, ListenerError
 from console.store.models import CallbackItem, NewMessage
 from console.store.sqlite import SqliteStore
@@ -248,17 +249,22 @@ def test_storage_failure_is_answered_503_so_the_provider_retries(
     assert response.status_code == 503
 
 
-def test_commits_are_reported_for_the_screen(data_dir: Path) -> None:
-    seen: list[tuple[list[CallbackItem], list[bool]]] = []
-    with running_listener(data_dir, after_commit=lambda i, r: seen.append((i, r))) as running:
+def test_committed_changes_are_reported_for_the_screen(data_dir: Path) -> None:
+    seen: list[list[Change]] = []
+    with running_listener(data_dir, on_changes=seen.append) as running:
         post(running.url, RECEIPT)
-        post(running.url, RECEIPT)
-    flat = [
-        (type(item).__name__, new)
-        for items, results in seen
-        for item, new in zip(items, results, strict=True)
+        post(running.url, RECEIPT)  # a redelivery changes nothing on screen
+        post(running.url, {"type": "receipt"})
+        post(
+            running.url,
+            {"type": "MO", "message_id": "mo-9", "shortcode": "1", "phone_number": "2",
+             "message": "hi"},
+        )  # fmt: skip
+    assert [change for batch in seen for change in batch] == [
+        ("receipt", "m-1"),
+        ("quarantine", ""),
+        ("reply", "mo-9"),
     ]
-    assert flat == [("IncomingReceipt", True), ("IncomingReceipt", False)]
 
 
 def test_access_log_records_requests_without_the_token(

@@ -4,8 +4,8 @@ import asyncio
 import threading
 import time
 
-from console.listener.notify import Change, Coalescer, changes_of
-from console.store.models import IncomingReceipt, IncomingReply, QuarantinedCallback
+from console.listener.intake import Change
+from console.listener.notify import Coalescer
 
 
 async def test_a_storm_from_another_thread_arrives_in_few_batches() -> None:
@@ -39,14 +39,3 @@ async def test_a_single_change_is_delivered_promptly() -> None:
     threading.Thread(target=coalescer.add, args=([("reply", "mo-1")],)).start()
     await asyncio.wait_for(arrived.wait(), 1)
     assert time.monotonic() - started < 0.2
-
-
-def test_only_new_items_count_as_changes() -> None:
-    receipt = IncomingReceipt("m1", 2, 0, 1.0, "src", "")
-    reply = IncomingReply("mo1", "1", "2", None, "hi", 1.0, "src", "")
-    junk = QuarantinedCallback(1.0, "src", "POST", "/", (), b"", "bad")
-    assert changes_of([receipt, reply, junk, receipt], [True, True, True, False]) == [
-        ("receipt", "m1"),
-        ("reply", "mo1"),
-        ("quarantine", ""),
-    ]
