@@ -82,10 +82,6 @@ def main() -> None:
     with loop:
         loop.run_forever()
     heartbeat.stop()
-    label.close()
-    # Widgets go before the application object, or Qt may touch freed Python objects.
-    del label, heartbeat
-    app.shutdown()
 
 
 if __name__ == "__main__":
