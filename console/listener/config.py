@@ -48,6 +48,7 @@ class ListenerConfig:
     tls_key: Path | None = None
     max_body: int = DEFAULT_MAX_BODY
     keep_alive_timeout: float = 15.0
+    request_timeout: float = 30.0
     max_connections: int = 2048
 
     def __post_init__(self) -> None:
@@ -65,6 +66,8 @@ class ListenerConfig:
                 raise ListenerConfigError(f"{path}: no such file")
         if self.max_body < 1024:
             raise ListenerConfigError("the body limit must be at least 1024 bytes")
+        if self.request_timeout <= 0 or self.keep_alive_timeout <= 0:
+            raise ListenerConfigError("timeouts must be positive")
         if self.max_connections < 1:
             raise ListenerConfigError("the connection limit must be at least 1")
 

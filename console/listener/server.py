@@ -17,6 +17,7 @@ from console.listener.app import CallbackApp
 from console.listener.batching import BatchWriter
 from console.listener.config import ListenerConfig
 from console.listener.intake import Change
+from console.listener.slow_clients import with_request_timeout
 from console.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class CallbackListener:
         app = CallbackApp(self.config, writer, access)
         config = uvicorn.Config(
             app,
-            http="httptools",
+            http=with_request_timeout(self.config.request_timeout),
             loop="none",
             lifespan="off",
             log_config=None,

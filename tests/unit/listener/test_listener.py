@@ -6,6 +6,7 @@ import base64
 import socket
 import sqlite3
 import ssl
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -279,3 +280,20 @@ def test_access_log_records_requests_without_the_token(
     assert "receipt m-1" in lines[0]
     assert " 400 " in lines[1]
     assert all(TOKEN not in line for line in lines)
+
+
+def test_a_client_too_slow_to_send_its_request_is_disconnected(data_dir: Path) -> None:
+    with running_listener(data_dir, request_timeout=0.5) as guarded:
+        assert guarded.port is not None
+        with socket.create_connection(("127.0.0.1", guarded.port), timeout=5) as slow:
+            slow.sendall(b"POST /callbacks/" + TOKEN.encode() + b" HTTP/1.1\r\nHost: x\r\n")
+            started = time.monotonic()
+            assert slow.recv(100) == b""  # closed by the server, without an answer
+            assert 0.3 < time.monotonic() - started < 3
+        with socket.create_connection(("127.0.0.1", guarded.port), timeout=5) as silent:
+            assert silent.recv(100) == b""
+        # A prompt client on a kept-alive connection is not affected.
+        with httpx.Client(timeout=5) as client:
+            for _ in range(3):
+                assert client.post(guarded.url, data=RECEIPT).status_code == 200
+                time.sleep(0.3)
