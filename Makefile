@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench bench-listener clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) scripts/check_python.py
@@ -30,6 +30,10 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_engine.py
+
+bench-listener: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python tests/benchmarks/bench_listener.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
