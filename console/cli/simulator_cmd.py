@@ -225,11 +225,7 @@ async def _serve(settings: SimulatorSettings) -> int:
         try:
             base_url = await server.start()
         except OSError as exc:
-            print(
-                f"sms-console simulator: cannot listen on {settings.host}:{settings.port}: "
-                f"{exc.strerror or exc}",
-                file=sys.stderr,
-            )
+            print(f"sms-console simulator: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_UNAVAILABLE
         try:
             print(f"listening {base_url}", flush=True)

@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from console.net import url_host
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -81,9 +83,7 @@ class ListenerConfig:
 
     def url(self, port: int | None = None) -> str:
         """The full callback URL (with the bound port once known)."""
-        host = self.host
-        if ":" in host:
-            host = f"[{host}]"
+        host = url_host(self.host)
         return f"{self.scheme}://{host}:{port if port is not None else self.port}{self.path}"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import errno
 import logging
 import socket
 import threading
@@ -18,6 +17,7 @@ from console.listener.batching import BatchWriter
 from console.listener.config import ListenerConfig
 from console.listener.intake import Change
 from console.listener.slow_clients import with_request_timeout
+from console.net import PortUnavailable, bind_socket
 from console.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -27,30 +27,6 @@ OnChanges = Callable[[list[Change]], None]
 
 class ListenerError(Exception):
     """The listener cannot start; the message says why in plain words."""
-
-
-def bind_socket(host: str, port: int, backlog: int = 2048) -> socket.socket:
-    """A listening TCP socket, or :class:`ListenerError` with the reason."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # Answers go out in two writes (head, body); without this the second can wait for
-        # the client's delayed ACK.
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((host, port))
-        sock.listen(backlog)
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise ListenerError(
-                f"port {port} on {host} is already in use by another program; "
-                "choose another port or stop that program"
-            ) from None
-        if exc.errno == errno.EACCES:
-            raise ListenerError(f"not allowed to listen on port {port} of {host}") from None
-        raise ListenerError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    return sock
 
 
 class CallbackListener:
@@ -82,7 +58,10 @@ class CallbackListener:
         return self.config.url(self.port)
 
     def _bind(self) -> socket.socket:
-        sock = bind_socket(self.config.host, self.config.port)
+        try:
+            sock = bind_socket(self.config.host, self.config.port)
+        except PortUnavailable as exc:
+            raise ListenerError(exc.strerror or str(exc)) from None
         self.port = sock.getsockname()[1]
         return sock
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import socket
 from collections.abc import Generator
 
 import uvicorn
 
+from console.net import url_host
 from console.simulator.asgi_types import AsgiApp
 from console.simulator.connection_drop import DroppableHttpToolsProtocol
 
@@ -26,34 +26,6 @@ class _QuietServer(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
         yield
-
-
-def bind_socket(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host``:``port`` (0 picks a free port).
-
-    Created with an explicit ``IPPROTO_TCP``: asyncio only sets ``TCP_NODELAY`` on
-    connections whose socket says so, and without it every answer, written as headers
-    then body, waits some 40 ms for the client's delayed acknowledgement.
-    """
-    family, kind, proto, _, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
-    )[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        if os.name != "nt":
-            # Lets a restarted simulator take its port back at once; on Windows the same
-            # option would let two servers share the port.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen()
-    except BaseException:
-        sock.close()
-        raise
-    return sock
-
-
-def url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
 
 
 class AsgiServer:

@@ -13,8 +13,9 @@ from typing import Any, Self
 
 import httpx
 
+from console.net import bind_socket
 from console.simulator.app import JOURNAL_PATH, MT_PATH, SimulatorApp
-from console.simulator.asgi_server import AsgiServer, bind_socket
+from console.simulator.asgi_server import AsgiServer
 from console.simulator.callback_plan import CallbackPlanner
 from console.simulator.callbacks import CallbackDispatcher
 from console.simulator.config import SimulatorSettings

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from console.simulator.asgi_server import bind_socket
+from console.net import bind_socket
 from tests.unit.simulator.callback_receiver import CallbackReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,4 +111,4 @@ async def test_port_in_use_exits_3(tmp_path: Path) -> None:
         stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 3
     assert stdout == b""
-    assert f"cannot listen on 127.0.0.1:{port}" in stderr.decode()
+    assert f"port {port} on 127.0.0.1 is already in use" in stderr.decode()

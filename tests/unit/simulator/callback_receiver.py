@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl
 
-from console.simulator.asgi_server import AsgiServer, bind_socket
+from console.net import bind_socket
+from console.simulator.asgi_server import AsgiServer
 from console.simulator.asgi_types import Receive, Scope, Send
 from console.simulator.connection_drop import drop_connection
 

@@ -7,8 +7,8 @@ import threading
 import httpx
 import pytest
 
+from console.net import bind_socket
 from console.simulator import SimulatorSettings, ThreadedSimulator
-from console.simulator.asgi_server import bind_socket
 
 
 def test_start_in_thread_serves_until_stopped() -> None:
