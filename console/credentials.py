@@ -86,8 +86,8 @@ def load_credentials(profile: str, login: str | None) -> Credentials:
     effective = env_login or login
     if not effective:
         raise CredentialsUnavailable(
-            f"profile {profile!r} has no login: set {LOGIN_ENV} and {PASSWORD_ENV}, "
-            "or enter the credentials in the console's credentials dialog"
+            f"profile {profile!r} has no login: run 'sms-console credentials set --login L', "
+            f"or set {LOGIN_ENV} and {PASSWORD_ENV}"
         )
     try:
         password = _call_with_timeout(
@@ -100,6 +100,50 @@ def load_credentials(profile: str, login: str | None) -> Credentials:
     if not password:
         raise CredentialsUnavailable(
             f"no password stored in the keychain for login {effective!r} of profile "
-            f"{profile!r}; set {PASSWORD_ENV} or store it in the credentials dialog"
+            f"{profile!r}; run 'sms-console credentials set --login {effective}', "
+            f"or set {PASSWORD_ENV}"
         )
     return Credentials(effective, password)
+
+
+def keychain_name() -> str:
+    """Which keychain holds passwords here, in words (for dialogs and ``credentials show``)."""
+    backend = keyring.get_keyring()
+    name = getattr(backend, "name", "") or type(backend).__name__
+    return str(name)
+
+
+def store_password(profile: str, login: str, password: str) -> None:
+    """Put ``password`` in the keychain for ``profile``'s ``login``.
+
+    Raises:
+        CredentialsUnavailable: no keychain, or it refused or did not answer.
+    """
+    register_secret(password)
+    try:
+        _call_with_timeout(
+            "storing the password", keyring.set_password, service_name(profile), login, password
+        )
+    except keyring.errors.KeyringError as exc:
+        raise CredentialsUnavailable(
+            f"the keychain did not store the password ({type(exc).__name__})"
+        ) from None
+
+
+def delete_password(profile: str, login: str) -> bool:
+    """Remove the stored password; False when there was none.
+
+    Raises:
+        CredentialsUnavailable: no keychain, or it did not answer.
+    """
+    try:
+        _call_with_timeout(
+            "deleting the password", keyring.delete_password, service_name(profile), login
+        )
+    except keyring.errors.PasswordDeleteError:
+        return False
+    except keyring.errors.KeyringError as exc:
+        raise CredentialsUnavailable(
+            f"the keychain is not available ({type(exc).__name__})"
+        ) from None
+    return True

@@ -30,7 +30,8 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         self.entries[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
+        if self.entries.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not found")
 
 
 class HangingKeyring(MemoryKeyring):
