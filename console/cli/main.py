@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from console.cli import (
     credentials_cmd,
     log_cmd,
+    quarantine_cmd,
     receiver_cmd,
     resume_cmd,
     send_cmd,
@@ -18,7 +19,15 @@ from console.cli.common import CliError, ExitCode
 from console.logging_setup import configure_logging
 from console.paths import DATA_DIR_ENV, resolve_data_dir
 
-SUBCOMMANDS = (send_cmd, resume_cmd, log_cmd, receiver_cmd, simulator_cmd, credentials_cmd)
+SUBCOMMANDS = (
+    send_cmd,
+    resume_cmd,
+    log_cmd,
+    quarantine_cmd,
+    receiver_cmd,
+    simulator_cmd,
+    credentials_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

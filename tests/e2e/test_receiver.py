@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import resource
 import signal
@@ -254,3 +255,38 @@ def test_idle_half_open_connections_do_not_block_a_receipt(data_dir: Path) -> No
                 sock.close()
     assert response.status_code == 200
     assert elapsed < 1.0
+
+
+def test_refused_callbacks_can_be_inspected_raw(data_dir: Path) -> None:
+    with receiver(data_dir) as (process, url):
+        bad_text = httpx.post(url, content=b"type=receipt&message_state=2", timeout=5)
+        bad_bytes = httpx.post(
+            url,
+            content=b"\xff\xfe\x00binary",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+            timeout=5,
+        )
+        unknown_code = httpx.post(url, data={**receipt("odd"), "result_code": "4242"}, timeout=5)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=20)
+    assert (bad_text.status_code, bad_bytes.status_code, unknown_code.status_code) == (
+        400,
+        400,
+        200,
+    )
+    listed = run_cli(data_dir, "quarantine", "--json")
+    assert listed.returncode == 0
+    newest, oldest = (json.loads(line) for line in listed.stdout.splitlines())
+    assert oldest["body"] == "type=receipt&message_state=2"
+    assert oldest["reason"] == "message_id is missing"
+    assert oldest["source_address"] == "127.0.0.1"
+    assert TOKEN not in oldest["target"]
+    assert base64.b64decode(newest["body_base64"]) == b"\xff\xfe\x00binary"
+    plain = run_cli(data_dir, "quarantine")
+    assert "message_id is missing" in plain.stdout
+    (odd,) = (
+        json.loads(line)
+        for line in run_cli(data_dir, "log", "--json").stdout.splitlines()
+        if '"odd"' in line
+    )
+    assert odd["receipts"][0]["result_name"] == "Unknown code 4242"
