@@ -74,7 +74,7 @@ def message_entry(store: MessageStore, message: StoredMessage) -> LogEntry:
             "receipt": message.receipt,
             "app_id": message.app_id,
             "conversation_id": message.conversation_id,
-            "attachments": len(message.attachments),
+            "attachments": message.attachment_count,
             "status": message.status.value,
             "status_detail": message.status_detail,
             "result_code": message.result_code,

@@ -11,6 +11,9 @@ import threading
 from urllib.parse import quote, quote_plus
 
 MASK = "********"
+# Shorter strings occur by chance in ordinary text (numbers, addresses, ids); masking
+# them would garble that text while protecting nothing worth the name.
+MIN_SECRET_LENGTH = 6
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -18,7 +21,7 @@ _secrets: set[str] = set()
 
 def register_secret(secret: str) -> None:
     """Remember ``secret`` so that no later text can carry it."""
-    if not secret:
+    if len(secret) < MIN_SECRET_LENGTH:
         return
     with _lock:
         _secrets.update({secret, quote(secret, safe=""), quote_plus(secret)})

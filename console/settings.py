@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from console.protocol.mt_request import HttpMethod, Priority
+from console.protocol.phone import known_region
 
 PROVIDER_ENDPOINT = "https://smsc-api.genesyscloud.com/httpapi/receiver"
 SETTINGS_VERSION = 1
@@ -65,6 +66,10 @@ class Profile:
             raise SettingsError("at least one attempt is needed")
         if self.timeout <= 0:
             raise SettingsError("the request timeout must be positive")
+        if self.default_region is not None and not known_region(self.default_region):
+            raise SettingsError(
+                f"default_region {self.default_region!r} is not a region code like US or GB"
+            )
 
 
 @dataclass(frozen=True)

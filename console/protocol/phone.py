@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
+from phonenumbers import geocoder
 from phonenumbers import NumberParseException, ValidationResult
 
 
@@ -62,6 +63,22 @@ def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber:
         else:
             reason = _PARSE_REASONS.get(exc.error_type, str(exc))
         raise InvalidPhoneNumber(text, reason) from exc
+
+
+def known_region(code: str) -> bool:
+    """Whether ``code`` is a region the number library knows (``US``, ``GB``…)."""
+    return code.upper() in phonenumbers.SUPPORTED_REGIONS
+
+
+def _country(number: phonenumbers.PhoneNumber) -> str:
+    """The country a number belongs to, in English, as far as the library can tell."""
+    name = geocoder.country_name_for_number(number, "en")
+    if name:
+        return str(name)
+    region = phonenumbers.region_code_for_country_code(number.country_code or 0)
+    example = phonenumbers.example_number(region)
+    name = geocoder.country_name_for_number(example, "en") if example else ""
+    return str(name or region)
 
 
 def _e164(number: phonenumbers.PhoneNumber) -> str:
@@ -137,7 +154,7 @@ def normalise_number(text: str, default_region: str | None = None) -> Normalised
     warning = None
     if not valid:
         warning = (
-            f"+{digits} has a possible length but is not known to be an assigned number; "
-            "check it before sending"
+            f"+{digits} (read as a number in {_country(number)}) has a possible length but "
+            "is not known to be an assigned number; check it before sending"
         )
     return NormalisedNumber(digits=digits, warning=warning)

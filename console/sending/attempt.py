@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import httpx
@@ -68,8 +69,12 @@ def _describe(exc: httpx.HTTPError) -> str:
     return f"{type(exc).__name__}: {_reason(exc)}"
 
 
+_QUERY = re.compile(r"(https?://[^\s'\"?]*)\?[^\s'\"]*")
+
+
 def _reason(exc: BaseException) -> str:
-    # The innermost cause names the socket-level problem without any URL in it.
+    # The innermost cause names the socket-level problem; should a URL still appear, its
+    # query (where a GET request carries the password) is cut off.
     while exc.__cause__ is not None or exc.__context__ is not None:
         exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
-    return redact(str(exc)) or type(exc).__name__
+    return redact(_QUERY.sub(r"\1?…", str(exc))) or type(exc).__name__

@@ -70,6 +70,8 @@ class StoredMessage:
     state_at: float | None
     created_at: float
     updated_at: float
+    attachment_count: int = 0
+    # Loaded only for a single message (get_message), not for listings.
     attachments: tuple[Attachment, ...] = field(default=(), repr=False)
 
 

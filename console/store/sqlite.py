@@ -33,7 +33,8 @@ from console.store.models import (
 _MESSAGE_COLUMNS = (
     "id, message_id, profile, phone_number, sender, body, endpoint, method, priority, carrier,"
     " receipt, app_id, conversation_id, status, result_code, status_detail, attempt_count,"
-    " next_attempt_at, state, state_result_code, state_at, created_at, updated_at"
+    " next_attempt_at, state, state_result_code, state_at, created_at, updated_at,"
+    " (SELECT COUNT(*) FROM attachments a WHERE a.message_ref = messages.id)"
 )
 _RECEIPT_COLUMNS = (
     "id, message_id, message_state, result_code, app_id, conversation_id, received_at,"
@@ -539,6 +540,7 @@ def _message(row: tuple[Any, ...], attachments: tuple[Attachment, ...]) -> Store
         state_at=row[20],
         created_at=row[21],
         updated_at=row[22],
+        attachment_count=row[23],
         attachments=attachments,
     )
 

@@ -55,6 +55,10 @@ def test_send_with_attachment_carries_exactly_the_spec_fields(
             ("mms_attachment[0].content", base64.b64encode(PNG).decode()),
         ]
     )
+    (entry,) = (
+        json.loads(line) for line in run_cli(data_dir, "log", "--json").stdout.split("\n") if line
+    )
+    assert entry["attachments"] == 1
 
 
 def test_send_options_map_to_their_spec_fields(data_dir: Path, provider: FakeProvider) -> None:

@@ -39,3 +39,9 @@ def test_log_file_never_receives_the_secret(tmp_path: Path) -> None:
     for handler in list(logging.getLogger().handlers):
         logging.getLogger().removeHandler(handler)
         handler.close()
+
+
+def test_short_secrets_are_not_masked_in_ordinary_text() -> None:
+    Credentials("acme", "1")
+    text = "[Errno 111] Connect call failed ('127.0.0.1', 1)"
+    assert redact(text) == text

@@ -62,6 +62,7 @@ def test_unknown_profile_lists_the_known_ones(tmp_path: Path) -> None:
         ('{"version": 1, "profiles": [{"endpoint": "ftp://x"}]}', "http:// or https://"),
         ('{"version": 1, "profiles": [{"method": "PUT"}]}', "not a valid settings file"),
         ('{"version": 1, "profiles": [{"max_attempts": 0}]}', "at least one attempt"),
+        ('{"version": 1, "profiles": [{"default_region": "XX"}]}', "not a region code"),
     ],
 )
 def test_broken_settings_file_names_itself_and_the_problem(
