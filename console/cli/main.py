@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -18,6 +19,7 @@ from console.cli import (
 from console.cli.common import CliError, ExitCode
 from console.logging_setup import configure_logging
 from console.paths import DATA_DIR_ENV, resolve_data_dir
+from console.store.errors import StoreError
 
 SUBCOMMANDS = (
     send_cmd,
@@ -59,9 +61,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return ExitCode.OK
     try:
-        data_dir = resolve_data_dir(args.data_dir)
-        configure_logging(data_dir)
-        result: int = args.run(args, data_dir)
+        try:
+            data_dir = resolve_data_dir(args.data_dir)
+            configure_logging(data_dir)
+        except OSError as exc:
+            raise CliError(
+                f"cannot use the data directory {exc.filename or args.data_dir}: {exc.strerror}",
+                ExitCode.UNAVAILABLE,
+            ) from None
+        try:
+            result: int = args.run(args, data_dir)
+        except (StoreError, sqlite3.Error) as exc:
+            raise CliError(
+                f"cannot use the message store in {data_dir}: {exc}", ExitCode.UNAVAILABLE
+            ) from None
     except CliError as exc:
         print(f"sms-console: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumbers import geocoder
 from phonenumbers import NumberParseException, ValidationResult
 
 
@@ -71,14 +70,9 @@ def known_region(code: str) -> bool:
 
 
 def _country(number: phonenumbers.PhoneNumber) -> str:
-    """The country a number belongs to, in English, as far as the library can tell."""
-    name = geocoder.country_name_for_number(number, "en")
-    if name:
-        return str(name)
-    region = phonenumbers.region_code_for_country_code(number.country_code or 0)
-    example = phonenumbers.example_number(region)
-    name = geocoder.country_name_for_number(example, "en") if example else ""
-    return str(name or region)
+    """Country code and region (``+20, EG``): what the digits were taken to be."""
+    code = number.country_code or 0
+    return f"+{code}, {phonenumbers.region_code_for_country_code(code)}"
 
 
 def _e164(number: phonenumbers.PhoneNumber) -> str:
@@ -154,7 +148,7 @@ def normalise_number(text: str, default_region: str | None = None) -> Normalised
     warning = None
     if not valid:
         warning = (
-            f"+{digits} (read as a number in {_country(number)}) has a possible length but "
+            f"+{digits} (read with country code {_country(number)}) has a possible length but "
             "is not known to be an assigned number; check it before sending"
         )
     return NormalisedNumber(digits=digits, warning=warning)

@@ -15,3 +15,7 @@ class UnknownMessage(StoreError):
     def __init__(self, message_id: str) -> None:
         super().__init__(f"no message with message_id {message_id!r}")
         self.message_id = message_id
+
+
+class IncompatibleStore(StoreError):
+    """The database was written by a newer version of the program."""

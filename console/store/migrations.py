@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from console.store.errors import IncompatibleStore
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: outbox, attempts, receipts, replies, quarantine.
     """
@@ -123,7 +125,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Bring the schema up to date; return the version now in force."""
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     if version > len(MIGRATIONS):
-        raise RuntimeError(
+        raise IncompatibleStore(
             f"the database is from a newer version of the program (schema {version}, "
             f"this program knows up to {len(MIGRATIONS)})"
         )

@@ -372,3 +372,17 @@ def test_unknown_profile_is_a_clear_error(data_dir: Path) -> None:
                      "--text", "x")  # fmt: skip
     assert result.returncode == 3
     assert "no profile named 'nope'" in result.stderr
+
+
+def test_unusable_store_or_data_dir_is_one_plain_line(tmp_path: Path, data_dir: Path) -> None:
+    (data_dir / "messages.sqlite3").write_bytes(b"this is not a database" * 100)
+    corrupt = run_cli(data_dir, "log")
+    assert corrupt.returncode == 3
+    assert "cannot use the message store" in corrupt.stderr
+    assert "Traceback" not in corrupt.stderr
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    unusable = run_cli(blocker / "data", "log")
+    assert unusable.returncode == 3
+    assert "cannot use the data directory" in unusable.stderr
+    assert "Traceback" not in unusable.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from console.protocol.mt_request import Attachment, HttpMethod, Priority
-from console.store.errors import DuplicateMessageId, UnknownMessage
+from console.store.errors import DuplicateMessageId, IncompatibleStore, UnknownMessage
 from console.store.migrations import MIGRATIONS
 from console.store.models import (
     AttemptResult,
@@ -58,7 +58,7 @@ def test_database_from_a_newer_program_is_refused_with_a_reason(tmp_path: Path) 
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer version"):
+    with pytest.raises(IncompatibleStore, match="newer version"):
         SqliteStore(path)
 
 
