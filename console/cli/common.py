@@ -31,7 +31,7 @@ class CliError(Exception):
         self.exit_code = exit_code
 
 
-def positive_float(text: str) -> float:
+def non_negative_seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:

@@ -15,7 +15,7 @@ from console.cli.common import (
     Subparsers,
     credentials_for,
     load_profile,
-    positive_float,
+    non_negative_seconds,
     positive_int,
 )
 from console.paths import database_path
@@ -39,7 +39,9 @@ def register(subparsers: Subparsers) -> None:
         ),
     )
     parser.add_argument("--to", required=True, metavar="NUMBER", help="recipient, any usual form")
-    parser.add_argument("--sender", required=True, metavar="S", help="source address (sender)")
+    parser.add_argument(
+        "--sender", metavar="S", help="source address (default: the profile's first sender)"
+    )
     parser.add_argument("--text", required=True, metavar="T", help="message text")
     parser.add_argument(
         "--priority",
@@ -79,7 +81,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--retry-wait",
-        type=positive_float,
+        type=non_negative_seconds,
         metavar="SECONDS",
         help="seconds between attempts, fractions allowed (default: the profile's, 30)",
     )
@@ -120,6 +122,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     settings = engine_settings(
         args, profile.retry_wait, profile.max_attempts, profile.messages_per_second
     )
+    sender = args.sender or (profile.senders[0] if profile.senders else None)
+    if not sender:
+        raise CliError(f"no --sender given and profile {profile.name!r} lists no senders")
     try:
         number = normalise_number(args.to, profile.default_region)
         attachments = tuple(load_attachment(path) for path in args.attach)
@@ -128,7 +133,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
             message_id=uuid.uuid4().hex,
             profile=profile.name,
             phone_number=number.digits,
-            sender=args.sender,
+            sender=sender,
             body=args.text,
             endpoint=settings.endpoint_override or profile.endpoint,
             method=profile.method,

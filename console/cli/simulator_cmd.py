@@ -16,6 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from console.cli.common import ExitCode, Subparsers
 from console.simulator import (
     Account,
     ConfigFileError,
@@ -25,10 +26,6 @@ from console.simulator import (
     load_settings_file,
 )
 from console.simulator.config_file import parse_final_weights
-
-EXIT_OK = 0
-EXIT_BAD_SETTINGS = 2
-EXIT_UNAVAILABLE = 3
 
 _FAULT_OPTIONS = ("p_internal_error", "p_other_error", "p_drop", "p_slow", "slow_seconds")
 _CALLBACK_OPTIONS = {
@@ -44,9 +41,7 @@ _CALLBACK_OPTIONS = {
 }
 
 
-# argparse's subparser handle has no public type name; the annotation stays a string
-# because the class cannot be subscripted at run time.
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "simulator",
         help="run a local stand-in for the provider's SMS API",
@@ -158,7 +153,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         settings = settings_from_args(args)
     except (ConfigFileError, ValueError) as exc:
         print(f"sms-console simulator: {exc}", file=sys.stderr)
-        return EXIT_BAD_SETTINGS
+        return ExitCode.BAD_INPUT
     _ensure_stderr_logging()
     return asyncio.run(_serve(settings))
 
@@ -226,7 +221,7 @@ async def _serve(settings: SimulatorSettings) -> int:
             base_url = await server.start()
         except OSError as exc:
             print(f"sms-console simulator: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_UNAVAILABLE
+            return ExitCode.UNAVAILABLE
         try:
             print(f"listening {base_url}", flush=True)
             await stop.wait()
@@ -236,7 +231,7 @@ async def _serve(settings: SimulatorSettings) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _ensure_stderr_logging() -> None:

@@ -1,6 +1,6 @@
 """From a received request to what is stored and what is answered.
 
-Pure apart from the data it is given: the storage worker runs this next to the store.
+No I/O here: the batch writer calls this for each request just before its commit.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from console.listener.form import UnreadableBody, decode_fields
+from console.listener.form import FORM, UnreadableBody, decode_fields
 from console.protocol.callbacks import (
     InvalidCallback,
     ReceiptFields,
@@ -51,9 +51,6 @@ def _raw(fields: list[tuple[str, str]], delivery: Delivery) -> str:
     if not delivery.query and delivery.content_type.startswith(FORM):
         return delivery.body.decode("utf-8")  # decoded once already, so known to be UTF-8
     return urlencode(fields)
-
-
-FORM = b"application/x-www-form-urlencoded"
 
 
 def _item(

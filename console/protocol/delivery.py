@@ -10,10 +10,5 @@ from __future__ import annotations
 
 from console.protocol.codes import MESSAGE_STATES
 
+# The store applies the rule with these (one SQL statement per receipt batch).
 FINAL_STATES: tuple[int, ...] = tuple(sorted(c for c, s in MESSAGE_STATES.items() if s.final))
-
-
-def replaces(current: int | None, incoming: int) -> bool:
-    """Whether a receipt in state ``incoming`` becomes the message's state."""
-    del incoming  # any state may replace a state that is not final
-    return current is None or current not in FINAL_STATES

@@ -111,10 +111,6 @@ class SendingEngine:
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         return accepted
 
-    async def resume(self) -> list[StoredMessage]:
-        """Finish every message left undecided, with its original ``message_id``."""
-        return [await self.deliver(m.message_id) for m in self._store.undecided()]
-
     async def deliver(self, message_id: str) -> StoredMessage:
         """Attempt a stored message until accepted, refused, or out of attempts."""
         history = self._store.attempts(message_id)

@@ -73,12 +73,12 @@ def decide(
         if earlier_outcome_unknown or not result.outcome_known:
             return Decision(
                 MessageStatus.NEEDS_OPERATOR,
-                f"Gave up after {attempt_number} attempts (last: {problem}). An attempt's "
+                f"Gave up after {_attempts(attempt_number)} (last: {problem}). An attempt's "
                 "answer was lost, so the provider may have accepted it: watch for a delivery "
                 "receipt before sending again.",
             )
         return Decision(
-            MessageStatus.FAILED, f"Gave up after {attempt_number} attempts (last: {problem})."
+            MessageStatus.FAILED, f"Gave up after {_attempts(attempt_number)} (last: {problem})."
         )
     retry_at = result.finished_at + settings.wait
     return Decision(
@@ -87,6 +87,10 @@ def decide(
         "message_id.",
         retry_at=retry_at,
     )
+
+
+def _attempts(count: int) -> str:
+    return "1 attempt" if count == 1 else f"{count} attempts"
 
 
 def _transient(result: AttemptResult) -> bool:

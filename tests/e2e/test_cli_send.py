@@ -386,3 +386,17 @@ def test_unusable_store_or_data_dir_is_one_plain_line(tmp_path: Path, data_dir: 
     assert unusable.returncode == 3
     assert "cannot use the data directory" in unusable.stderr
     assert "Traceback" not in unusable.stderr
+
+
+def test_sender_defaults_to_the_profiles_first(data_dir: Path, provider: FakeProvider) -> None:
+    missing = run_cli(data_dir, "send", "--to", "12025550100", "--text", "x",
+                      "--endpoint", provider.url)  # fmt: skip
+    assert missing.returncode == 2
+    assert "no --sender given" in missing.stderr
+    (data_dir / "profiles.json").write_text(
+        json.dumps({"version": 1, "profiles": [{"senders": ["ACME", "12345"]}]})
+    )
+    result = run_cli(data_dir, "send", "--to", "12025550100", "--text", "x",
+                     "--endpoint", provider.url)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert provider.requests[0].field("sender") == "ACME"

@@ -213,7 +213,7 @@ async def test_resume_sends_a_waiting_message_with_its_id(
         Decision(MessageStatus.RETRY_WAIT, "later", retry_at=time.time() + 3600),
     )
     async with open_engine(store, credentials, FAST) as engine:
-        (done,) = await engine.resume()
+        done = await engine.deliver("id-1")
     assert done.status is MessageStatus.ACCEPTED
     assert [r.field("message_id") for r in provider.requests] == ["id-1"]
 
@@ -225,7 +225,7 @@ async def test_resume_after_a_crash_mid_request_trusts_a_duplicate_answer(
     store.begin_attempt("id-1", time.time())  # the program died before the answer came
     provider.accepted.append("id-1")  # ...and the provider had taken it
     async with open_engine(store, credentials, FAST) as engine:
-        (done,) = await engine.resume()
+        done = await engine.deliver("id-1")
     assert done.status is MessageStatus.ACCEPTED
     first, second = store.attempts("id-1")
     assert first.transport_error == INTERRUPTED
