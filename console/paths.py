@@ -24,7 +24,8 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     else:
         path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     path = path.expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    # Customer numbers and messages live here: the folder is its owner's alone.
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
