@@ -9,7 +9,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from console.cli.common import CliError, ExitCode, Subparsers, positive_int
+from console.cli.common import CliError, ExitCode, Subparsers, port_number, positive_int
 from console.listener.config import ListenerConfigError
 from console.listener.server import CallbackListener, ListenerError
 from console.listener.setup import ensure_path_token, listener_config
@@ -32,7 +32,10 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("--host", metavar="H", help="address to bind (saved setting, 127.0.0.1)")
     parser.add_argument(
-        "--port", type=int, metavar="P", help="port to bind, 0 for any free one (saved, 8787)"
+        "--port",
+        type=port_number,
+        metavar="P",
+        help="port to bind, 0 for any free one (saved, 8787)",
     )
     parser.add_argument(
         "--path-token",

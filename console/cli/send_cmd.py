@@ -15,7 +15,7 @@ from console.cli.common import (
     Subparsers,
     credentials_for,
     load_profile,
-    non_negative_seconds,
+    non_negative_float,
     positive_int,
 )
 from console.paths import database_path
@@ -81,7 +81,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--retry-wait",
-        type=non_negative_seconds,
+        type=non_negative_float,
         metavar="SECONDS",
         help="seconds between attempts, fractions allowed (default: the profile's, 30)",
     )

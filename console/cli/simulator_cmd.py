@@ -16,7 +16,16 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from console.cli.common import ExitCode, Subparsers
+from console.cli.common import (
+    ExitCode,
+    Subparsers,
+    non_negative_float,
+    non_negative_int,
+    port_number,
+    positive_float,
+    positive_int,
+    probability,
+)
 from console.simulator import (
     Account,
     ConfigFileError,
@@ -54,7 +63,10 @@ def register(subparsers: Subparsers) -> None:
     server = parser.add_argument_group("server")
     server.add_argument("--host", metavar="H", help="address to listen on (default 127.0.0.1)")
     server.add_argument(
-        "--port", metavar="P", type=_port, help="port to listen on; 0 picks a free one (default)"
+        "--port",
+        metavar="P",
+        type=port_number,
+        help="port to listen on; 0 picks a free one (default)",
     )
     server.add_argument("--config", metavar="FILE", type=Path, help="settings file, .json or .toml")
     server.add_argument(
@@ -74,27 +86,27 @@ def register(subparsers: Subparsers) -> None:
         action="append",
         help="registered sender; repeat for several",
     )
-    account.add_argument("--rate", metavar="N", type=_positive, help="requests per second")
+    account.add_argument("--rate", metavar="N", type=positive_float, help="requests per second")
     account.add_argument(
-        "--max-length", metavar="N", type=_at_least_one, help="longest message, in characters"
+        "--max-length", metavar="N", type=positive_int, help="longest message, in characters"
     )
 
     faults = parser.add_argument_group("faults (probabilities from 0 to 1)")
     faults.add_argument(
-        "--p-internal-error", metavar="P", type=_probability, help="answer 98 to a valid request"
+        "--p-internal-error", metavar="P", type=probability, help="answer 98 to a valid request"
     )
     faults.add_argument(
-        "--p-other-error", metavar="P", type=_probability, help="answer 99 to a valid request"
+        "--p-other-error", metavar="P", type=probability, help="answer 99 to a valid request"
     )
     faults.add_argument(
         "--p-drop",
         metavar="P",
-        type=_probability,
+        type=probability,
         help="accept the message, then close the connection without answering",
     )
-    faults.add_argument("--p-slow", metavar="P", type=_probability, help="delay the answer")
+    faults.add_argument("--p-slow", metavar="P", type=probability, help="delay the answer")
     faults.add_argument(
-        "--slow-seconds", metavar="S", type=_non_negative, help="how long a slow answer takes"
+        "--slow-seconds", metavar="S", type=non_negative_float, help="how long a slow answer takes"
     )
 
     callbacks = parser.add_argument_group("callbacks (receipts and replies)")
@@ -104,20 +116,20 @@ def register(subparsers: Subparsers) -> None:
     callbacks.add_argument(
         "--dr-delay",
         metavar="S",
-        type=_non_negative,
+        type=non_negative_float,
         help="mean seconds between two receipts of one message (default 2)",
     )
     callbacks.add_argument(
-        "--p-duplicate-dr", metavar="P", type=_probability, help="send one receipt twice"
+        "--p-duplicate-dr", metavar="P", type=probability, help="send one receipt twice"
     )
     callbacks.add_argument(
-        "--p-reorder", metavar="P", type=_probability, help="swap two receipts' order"
+        "--p-reorder", metavar="P", type=probability, help="swap two receipts' order"
     )
     callbacks.add_argument(
-        "--p-reply", metavar="P", type=_probability, help="customer replies to a delivered message"
+        "--p-reply", metavar="P", type=probability, help="customer replies to a delivered message"
     )
     callbacks.add_argument(
-        "--p-mms-reply", metavar="P", type=_probability, help="a reply carries a picture"
+        "--p-mms-reply", metavar="P", type=probability, help="a reply carries a picture"
     )
     callbacks.add_argument(
         "--final-weights",
@@ -129,19 +141,19 @@ def register(subparsers: Subparsers) -> None:
     callbacks.add_argument(
         "--callback-retry-interval",
         metavar="S",
-        type=_non_negative,
+        type=non_negative_float,
         help="seconds before a failed callback is retried (default 600)",
     )
     callbacks.add_argument(
         "--callback-retry-count",
         metavar="N",
-        type=_count,
+        type=non_negative_int,
         help="retries after the first attempt (default 25)",
     )
     callbacks.add_argument(
         "--callback-timeout",
         metavar="S",
-        type=_positive,
+        type=positive_float,
         help="seconds to wait for the receiver's answer (default 10)",
     )
     parser.set_defaults(run=run)
@@ -250,72 +262,13 @@ def _ensure_stderr_logging() -> None:
     logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
 
 
-def _port(text: str) -> int:
-    value = _integer(text)
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
-    return value
-
-
-def _at_least_one(text: str) -> int:
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
-
-
-def _count(text: str) -> int:
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
-
-
-def _integer(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-
-
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-    return value
-
-
-def _non_negative(text: str) -> float:
-    value = _number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
-
-
-def _positive(text: str) -> float:
-    value = _number(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0")
-    return value
-
-
-def _probability(text: str) -> float:
-    value = _number(text)
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a probability (0 to 1)")
-    return value
-
-
 def _weights(text: str) -> dict[FinalOutcome, float]:
     raw: dict[str, float] = {}
     for item in text.split(","):
         name, sep, weight = item.partition("=")
         if not sep:
             raise argparse.ArgumentTypeError(f"{item!r} is not outcome=weight")
-        raw[name.strip()] = _non_negative(weight.strip())
+        raw[name.strip()] = non_negative_float(weight.strip())
     try:
         return parse_final_weights(raw)
     except ValueError as exc:
