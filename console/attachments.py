@@ -38,6 +38,12 @@ def load_attachment(path: Path) -> Attachment:
         AttachmentError: missing, unreadable, empty, too large, or of unknown type.
     """
     try:
+        # Size first: reading a huge file only to refuse it would freeze the caller.
+        size = path.stat().st_size
+        if size > MAX_TOTAL_BYTES and path.is_file():
+            raise AttachmentError(
+                f"{path}: {_size(size)} is over the {_size(MAX_TOTAL_BYTES)} limit"
+            )
         content = path.read_bytes()
     except FileNotFoundError:
         raise AttachmentError(f"{path}: no such file") from None

@@ -8,20 +8,38 @@ Secret Service can block forever.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import keyring
 import keyring.errors
 
+from console.keychain import (
+    DEFAULT_TIMEOUT,
+    KeychainTimeout,
+    call_with_timeout,
+    describe_backend,
+    is_system_backend,
+    service_name,
+)
 from console.redaction import register_secret
+
+__all__ = [
+    "LOGIN_ENV",
+    "PASSWORD_ENV",
+    "Credentials",
+    "CredentialsUnavailable",
+    "delete_password",
+    "keychain_name",
+    "load_credentials",
+    "service_name",
+    "store_password",
+]
 
 LOGIN_ENV = "SMS_CONSOLE_LOGIN"
 PASSWORD_ENV = "SMS_CONSOLE_PASSWORD"  # noqa: S105 (the name of a variable, not a secret)
-SERVICE_PREFIX = "sms-operator-console"
-KEYRING_TIMEOUT = 10.0
+KEYRING_TIMEOUT = DEFAULT_TIMEOUT
 
 T = TypeVar("T")
 
@@ -39,33 +57,28 @@ class Credentials:
         register_secret(self.password)
 
 
-def service_name(profile: str) -> str:
-    return f"{SERVICE_PREFIX}:{profile}"
+def _call_with_timeout(what: str, function: Callable[[], T]) -> T:
+    try:
+        return call_with_timeout(what, function, KEYRING_TIMEOUT)
+    except KeychainTimeout as exc:
+        raise CredentialsUnavailable(str(exc)) from None
 
 
-def _call_with_timeout(what: str, function: Callable[..., T], *args: str) -> T:
-    """Run a keychain call in a daemon thread, so a hung keychain cannot hold up exit."""
-    done = threading.Event()
-    outcome: dict[str, Any] = {}
+def environment_credentials(login: str | None) -> Credentials | None:
+    """Credentials from ``SMS_CONSOLE_LOGIN``/``SMS_CONSOLE_PASSWORD``, if the password is set.
 
-    def work() -> None:
-        try:
-            outcome["value"] = function(*args)
-        except BaseException as exc:  # handed over to the calling thread
-            outcome["error"] = exc
-        finally:
-            done.set()
-
-    threading.Thread(target=work, name="keyring-call", daemon=True).start()
-    if not done.wait(KEYRING_TIMEOUT):
+    Raises:
+        CredentialsUnavailable: the password is set but there is no login to go with it.
+    """
+    env_password = os.environ.get(PASSWORD_ENV)
+    if not env_password:
+        return None
+    effective = os.environ.get(LOGIN_ENV) or login
+    if not effective:
         raise CredentialsUnavailable(
-            f"the keychain did not answer within {KEYRING_TIMEOUT:.0f} s while {what} "
-            "(is it locked?)"
+            f"{PASSWORD_ENV} is set but no login: set {LOGIN_ENV} or the profile's login"
         )
-    if "error" in outcome:
-        raise outcome["error"]
-    value: T = outcome["value"]
-    return value
+    return Credentials(effective, env_password)
 
 
 def load_credentials(profile: str, login: str | None) -> Credentials:
@@ -74,16 +87,10 @@ def load_credentials(profile: str, login: str | None) -> Credentials:
     Raises:
         CredentialsUnavailable: nothing usable was found, with what to do about it.
     """
-    env_login = os.environ.get(LOGIN_ENV)
-    env_password = os.environ.get(PASSWORD_ENV)
-    if env_password:
-        effective = env_login or login
-        if not effective:
-            raise CredentialsUnavailable(
-                f"{PASSWORD_ENV} is set but no login: set {LOGIN_ENV} or the profile's login"
-            )
-        return Credentials(effective, env_password)
-    effective = env_login or login
+    from_environment = environment_credentials(login)
+    if from_environment is not None:
+        return from_environment
+    effective = os.environ.get(LOGIN_ENV) or login
     if not effective:
         raise CredentialsUnavailable(
             f"profile {profile!r} has no login: run 'sms-console credentials set --login L', "
@@ -91,7 +98,8 @@ def load_credentials(profile: str, login: str | None) -> Credentials:
         )
     try:
         password = _call_with_timeout(
-            "reading the password", keyring.get_password, service_name(profile), effective
+            "reading the password",
+            lambda: keyring.get_password(service_name(profile), effective),
         )
     except keyring.errors.KeyringError as exc:
         raise CredentialsUnavailable(
@@ -108,9 +116,9 @@ def load_credentials(profile: str, login: str | None) -> Credentials:
 
 def keychain_name() -> str:
     """Which keychain holds passwords here, in words (for dialogs and ``credentials show``)."""
-    backend = keyring.get_keyring()
-    name = getattr(backend, "name", "") or type(backend).__name__
-    return str(name)
+    return _call_with_timeout(
+        "looking for a keychain", lambda: describe_backend(keyring.get_keyring())
+    )
 
 
 def store_password(profile: str, login: str, password: str) -> None:
@@ -120,14 +128,26 @@ def store_password(profile: str, login: str, password: str) -> None:
         CredentialsUnavailable: no keychain, or it refused or did not answer.
     """
     register_secret(password)
+
+    def store() -> bool:
+        backend = keyring.get_keyring()
+        # A backend that drops the password or writes it to a plain file is no keychain.
+        if not is_system_backend(backend):
+            return False
+        backend.set_password(service_name(profile), login, password)
+        return True
+
     try:
-        _call_with_timeout(
-            "storing the password", keyring.set_password, service_name(profile), login, password
-        )
+        stored = _call_with_timeout("storing the password", store)
     except keyring.errors.KeyringError as exc:
         raise CredentialsUnavailable(
             f"the keychain did not store the password ({type(exc).__name__})"
         ) from None
+    if not stored:
+        raise CredentialsUnavailable(
+            f"no keychain is available here, so the password was not stored; "
+            f"set {PASSWORD_ENV} instead"
+        )
 
 
 def delete_password(profile: str, login: str) -> bool:
@@ -138,7 +158,8 @@ def delete_password(profile: str, login: str) -> bool:
     """
     try:
         _call_with_timeout(
-            "deleting the password", keyring.delete_password, service_name(profile), login
+            "deleting the password",
+            lambda: keyring.delete_password(service_name(profile), login),
         )
     except keyring.errors.PasswordDeleteError:
         return False

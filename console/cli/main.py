@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sms-console",
         description=(
             "Send SMS and MMS through the Genesys SMS aggregation HTTP API and follow "
-            "what happened to each message."
+            "what happened to each message. Without a command it opens the operator window."
         ),
     )
     parser.add_argument(
@@ -48,18 +48,34 @@ def build_parser() -> argparse.ArgumentParser:
             f"default: ${DATA_DIR_ENV}, else the per-user data directory"
         ),
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=(
+            "open the window against the built-in provider simulator, with a demo profile "
+            "and credentials, in a throwaway data directory unless --data-dir is given"
+        ),
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
     return parser
 
 
+def open_window(data_dir: str | None, demo: bool) -> int:
+    """The operator window (Qt is loaded only when a window is wanted)."""
+    from console.ui.app import run_window
+
+    return run_window(data_dir, demo)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return ExitCode.OK
+        return open_window(args.data_dir, args.demo)
+    if args.demo:
+        parser.error("--demo opens the window; it does not combine with a subcommand")
     try:
         try:
             data_dir = resolve_data_dir(args.data_dir)

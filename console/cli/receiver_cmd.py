@@ -83,15 +83,15 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     listener = CallbackListener(
         config, database_path(data_dir), access_log=access_log_path(data_dir)
     )
+    # Before the "listening" line: whoever reads it may signal at once.
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda _signum, _frame: stop.set())
     try:
         url = listener.start_in_thread()
     except ListenerError as exc:
         raise CliError(str(exc), ExitCode.UNAVAILABLE) from None
     print(f"listening {url}", flush=True)
-
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda _signum, _frame: stop.set())
     while not stop.wait(0.2):
         if not listener.running:
             raise CliError("the listener stopped unexpectedly; see the log", ExitCode.UNAVAILABLE)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import uuid
 from pathlib import Path
 
-from console.attachments import AttachmentError, check_limits, load_attachment
+from console.attachments import AttachmentError, load_attachment
 from console.cli.common import (
     CliError,
     ExitCode,
@@ -18,14 +17,15 @@ from console.cli.common import (
     non_negative_float,
     positive_int,
 )
+from console.drafts import Draft, compose
 from console.paths import database_path
-from console.protocol.mt_request import InvalidRequest, parse_carrier, parse_priority
-from console.protocol.phone import InvalidPhoneNumber, normalise_number
+from console.protocol.mt_request import InvalidRequest, parse_priority
+from console.protocol.phone import InvalidPhoneNumber
 from console.sending.engine import EngineSettings, open_engine
 from console.sending.policy import RetrySettings
 from console.settings import SettingsError, check_endpoint
 from console.store import open_store
-from console.store.models import MessageStatus, NewMessage, StoredMessage
+from console.store.models import MessageStatus, StoredMessage
 
 
 def register(subparsers: Subparsers) -> None:
@@ -126,28 +126,24 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     if not sender:
         raise CliError(f"no --sender given and profile {profile.name!r} lists no senders")
     try:
-        number = normalise_number(args.to, profile.default_region)
         attachments = tuple(load_attachment(path) for path in args.attach)
-        check_limits(attachments)
-        new = NewMessage(
-            message_id=uuid.uuid4().hex,
-            profile=profile.name,
-            phone_number=number.digits,
+        draft = Draft(
+            recipient=args.to,
             sender=sender,
             body=args.text,
-            endpoint=settings.endpoint_override or profile.endpoint,
-            method=profile.method,
             priority=parse_priority(args.priority) or profile.default_priority,
-            carrier=parse_carrier(args.carrier),
+            carrier=args.carrier,
             receipt=not args.no_receipt,
             app_id=args.app_id,
             conversation_id=args.conversation_id,
             attachments=attachments,
         )
+        composed = compose(draft, profile, endpoint=settings.endpoint_override)
     except (InvalidPhoneNumber, AttachmentError, InvalidRequest) as exc:
         raise CliError(str(exc)) from None
-    if number.warning:
-        print(f"warning: {number.warning}", file=sys.stderr)
+    if composed.number_warning:
+        print(f"warning: {composed.number_warning}", file=sys.stderr)
+    new = composed.message
     credentials = credentials_for(profile)
 
     async def send() -> StoredMessage:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -77,6 +78,18 @@ def _country(number: phonenumbers.PhoneNumber) -> str:
 
 def _e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+
+
+@functools.lru_cache(maxsize=4096)
+def display_number(digits: str) -> str:
+    """A stored number (international digits, no ``+``) as people read it: ``+1 202-555-0143``."""
+    if not digits.isdigit():
+        return digits
+    try:
+        parsed = phonenumbers.parse("+" + digits, None)
+    except NumberParseException:
+        return "+" + digits
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def normalise_number(text: str, default_region: str | None = None) -> NormalisedNumber:

@@ -8,6 +8,7 @@ single message, 67 per part. A character is never split across two parts.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -93,3 +94,28 @@ def _pack(sizes: list[int], capacity: int) -> tuple[int, int]:
             used = 0
         used += size
     return parts, used
+
+
+def ucs2_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where the characters that force UCS-2 sit in ``text``, as ``(start, length)`` pairs.
+
+    Positions count UTF-16 code units, as Qt's text widgets do, so an emoji spans two.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for char in text:
+        width = _ucs2_units(char)
+        if _gsm_septets(char) is None:
+            spans.append((position, width))
+        position += width
+    return tuple(spans)
+
+
+def describe_character(char: str) -> str:
+    """``char`` the way an operator can find it: its glyph when visible, name and code point."""
+    name = unicodedata.name(char, "").lower() or "unnamed character"
+    code = f"U+{ord(char):04X}"
+    # An invisible character (a no-break space, a joiner) is known only by its name.
+    if char.isprintable() and not char.isspace():
+        return f"{char} {name} ({code})"
+    return f"{name} ({code})"

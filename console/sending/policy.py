@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.protocol.codes import ACCEPTED, DUPLICATE, result_code
-from console.store.models import AttemptResult, Decision, MessageStatus
+from console.store.models import AttemptRecord, AttemptResult, Decision, MessageStatus
 
 
 @dataclass(frozen=True)
@@ -101,3 +101,24 @@ def _transient(result: AttemptResult) -> bool:
     # 200 without a readable code: the provider may have taken the message, and a resend
     # with the same id is safe.
     return status == 200 or status == 429 or status >= 500
+
+
+def may_retry_same_id(status: MessageStatus, last: AttemptRecord | None) -> bool:
+    """Whether the operator may send a stopped message again with its own message_id.
+
+    Only when its last attempt failed in a way the provider's rules call transient (the
+    retries ran out): a refusal would come back the same, and a reused id needs a new one.
+    """
+    if status not in (MessageStatus.FAILED, MessageStatus.NEEDS_OPERATOR) or last is None:
+        return False
+    if last.finished_at is None:
+        return True
+    if last.result_code is not None:
+        return last.result_code != DUPLICATE and result_code(last.result_code).retryable
+    return _transient(
+        AttemptResult(
+            finished_at=last.finished_at,
+            http_status=last.http_status,
+            transport_error=last.transport_error,
+        )
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from console.store.models import (
@@ -11,6 +12,9 @@ from console.store.models import (
     Decision,
     IncomingReceipt,
     IncomingReply,
+    LogKey,
+    LogQuery,
+    LogRow,
     NewMessage,
     QuarantinedCallback,
     QuarantineRecord,
@@ -57,6 +61,26 @@ class MessageStore(Protocol):
 
     def replies(self, phone_number: str | None = None, limit: int = 100) -> list[ReplyRecord]: ...
 
+    def reply(self, message_id: str) -> ReplyRecord | None: ...
+
+    def reopen_for_retry(self, message_id: str, now: float | None = None) -> bool: ...
+
     def quarantine(self, callback: QuarantinedCallback) -> int: ...
 
     def quarantined(self, limit: int = 100) -> list[QuarantineRecord]: ...
+
+    def log_head(self, query: LogQuery, limit: int = 100) -> tuple[list[LogRow], int]: ...
+
+    def log_page(
+        self, query: LogQuery, before: LogKey | None = None, limit: int = 100, skip: int = 0
+    ) -> list[LogRow]: ...
+
+    def log_page_oldest(
+        self, query: LogQuery, after: LogKey | None = None, limit: int = 100, skip: int = 0
+    ) -> list[LogRow]: ...
+
+    def log_count(
+        self, query: LogQuery, before: LogKey | None = None, after: LogKey | None = None
+    ) -> int: ...
+
+    def log_rows(self, query: LogQuery, message_ids: Iterable[str]) -> list[LogRow]: ...

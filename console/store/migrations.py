@@ -118,6 +118,25 @@ MIGRATIONS: tuple[str, ...] = (
         reason TEXT NOT NULL
     );
     """,
+    # 2: the message log. Indexes in (time, id) order let the log page newest first (or
+    # oldest first) across both tables by merging two index scans; phone_number rides along
+    # so a number search reads only the index. log_state is the filterable outcome of a
+    # message, from acceptance (status) and delivery (state: 2 delivered, 3 4 5 8 final).
+    """
+    ALTER TABLE messages ADD COLUMN log_state TEXT GENERATED ALWAYS AS (
+        CASE
+            WHEN state = 2 THEN 'delivered'
+            WHEN state IN (3, 4, 5, 8) THEN 'undelivered'
+            WHEN status = 'accepted' THEN 'accepted'
+            WHEN status = 'failed' THEN 'failed'
+            WHEN status = 'needs_operator' THEN 'attention'
+            ELSE 'pending'
+        END
+    ) VIRTUAL;
+    CREATE INDEX messages_log_time ON messages(created_at, id, phone_number);
+    CREATE INDEX messages_log_state ON messages(log_state, created_at);
+    CREATE INDEX replies_log_time ON replies(received_at, id, phone_number);
+    """,
 )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 from console.protocol.mt_request import Attachment, HttpMethod, Priority
 
@@ -198,3 +199,99 @@ class QuarantineRecord:
 
 
 CallbackItem = IncomingReceipt | IncomingReply | QuarantinedCallback
+
+
+class LogKind(IntEnum):
+    """What a log row is; the value breaks ties between rows of the same time and id."""
+
+    MESSAGE = 0
+    REPLY = 1
+
+
+class Direction(StrEnum):
+    OUT = "out"
+    IN = "in"
+
+
+class LogState(StrEnum):
+    """Where an outbound message ended up, from acceptance and delivery together.
+
+    A final delivery state decides; until there is one, acceptance does.
+    """
+
+    PENDING = "pending"  # not answered yet, or waiting to retry
+    ACCEPTED = "accepted"  # accepted by the provider, not known to be delivered yet
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"  # expired, deleted, undeliverable or rejected
+    FAILED = "failed"  # refused by the provider
+    ATTENTION = "attention"  # the console stopped and the operator must decide
+
+
+class LogKey(NamedTuple):
+    """A log row's place in the log: rows are ordered by this tuple, newest greatest."""
+
+    time: float
+    id: int
+    kind: LogKind
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    """Which rows the message log shows.
+
+    ``text`` made only of digits and phone punctuation is a number. With its country code
+    (``+44 7700``, ``0044 7700``) it finds numbers starting with it; without
+    (``(202) 555-0100``, ``07700 900123``, ``0100``) numbers containing its digits, less the
+    national trunk ``0`` of a whole number. Any other text finds messages and replies whose
+    text contains it, ignoring ASCII case. Text of six characters or more also finds the
+    message_ids starting with it.
+
+    ``state`` keeps only outbound messages in that state. ``up_to`` leaves out rows newer
+    than that key: a snapshot whose positions stay still while new rows arrive.
+    """
+
+    text: str = ""
+    direction: Direction | None = None
+    state: LogState | None = None
+    up_to: LogKey | None = None
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One row of the message log: an outbound message or an inbound reply.
+
+    For a reply, ``sender`` is the shortcode it was sent to and the acceptance and delivery
+    fields are empty.
+    """
+
+    key: LogKey
+    message_id: str
+    phone_number: str
+    sender: str
+    priority: Priority | None
+    attachments: int
+    receipt: bool
+    status: MessageStatus | None
+    result_code: int | None
+    status_detail: str | None
+    state: int | None
+    state_result_code: int | None
+    log_state: LogState | None
+    updated_at: float
+    preview: str
+
+    @property
+    def kind(self) -> LogKind:
+        return self.key.kind
+
+    @property
+    def time(self) -> float:
+        return self.key.time
+
+    @property
+    def direction(self) -> Direction:
+        return Direction.OUT if self.key.kind is LogKind.MESSAGE else Direction.IN
+
+    @property
+    def is_mms(self) -> bool:
+        return self.attachments > 0

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from console.protocol.delivery import FINAL_STATES
 from console.protocol.mt_request import Attachment, HttpMethod, Priority
+from console.store import log
 from console.store.errors import DuplicateMessageId, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
@@ -21,6 +22,9 @@ from console.store.models import (
     Decision,
     IncomingReceipt,
     IncomingReply,
+    LogKey,
+    LogQuery,
+    LogRow,
     MessageStatus,
     NewMessage,
     QuarantinedCallback,
@@ -80,6 +84,7 @@ class SqliteStore:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        self._log_cache = log.LogCache()
         try:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute(f"PRAGMA synchronous={synchronous}")
@@ -442,6 +447,32 @@ class SqliteStore:
             ).fetchall()
         return [self._reply(r) for r in rows]
 
+    def reply(self, message_id: str) -> ReplyRecord | None:
+        """The customer reply with this provider message_id, with its attachments."""
+        row = self._conn.execute(
+            f"SELECT {_REPLY_COLUMNS} FROM replies WHERE message_id = ?", (message_id,)
+        ).fetchone()
+        return None if row is None else self._reply(row)
+
+    def reopen_for_retry(self, message_id: str, now: float | None = None) -> bool:
+        """Make a failed or stopped message due for another attempt with the same id.
+
+        Returns False if the message is not failed or waiting for the operator.
+        """
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE messages SET status = ?, next_attempt_at = NULL, updated_at = ?"
+                " WHERE message_id = ? AND status IN (?, ?)",
+                (
+                    MessageStatus.RETRY_WAIT.value,
+                    time.time() if now is None else now,
+                    message_id,
+                    MessageStatus.FAILED.value,
+                    MessageStatus.NEEDS_OPERATOR.value,
+                ),
+            )
+            return cursor.rowcount == 1
+
     def quarantine(self, callback: QuarantinedCallback) -> int:
         """Keep a callback we could not accept, exactly as it came; returns its id."""
         with self._write() as conn:
@@ -482,6 +513,42 @@ class SqliteStore:
             )
             for r in rows
         ]
+
+    # Message log -------------------------------------------------------------------------
+
+    def log_head(self, query: LogQuery, limit: int = 100) -> tuple[list[LogRow], int]:
+        """The newest ``limit`` log rows and how many rows ``query`` has, read together.
+
+        Both come from one snapshot, so the count includes exactly the rows up to the first
+        one returned.
+        """
+        self._conn.execute("BEGIN")
+        try:
+            return log.head(self._conn, self._log_cache, query, limit)
+        finally:
+            self._conn.execute("COMMIT")
+
+    def log_page(
+        self, query: LogQuery, before: LogKey | None = None, limit: int = 100, skip: int = 0
+    ) -> list[LogRow]:
+        """Log rows newest first: those older than ``before``, after skipping ``skip``."""
+        return log.page(self._conn, self._log_cache, query, before, limit, skip, newest_first=True)
+
+    def log_page_oldest(
+        self, query: LogQuery, after: LogKey | None = None, limit: int = 100, skip: int = 0
+    ) -> list[LogRow]:
+        """Log rows oldest first: those newer than ``after``, after skipping ``skip``."""
+        return log.page(self._conn, self._log_cache, query, after, limit, skip, newest_first=False)
+
+    def log_count(
+        self, query: LogQuery, before: LogKey | None = None, after: LogKey | None = None
+    ) -> int:
+        """How many log rows ``query`` has, only counting those between the given keys."""
+        return log.count(self._conn, self._log_cache, query, before, after)
+
+    def log_rows(self, query: LogQuery, message_ids: Iterable[str]) -> list[LogRow]:
+        """The rows of ``query`` (messages and replies) with these message_ids, newest first."""
+        return log.by_message_ids(self._conn, query, message_ids)
 
     # Helpers -----------------------------------------------------------------------------
 

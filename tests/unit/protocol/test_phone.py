@@ -4,7 +4,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from console.protocol.phone import InvalidPhoneNumber, NormalisedNumber, normalise_number
+from console.protocol.phone import (
+    InvalidPhoneNumber,
+    NormalisedNumber,
+    display_number,
+    normalise_number,
+)
 
 REGIONS = [None, "US", "GB", "DE", "FR", "IT", "IN", "BR", "AU", "JP"]
 
@@ -175,3 +180,16 @@ def test_any_text_is_normalised_or_refused_with_a_reason(text: str, region: str 
         assert result.digits.isdigit()
         return
     assert reason.strip()
+
+
+@pytest.mark.parametrize(
+    ("digits", "shown"),
+    [
+        ("12025550143", "+1 202-555-0143"),
+        ("447700900123", "+44 7700 900123"),
+        ("12345", "+1 2345"),
+        ("ACME", "ACME"),
+    ],
+)
+def test_stored_numbers_are_shown_the_way_people_read_them(digits: str, shown: str) -> None:
+    assert display_number(digits) == shown

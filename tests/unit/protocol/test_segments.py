@@ -4,7 +4,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from console.protocol.segments import Encoding, count_segments
+from console.protocol.segments import Encoding, count_segments, describe_character, ucs2_spans
 
 EXTENSION_CHARS = ["€", "{", "}", "[", "]", "~", "\\", "|", "^"]
 GSM_SAMPLE = "abcXYZ0189 @£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!\"#¤%&'()*+,-./:;<=>?¡ÄÖÑÜ§¿äöñüà\n\r"
@@ -173,3 +173,37 @@ def test_remaining_in_segment_is_exactly_what_still_fits(text: str) -> None:
     assert remaining >= 0
     assert count_segments(text + "a" * remaining).segments == count.segments
     assert count_segments(text + "a" * (remaining + 1)).segments == count.segments + 1
+
+
+def test_ucs2_spans_empty_for_gsm_text() -> None:
+    assert ucs2_spans(GSM_SAMPLE + "".join(EXTENSION_CHARS)) == ()
+
+
+def test_ucs2_spans_count_utf16_units() -> None:
+    # The emoji takes two UTF-16 units, so what follows it sits one further along.
+    assert ucs2_spans("Hi 😀 \u2019ok ł") == ((3, 2), (6, 1), (10, 1))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(any_text)
+def test_ucs2_spans_cover_exactly_the_ucs2_characters(text: str) -> None:
+    utf16 = text.encode("utf-16-le")
+    found = {
+        utf16[2 * start : 2 * (start + length)].decode("utf-16-le")
+        for start, length in ucs2_spans(text)
+    }
+    assert found == set(count_segments(text).ucs2_characters)
+
+
+@pytest.mark.parametrize(
+    ("char", "described"),
+    [
+        ("😀", "😀 grinning face (U+1F600)"),
+        ("\u2019", "\u2019 right single quotation mark (U+2019)"),
+        ("\u00a0", "no-break space (U+00A0)"),
+        ("\u200d", "zero width joiner (U+200D)"),
+        ("\ue000", "unnamed character (U+E000)"),
+    ],
+)
+def test_describe_character(char: str, described: str) -> None:
+    assert describe_character(char) == described

@@ -1,0 +1,98 @@
+"""Exporting the (filtered) message log to a CSV file, page by page, with progress."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from console.history import iso_time
+from console.protocol.codes import message_state
+from console.store.interface import MessageStore
+from console.store.models import LogQuery, LogRow
+
+PAGE = 2000
+COLUMNS = (
+    "time",
+    "direction",
+    "phone_number",
+    "sender",
+    "priority",
+    "type",
+    "status",
+    "result_code",
+    "status_detail",
+    "message_state",
+    "state_name",
+    "updated_at",
+    "message_id",
+    "text_start",
+)
+
+
+class ExportCancelled(Exception):
+    """The operator stopped the export; no file was left behind."""
+
+
+def csv_row(row: LogRow) -> list[str]:
+    return [
+        iso_time(row.time) or "",
+        row.direction.value,
+        row.phone_number,
+        row.sender,
+        row.priority.value if row.priority else "",
+        "MMS" if row.is_mms else "SMS",
+        row.status.value if row.status else "received",
+        "" if row.result_code is None else str(row.result_code),
+        row.status_detail or "",
+        "" if row.state is None else str(row.state),
+        message_state(row.state).name if row.state is not None else "",
+        iso_time(row.updated_at) or "",
+        row.message_id,
+        row.preview,
+    ]
+
+
+def export_csv(
+    store: MessageStore,
+    query: LogQuery,
+    path: Path,
+    progress: Callable[[int, int], bool] = lambda _done, _total: True,
+) -> int:
+    """Write every row ``query`` selects to ``path``, newest first; returns how many.
+
+    ``progress(done, total)`` is called after each page; returning False cancels. The file
+    appears whole or not at all.
+
+    Raises:
+        ExportCancelled: ``progress`` asked to stop.
+        OSError: the file cannot be written.
+    """
+    head, total = store.log_head(query, limit=1)
+    if head:
+        # Rows arriving during the export must not shift the pages under it.
+        query = replace(query, up_to=head[0].key)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    done = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            before = None
+            while True:
+                rows = store.log_page(query, before=before, limit=PAGE)
+                writer.writerows(csv_row(r) for r in rows)
+                done += len(rows)
+                if not progress(done, max(total, done)):
+                    raise ExportCancelled(f"export stopped after {done} of {total} rows")
+                if len(rows) < PAGE:
+                    break
+                before = rows[-1].key
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return done

@@ -1,0 +1,116 @@
+"""Everything known about one message, in time order, worded for the detail panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from console.protocol.codes import message_state, result_code
+from console.sending.policy import describe_problem
+from console.store.interface import MessageStore
+from console.store.models import (
+    AttemptRecord,
+    AttemptResult,
+    MessageStatus,
+    ReceiptRecord,
+    ReplyRecord,
+    StoredMessage,
+)
+
+CONVERSATION_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the timeline; ``raw`` holds the fields as they came, when there are any."""
+
+    at: float
+    kind: str  # "created", "attempt", "receipt", "reply"
+    title: str
+    detail: str
+    tone: str  # "good", "bad", "neutral" or "pending"
+    raw: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Timeline:
+    message: StoredMessage | None
+    reply: ReplyRecord | None
+    events: tuple[Event, ...]
+    conversation: tuple[ReplyRecord, ...]
+
+
+def _attempt_event(attempt: AttemptRecord) -> Event:
+    if attempt.finished_at is None:
+        return Event(
+            attempt.started_at, "attempt", f"Attempt {attempt.number}", "in progress", "pending"
+        )
+    result = AttemptResult(
+        finished_at=attempt.finished_at,
+        http_status=attempt.http_status,
+        result_code=attempt.result_code,
+        transport_error=attempt.transport_error,
+        raw_response=attempt.raw_response,
+        outcome_known=attempt.outcome_known,
+    )
+    accepted = attempt.decision is MessageStatus.ACCEPTED
+    answer = "accepted" if accepted else describe_problem(result)
+    tone = "good" if accepted else "pending" if attempt.decision == "retry_wait" else "bad"
+    raw = (("answer", attempt.raw_response),) if attempt.raw_response else ()
+    return Event(
+        attempt.started_at,
+        "attempt",
+        f"Attempt {attempt.number}: {answer}",
+        attempt.detail or "",
+        tone,
+        raw,
+    )
+
+
+def _receipt_event(receipt: ReceiptRecord) -> Event:
+    state = message_state(receipt.message_state)
+    detail = state.meaning
+    if receipt.result_code is not None:
+        code = result_code(receipt.result_code)
+        detail += f" Result code {code.code}: {code.name}."
+    if receipt.redeliveries:
+        detail += f" Received {receipt.redeliveries + 1} times."
+    tone = "good" if state.delivered else "bad" if state.final else "neutral"
+    return Event(
+        receipt.received_at,
+        "receipt",
+        f"Receipt: {state.name} (state {state.code})",
+        f"{detail} From {receipt.source_address}.",
+        tone,
+        tuple(parse_qsl(receipt.raw, keep_blank_values=True)),
+    )
+
+
+def _reply_event(reply: ReplyRecord) -> Event:
+    extra = f" with {len(reply.attachments)} attachment(s)" if reply.attachments else ""
+    return Event(
+        reply.received_at,
+        "reply",
+        f"Reply from {reply.phone_number}{extra}",
+        reply.body,
+        "neutral",
+        tuple(parse_qsl(reply.raw, keep_blank_values=True)),
+    )
+
+
+def message_timeline(store: MessageStore, message_id: str) -> Timeline | None:
+    """The timeline of an outbound message or an inbound reply; None if unknown."""
+    message = store.get_message(message_id)
+    if message is not None:
+        events = [Event(message.created_at, "created", "Stored in the outbox", "", "neutral")]
+        events += [_attempt_event(a) for a in store.attempts(message_id)]
+        events += [_receipt_event(r) for r in store.receipts(message_id)]
+        replies = tuple(store.replies(message.phone_number, limit=CONVERSATION_LIMIT))
+        events += [_reply_event(r) for r in replies if r.received_at >= message.created_at]
+        events.sort(key=lambda e: e.at)
+        return Timeline(message, None, tuple(events), replies)
+    reply = store.reply(message_id)
+    if reply is None:
+        return None
+    replies = tuple(store.replies(reply.phone_number, limit=CONVERSATION_LIMIT))
+    return Timeline(None, reply, (_reply_event(reply),), replies)

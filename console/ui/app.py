@@ -1,0 +1,140 @@
+"""Starting and stopping the window: Qt application, qasync loop, signals, demo mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import socket
+import sqlite3
+import sys
+
+import qasync
+from PySide6.QtCore import QSocketNotifier
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from console import demo
+from console.keychain import Keychain
+from console.logging_setup import configure_logging
+from console.paths import log_path, resolve_data_dir
+from console.session import Session
+from console.settings import SettingsError
+from console.simulator import ThreadedSimulator
+from console.store.errors import StoreError
+from console.ui.excepthook import ErrorReporter
+from console.ui.main_window import MainWindow
+from console.ui.resources import icon_path
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "SMS Operator Console"
+UNUSABLE_DATA = 3  # the command line's exit status for unusable settings or store
+
+
+class _SignalWatcher:
+    """Turns SIGINT/SIGTERM into a clean quit while Qt's C++ loop holds the thread.
+
+    Python runs signal handlers only between bytecodes; the wakeup fd makes Qt notice.
+    """
+
+    def __init__(self, on_signal: object) -> None:
+        self._reader, writer = socket.socketpair()
+        self._writer = writer
+        self._reader.setblocking(False)
+        writer.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno())
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda *_args: None)
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._drain)
+        self._on_signal = on_signal
+
+    def _drain(self) -> None:
+        try:
+            self._reader.recv(64)
+        except BlockingIOError:
+            return
+        log.info("stopping on a signal")
+        self._on_signal()  # type: ignore[operator]
+
+    def close(self) -> None:
+        signal.set_wakeup_fd(-1)
+        self._notifier.setEnabled(False)
+        self._reader.close()
+        self._writer.close()
+
+
+async def start_console(window: MainWindow, demo_mode: bool) -> ThreadedSimulator | None:
+    """Start the session behind ``window``; in demo mode also the simulator it talks to."""
+    session = window.session
+    await window.start()
+    if not demo_mode:
+        await window.keychain.resolve()
+        await window.load_credentials()
+        return None
+    simulator = await asyncio.to_thread(demo.start_simulator, session.listener_state.url)
+    session.save_settings(demo.with_endpoint(session.settings, simulator.endpoint_url))
+    await window.use_credentials(demo.demo_credentials())
+    return simulator
+
+
+async def stop_console(window: MainWindow, simulator: ThreadedSimulator | None) -> None:
+    await window.session.close()
+    if simulator is not None:
+        await asyncio.to_thread(simulator.stop)
+
+
+async def _run(window: MainWindow, demo_mode: bool) -> None:
+    closed = asyncio.get_running_loop().create_future()
+    window.closed.connect(lambda: closed.done() or closed.set_result(None))
+    simulator = None
+    try:
+        simulator = await start_console(window, demo_mode)
+        await closed
+    finally:
+        await stop_console(window, simulator)
+
+
+def run_window(data_dir_arg: str | None, demo_mode: bool) -> int:
+    """Show the window until it is closed or the process is told to stop; the exit status."""
+    throwaway = demo.throwaway_data_dir() if demo_mode and not data_dir_arg else None
+    data_dir = throwaway or resolve_data_dir(data_dir_arg)
+    configure_logging(data_dir, stderr_level=logging.WARNING)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName("sms-operator-console")
+    # Closing the window starts the shutdown; the loop must outlive it to finish cleanly.
+    app.setQuitOnLastWindowClosed(False)
+    app.setWindowIcon(QIcon(str(icon_path())))
+    reporter = ErrorReporter(log_path(data_dir))
+    reporter.install()
+    try:
+        try:
+            if demo_mode:
+                demo.prepare_settings(data_dir)
+            session = Session(data_dir)
+        except (SettingsError, StoreError, sqlite3.Error, OSError) as exc:
+            log.error("cannot start: %s", exc)
+            # No loop runs yet, so a blocking dialog is safe here.
+            QMessageBox.critical(
+                None, APP_NAME, f"The console cannot use its data folder {data_dir}:\n\n{exc}"
+            )
+            return UNUSABLE_DATA
+        window = MainWindow(session, Keychain(), demo_mode=demo_mode)
+        watcher = _SignalWatcher(window.force_close)
+        window.show()
+
+        # asyncio.run(loop_factory=...) needs Python 3.12; this works on 3.11 too.
+        loop = qasync.QEventLoop(app)
+        loop.set_exception_handler(reporter.loop_exception)
+        asyncio.set_event_loop(loop)
+        with loop:
+            loop.run_until_complete(_run(window, demo_mode))
+        watcher.close()
+    finally:
+        if throwaway is not None:
+            logging.shutdown()
+            demo.remove_throwaway(throwaway)
+    return 0

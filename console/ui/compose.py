@@ -1,0 +1,396 @@
+"""The compose pane: who to send to, from which sender, how, and what."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console import drafts
+from console.drafts import Draft, Problem, check_recipient, compose, problems
+from console.protocol.mt_request import Priority
+from console.protocol.phone import InvalidPhoneNumber
+from console.settings import Profile
+from console.store.models import NewMessage, StoredMessage
+from console.ui.attachment_list import AttachmentList, format_size
+from console.ui.message_editor import MessageEditor, local_files
+from console.ui.segment_counter import SegmentCounter, Ucs2Highlighter
+from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR, WARNING_COLOUR
+
+PRIORITY_CHOICES: tuple[tuple[Priority | None, str, str], ...] = (
+    (None, "Account default", "Leave it to the account's setting (Bulk unless changed)"),
+    (Priority.BULK_LOW, "Bulk, low", "Mass sends that can wait the longest"),
+    (Priority.BULK, "Bulk", "Mass sends"),
+    (Priority.INTERACTIVE_LOW, "Interactive, low", "Conversations that can wait a little"),
+    (Priority.INTERACTIVE, "Interactive", "Conversations: sent first"),
+)
+
+
+def _coloured(label: QLabel, colour: str) -> None:
+    label.setStyleSheet(f"color: {colour};")
+
+
+def _buddy(text: str, field: QWidget) -> QLabel:
+    """A field's label: Alt plus its underlined letter focuses the field."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
+def _plain_label(object_name: str) -> QLabel:
+    label = QLabel(objectName=object_name, wordWrap=True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class ComposePane(QWidget):
+    """Compose one SMS or MMS and ask for it to be sent.
+
+    The pane checks the form with the MT request's own rules as it changes; Send stays
+    disabled, with the first problem named beside it, until the message can go. Sending is
+    the window's job: ``sendRequested`` carries the :class:`NewMessage` (with a fresh
+    ``message_id``), the window reports back through :meth:`set_busy` and
+    :meth:`show_outcome`. Files dropped anywhere on the pane become MMS attachments.
+    """
+
+    sendRequested = Signal(object)
+
+    def __init__(self, profile: Profile | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._profile = profile or Profile()
+        self._problems: list[Problem] = []
+        self._busy = False
+        self._sent: NewMessage | None = None
+        self.setAcceptDrops(True)
+
+        self.recipient = QLineEdit(objectName="recipient")
+        self.recipient.setPlaceholderText("+44 7700 900123, 07700 900123, (202) 555-0100…")
+        self.recipient.setClearButtonEnabled(True)
+        self.recipient_preview = _plain_label("recipientPreview")
+        self.recipient_warning = _plain_label("recipientWarning")
+        _coloured(self.recipient_warning, WARNING_COLOUR)
+
+        self.sender_box = QComboBox(objectName="sender", editable=True)
+        self.sender_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.sender_box.lineEdit().setPlaceholderText("Sender address enabled on the account")
+
+        self.priority = QComboBox(objectName="priority")
+        for index, (_value, label, tip) in enumerate(PRIORITY_CHOICES):
+            self.priority.addItem(label)
+            self.priority.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+
+        self.receipt = QCheckBox("Ask for delivery receipts", objectName="receipt")
+
+        self.more_toggle = QToolButton(objectName="moreOptions", checkable=True)
+        self.more_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.more_toggle.setAutoRaise(True)
+        # A disclosure line, not a button that stays pressed while the options show.
+        self.more_toggle.setStyleSheet("QToolButton { border: none; }")
+        self.more_toggle.toggled.connect(self._show_more)
+        self.carrier = QLineEdit(objectName="carrier")
+        self.carrier.setPlaceholderText("Optional; routing follows the country code")
+        self.carrier_error = _plain_label("carrierError")
+        _coloured(self.carrier_error, ERROR_COLOUR)
+        self.app_id = QLineEdit(objectName="appId")
+        self.app_id.setPlaceholderText("Optional; returned with delivery receipts")
+        self.conversation_id = QLineEdit(objectName="conversationId")
+        self.conversation_id.setPlaceholderText("Optional; returned with delivery receipts")
+        self.more = QWidget(objectName="moreOptionsGroup")
+        more_form = QFormLayout(self.more)
+        more_form.setContentsMargins(16, 0, 0, 0)
+        carrier_block = QVBoxLayout()
+        carrier_block.setSpacing(2)
+        carrier_block.addWidget(self.carrier)
+        carrier_block.addWidget(self.carrier_error)
+        more_form.addRow(_buddy("Carrier ID", self.carrier), carrier_block)
+        more_form.addRow(_buddy("App ID", self.app_id), self.app_id)
+        more_form.addRow(_buddy("Conversation ID", self.conversation_id), self.conversation_id)
+
+        self.editor = MessageEditor(objectName="message")
+        self.editor.setPlaceholderText("Message text. Ctrl+Enter sends.")
+        self.editor.setTabChangesFocus(True)
+        self.highlighter = Ucs2Highlighter(self.editor.document())
+        self.counter = SegmentCounter()
+        self.attachment_list = AttachmentList()
+
+        self.reason = _plain_label("sendReason")
+        _coloured(self.reason, MUTED_COLOUR)
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.spinner = QProgressBar(objectName="sendingSpinner", textVisible=False)
+        self.spinner.setRange(0, 0)
+        self.spinner.setFixedWidth(60)
+        self.spinner.setMaximumHeight(12)
+        self.sending_label = QLabel("Sending…", objectName="sendingLabel")
+        self.send_button = QPushButton("Send", objectName="send", default=True)
+        self.send_button.setToolTip("Send the message (Ctrl+Enter)")
+        self.outcome = _plain_label("outcome")
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for widget in (self.spinner, self.sending_label, self.outcome):
+            widget.hide()
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        recipient_block = QVBoxLayout()
+        recipient_block.setSpacing(2)
+        recipient_block.addWidget(self.recipient)
+        recipient_block.addWidget(self.recipient_preview)
+        recipient_block.addWidget(self.recipient_warning)
+        form.addRow(_buddy("&To", self.recipient), recipient_block)
+        form.addRow(_buddy("Fr&om", self.sender_box), self.sender_box)
+        form.addRow(_buddy("P&riority", self.priority), self.priority)
+        form.addRow("", self.receipt)
+        send_row = QHBoxLayout()
+        send_row.addWidget(self.reason, stretch=1)
+        send_row.addStretch()
+        send_row.addWidget(self.spinner)
+        send_row.addWidget(self.sending_label)
+        send_row.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.more_toggle)
+        layout.addWidget(self.more)
+        layout.addWidget(_buddy("&Message", self.editor))
+        layout.addWidget(self.editor, stretch=1)
+        layout.addWidget(self.counter)
+        layout.addWidget(self.attachment_list)
+        layout.addLayout(send_row)
+        layout.addWidget(self.outcome)
+
+        self.recipient.textChanged.connect(self._refresh)
+        self.sender_box.currentTextChanged.connect(self._refresh)
+        self.carrier.textChanged.connect(self._refresh)
+        for line in (self.app_id, self.conversation_id):
+            line.textChanged.connect(self._refresh)
+        self.editor.textChanged.connect(self._refresh)
+        self.attachment_list.changed.connect(self._refresh)
+        self.editor.sendShortcut.connect(self.request_send)
+        self.editor.filesDropped.connect(self.attachment_list.add_files)
+        self.send_button.clicked.connect(self.request_send)
+
+        self._apply_profile(self._profile, previous=None)
+        self._show_more(False)
+
+    # The window's API.
+
+    def set_profile(self, profile: Profile) -> None:
+        """Switch to ``profile``: its senders and defaults, keeping what the operator typed.
+
+        The sender, priority and receipt follow the new profile unless the operator had
+        changed them from the old profile's defaults.
+        """
+        previous, self._profile = self._profile, profile
+        self._apply_profile(profile, previous)
+
+    def set_busy(self, busy: bool) -> None:
+        """While a send is under way Send is disabled and "Sending…" shows; fields stay editable."""
+        self._busy = busy
+        self.spinner.setVisible(busy)
+        self.sending_label.setVisible(busy)
+        self._refresh()
+
+    def show_outcome(self, text: str, ok: bool) -> None:
+        """Say how the last send went; the form keeps its content either way."""
+        self.outcome.setText(text)
+        _coloured(self.outcome, OK_COLOUR if ok else ERROR_COLOUR)
+        self.outcome.show()
+
+    def clear_message(self) -> None:
+        """Clear the text and attachments after a successful send, ready for the next one.
+
+        Recipient, sender, priority, receipt and the optional fields stay: a follow-up to
+        the same customer needs only new text, and a message to another customer only a
+        new number. Text or attachments changed since the send are the start of the next
+        message and are left alone. The outcome stays visible until the next send.
+        """
+        sent, self._sent = self._sent, None
+        if sent is not None and (
+            self.editor.toPlainText() != sent.body
+            or self.attachment_list.attachments() != sent.attachments
+        ):
+            return
+        self.editor.clear()
+        self.attachment_list.clear()
+        self.editor.setFocus()
+
+    def load_message(self, new: NewMessage | StoredMessage) -> None:
+        """Fill the form from an earlier message (send again).
+
+        Sending it makes a new message with a new message_id, through the current profile.
+        """
+        self.recipient.setText("+" + new.phone_number)
+        self.sender_box.setCurrentText(new.sender)
+        self.priority.setCurrentIndex(self._priority_index(new.priority))
+        self.receipt.setChecked(new.receipt)
+        self.carrier.setText("" if new.carrier is None else str(new.carrier))
+        self.app_id.setText(new.app_id or "")
+        self.conversation_id.setText(new.conversation_id or "")
+        self.editor.setPlainText(new.body)
+        self.attachment_list.set_attachments(new.attachments)
+        self.more_toggle.setChecked(self._optional_fields_set())
+        self.outcome.hide()
+        self.editor.setFocus()
+
+    def focus_recipient(self) -> None:
+        self.recipient.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.recipient.selectAll()
+
+    def request_send(self) -> bool:
+        """Emit ``sendRequested`` if the form is valid and no send is under way.
+
+        Otherwise focus the field of the first problem. Returns whether it was emitted.
+        """
+        self._refresh()
+        if self._busy:
+            return False
+        if self._problems:
+            self._focus_field(self._problems[0].field)
+            return False
+        message = compose(self.draft(), self._profile).message
+        self.outcome.hide()
+        self._sent = message
+        self.sendRequested.emit(message)
+        return True
+
+    # What the form holds.
+
+    def draft(self) -> Draft:
+        return Draft(
+            recipient=self.recipient.text(),
+            sender=self.sender_box.currentText(),
+            body=self.editor.toPlainText(),
+            priority=PRIORITY_CHOICES[self.priority.currentIndex()][0],
+            carrier=self.carrier.text(),
+            receipt=self.receipt.isChecked(),
+            app_id=self.app_id.text(),
+            conversation_id=self.conversation_id.text(),
+            attachments=self.attachment_list.attachments(),
+        )
+
+    # Drag and drop: files dropped anywhere on the pane are attached.
+
+    def dragEnterEvent(self, event) -> None:
+        if local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        files = local_files(event.mimeData())
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.attachment_list.add_files(files)
+
+    # Inside.
+
+    @staticmethod
+    def _priority_index(priority: Priority | None) -> int:
+        return next(i for i, choice in enumerate(PRIORITY_CHOICES) if choice[0] == priority)
+
+    def _apply_profile(self, profile: Profile, previous: Profile | None) -> None:
+        typed = self.sender_box.currentText().strip()
+        keep_sender = bool(typed) and (previous is None or typed not in previous.senders)
+        self.sender_box.blockSignals(True)
+        self.sender_box.clear()
+        self.sender_box.addItems(list(profile.senders))
+        self.sender_box.blockSignals(False)
+        if keep_sender:
+            self.sender_box.setCurrentText(typed)
+        else:
+            self.sender_box.setCurrentText(profile.senders[0] if profile.senders else "")
+        current_priority = PRIORITY_CHOICES[self.priority.currentIndex()][0]
+        if previous is None or current_priority == previous.default_priority:
+            self.priority.setCurrentIndex(self._priority_index(profile.default_priority))
+        if previous is None or self.receipt.isChecked() == previous.default_receipt:
+            self.receipt.setChecked(profile.default_receipt)
+        self._refresh()
+
+    def _optional_fields_set(self) -> bool:
+        return any(w.text().strip() for w in (self.carrier, self.app_id, self.conversation_id))
+
+    def _show_more(self, shown: bool) -> None:
+        self.more.setVisible(shown)
+        self.more_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self._label_more()
+
+    def _label_more(self) -> None:
+        filled = [
+            name
+            for name, line in (
+                ("carrier", self.carrier),
+                ("app ID", self.app_id),
+                ("conversation ID", self.conversation_id),
+            )
+            if line.text().strip()
+        ]
+        collapsed_with_values = filled and not self.more_toggle.isChecked()
+        self.more_toggle.setText(
+            f"More options ({', '.join(filled)} set)" if collapsed_with_values else "More options"
+        )
+
+    def _focus_field(self, field: str) -> None:
+        if field == drafts.CARRIER:
+            self.more_toggle.setChecked(True)
+        target = {
+            drafts.RECIPIENT: self.recipient,
+            drafts.SENDER: self.sender_box,
+            drafts.CARRIER: self.carrier,
+            drafts.MESSAGE: self.editor,
+            drafts.ATTACHMENTS: self.attachment_list.add_button,
+        }.get(field)
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _refresh(self) -> None:
+        self._preview_recipient()
+        draft = self.draft()
+        self._problems = problems(draft, self._profile)
+        first = self._problems[0].text if self._problems else ""
+        self.reason.setText(first)
+        self.reason.setVisible(bool(first))
+        self.send_button.setEnabled(not self._problems and not self._busy)
+        carrier = next((p.text for p in self._problems if p.field == drafts.CARRIER), "")
+        self.carrier_error.setText(carrier)
+        self.carrier_error.setVisible(bool(carrier))
+        count = len(draft.attachments)
+        self.highlighter.set_enabled(count == 0)
+        self.counter.update_for(draft.body, count, format_size(self.attachment_list.total_size()))
+        self._label_more()
+
+    def _preview_recipient(self) -> None:
+        text = self.recipient.text()
+        self.recipient_warning.hide()
+        if not text.strip():
+            self.recipient_preview.hide()
+            return
+        try:
+            number = check_recipient(text, self._profile.default_region)
+        except InvalidPhoneNumber as exc:
+            self.recipient_preview.setText(f"Not a usable number: {exc.reason}")
+            _coloured(self.recipient_preview, ERROR_COLOUR)
+        else:
+            region = f" ({number.region})" if number.region else ""
+            self.recipient_preview.setText(f"→ {number.display}{region}")
+            _coloured(self.recipient_preview, MUTED_COLOUR)
+            if number.warning:
+                self.recipient_warning.setText(number.warning)
+                self.recipient_warning.show()
+        self.recipient_preview.show()

@@ -1,0 +1,102 @@
+"""The detail panel: one message's whole story — attempts, receipts, replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser
+
+from console.protocol.codes import message_state
+from console.protocol.phone import display_number
+from console.timeline import Event, Timeline
+
+TONE_COLOURS = {"good": "#1a7f37", "bad": "#c62828", "pending": "#b26a00", "neutral": "#57606a"}
+
+
+def _time(at: float) -> str:
+    return datetime.fromtimestamp(at).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _raw_table(raw: tuple[tuple[str, str], ...]) -> str:
+    if not raw:
+        return ""
+    rows = "".join(
+        f"<tr><td style='color:#6e7781;padding-right:8px'>{escape(k)}</td>"
+        f"<td><code>{escape(v)}</code></td></tr>"
+        for k, v in raw
+    )
+    return f"<table style='margin-left:14px;font-size:small'>{rows}</table>"
+
+
+def _event(event: Event) -> str:
+    colour = TONE_COLOURS[event.tone]
+    detail = f"<div style='margin-left:14px'>{escape(event.detail)}</div>" if event.detail else ""
+    return (
+        f"<p style='margin:6px 0 0 0'><span style='color:{colour}'>&#9679;</span> "
+        f"<span style='color:#6e7781'>{_time(event.at)}</span> "
+        f"<b>{escape(event.title)}</b></p>{detail}{_raw_table(event.raw)}"
+    )
+
+
+def render(timeline: Timeline) -> str:
+    """The panel's HTML for ``timeline``."""
+    parts: list[str] = []
+    message, reply = timeline.message, timeline.reply
+    if message is not None:
+        kind = (
+            f"MMS, {message.attachment_count} attachment(s)" if message.attachment_count else "SMS"
+        )
+        state = message_state(message.state).name if message.state else "no receipt yet"
+        parts.append(
+            f"<h3 style='margin:0'>To {escape(display_number(message.phone_number))}</h3>"
+            f"<p style='margin:2px 0'>From {escape(message.sender)} · {kind} · "
+            f"{escape(message.status.value.replace('_', ' '))} · {escape(state)}</p>"
+            f"<p style='margin:2px 0;color:#6e7781'>message_id <code>"
+            f"{escape(message.message_id)}</code></p>"
+            f"<blockquote style='white-space:pre-wrap'>{escape(message.body)}</blockquote>"
+        )
+        if message.status_detail:
+            parts.append(f"<p>{escape(message.status_detail)}</p>")
+    elif reply is not None:
+        parts.append(
+            f"<h3 style='margin:0'>Reply from {escape(display_number(reply.phone_number))}</h3>"
+            f"<p style='margin:2px 0'>To {escape(reply.shortcode)}"
+            f"{' · carrier ' + escape(reply.carrier) if reply.carrier else ''}</p>"
+            f"<p style='margin:2px 0;color:#6e7781'>message_id <code>"
+            f"{escape(reply.message_id)}</code></p>"
+        )
+    parts.append("<h4 style='margin:10px 0 0 0'>Timeline</h4>")
+    parts += [_event(e) for e in timeline.events]
+    others = [r for r in timeline.conversation if reply is None or r.id != reply.id]
+    if others:
+        number = escape(display_number(others[0].phone_number))
+        parts.append(f"<h4 style='margin:10px 0 0 0'>Replies from {number}</h4>")
+        parts += [
+            f"<p style='margin:4px 0'><span style='color:#6e7781'>{_time(r.received_at)}</span> "
+            f"{escape(r.body)}</p>"
+            for r in others
+        ]
+    return "".join(parts)
+
+
+class DetailPanel(QTextBrowser):
+    """Shows the timeline of the selected row; empty text invites a selection."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("detailPanel")
+        self.setOpenLinks(False)
+        self.clear_timeline()
+
+    def show_timeline(self, timeline: Timeline | None) -> None:
+        if timeline is None:
+            self.clear_timeline()
+            return
+        scroll = self.verticalScrollBar().value()
+        self.setHtml(render(timeline))
+        # A live update of the same message must not jump the reader back to the top.
+        self.verticalScrollBar().setValue(scroll)
+
+    def clear_timeline(self) -> None:
+        self.setHtml("<p style='color:#6e7781'>Select a message to see its whole story.</p>")

@@ -1,0 +1,73 @@
+"""The filter bar over the message log: text, direction and state, applied in SQL."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
+
+from console.store.models import Direction, LogQuery, LogState, NewMessage
+from console.ui.log_model import LOG_STATE_LABELS
+
+# Typing pauses this long before the query runs, so a fast typist costs one query.
+TYPING_DELAY_MS = 200
+
+
+class LogFilterBar(QWidget):
+    """Emits ``queryChanged(LogQuery)`` when what the log should show changes."""
+
+    queryChanged = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = QLineEdit()
+        self.text.setObjectName("logFilter")
+        self.text.setPlaceholderText("Filter by number, text or message_id  (Ctrl+F)")
+        self.text.setClearButtonEnabled(True)
+        self.direction = QComboBox()
+        self.direction.setObjectName("directionFilter")
+        self.direction.addItem("In and out", None)
+        self.direction.addItem("Sent (out)", Direction.OUT)
+        self.direction.addItem("Replies (in)", Direction.IN)
+        self.state = QComboBox()
+        self.state.setObjectName("stateFilter")
+        self.state.addItem("Any state", None)
+        for state, label in LOG_STATE_LABELS.items():
+            self.state.addItem(label, state)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.direction)
+        layout.addWidget(self.state)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(TYPING_DELAY_MS)
+        self._timer.timeout.connect(self._emit)
+        self.text.textChanged.connect(self._timer.start)
+        self.text.returnPressed.connect(self._emit)
+        self.direction.currentIndexChanged.connect(self._emit)
+        self.state.currentIndexChanged.connect(self._emit)
+
+    def query(self) -> LogQuery:
+        direction: Direction | None = self.direction.currentData()
+        state: LogState | None = self.state.currentData()
+        return LogQuery(text=self.text.text().strip(), direction=direction, state=state)
+
+    def focus(self) -> None:
+        self.text.setFocus()
+        self.text.selectAll()
+
+    def clear_if_hiding(self, new: NewMessage) -> None:
+        """Drop filters that would hide a message just sent, so the operator sees its row."""
+        query = self.query()
+        if query.text or query.direction is Direction.IN or query.state is not None:
+            self.blockSignals(True)
+            self.text.clear()
+            self.direction.setCurrentIndex(0)
+            self.state.setCurrentIndex(0)
+            self.blockSignals(False)
+            self._timer.stop()
+            self._emit()
+
+    def _emit(self) -> None:
+        self._timer.stop()
+        self.queryChanged.emit(self.query())

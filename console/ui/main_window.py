@@ -1,0 +1,586 @@
+"""The main window: compose pane, message log, detail panel, status bar, menus."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QSystemTrayIcon,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.credentials import Credentials, CredentialsUnavailable, environment_credentials
+from console.keychain import Keychain, KeychainError
+from console.paths import database_path
+from console.protocol.mt_request import InvalidRequest
+from console.protocol.phone import display_number
+from console.session import Alert, ListenerState, NotReady, Session
+from console.settings import with_profile
+from console.store.errors import DuplicateMessageId
+from console.store.models import MessageStatus, NewMessage, StoredMessage
+from console.timeline import message_timeline
+from console.ui.compose import ComposePane
+from console.ui.credentials_dialog import CredentialsDialog
+from console.ui.detail_panel import DetailPanel
+from console.ui.environment_style import EnvironmentBadge
+from console.ui.export_dialog import ExportController
+from console.ui.log_filter import LogFilterBar
+from console.ui.log_model import MessageLogModel
+from console.ui.settings_dialog import SettingsDialog
+
+log = logging.getLogger(__name__)
+
+ROW_HEIGHT = 24
+FILTER_DELAY_MS = 200
+
+
+class MainWindow(QMainWindow):
+    """Everything the operator works with; it renders what the session reports."""
+
+    closed = Signal()
+
+    def __init__(self, session: Session, keychain: Keychain, *, demo_mode: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.keychain = keychain
+        self.demo_mode = demo_mode
+        self._tasks: set[asyncio.Task[object]] = set()
+        self._pending_send: str | None = None
+        self._closing = False
+        self._dialogs: list[QWidget] = []
+        self._state = QSettings(str(session.data_dir / "window.ini"), QSettings.Format.IniFormat)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("SMS Operator Console" + (" — demo mode" if demo_mode else ""))
+        self.resize(1280, 800)
+
+        self.compose = ComposePane()
+        self.model = MessageLogModel(session.store, self)
+        self.table = self._make_table()
+        self.filter_bar = LogFilterBar()
+        self.detail = DetailPanel()
+        self.export = ExportController(self, database_path(session.data_dir))
+        self._build_layout()
+        self._build_actions()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._connect()
+        self._apply_profile()
+        self._restore_state()
+
+    # Construction
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("messageLog")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.setSortingEnabled(False)
+        table.verticalHeader().setVisible(False)
+        # Fixed heights keep a million-row table as cheap as a ten-row one.
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in enumerate((140, 64, 130, 70, 100, 66, 170, 150)):
+            table.setColumnWidth(column, width)
+        return table
+
+    def _build_layout(self) -> None:
+        log_box = QWidget()
+        log_layout = QVBoxLayout(log_box)
+        log_layout.setContentsMargins(0, 0, 0, 0)
+        log_layout.setSpacing(4)
+        log_layout.addWidget(self.filter_bar)
+        log_layout.addWidget(self.table)
+
+        self.right_split = QSplitter(Qt.Orientation.Vertical)
+        self.right_split.setObjectName("logDetailSplit")
+        self.right_split.addWidget(log_box)
+        self.right_split.addWidget(self.detail)
+        self.right_split.setStretchFactor(0, 3)
+        self.right_split.setStretchFactor(1, 2)
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("composeLogSplit")
+        self.main_split.addWidget(self.compose)
+        self.main_split.addWidget(self.right_split)
+        self.main_split.setStretchFactor(0, 0)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([400, 880])
+        container = QWidget()
+        layout = QHBoxLayout(container)
+        layout.setContentsMargins(8, 6, 8, 0)
+        layout.addWidget(self.main_split)
+        self.setCentralWidget(container)
+
+    def _action(self, text: str, slot: object, shortcut: object = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(
+            "&New message", self.new_message, QKeySequence.StandardKey.New, "Start a new message"
+        )
+        self.send_action = self._action(
+            "&Send", self.compose.request_send, ["Ctrl+Return", "Ctrl+Enter"], "Send the message"
+        )
+        self.filter_action = self._action(
+            "&Filter log", self.focus_filter, QKeySequence.StandardKey.Find, "Filter the log"
+        )
+        self.copy_id_action = self._action(
+            "&Copy message_id", self.copy_message_id, "Ctrl+Shift+C", "Copy the selected id"
+        )
+        self.retry_action = self._action(
+            "&Retry with the same id", self.retry_selected, "Ctrl+R", "Attempt it again"
+        )
+        self.send_again_action = self._action(
+            "Send &again…", self.send_again, "Ctrl+Shift+R", "Copy into a new message"
+        )
+        self.export_action = self._action(
+            "&Export log to CSV…",
+            lambda: self.export.start(self.filter_bar.query()),
+            "Ctrl+E",
+            "Export the rows the filter shows",
+        )
+        self.settings_action = self._action(
+            "&Profiles and listener…", self.open_settings, QKeySequence.StandardKey.Preferences
+        )
+        self.credentials_action = self._action(
+            "&Credentials…", self.open_credentials, "Ctrl+Shift+K", "Login and password"
+        )
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.oldest_action = self._action(
+            "Go to &oldest", self.table.scrollToBottom, "Ctrl+End", "Show the oldest message"
+        )
+        self.newest_action = self._action(
+            "Go to &newest", self.table.scrollToTop, "Ctrl+Home", "Show the newest message"
+        )
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addActions([self.new_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        message_menu = menus.addMenu("&Message")
+        message_menu.addActions(
+            [self.send_action, self.retry_action, self.send_again_action, self.copy_id_action]
+        )
+        view_menu = menus.addMenu("&View")
+        view_menu.addActions([self.filter_action, self.newest_action, self.oldest_action])
+        settings_menu = menus.addMenu("&Settings")
+        settings_menu.addActions([self.settings_action, self.credentials_action])
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self._action("&About", self.show_about))
+        self._update_row_actions()
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Profile")
+        bar.setObjectName("profileToolbar")
+        bar.setMovable(False)
+        bar.addWidget(QLabel(" Profile "))
+        self.profile_box = QComboBox()
+        self.profile_box.setObjectName("profileBox")
+        self.profile_box.setMinimumWidth(160)
+        bar.addWidget(self.profile_box)
+        self.badge = EnvironmentBadge()
+        bar.addWidget(self.badge)
+        if self.demo_mode:
+            demo = QLabel("  Demo mode: messages go to the built-in simulator, not to customers  ")
+            demo.setObjectName("demoBanner")
+            demo.setStyleSheet(
+                "QLabel { background: #6f42c1; color: white; border-radius: 3px; "
+                "padding: 2px 6px; font-weight: 600; }"
+            )
+            bar.addSeparator()
+            bar.addWidget(demo)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addAction(self.credentials_action)
+        bar.addAction(self.settings_action)
+        self.addToolBar(bar)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.listener_label = QLabel("Listener: starting…")
+        self.listener_label.setObjectName("listenerStatus")
+        self.listener_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.profile_label = QLabel()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("logCount")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("lastError")
+        self.error_label.setStyleSheet("color: #c62828;")
+        status.addWidget(self.listener_label, 3)
+        status.addWidget(self.error_label, 3)
+        status.addPermanentWidget(self.count_label)
+        status.addPermanentWidget(self.profile_label)
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(QGuiApplication.windowIcon(), self)
+            self.tray.setToolTip("SMS Operator Console")
+            self.tray.show()
+
+    def _connect(self) -> None:
+        self.compose.sendRequested.connect(self._send)
+        self.filter_bar.queryChanged.connect(self._query_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.rowsRemoved.connect(self._update_count)
+        self.profile_box.activated.connect(self._profile_chosen)
+        self.session.on_messages = self._messages_changed
+        self.session.on_outcome = self._outcome
+        self.session.on_alert = self._alert
+        self.session.on_listener = self._listener_changed
+
+    # Start and stop
+
+    async def start(self) -> None:
+        state = await self.session.start()
+        self._listener_changed(state)
+        self._update_count()
+
+    async def load_credentials(self) -> None:
+        """Credentials of the active profile: environment, then keychain, else the dialog."""
+        profile = self.session.profile
+        try:
+            credentials = environment_credentials(profile.login)
+        except CredentialsUnavailable as exc:
+            self.error_label.setText(str(exc))
+            credentials = None
+        if credentials is None and profile.login:
+            try:
+                password = await self.keychain.get(profile.name, profile.login)
+            except KeychainError as exc:
+                self.error_label.setText(f"Keychain: {exc}")
+                password = None
+            if password:
+                credentials = Credentials(profile.login, password)
+        if credentials is None:
+            self.open_credentials()
+        else:
+            await self.use_credentials(credentials)
+
+    async def use_credentials(self, credentials: Credentials | None) -> None:
+        await self.session.use_credentials(credentials)
+        self._apply_profile()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session.sends_in_flight and not self._closing:
+            event.ignore()
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Messages are being sent",
+                f"{self.session.sends_in_flight} message(s) are still being sent. Quit anyway? "
+                "They stay in the outbox and can be finished later with "
+                "'sms-console resume', with their own message_id.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                self,
+            )
+            box.setObjectName("quitWhileSending")
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+            yes = box.button(QMessageBox.StandardButton.Yes)
+            box.buttonClicked.connect(lambda button: button is yes and self.force_close())
+            self._keep(box)
+            box.open()
+            return
+        self._closing = True
+        self._save_state()
+        event.accept()
+        self.closed.emit()
+
+    def force_close(self) -> None:
+        """Close even with sends in flight (a signal, or the operator confirmed)."""
+        self._closing = True
+        self.close()
+
+    def _save_state(self) -> None:
+        self._state.setValue("geometry", self.saveGeometry())
+        self._state.setValue("windowState", self.saveState())
+        self._state.setValue("mainSplit", self.main_split.saveState())
+        self._state.setValue("rightSplit", self.right_split.saveState())
+        self._state.setValue("logHeader", self.table.horizontalHeader().saveState())
+        self._state.sync()
+
+    def _restore_state(self) -> None:
+        for key, restore in (
+            ("geometry", self.restoreGeometry),
+            ("windowState", self.restoreState),
+            ("mainSplit", self.main_split.restoreState),
+            ("rightSplit", self.right_split.restoreState),
+            ("logHeader", self.table.horizontalHeader().restoreState),
+        ):
+            value = self._state.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+
+    # Background work
+
+    def run_task(self, coro: object) -> asyncio.Task[object]:
+        """Run ``coro`` on the loop, keeping a reference until it ends (qasync drops none)."""
+        task: asyncio.Task[object] = asyncio.get_event_loop().create_task(coro)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._report_failure)
+        return task
+
+    def _report_failure(self, task: asyncio.Task[object]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            error = task.exception()
+            assert error is not None
+            loop = asyncio.get_event_loop()
+            loop.call_exception_handler({"message": "background task failed", "exception": error})
+
+    # Profiles
+
+    def _apply_profile(self) -> None:
+        settings = self.session.settings
+        profile = self.session.profile
+        self.profile_box.blockSignals(True)
+        self.profile_box.clear()
+        for candidate in settings.profiles:
+            self.profile_box.addItem(candidate.name)
+        self.profile_box.setCurrentText(profile.name)
+        self.profile_box.blockSignals(False)
+        self.badge.set_profile(profile)
+        self.compose.set_profile(profile)
+        ready = self.session.credentials is not None
+        login = f" as {self.session.credentials.login}" if self.session.credentials else ""
+        self.profile_label.setText(
+            f"Profile {profile.name}{login}" if ready else f"Profile {profile.name}: no credentials"
+        )
+
+    def _profile_chosen(self, index: int) -> None:
+        name = self.profile_box.itemText(index)
+        if name == self.session.settings.active:
+            return
+        self.session.save_settings(replace(self.session.settings, active=name))
+        self._apply_profile()
+        self.run_task(self._load_credentials_task())
+
+    async def _load_credentials_task(self) -> None:
+        await self.session.use_credentials(None)
+        await self.load_credentials()
+
+    # Sending
+
+    def _send(self, new: NewMessage) -> None:
+        try:
+            self.session.send(new)
+        except NotReady:
+            self.compose.show_outcome(
+                "Enter the login and password of this profile first.", ok=False
+            )
+            self.open_credentials()
+            return
+        except (InvalidRequest, DuplicateMessageId) as exc:
+            self.compose.show_outcome(str(exc), ok=False)
+            return
+        self._pending_send = new.message_id
+        self.compose.set_busy(True)
+        self.filter_bar.clear_if_hiding(new)
+        self.model.refresh_ids([new.message_id])
+        self.select_message(new.message_id)
+
+    def _outcome(self, message: StoredMessage) -> None:
+        if message.message_id != self._pending_send:
+            return
+        self._pending_send = None
+        self.compose.set_busy(False)
+        accepted = message.status is MessageStatus.ACCEPTED
+        if accepted:
+            self.compose.show_outcome(
+                f"Accepted by the provider for {display_number(message.phone_number)}. "
+                "Its receipts will update the log.",
+                ok=True,
+            )
+            self.compose.clear_message()
+        else:
+            self.compose.show_outcome(
+                f"Not sent: {message.status_detail or message.status.value}", ok=False
+            )
+
+    def select_message(self, message_id: str) -> None:
+        row = self.model.row_for_message_id(message_id)
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def new_message(self) -> None:
+        self.compose.focus_recipient()
+
+    def selected_row(self) -> object | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.message_at(index.row()) if index.isValid() else None
+
+    def copy_message_id(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            QGuiApplication.clipboard().setText(row.message_id)
+            self.statusBar().showMessage(f"Copied message_id {row.message_id}", 3000)
+
+    def retry_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        try:
+            self.session.retry(row.message_id)
+        except NotReady:
+            self.open_credentials()
+        except LookupError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+        else:
+            self.statusBar().showMessage(f"Retrying {row.message_id} with the same id", 5000)
+
+    def send_again(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        message = self.session.store.get_message(row.message_id)
+        if message is None:
+            return
+        self.compose.load_message(message)
+        self.compose.focus_recipient()
+        self.statusBar().showMessage("Copied into a new message: check it and send", 5000)
+
+    # Log and detail
+
+    def focus_filter(self) -> None:
+        self.filter_bar.focus()
+
+    def _query_changed(self, query: object) -> None:
+        selected = self.selected_row()
+        self.model.set_query(query)
+        if selected is not None:
+            self.select_message(selected.message_id)
+        self._update_row_actions()
+
+    def _row_changed(self) -> None:
+        self._show_detail()
+        self._update_row_actions()
+
+    def _show_detail(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            self.detail.clear_timeline()
+            return
+        self.detail.show_timeline(message_timeline(self.session.store, row.message_id))
+
+    def _update_row_actions(self) -> None:
+        row = self.selected_row() if hasattr(self, "table") else None
+        outbound = row is not None and row.direction == "out"
+        self.copy_id_action.setEnabled(row is not None)
+        self.send_again_action.setEnabled(outbound)
+        self.retry_action.setEnabled(outbound and self.session.can_retry(row.message_id))
+
+    def _messages_changed(self, message_ids: frozenset[str]) -> None:
+        self.model.refresh_ids(message_ids)
+        row = self.selected_row()
+        if row is not None and row.message_id in message_ids:
+            self._show_detail()
+            self._update_row_actions()
+
+    def _update_count(self) -> None:
+        count = self.model.rowCount()
+        self.count_label.setText(f"{count:,} in the log")
+
+    # Status
+
+    def _listener_changed(self, state: ListenerState) -> None:
+        if state.running:
+            self.listener_label.setText(f"Receiving callbacks at {state.url}")
+            self.listener_label.setStyleSheet("")
+            self.listener_label.setToolTip("Give this URL to the provider as the callback URL.")
+        else:
+            self.listener_label.setText(f"Listener stopped: {state.error or 'not started'}")
+            self.listener_label.setStyleSheet("color: #c62828;")
+
+    def _alert(self, alert: Alert) -> None:
+        self.error_label.setText(f"{alert.title}: {alert.text}")
+        if self.tray is not None and QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage(alert.title, alert.text, QSystemTrayIcon.MessageIcon.Warning)
+
+    # Dialogs
+
+    def _keep(self, dialog: QWidget) -> None:
+        self._dialogs.append(dialog)
+        dialog.finished.connect(lambda _result: self._dialogs.remove(dialog))
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.session.settings, self.session.data_dir, self)
+        dialog.settingsAccepted.connect(self._settings_accepted)
+        self._keep(dialog)
+        dialog.open()
+
+    def _settings_accepted(self, settings: object) -> None:
+        old = self.session.settings
+        self.session.save_settings(settings)
+        if settings.listener != old.listener:
+            self.run_task(self.session.restart_listener())
+        if settings.profile() != old.profile():
+            self.run_task(self._load_credentials_task())
+        self._apply_profile()
+
+    def open_credentials(self) -> None:
+        profile = self.session.profile
+        dialog = CredentialsDialog(
+            profile.name, self.keychain, login=profile.login or "", parent=self
+        )
+        dialog.credentialsSaved.connect(lambda login: self.run_task(self._saved(login)))
+        dialog.credentialsDeleted.connect(lambda: self.run_task(self.use_credentials(None)))
+        self._keep(dialog)
+        dialog.open()
+
+    async def _saved(self, login: str) -> None:
+        profile = self.session.profile
+        if profile.login != login:
+            self.session.save_settings(
+                with_profile(self.session.settings, replace(profile, login=login))
+            )
+        password = await self.keychain.get(profile.name, login)
+        await self.use_credentials(Credentials(login, password) if password else None)
+
+    def show_about(self) -> None:
+        from importlib.metadata import version
+
+        QMessageBox.about(
+            self,
+            "About SMS Operator Console",
+            f"SMS Operator Console {version('sms-operator-console')}\n\n"
+            f"Data folder: {self.session.data_dir}",
+        )

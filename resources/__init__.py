@@ -1,0 +1,1 @@
+"""Files the program reads at run time (installed as ``console.resources``)."""

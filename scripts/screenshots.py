@@ -1,0 +1,177 @@
+"""Render the main window in demo mode, light and dark, as PNG files.
+
+Run under an X server (``make screenshots`` starts Xvfb) or with QT_QPA_PLATFORM=offscreen:
+``python scripts/screenshots.py [--out DIR]``. It sends a few messages through the compose
+pane like an operator would (one an MMS, one refused by the provider), waits for their
+receipts and for at least one customer reply, selects a message and saves the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import struct
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from console import demo
+from console.keychain import Keychain
+from console.session import Session
+from console.ui.app import start_console, stop_console
+from console.ui.main_window import MainWindow
+
+MESSAGES = (
+    ("+1 202 555 0143", "12345", "Your order #4411 has shipped and arrives Thursday."),
+    ("+44 7700 900123", "ACME", "Reminder: your appointment is tomorrow at 10:30."),
+    ("+1 202 555 0178", "12345", "Ihre Bestellung ist unterwegs 🚚 — danke!"),
+    ("+33 6 12 34 56 78", "ACME", "Votre code de vérification est 482913."),
+    ("+1 202 555 0190", "12345", "Can we call you about your claim today?"),
+    ("+1 202 555 0111", "12345", "Thanks for your payment."),
+)
+REFUSED = ("+1 202 555 0166", "55555", "This sender is not on the account.")
+
+
+def tiny_png(path: Path) -> Path:
+    """A small gradient image to attach, written without any image library."""
+    width, height = 48, 32
+    rows = b"".join(
+        b"\x00" + bytes(v for x in range(width) for v in (x * 5, 80 + y * 4, 200))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    base, text, window = QColor("#1e1f22"), QColor("#e6e6e6"), QColor("#2b2d30")
+    for role, colour in (
+        (QPalette.ColorRole.Window, window),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, QColor("#26282b")),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, window),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.ToolTipBase, window),
+        (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.PlaceholderText, QColor("#8c8f94")),
+        (QPalette.ColorRole.Highlight, QColor("#2f65ca")),
+        (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
+        (QPalette.ColorRole.Link, QColor("#6ea8fe")),
+    ):
+        palette.setColor(role, colour)
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b6e73"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b6e73"))
+    return palette
+
+
+async def settle(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+async def compose_and_send(
+    window: MainWindow, to: str, sender: str, text: str, files: tuple[Path, ...] = ()
+) -> None:
+    pane = window.compose
+    pane.recipient.setText(to)
+    pane.sender_box.setCurrentText(sender)
+    pane.editor.setPlainText(text)
+    if files:
+        pane.attachment_list.add_files(files)
+    await settle(0.3)
+    if not pane.request_send():
+        raise SystemExit(f"the compose pane refused to send to {to}")
+    deadline = time.monotonic() + 20
+    while window._pending_send is not None:
+        if time.monotonic() > deadline:
+            raise SystemExit("a send did not finish within 20 s")
+        await settle(0.1)
+
+
+async def scenario(window: MainWindow, out: Path, scratch: Path) -> list[Path]:
+    simulator = await start_console(window, demo_mode=True)
+    try:
+        picture = tiny_png(scratch / "parcel.png")
+        for number, (to, sender, text) in enumerate(MESSAGES):
+            files = (picture,) if number == 1 else ()
+            await compose_and_send(window, to, sender, text, files)
+        await compose_and_send(window, *REFUSED)
+        deadline = time.monotonic() + 30
+        while not window.session.store.replies(limit=1) and time.monotonic() < deadline:
+            await compose_and_send(window, *MESSAGES[-1])
+            await settle(2.0)
+        await settle(6.0)  # receipts arrive a second or two apart
+        window.compose.recipient.setText("+1 202 555 01")
+        window.compose.editor.setPlainText("Hi Sam, your parcel 📦 is on its way.")
+        window.select_message(_first_outbound_with_receipts(window))
+        await settle(0.5)
+        saved = []
+        for name, palette in (("light", None), ("dark", dark_palette())):
+            app = QApplication.instance()
+            assert isinstance(app, QApplication)
+            app.setPalette(palette or app.style().standardPalette())
+            await settle(0.5)
+            path = out / f"main-window-{name}.png"
+            window.grab().save(str(path))
+            saved.append(path)
+        return saved
+    finally:
+        await stop_console(window, simulator)
+
+
+def _first_outbound_with_receipts(window: MainWindow) -> str:
+    store = window.session.store
+    for message in store.messages(limit=20):
+        if len(store.receipts(message.message_id)) >= 2:
+            return message.message_id
+    return store.messages(limit=1)[0].message_id
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("screenshots"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    app.setStyle(QStyleFactory.create("Fusion"))
+    app.setQuitOnLastWindowClosed(False)
+    with tempfile.TemporaryDirectory(prefix="sms-console-shots-") as scratch:
+        data_dir = Path(scratch) / "data"
+        data_dir.mkdir()
+        demo.prepare_settings(data_dir)
+        window = MainWindow(Session(data_dir), Keychain(), demo_mode=True)
+        window.resize(1440, 880)
+        window.show()
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        with loop:
+            saved = loop.run_until_complete(scenario(window, args.out, Path(scratch)))
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    for path in saved:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""Package layout: ``console`` plus ``resources/`` installed as ``console.resources``.
+
+Icons and other files read at run time live in ``resources/`` and are found through
+``importlib.resources``; pyproject.toml alone cannot map a folder outside the package.
+"""
+
+from setuptools import find_packages, setup
+
+setup(
+    packages=[*find_packages(include=["console", "console.*"]), "console.resources"],
+    package_dir={"console.resources": "resources"},
+)

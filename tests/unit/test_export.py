@@ -1,0 +1,83 @@
+"""CSV export of the log: every selected row once, filters honoured, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+
+import pytest
+
+from console import export
+from console.export import ExportCancelled, export_csv
+from console.store.models import LogQuery, NewMessage
+from console.store.sqlite import SqliteStore
+
+
+def fill(store: SqliteStore, count: int) -> None:
+    now = time.time()
+    for number in range(count):
+        store.create_message(
+            NewMessage(
+                message_id=f"id-{number:05d}",
+                profile="default",
+                phone_number=f"1202555{number % 10:04d}",
+                sender="12345",
+                body=f"message {number}",
+                endpoint="https://example.test/httpapi/receiver",
+            ),
+            now=now + number,
+        )
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_row_is_written_once_newest_first_across_pages(
+    store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "PAGE", 7)
+    fill(store, 30)
+    target = tmp_path / "log.csv"
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return True
+
+    written = export_csv(store, LogQuery(), target, progress)
+
+    rows = read(target)
+    assert written == 30
+    assert [r["message_id"] for r in rows] == [f"id-{n:05d}" for n in range(29, -1, -1)]
+    assert rows[0]["direction"] == "out"
+    assert rows[0]["status"] == "queued"
+    assert seen[-1] == (30, 30)
+    assert len(seen) == 5
+
+
+def test_filter_applies_to_the_export(store: SqliteStore, tmp_path: Path) -> None:
+    fill(store, 30)
+    target = tmp_path / "log.csv"
+
+    written = export_csv(store, LogQuery(text="+1 202 555 0003"), target)
+
+    assert written == 3
+    assert {r["phone_number"] for r in read(target)} == {"12025550003"}
+
+
+def test_cancel_leaves_no_file(
+    store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "PAGE", 5)
+    fill(store, 20)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "log.csv"
+
+    with pytest.raises(ExportCancelled, match="after 5 of 20"):
+        export_csv(store, LogQuery(), target, lambda _done, _total: False)
+
+    assert list(out.iterdir()) == []

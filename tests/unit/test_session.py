@@ -1,0 +1,152 @@
+"""The window's session over real parts: store file, listener thread, simulator, provider."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from console import demo
+from console.credentials import Credentials
+from console.paths import settings_path
+from console.session import Alert, ListenerState, NotReady, Session
+from console.settings import load_settings, save_settings
+from console.simulator import ThreadedSimulator
+from console.store.models import MessageStatus, NewMessage, StoredMessage
+from tests.support.provider import FakeProvider, Reaction
+
+
+class Events:
+    def __init__(self, session: Session) -> None:
+        self.changed: set[str] = set()
+        self.outcomes: list[StoredMessage] = []
+        self.alerts: list[Alert] = []
+        self.listener: list[ListenerState] = []
+        session.on_messages = self.changed.update
+        session.on_outcome = self.outcomes.append
+        session.on_alert = self.alerts.append
+        session.on_listener = self.listener.append
+
+
+async def wait_for(condition: Callable[[], bool], within: float = 15.0) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+def message(endpoint: str, to: str = "12025550100", sender: str = "12345") -> NewMessage:
+    return NewMessage(
+        message_id=uuid.uuid4().hex,
+        profile="demo",
+        phone_number=to,
+        sender=sender,
+        body="Your order has shipped",
+        endpoint=endpoint,
+    )
+
+
+@pytest.fixture
+async def demo_session(data_dir: Path) -> AsyncIterator[tuple[Session, Events, ThreadedSimulator]]:
+    demo.prepare_settings(data_dir)
+    session = Session(data_dir, notify_interval=0.02)
+    events = Events(session)
+    state = await session.start()
+    assert state.running, state.error
+    simulator = await asyncio.to_thread(demo.start_simulator, state.url)
+    session.save_settings(demo.with_endpoint(session.settings, simulator.endpoint_url))
+    await session.use_credentials(demo.demo_credentials())
+    try:
+        yield session, events, simulator
+    finally:
+        await session.close()
+        await asyncio.to_thread(simulator.stop)
+
+
+async def test_sent_message_is_accepted_and_its_receipt_changes_the_row(
+    demo_session: tuple[Session, Events, ThreadedSimulator],
+) -> None:
+    session, events, simulator = demo_session
+    new = message(simulator.endpoint_url)
+
+    stored = session.send(new)
+
+    assert stored.status is MessageStatus.QUEUED  # in the outbox before any attempt
+    await wait_for(lambda: bool(events.outcomes))
+    assert events.outcomes[0].message_id == new.message_id
+    assert events.outcomes[0].status is MessageStatus.ACCEPTED
+    await wait_for(lambda: bool(session.store.receipts(new.message_id)))
+    await wait_for(lambda: new.message_id in events.changed)
+    settled = session.store.get_message(new.message_id)
+    assert settled is not None
+    assert settled.state is not None
+
+
+async def test_listener_url_is_reported_and_receives_on_loopback(
+    demo_session: tuple[Session, Events, ThreadedSimulator],
+) -> None:
+    session, events, _ = demo_session
+
+    assert events.listener[-1].running
+    url = events.listener[-1].url
+    assert url is not None
+    assert url.startswith("http://127.0.0.1:")
+    token = load_settings(settings_path(session.data_dir)).listener.path_token
+    assert token
+    assert url.endswith(f"/{token}")
+
+
+async def test_sending_without_credentials_is_refused_and_stores_nothing(data_dir: Path) -> None:
+    session = Session(data_dir)
+    await session.start()
+    try:
+        with pytest.raises(NotReady, match="no credentials"):
+            session.send(message("http://127.0.0.1:9/httpapi/receiver"))
+        assert session.store.count_messages() == 0
+    finally:
+        await session.close()
+
+
+async def test_refused_message_raises_one_alert(data_dir: Path) -> None:
+    with FakeProvider([Reaction("answer", result_code=2)]) as provider:
+        session = Session(data_dir, notify_interval=0.02)
+        events = Events(session)
+        await session.start()
+        await session.use_credentials(Credentials("acme", "pw-abcdef"))
+        try:
+            session.send(message(provider.url))
+            await wait_for(lambda: bool(events.outcomes))
+        finally:
+            await session.close()
+
+    assert events.outcomes[0].status is MessageStatus.FAILED
+    assert [a.title for a in events.alerts] == ["Message not sent"]
+    assert "12025550100" in events.alerts[0].text
+
+
+async def test_port_in_use_is_a_state_with_a_reason_not_a_crash(data_dir: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        demo.prepare_settings(data_dir)
+        path = settings_path(data_dir)
+        settings = load_settings(path)
+
+        save_settings(path, replace(settings, listener=replace(settings.listener, port=port)))
+        session = Session(data_dir)
+        try:
+            state = await session.start()
+        finally:
+            await session.close()
+
+    assert not state.running
+    assert state.error
+    assert str(port) in state.error
