@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit ui bench bench-listener clean
+.PHONY: run test lint typecheck unit ui screenshots bench bench-listener clean
 
 $(STAMP): pyproject.toml scripts/system_packages.sh
 	$(PYTHON) scripts/check_python.py
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml scripts/system_packages.sh
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/sms-console --help
+	$(BIN)/sms-console --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -36,6 +36,9 @@ test: lint typecheck unit ui
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_engine.py
+
+screenshots: $(STAMP)
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python scripts/screenshots.py --out screenshots
 
 bench-listener: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -102,7 +103,9 @@ class SimulatorServer:
         if callbacks.url is None:
             log.info("no callback URL: receipts and replies are not sent")
         else:
-            log.info("callbacks go to %s", callbacks.url)
+            # The URL's path carries the listener's secret token; the host is enough here.
+            parts = urlsplit(callbacks.url)
+            log.info("callbacks go to %s://%s/…", parts.scheme, parts.netloc)
         return self._base_url
 
     async def stop(self) -> None:

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.demo_mode = demo_mode
         self._tasks: set[asyncio.Task[object]] = set()
         self._pending_send: str | None = None
+        self._scroll_before = 0
         self._closing = False
         self._dialogs: list[QWidget] = []
         self._state = QSettings(str(session.data_dir / "window.ini"), QSettings.Format.IniFormat)
@@ -171,9 +172,7 @@ class MainWindow(QMainWindow):
             "Ctrl+E",
             "Export the rows the filter shows",
         )
-        self.settings_action = self._action(
-            "&Profiles and listener…", self.open_settings, QKeySequence.StandardKey.Preferences
-        )
+        self.settings_action = self._action("&Profiles and listener…", self.open_settings, "Ctrl+,")
         self.credentials_action = self._action(
             "&Credentials…", self.open_credentials, "Ctrl+Shift+K", "Login and password"
         )
@@ -199,6 +198,10 @@ class MainWindow(QMainWindow):
         settings_menu.addActions([self.settings_action, self.credentials_action])
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self._action("&About", self.show_about))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.addActions(
+            [self.copy_id_action, self.retry_action, self.send_again_action, self.export_action]
+        )
         self._update_row_actions()
 
     def _build_toolbar(self) -> None:
@@ -255,6 +258,8 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
+        self.model.rowsAboutToBeInserted.connect(self._remember_scroll)
+        self.model.rowsInserted.connect(self._keep_scroll)
         self.model.rowsRemoved.connect(self._update_count)
         self.profile_box.activated.connect(self._profile_chosen)
         self.session.on_messages = self._messages_changed
@@ -515,6 +520,15 @@ class MainWindow(QMainWindow):
             self._show_detail()
             self._update_row_actions()
 
+    def _remember_scroll(self, _parent: object, first: int, _last: int) -> None:
+        self._scroll_before = self.table.verticalScrollBar().value() if first == 0 else 0
+
+    def _keep_scroll(self, _parent: object, first: int, last: int) -> None:
+        # Reading older rows, the operator must not see them slide away as new ones arrive;
+        # at the top, new rows simply appear.
+        if first == 0 and self._scroll_before > 0:
+            self.table.verticalScrollBar().setValue(self._scroll_before + last - first + 1)
+
     def _update_count(self) -> None:
         count = self.model.rowCount()
         self.count_label.setText(f"{count:,} in the log")
@@ -553,8 +567,26 @@ class MainWindow(QMainWindow):
         if settings.listener != old.listener:
             self.run_task(self.session.restart_listener())
         if settings.profile() != old.profile():
-            self.run_task(self._load_credentials_task())
+            renamed = (
+                old.active not in {p.name for p in settings.profiles}
+                and old.profile().login is not None
+                and old.profile().login == settings.profile().login
+            )
+            self.run_task(self._reload_credentials(old.active if renamed else None))
         self._apply_profile()
+
+    async def _reload_credentials(self, renamed_from: str | None) -> None:
+        """Load the new active profile's credentials; a renamed profile keeps its password."""
+        profile = self.session.profile
+        if renamed_from is not None and profile.login:
+            try:
+                password = await self.keychain.get(renamed_from, profile.login)
+                if password:
+                    await self.keychain.set(profile.name, profile.login, password)
+                    await self.keychain.delete(renamed_from, profile.login)
+            except KeychainError as exc:
+                self.error_label.setText(f"Keychain: {exc}")
+        await self._load_credentials_task()
 
     def open_credentials(self) -> None:
         profile = self.session.profile

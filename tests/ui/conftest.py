@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -20,11 +20,20 @@ T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
-def qloop(qapp: Any) -> asyncio.AbstractEventLoop:
-    """The session's asyncio loop; it runs whenever Qt processes events (qtbot waits)."""
+def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    """The session's asyncio loop; it runs whenever Qt processes events (qtbot waits).
+
+    The loop is never closed (that would quit the application), so the threads behind
+    ``asyncio.to_thread`` are stopped here: Qt aborts the process at exit when a QThread
+    is destroyed while it still runs.
+    """
     loop = qasync.QEventLoop(qapp, already_running=True)
+    executor = qasync.QThreadExecutor()
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
-    return loop
+    yield loop
+    loop.set_default_executor(None)
+    executor.shutdown(wait=True)
 
 
 def run_async(

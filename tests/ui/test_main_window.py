@@ -1,0 +1,534 @@
+"""The whole window over real parts: the demo simulator, the listener, a store file on disk.
+
+Each test drives the window as the operator does (keys, drops, menu actions) and checks
+what the operator would see: the log's rows, the compose pane, the detail panel and the
+status bar.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import socket
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from console import demo
+from console.export import COLUMNS
+from console.keychain import Keychain, service_name
+from console.logging_setup import configure_logging
+from console.paths import database_path, log_path, settings_path
+from console.protocol.codes import MESSAGE_STATES
+from console.session import Session
+from console.settings import ListenerSettings, Profile, Settings, load_settings, save_settings
+from console.store.models import NewMessage
+from console.store.sqlite import SqliteStore
+from console.ui.app import start_console, stop_console
+from console.ui.credentials_dialog import CredentialsDialog
+from console.ui.excepthook import ErrorReporter
+from console.ui.log_model import Column
+from console.ui.main_window import MainWindow
+from tests.ui.conftest import run_async
+from tests.ui.test_compose import drag_and_drop, file_mime
+from tests.unit.test_credentials import MemoryKeyring
+
+# The offscreen platform says so whenever a window is shown; it is not about our code.
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+CUSTOMER = "+1 202-555-0100"
+CUSTOMER_DIGITS = "12025550100"
+# Receipts follow a send by a few seconds in demo mode; replies a little later still.
+CALLBACK_WAIT_MS = 30_000
+FINAL_STATE_NAMES = {state.name for state in MESSAGE_STATES.values() if state.final}
+
+
+class Windows:
+    """Opens windows the way ``run_window`` does, and stops whatever is still running."""
+
+    def __init__(self, qtbot, qloop) -> None:
+        self._qtbot = qtbot
+        self._loop = qloop
+        self._running: list[tuple[MainWindow, object]] = []
+        self.keyring = MemoryKeyring()
+
+    def open(
+        self, data_dir: Path, *, demo_mode: bool = True, listener_port: int | None = None
+    ) -> MainWindow:
+        if demo_mode:
+            demo.prepare_settings(data_dir)
+        if listener_port is not None:
+            path = settings_path(data_dir)
+            settings = load_settings(path)
+            listener = replace(settings.listener, port=listener_port)
+            save_settings(path, replace(settings, listener=listener))
+        session = Session(data_dir, notify_interval=0.02)
+        window = MainWindow(session, Keychain(self.keyring), demo_mode=demo_mode)
+        self._qtbot.addWidget(window)
+        window.show()
+        self._qtbot.waitExposed(window)
+        simulator = self.run(start_console(window, demo_mode))
+        self._running.append((window, simulator))
+        return window
+
+    def run(self, coro, timeout: float = 30.0):
+        return run_async(self._qtbot, self._loop, coro, timeout=timeout)
+
+    def close(self, window: MainWindow) -> None:
+        """Close ``window`` as the operator does, then stop its session like the program."""
+        window.close()
+        assert not window.isVisible()
+        for entry in list(self._running):
+            if entry[0] is window:
+                self._running.remove(entry)
+                self.run(stop_console(*entry))
+
+    def close_all(self) -> None:
+        while self._running:
+            self.run(stop_console(*self._running.pop()))
+
+
+@pytest.fixture
+def windows(qtbot, qloop, monkeypatch):
+    # Credentials from the environment would take the place of the keychain's.
+    monkeypatch.delenv("SMS_CONSOLE_LOGIN", raising=False)
+    monkeypatch.delenv("SMS_CONSOLE_PASSWORD", raising=False)
+    opened = Windows(qtbot, qloop)
+    yield opened
+    opened.close_all()
+
+
+@pytest.fixture
+def window(windows, data_dir) -> MainWindow:
+    return windows.open(data_dir)
+
+
+@pytest.fixture
+def png(tmp_path: Path) -> Path:
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("#2e8b57"))
+    path = tmp_path / "receipt-photo.png"
+    assert image.save(str(path))
+    return path
+
+
+@pytest.fixture
+def file_logging(data_dir: Path):
+    """The program's own logging to ``console.log``, as ``run_window`` sets it up."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    configure_logging(data_dir, stderr_level=None)
+    yield log_path(data_dir)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
+# Helpers: what the operator does and sees.
+
+
+def cell(window: MainWindow, row: int, column: Column) -> str:
+    return window.model.index(row, column).data()
+
+
+def column_values(window: MainWindow, column: Column) -> list[str]:
+    return [cell(window, row, column) for row in range(window.model.rowCount())]
+
+
+def selected_id(window: MainWindow) -> str | None:
+    row = window.selected_row()
+    return None if row is None else row.message_id
+
+
+def compose(qtbot, window: MainWindow, text: str, to: str = CUSTOMER, sender: str = "") -> None:
+    pane = window.compose
+    pane.recipient.clear()
+    qtbot.keyClicks(pane.recipient, to)
+    if sender:
+        pane.sender_box.lineEdit().clear()
+        qtbot.keyClicks(pane.sender_box.lineEdit(), sender)
+    pane.editor.clear()
+    qtbot.keyClicks(pane.editor, text)
+
+
+def press_send(qtbot, window: MainWindow, where=None) -> str:
+    """Ctrl+Return (in the message text unless ``where`` is given); the new row's message_id."""
+    before = window.model.rowCount()
+    target = window.compose.editor if where is None else where
+    qtbot.keyClick(target, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.model.rowCount() == before + 1, timeout=5000)
+    row = window.model.message_at(0)
+    assert row is not None
+    return row.message_id
+
+
+def activate(qtbot, window: MainWindow) -> None:
+    """Make ``window`` the active one, as a click on it would: its shortcuts need that."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+
+
+def wait_for_outcome(qtbot, window: MainWindow) -> str:
+    pane = window.compose
+    qtbot.waitUntil(
+        lambda: pane.outcome.isVisible() and not pane.sending_label.isVisible(), timeout=15_000
+    )
+    return pane.outcome.text()
+
+
+def listener_url(window: MainWindow) -> str:
+    text = window.listener_label.text()
+    prefix = "Receiving callbacks at "
+    assert text.startswith(prefix), text
+    return text.removeprefix(prefix)
+
+
+def seed(data_dir: Path, *numbers: str) -> list[str]:
+    """Messages already in the log from an earlier session, oldest first; their ids."""
+    ids = []
+    with SqliteStore(database_path(data_dir)) as store:
+        for number in numbers:
+            new = NewMessage(
+                message_id=uuid.uuid4().hex,
+                profile="demo",
+                phone_number=number,
+                sender="12345",
+                body=f"Your parcel for {number} is on its way",
+                endpoint="http://127.0.0.1:1/httpapi/receiver",
+            )
+            store.create_message(new)
+            ids.append(new.message_id)
+    return ids
+
+
+def visible_error_dialogs() -> list[QMessageBox]:
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == "errorDialog" and w.isVisible()
+    ]
+
+
+# Sending.
+
+
+def test_ctrl_return_sends_and_the_receipt_updates_the_selected_row(qtbot, window):
+    assert window.windowTitle().endswith("demo mode")
+    assert window.profile_label.text() == "Profile demo as demo"
+    compose(qtbot, window, "Your order has shipped")
+
+    message_id = press_send(qtbot, window)
+
+    # The new row is on top and selected at once, while the provider is still answering.
+    assert selected_id(window) == message_id
+    assert window.table.selectionModel().isRowSelected(0)
+    assert cell(window, 0, Column.DIRECTION) == "Out"
+    assert cell(window, 0, Column.NUMBER) == CUSTOMER
+    assert cell(window, 0, Column.TYPE) == "SMS"
+    outcome = wait_for_outcome(qtbot, window)
+    assert outcome == (
+        f"Accepted by the provider for {CUSTOMER}. Its receipts will update the log."
+    )
+    assert window.compose.editor.toPlainText() == ""
+    assert window.compose.recipient.text() == CUSTOMER
+    # The row follows within the session's notification interval.
+    qtbot.waitUntil(lambda: cell(window, 0, Column.ACCEPTANCE) == "Accepted", timeout=5000)
+    assert cell(window, 0, Column.DELIVERY) == "Awaiting receipt"
+
+    def final_receipt_shown() -> bool:
+        row = window.model.row_for_message_id(message_id)
+        return row is not None and cell(window, row, Column.DELIVERY) in FINAL_STATE_NAMES
+
+    qtbot.waitUntil(final_receipt_shown, timeout=CALLBACK_WAIT_MS)
+    # A customer reply may have arrived above it meanwhile: the selection follows the row.
+    assert selected_id(window) == message_id
+    state = cell(window, window.model.row_for_message_id(message_id), Column.DELIVERY)
+    qtbot.waitUntil(lambda: f"Receipt: {state}" in window.detail.toPlainText(), timeout=5000)
+    detail = window.detail.toPlainText()
+    assert f"To {CUSTOMER}" in detail
+    assert "Your order has shipped" in detail
+    assert "Attempt 1: accepted" in detail
+    assert message_id in detail
+
+
+def test_dropped_picture_is_sent_as_an_mms(qtbot, window, png):
+    compose(qtbot, window, "The photo you asked for")
+    assert drag_and_drop(window.compose, file_mime(png)) == (True, True, True)
+    assert [r.name_label.text() for r in window.compose.attachment_list.rows()] == [png.name]
+
+    activate(qtbot, window)
+
+    # From the number field it is the window's shortcut that sends.
+    message_id = press_send(qtbot, window, where=window.compose.recipient)
+
+    assert window.model.rowCount() == 1
+    assert cell(window, 0, Column.TYPE) == "MMS"
+    assert window.model.index(0, Column.TYPE).data(Qt.ItemDataRole.ToolTipRole) == "1 attachment"
+    assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")
+    # The attachment went with the message, so the next one starts without it.
+    assert window.compose.attachment_list.rows() == []
+    qtbot.waitUntil(lambda: "MMS, 1 attachment(s)" in window.detail.toPlainText(), timeout=5000)
+    assert selected_id(window) == message_id
+
+
+def test_refused_send_keeps_the_form_and_offers_send_again_not_retry(qtbot, window):
+    compose(qtbot, window, "From an unregistered sender", sender="55555")
+
+    message_id = press_send(qtbot, window)
+
+    outcome = wait_for_outcome(qtbot, window)
+    assert outcome.startswith("Not sent: Sender denied: This sender is not registered")
+    assert "#c62828" in window.compose.outcome.styleSheet()
+    # Nothing the operator typed is lost.
+    assert window.compose.recipient.text() == CUSTOMER
+    assert window.compose.sender_box.currentText() == "55555"
+    assert window.compose.editor.toPlainText() == "From an unregistered sender"
+    qtbot.waitUntil(lambda: window.error_label.text() != "", timeout=5000)
+    assert window.error_label.text().startswith(f"Message not sent: To {CUSTOMER_DIGITS}: ")
+    assert window.error_label.objectName() == "lastError"
+    qtbot.waitUntil(
+        lambda: cell(window, 0, Column.ACCEPTANCE) == "Refused: Sender denied", timeout=5000
+    )
+    assert cell(window, 0, Column.DELIVERY) == ""
+    assert selected_id(window) == message_id
+    # A refusal would come back the same: only a new message (a new id) can fix it.
+    assert not window.retry_action.isEnabled()
+    assert window.send_again_action.isEnabled()
+
+    window.compose.recipient.clear()
+    window.compose.editor.clear()
+    window.send_again_action.trigger()
+
+    assert window.compose.recipient.text() == "+" + CUSTOMER_DIGITS
+    assert window.compose.sender_box.currentText() == "55555"
+    assert window.compose.editor.toPlainText() == "From an unregistered sender"
+    assert window.compose.recipient.hasFocus()
+    assert window.statusBar().currentMessage() == ("Copied into a new message: check it and send")
+
+
+# The log.
+
+
+def test_filter_finds_a_number_and_clearing_it_shows_every_row(qtbot, windows, data_dir):
+    seed(data_dir, "12025550101", "12025550102", "447700900123")
+    window = windows.open(data_dir)
+    assert window.model.rowCount() == 3
+    assert window.count_label.text() == "3 in the log"
+    activate(qtbot, window)
+    window.table.setFocus()
+
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.filter_bar.text.hasFocus()
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        qtbot.keyClicks(window.filter_bar.text, "555-0102")
+        # The query waits for a pause in the typing, not for every key.
+        assert window.model.rowCount() == 3
+
+    assert column_values(window, Column.NUMBER) == ["+1 202-555-0102"]
+    assert window.count_label.text() == "1 in the log"
+
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        window.filter_bar.text.clear()
+    assert column_values(window, Column.NUMBER) == [
+        "+44 7700 900123",
+        "+1 202-555-0102",
+        "+1 202-555-0101",
+    ]
+    assert window.count_label.text() == "3 in the log"
+
+
+def test_customer_reply_appears_as_an_in_row_with_its_story(qtbot, windows, window):
+    url = listener_url(window)
+    fields = {
+        "type": "MO",
+        "message_id": "MO-reply-0001",
+        "shortcode": "12345",
+        "phone_number": "12025550177",
+        "carrier": "31",
+        "message": "Can you deliver after 6pm?",
+    }
+
+    async def post() -> int:
+        async with httpx.AsyncClient(timeout=10) as client:
+            return (await client.post(url, data=fields)).status_code
+
+    assert windows.run(post()) == 200
+
+    qtbot.waitUntil(lambda: window.model.row_for_message_id("MO-reply-0001") == 0, timeout=10_000)
+    assert cell(window, 0, Column.DIRECTION) == "In"
+    assert cell(window, 0, Column.NUMBER) == "+1 202-555-0177"
+    assert cell(window, 0, Column.SENDER) == "12345"
+    assert cell(window, 0, Column.ACCEPTANCE) == "Received"
+    # A reply is nothing to send again or retry.
+    qtbot.mouseClick(
+        window.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(20, window.table.rowViewportPosition(0) + 5),
+    )
+    assert selected_id(window) == "MO-reply-0001"
+    detail = window.detail.toPlainText()
+    assert "Reply from +1 202-555-0177" in detail
+    assert "To 12345 · carrier 31" in detail
+    assert "Can you deliver after 6pm?" in detail
+    assert not window.send_again_action.isEnabled()
+    assert not window.retry_action.isEnabled()
+
+
+def test_csv_export_holds_the_rows_the_filter_shows(qtbot, windows, data_dir, tmp_path):
+    seed(data_dir, "12025550101", "447700900123", "12025550102")
+    window = windows.open(data_dir)
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        qtbot.keyClicks(window.filter_bar.text, "202")
+    shown = [window.model.message_at(row) for row in range(window.model.rowCount())]
+    assert [row.phone_number for row in shown] == ["12025550102", "12025550101"]
+    target = tmp_path / "exports" / "message-log.csv"
+    target.parent.mkdir()
+
+    window.export.export_to(target, window.filter_bar.query())
+
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.export.running, timeout=10_000)
+    with target.open(encoding="utf-8", newline="") as handle:
+        exported = list(csv.DictReader(handle))
+    assert list(exported[0]) == list(COLUMNS)
+    assert [(r["message_id"], r["phone_number"], r["direction"]) for r in exported] == [
+        (row.message_id, row.phone_number, "out") for row in shown
+    ]
+    assert [r["text_start"] for r in exported] == [row.preview for row in shown]
+    assert {r["status"] for r in exported} == {"queued"}
+    assert window.statusBar().currentMessage() == f"Exported 2 rows to {target}"
+    # Only the finished file is left in the folder, no temporary one beside it.
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_sending_clears_a_filter_that_would_hide_the_new_row(qtbot, windows, data_dir):
+    seed(data_dir, "447700900123")
+    window = windows.open(data_dir)
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        qtbot.keyClicks(window.filter_bar.text, "+44")
+    compose(qtbot, window, "Not a UK number")
+
+    message_id = press_send(qtbot, window)
+
+    assert window.filter_bar.text.text() == ""
+    assert column_values(window, Column.NUMBER) == [CUSTOMER, "+44 7700 900123"]
+    assert selected_id(window) == message_id
+    assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")
+
+
+# Credentials, window state, errors, listener.
+
+
+def test_first_run_without_a_password_asks_for_it(qtbot, windows, data_dir):
+    save_settings(
+        settings_path(data_dir),
+        Settings(
+            profiles=(
+                Profile(
+                    name="support",
+                    login="acme",
+                    senders=("12345",),
+                    endpoint="http://127.0.0.1:1/httpapi/receiver",
+                ),
+            ),
+            active="support",
+            listener=ListenerSettings(host="127.0.0.1", port=0),
+        ),
+    )
+
+    window = windows.open(data_dir, demo_mode=False)
+
+    dialog = window.findChild(CredentialsDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.isVisible() and not dialog.busy, timeout=5000)
+    assert window.profile_label.text() == "Profile support: no credentials"
+    assert dialog.windowTitle() == "Credentials — support"
+    assert dialog.login_edit.text() == "acme"
+    assert dialog.reason_label.text() == "Enter the password."
+    qtbot.keyClicks(dialog.password_edit, "pw-first-run-42")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(
+        lambda: window.profile_label.text() == "Profile support as acme", timeout=10_000
+    )
+    assert not dialog.isVisible()
+    assert windows.keyring.entries == {(service_name("support"), "acme"): "pw-first-run-42"}
+
+
+def test_window_size_and_splitters_come_back_next_time(qtbot, windows, data_dir):
+    first = windows.open(data_dir)
+    first.resize(1000, 650)
+    first.main_split.setSizes([300, 700])
+    first.right_split.setSizes([400, 200])
+    first.table.setColumnWidth(Column.NUMBER, 210)
+    qtbot.waitUntil(lambda: first.height() == 650, timeout=5000)
+    compose_width, log_heights = first.main_split.sizes()[0], first.right_split.sizes()
+    windows.close(first)
+    assert (data_dir / "window.ini").exists()
+
+    second = windows.open(data_dir)
+
+    # The offscreen screen is 800 pixels wide and a restored window is fitted into its
+    # screen, so only the height comes back exactly; the log takes any width difference.
+    assert second.height() == 650
+    assert second.main_split.sizes()[0] == compose_width
+    assert second.right_split.sizes() == log_heights
+    assert second.table.columnWidth(Column.NUMBER) == 210
+
+
+def test_unexpected_error_shows_a_dialog_without_the_password_and_logs_it(
+    qtbot, window, file_logging
+):
+    reporter = ErrorReporter(file_logging)
+    # The demo password became known to the redaction when the demo credentials were made.
+    secret = demo.DEMO_PASSWORD
+    try:
+        raise RuntimeError(f"the provider echoed password={secret} back")
+    except RuntimeError as exc:
+        error = exc
+
+    reporter.excepthook(RuntimeError, error, error.__traceback__)
+
+    qtbot.waitUntil(lambda: len(visible_error_dialogs()) == 1, timeout=5000)
+    (box,) = visible_error_dialogs()
+    try:
+        texts = [box.windowTitle(), box.text(), box.informativeText(), box.detailedText()]
+        assert box.text() == "RuntimeError: the provider echoed password=******** back"
+        assert str(file_logging) in box.informativeText()
+        assert "test_main_window.py" in box.detailedText()
+        assert not [t for t in texts if secret in t]
+    finally:
+        box.close()
+    logged = file_logging.read_text(encoding="utf-8")
+    assert "unexpected error" in logged
+    assert "Traceback (most recent call last)" in logged
+    assert "RuntimeError: the provider echoed password=******** back" in logged
+    assert secret not in logged
+    # The window is still there to work with.
+    assert window.isVisible()
+
+
+def test_listener_port_in_use_is_reported_and_sending_still_works(qtbot, windows, data_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        window = windows.open(data_dir, listener_port=port)
+
+        text = window.listener_label.text()
+        assert text.startswith("Listener stopped: ")
+        assert f"port {port} on 127.0.0.1 is already in use" in text
+        assert "#c62828" in window.listener_label.styleSheet()
+        compose(qtbot, window, "Sent without a listener")
+        press_send(qtbot, window)
+        assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")
