@@ -521,13 +521,15 @@ class MainWindow(QMainWindow):
             self._update_row_actions()
 
     def _remember_scroll(self, _parent: object, first: int, _last: int) -> None:
-        self._scroll_before = self.table.verticalScrollBar().value() if first == 0 else 0
+        value = self.table.verticalScrollBar().value()
+        # Only rows arriving above the top visible one move what the operator reads; at
+        # the very top, new rows simply appear.
+        self._scroll_before = value if value > 0 and first <= value else 0
 
     def _keep_scroll(self, _parent: object, first: int, last: int) -> None:
-        # Reading older rows, the operator must not see them slide away as new ones arrive;
-        # at the top, new rows simply appear.
-        if first == 0 and self._scroll_before > 0:
+        if self._scroll_before:
             self.table.verticalScrollBar().setValue(self._scroll_before + last - first + 1)
+            self._scroll_before = 0
 
     def _update_count(self) -> None:
         count = self.model.rowCount()

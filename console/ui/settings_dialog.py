@@ -223,8 +223,8 @@ class ProfileForm(_Form):
             self._field(
                 "name",
                 self.name,
-                "The keychain files the password under this name: after a rename, "
-                "enter the password again.",
+                "The keychain files the password under this name; renaming the profile "
+                "in use takes its password along.",
             ),
         )
         form.addRow(

@@ -532,3 +532,69 @@ def test_listener_port_in_use_is_reported_and_sending_still_works(qtbot, windows
         compose(qtbot, window, "Sent without a listener")
         press_send(qtbot, window)
         assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")
+
+
+def test_renaming_the_profile_in_use_keeps_its_password(qtbot, windows, data_dir):
+    profile = Profile(
+        name="support",
+        login="acme",
+        senders=("12345",),
+        endpoint="http://127.0.0.1:1/httpapi/receiver",
+    )
+    save_settings(
+        settings_path(data_dir),
+        Settings(
+            profiles=(profile,),
+            active="support",
+            listener=ListenerSettings(host="127.0.0.1", port=0),
+        ),
+    )
+    windows.keyring.entries[(service_name("support"), "acme")] = "pw-kept-across-42"
+    window = windows.open(data_dir, demo_mode=False)
+    qtbot.waitUntil(lambda: window.profile_label.text() == "Profile support as acme")
+
+    renamed = replace(profile, name="front-desk")
+    window._settings_accepted(
+        replace(window.session.settings, profiles=(renamed,), active="front-desk")
+    )
+
+    qtbot.waitUntil(
+        lambda: window.profile_label.text() == "Profile front-desk as acme", timeout=10_000
+    )
+    assert windows.keyring.entries == {(service_name("front-desk"), "acme"): "pw-kept-across-42"}
+    assert window.findChild(CredentialsDialog) is None
+
+
+def test_new_rows_do_not_move_older_rows_the_operator_is_reading(qtbot, windows, data_dir):
+    window = windows.open(data_dir)
+    store = window.session.store
+    endpoint = window.session.profile.endpoint
+
+    def add(number: int) -> str:
+        message_id = f"bulk-{number:04d}"
+        store.create_message(
+            NewMessage(
+                message_id=message_id,
+                profile="demo",
+                phone_number=CUSTOMER_DIGITS,
+                sender="12345",
+                body=f"note {number}",
+                endpoint=endpoint,
+            )
+        )
+        return message_id
+
+    window._messages_changed(frozenset(add(n) for n in range(300)))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 300)
+    bar = window.table.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 120)
+    bar.setValue(120)
+    reading = window.model.message_at(window.table.rowAt(0)).message_id
+    assert reading == "bulk-0179"
+
+    window._messages_changed(frozenset({add(300), add(301)}))
+
+    qtbot.waitUntil(lambda: window.model.rowCount() == 302)
+    assert window.model.message_at(window.table.rowAt(0)).message_id == reading
+    bar.setValue(0)
+    assert window.model.message_at(window.table.rowAt(0)).message_id == "bulk-0301"
