@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit ui screenshots bench bench-listener clean
+.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-listener clean
 
 $(STAMP): pyproject.toml scripts/system_packages.sh
 	$(PYTHON) scripts/check_python.py
@@ -40,9 +40,29 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python scripts/screenshots.py --out screenshots
 
+bench-window: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_window.py
+
+bench-log: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_log.py
+
 bench-listener: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python tests/benchmarks/bench_listener.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+# Installers. `make deb` builds dist/sms-operator-console_<version>_<arch>.deb from a frozen
+# build (packaging/build.py); `make deb-check` then unpacks it and runs it (tests/packaging).
+.PHONY: deb deb-check
+
+deb:
+	$(PYTHON) scripts/check_python.py
+	bash scripts/system_packages.sh
+	bash scripts/packaging_packages.sh
+	$(PYTHON) packaging/build.py
+	bash packaging/linux/build-deb.sh
+
+deb-check: deb $(STAMP)
+	$(BIN)/pytest tests/packaging

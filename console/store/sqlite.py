@@ -59,7 +59,12 @@ _ADVANCE_STATE = (
 )
 
 
-_IN_CHUNK = 500  # stays under SQLite's limit on parameters per statement
+# Whether a receipt with this identity is kept: a search of the receipts_identity index.
+_KEPT_RECEIPT = (
+    "SELECT 1 FROM receipts WHERE message_id = ? AND message_state = ?"
+    " AND IFNULL(result_code, -1) = ? AND IFNULL(app_id, '') = ?"
+    " AND IFNULL(conversation_id, '') = ?"
+)
 
 
 def _identity(receipt: IncomingReceipt) -> tuple[str, int, int, str, str]:
@@ -327,21 +332,15 @@ class SqliteStore:
     def _add_receipts(
         self, conn: sqlite3.Connection, receipts: list[IncomingReceipt]
     ) -> list[bool]:
-        # Set-at-a-time: one look-up for what is already kept, then one statement each for
-        # the inserts, the redelivery counts and the state changes, in arrival order.
+        # One indexed look-up per distinct receipt for whether it is already kept (its cost
+        # does not grow with the receipts its message already has), then one statement each
+        # for the inserts, the redelivery counts and the state changes, in arrival order.
         identities = [_identity(r) for r in receipts]
-        ids = list({r.message_id for r in receipts})
-        seen: set[tuple[str, int, int, str, str]] = set()
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            seen.update(
-                conn.execute(
-                    "SELECT message_id, message_state, IFNULL(result_code, -1),"
-                    " IFNULL(app_id, ''), IFNULL(conversation_id, '') FROM receipts"
-                    f" WHERE message_id IN ({', '.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-            )
+        seen = {
+            identity
+            for identity in set(identities)
+            if conn.execute(_KEPT_RECEIPT, identity).fetchone() is not None
+        }
         fresh: list[bool] = []
         for identity in identities:
             fresh.append(identity not in seen)

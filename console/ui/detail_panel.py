@@ -11,6 +11,8 @@ from console.protocol.codes import message_state
 from console.protocol.phone import display_number
 from console.timeline import Event, Timeline
 
+# Beyond this a timeline is a flood (a misbehaving sender); rendering it all would stall.
+MAX_EVENTS = 200
 TONE_COLOURS = {"good": "#1a7f37", "bad": "#c62828", "pending": "#b26a00", "neutral": "#57606a"}
 
 
@@ -67,7 +69,16 @@ def render(timeline: Timeline) -> str:
             f"{escape(reply.message_id)}</code></p>"
         )
     parts.append("<h4 style='margin:10px 0 0 0'>Timeline</h4>")
-    parts += [_event(e) for e in timeline.events]
+    events = timeline.events
+    if len(events) > MAX_EVENTS:
+        hidden = len(events) - MAX_EVENTS
+        # The first event (stored in the outbox) anchors the story; the rest are the latest.
+        events = (events[0], *events[-(MAX_EVENTS - 1) :])
+        parts.append(
+            f"<p style='color:#6e7781'>{hidden:,} earlier events are not shown; "
+            "<code>sms-console log --json</code> lists every receipt.</p>"
+        )
+    parts += [_event(e) for e in events]
     others = [r for r in timeline.conversation if reply is None or r.id != reply.id]
     if others:
         number = escape(display_number(others[0].phone_number))

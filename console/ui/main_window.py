@@ -6,7 +6,7 @@ import asyncio
 import logging
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,7 +47,7 @@ from console.ui.settings_dialog import SettingsDialog
 log = logging.getLogger(__name__)
 
 ROW_HEIGHT = 24
-FILTER_DELAY_MS = 200
+DETAIL_REFRESH_MS = 250
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +63,10 @@ class MainWindow(QMainWindow):
         self._tasks: set[asyncio.Task[object]] = set()
         self._pending_send: str | None = None
         self._scroll_before = 0
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(DETAIL_REFRESH_MS)
+        self._detail_timer.timeout.connect(self._refresh_selected)
         self._closing = False
         self._dialogs: list[QWidget] = []
         self._state = QSettings(str(session.data_dir / "window.ini"), QSettings.Format.IniFormat)
@@ -506,6 +510,10 @@ class MainWindow(QMainWindow):
             return
         self.detail.show_timeline(message_timeline(self.session.store, row.message_id))
 
+    def _refresh_selected(self) -> None:
+        self._show_detail()
+        self._update_row_actions()
+
     def _update_row_actions(self) -> None:
         row = self.selected_row() if hasattr(self, "table") else None
         outbound = row is not None and row.direction == "out"
@@ -517,8 +525,9 @@ class MainWindow(QMainWindow):
         self.model.refresh_ids(message_ids)
         row = self.selected_row()
         if row is not None and row.message_id in message_ids:
-            self._show_detail()
-            self._update_row_actions()
+            # A receipt storm on the selected message must not rebuild its timeline each
+            # time: one refresh per interval shows the latest state.
+            self._detail_timer.start()
 
     def _remember_scroll(self, _parent: object, first: int, _last: int) -> None:
         value = self.table.verticalScrollBar().value()

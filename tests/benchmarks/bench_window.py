@@ -1,0 +1,573 @@
+"""The real operator window over a million messages: start, filter, jump, memory, live receipts.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_window.py [--runs 3] [--seconds 20]``.
+Needs Xvfb (Debian package ``xvfb``) for a real X display; without it, or with
+``--platform offscreen``, Qt's offscreen platform is used. The million-message store is
+built once (``big_store.py``, in a process of its own) and reused.
+
+Each run copies the store into a fresh data directory, marks its 200 newest messages as
+accepted and awaiting a receipt (the ones live receipts are for), writes a profile and a
+listener on a free port, and starts the console's entry point in a new process
+(``window_probe.py``: ``console.cli.main.main(["--data-dir", DIR])``, what
+``sms-console --data-dir DIR`` runs, with measuring points that only watch) with
+``SMS_CONSOLE_LOGIN``/``SMS_CONSOLE_PASSWORD`` set, so no credentials dialog opens.
+
+In the order they are measured:
+
+* Window interactive: from just before the process is spawned to the end of the first
+  viewport paint that drew log rows, stamped by a zero-delay timer queued from that paint
+  (so the event loop answers). Target <= 2 s.
+* Live receipt to repainted row, with the window as it opened (top of the log, no current
+  row; ``--select-top`` clicks the top row first, so its detail panel follows its
+  receipts too): ``dr_load.py`` posts valid receipts (``type=receipt``, non-final states cycling,
+  for the outbound rows wholly visible at the top of the log) to the window's own
+  listener at a steady rate for ``--seconds`` seconds, and records when each was
+  acknowledged (2xx). The window notes, for each row it paints, which receipt the row
+  shows (its result_code is the receipt's number). A receipt's latency runs from its
+  acknowledgement to the end of the first paint of its row showing it or a receipt for
+  the same message stored after it (0 when that paint was over before the answer
+  arrived; the order of storing, read from the store afterwards, is the order the row's
+  state went through). Target p95 <= 250 ms at 1,000 DR/s (the achieved rate must be at
+  least 99% of it).
+* Filter by number: a number typed into the filter box as ``+1 (312) 555-0123``, timed
+  from the moment the query is emitted (the typing pause's timer fires) to the end of the
+  paint that drew the first matching row at the top. Target <= 150 ms.
+* Jump to the oldest row: Ctrl+End on the log (after the filter was cleared, so only the
+  newest page is loaded), from the key press to the end of the paint that drew the last
+  row. Target <= 200 ms.
+* RSS of the window process (``VmRSS``), after the receipts and the interactions.
+  Target <= 300 MB.
+
+Each figure is printed per run, with the median of the runs and their spread; the median
+is held against the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import queue
+import select
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = ROOT / "tests" / "benchmarks"
+sys.path.insert(0, str(ROOT))
+
+from console.settings import ListenerSettings, Settings, save_settings  # noqa: E402
+from tests.benchmarks.big_store import store_path  # noqa: E402
+
+TARGET_INTERACTIVE_S = 2.0
+TARGET_FILTER_MS = 150.0
+TARGET_OLDEST_MS = 200.0
+TARGET_RSS_MB = 300.0
+TARGET_DR_P95_MS = 250.0
+RATE_SHARE = 0.99
+
+TOKEN = "bench-token-0123456789abcdef"
+AWAITING_RECEIPTS = 200
+SCREEN = "1600x1000x24"
+START_TIMEOUT = 120.0
+
+
+# Display ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def display(platform: str) -> Iterator[tuple[dict[str, str], str]]:
+    """Environment settings for the window's display, and its description."""
+    if platform == "offscreen" or shutil.which("Xvfb") is None:
+        yield {"QT_QPA_PLATFORM": "offscreen"}, "Qt offscreen platform (no X server)"
+        return
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", SCREEN, "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], 10.0)
+        number = os.read(read_end, 32).decode().strip() if ready else ""
+        if not number.isdigit():
+            raise SystemExit("Xvfb did not start")
+        yield {"DISPLAY": f":{number}"}, f"Xvfb :{number} ({SCREEN}, no window manager)"
+    finally:
+        os.close(read_end)
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# The store ----------------------------------------------------------------------------------
+
+
+def ensure_store(messages: int) -> Path:
+    path = store_path(messages)
+    cached = path.exists()
+    started = time.perf_counter()
+    if not cached:
+        # In a process of its own, so that building does not count in this one's memory.
+        subprocess.run(
+            [sys.executable, "-m", "tests.benchmarks.big_store", str(messages)],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+    how = "reused" if cached else f"built in {time.perf_counter() - started:.0f} s"
+    print(f"store: {path} ({path.stat().st_size / 2**20:.0f} MB, {how})")
+    return path
+
+
+def customers(store: Path, wanted: int) -> list[str]:
+    """Distinct North American numbers among the newest messages, newest first."""
+    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT phone_number FROM messages ORDER BY created_at DESC LIMIT 5000"
+        ).fetchall()
+    finally:
+        conn.close()
+    numbers = [n for (n,) in rows if n.startswith(("1202555", "1312555"))]
+    return list(dict.fromkeys(numbers))[:wanted]
+
+
+def prepare(data_dir: Path, store: Path) -> None:
+    """The store copied in, its newest messages awaiting receipts; a listener on any port."""
+    database = data_dir / "messages.sqlite3"
+    shutil.copyfile(store, database)
+    conn = sqlite3.connect(database)
+    try:
+        conn.execute(
+            "UPDATE messages SET status = 'accepted', result_code = 0, status_detail = NULL,"
+            " receipt = 1, state = NULL, state_result_code = NULL, state_at = NULL"
+            " WHERE id IN (SELECT id FROM messages ORDER BY created_at DESC LIMIT ?)",
+            (AWAITING_RECEIPTS,),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    save_settings(
+        data_dir / "profiles.json",
+        Settings(listener=ListenerSettings(port=0, path_token=TOKEN)),
+    )
+
+
+# The window process -------------------------------------------------------------------------
+
+
+class Window:
+    """The window process: its events on stdout, commands on stdin."""
+
+    def __init__(
+        self, data_dir: Path, numbers: list[str], repeat: int, env: dict[str, str], log: TextIO
+    ) -> None:
+        command = [sys.executable, str(HERE / "window_probe.py"), "--data-dir", str(data_dir),
+                   "--numbers", ",".join(numbers), "--repeat", str(repeat)]  # fmt: skip
+        self.spawned = time.time()
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+        self.events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            try:
+                self.events.put(json.loads(line))
+            except ValueError:
+                continue
+        self.events.put(None)
+
+    def next_event(self, timeout: float) -> dict[str, Any]:
+        try:
+            event = self.events.get(timeout=timeout)
+        except queue.Empty:
+            raise RuntimeError(f"the window said nothing for {timeout:.0f} s") from None
+        if event is None:
+            raise RuntimeError(f"the window ended (exit status {self.process.wait()})")
+        if event["event"] == "error":
+            raise RuntimeError(f"the window reported: {event['text']}")
+        return event
+
+    def expect(self, name: str, timeout: float) -> dict[str, Any]:
+        event = self.next_event(timeout)
+        if event["event"] != name:
+            raise RuntimeError(f"expected {name!r} from the window, got {event}")
+        return event
+
+    def send(self, command: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+
+    def memory_mb(self) -> tuple[float, float]:
+        """Resident set size now and at its peak, in MB."""
+        values = {}
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        for line in status.splitlines():
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                values[name] = int(value.split()[0]) / 1024
+        return values["VmRSS"], values["VmHWM"]
+
+    def cpu_seconds(self) -> float:
+        """CPU time the window process has used, all threads, user and system."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def close(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                return self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        return self.process.wait()
+
+
+# One run ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    interactive_s: float = math.nan
+    constructed_s: float = math.nan
+    ready_s: float = math.nan
+    filters_ms: list[float] = field(default_factory=list)
+    filter_rows: list[int] = field(default_factory=list)
+    clears_ms: list[float] = field(default_factory=list)
+    oldest_ms: list[float] = field(default_factory=list)
+    newest_ms: list[float] = field(default_factory=list)
+    log_rows: int = 0
+    targets: int = 0
+    current_row: int | None = None
+    rss_start_mb: float = math.nan
+    rss_dr_mb: float = math.nan
+    rss_mb: float = math.nan
+    peak_mb: float = math.nan
+    dr: dict[str, Any] = field(default_factory=dict)
+    load: dict[str, Any] = field(default_factory=dict)
+    max_gap_ms: float = math.nan
+    window_cpu: float = math.nan  # share of one core the window used during the receipts
+    machine_busy: float = math.nan  # share of all cores busy during the receipts
+    exit_status: int | None = None
+
+
+def machine_cpu() -> tuple[float, float]:
+    """Busy and total CPU time of the whole machine so far, in clock ticks."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return sum(ticks) - idle, sum(ticks)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (inf for a receipt whose row was never repainted)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def stored_order(database: Path, ids: list[str]) -> dict[tuple[str, int], int]:
+    """Each receipt's place among its message's receipts, in the order they were stored.
+
+    That is the order their states were applied in: two receipts for one message in flight
+    at once may be stored in either order.
+    """
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            f"SELECT message_id, result_code FROM receipts"  # noqa: S608 (placeholders only)
+            f" WHERE message_id IN ({', '.join('?' * len(ids))}) ORDER BY id",
+            ids,
+        ).fetchall()
+    finally:
+        conn.close()
+    places: dict[tuple[str, int], int] = {}
+    counts: dict[str, int] = {}
+    for message_id, code in rows:
+        places[(message_id, code)] = counts.get(message_id, 0)
+        counts[message_id] = counts.get(message_id, 0) + 1
+    return places
+
+
+def receipt_latencies(
+    receipts: list[list[Any]],
+    history: dict[str, list[list[Any]]],
+    places: dict[tuple[str, int], int],
+) -> dict[str, Any]:
+    """From each acknowledgement to the first paint of its row showing it or a later one.
+
+    "Later" is in the order the receipts were stored, which is the order the row's state
+    went through; a row painted before any receipt shows none.
+    """
+    latencies = []
+    exact = before_ack = missing = wrong_state = reordered = 0
+    for message_id, number, state, _sent, acknowledged, status in receipts:
+        if not 200 <= status < 300:
+            continue
+        place = places.get((message_id, number))
+        if place is None:
+            missing += 1
+            latencies.append(math.inf)
+            continue
+        reordered += place != number
+        shown = None
+        for painted in history.get(message_id, []):
+            code = painted[1]
+            if code is not None and places.get((message_id, code), -1) >= place:
+                shown = painted
+                break
+        if shown is None:
+            missing += 1
+            latencies.append(math.inf)
+            continue
+        painted_at, code, painted_state = shown
+        if code == number:
+            exact += 1
+            wrong_state += painted_state != state
+        if painted_at < acknowledged:
+            before_ack += 1
+        latencies.append(max(0.0, painted_at - acknowledged) * 1000)
+    return {
+        "count": len(latencies),
+        "p50": percentile(latencies, 0.50) if latencies else math.nan,
+        "p95": percentile(latencies, 0.95) if latencies else math.nan,
+        "max": max(latencies) if latencies else math.nan,
+        "exact": exact,
+        "before_ack": before_ack,
+        "missing": missing,
+        "wrong_state": wrong_state,
+        "reordered": reordered,
+    }
+
+
+def one_run(
+    store: Path, numbers: list[str], env: dict[str, str], args: argparse.Namespace, work: Path
+) -> Run:
+    data_dir = work / "data"
+    data_dir.mkdir(mode=0o700)
+    prepare(data_dir, store)
+    run = Run()
+    with (work / "window.stderr").open("w") as log:
+        window = Window(data_dir, numbers, args.repeat, env, log)
+        try:
+            run.constructed_s = window.expect("constructed", START_TIMEOUT)["t"] - window.spawned
+            run.interactive_s = window.expect("interactive", START_TIMEOUT)["t"] - window.spawned
+            run.ready_s = window.expect("ready", START_TIMEOUT)["t"] - window.spawned
+            event = window.expect("targets", START_TIMEOUT)
+            run.log_rows = event["rows"]
+            run.targets = len(event["ids"])
+            run.current_row = event["current_row"]
+            if args.select_top:
+                window.send("select")
+                run.current_row = window.expect("selected", 30)["row"]
+            run.rss_start_mb, _ = window.memory_mb()
+            ids = work / "targets.json"
+            ids.write_text(json.dumps(event["ids"]))
+            window.send("load")
+            window.expect("loading", 30)
+            cpu_before, busy_before, ticks_before = window.cpu_seconds(), *machine_cpu()
+            loading = time.time()
+            out = work / "receipts.json"
+            subprocess.run(
+                [sys.executable, str(HERE / "dr_load.py"), event["url"], str(ids), str(out),
+                 "--rate", str(args.rate), "--seconds", str(args.seconds),
+                 "--connections", str(args.connections)],
+                check=True, cwd=ROOT, stdout=subprocess.DEVNULL, timeout=args.seconds + 120,
+            )  # fmt: skip
+            busy_after, ticks_after = machine_cpu()
+            run.machine_busy = (busy_after - busy_before) / (ticks_after - ticks_before)
+            run.window_cpu = (window.cpu_seconds() - cpu_before) / (time.time() - loading)
+            time.sleep(1.0)  # the last receipts' rows are repainted within this
+            paints = work / "paints.json"
+            window.send(f"dump {paints}")
+            run.max_gap_ms = window.expect("dumped", 60)["max_gap_ms"]
+            run.rss_dr_mb, _ = window.memory_mb()
+            window.send("interact")
+            while (event := window.next_event(START_TIMEOUT))["event"] != "interacted":
+                kind = event["event"]
+                if kind == "filter":
+                    run.filters_ms.append(event["ms"])
+                    run.filter_rows.append(event["rows"])
+                elif kind == "clear":
+                    run.clears_ms.append(event["ms"])
+                elif kind == "oldest":
+                    run.oldest_ms.append(event["ms"])
+                elif kind == "newest":
+                    run.newest_ms.append(event["ms"])
+            run.rss_mb, run.peak_mb = window.memory_mb()
+        finally:
+            run.exit_status = window.close()
+    sent = json.loads(out.read_text())
+    run.load = sent["summary"]
+    run.dr = receipt_latencies(
+        sent["receipts"],
+        json.loads(paints.read_text())["history"],
+        stored_order(data_dir / "messages.sqlite3", json.loads(ids.read_text())),
+    )
+    return run
+
+
+# Report -------------------------------------------------------------------------------------
+
+
+def spread(values: list[float]) -> str:
+    if not values:
+        return "-"
+    return f"{statistics.median(values):9.1f}  [{min(values):.1f} - {max(values):.1f}]"
+
+
+def line(
+    label: str, per_run: list[float], unit: str, target: float | None = None, at_least: bool = False
+) -> bool:
+    runs = "  ".join(f"{v:8.1f}" for v in per_run)
+    median = statistics.median(per_run)
+    text = f"{label:<48}{runs}   median {median:8.1f} {unit}"
+    met = True
+    if target is not None:
+        met = median >= target if at_least else median <= target
+        text += f"   target {'>=' if at_least else '<='} {target:g} {unit}  "
+        text += "PASS" if met else "FAIL"
+    print(text)
+    return met
+
+
+def report(runs: list[Run], args: argparse.Namespace) -> bool:
+    print()
+    print(f"{'figure':<48}" + "  ".join(f"{'run ' + str(i + 1):>8}" for i in range(len(runs))))
+    ok = line(
+        "window interactive after launch",
+        [r.interactive_s for r in runs],
+        "s",
+        TARGET_INTERACTIVE_S,
+    )
+    ok &= line(
+        "filter by number, query -> rows painted (median)",
+        [statistics.median(r.filters_ms) for r in runs],
+        "ms",
+        TARGET_FILTER_MS,
+    )
+    ok &= line(
+        "jump to the oldest row, Ctrl+End (median)",
+        [statistics.median(r.oldest_ms) for r in runs],
+        "ms",
+        TARGET_OLDEST_MS,
+    )
+    ok &= line(
+        "RSS after the receipts and interactions", [r.rss_mb for r in runs], "MB", TARGET_RSS_MB
+    )
+    ok &= line("live DR -> row repainted, p95", [r.dr["p95"] for r in runs], "ms", TARGET_DR_P95_MS)
+    ok &= line(
+        "achieved DR rate",
+        [r.load["rate"] for r in runs],
+        "DR/s",
+        args.rate * RATE_SHARE,
+        at_least=True,
+    )
+    print("for reference:")
+    line("  live DR -> row repainted, p50", [r.dr["p50"] for r in runs], "ms")
+    line("  live DR -> row repainted, max", [r.dr["max"] for r in runs], "ms")
+    line("  filter by number, slowest of the run", [max(r.filters_ms) for r in runs], "ms")
+    line("  Ctrl+End, slowest of the run", [max(r.oldest_ms) for r in runs], "ms")
+    line("  clear the filter (all rows back)", [statistics.median(r.clears_ms) for r in runs], "ms")
+    line("  Ctrl+Home back to the newest", [statistics.median(r.newest_ms) for r in runs], "ms")
+    line("  window constructed after launch", [r.constructed_s for r in runs], "s")
+    line("  listener and credentials ready after launch", [r.ready_s for r in runs], "s")
+    line("  RSS once ready, before anything", [r.rss_start_mb for r in runs], "MB")
+    line("  RSS after the receipts, before the filters", [r.rss_dr_mb for r in runs], "MB")
+    line("  peak RSS (VmHWM)", [r.peak_mb for r in runs], "MB")
+    line("  longest event-loop gap under receipts", [r.max_gap_ms for r in runs], "ms")
+    line("  window process CPU under receipts", [r.window_cpu * 100 for r in runs], "% of a core")
+    line(
+        "  machine busy under receipts",
+        [r.machine_busy * 100 for r in runs],
+        f"% of {os.cpu_count()} cores",
+    )
+    line("  latest send behind schedule", [r.load["max_lag_ms"] for r in runs], "ms")
+    line("  receipt answered (sent -> 2xx), p50", [r.load["answer_p50_ms"] for r in runs], "ms")
+    line("  receipt answered (sent -> 2xx), p95", [r.load["answer_p95_ms"] for r in runs], "ms")
+    for number, r in enumerate(runs, 1):
+        print(
+            f"run {number}: {r.log_rows} log rows; current row while receiving: "
+            f"{'none' if r.current_row is None else r.current_row}; filters found "
+            f"{'/'.join(map(str, r.filter_rows))} rows; {r.targets} rows receiving; "
+            f"{r.load['acknowledged']} of {r.load['sent']} receipts acknowledged in "
+            f"{r.load['seconds']:.1f} s ({r.load['not_2xx']} not 2xx, {r.load['errors']} "
+            f"errors); {r.dr['exact']} shown exactly, {r.dr['count'] - r.dr['exact']} "
+            f"overtaken by a later one, {r.dr['missing']} never shown, "
+            f"{r.dr['before_ack']} painted before the answer arrived, "
+            f"{r.dr['reordered']} stored out of sending order, "
+            f"{r.dr['wrong_state']} with the wrong state; exit status {r.exit_status}"
+        )
+    ok &= all(r.dr["missing"] == 0 and r.dr["wrong_state"] == 0 for r in runs)
+    ok &= all(r.load["errors"] == 0 and r.load["not_2xx"] == 0 for r in runs)
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="filters and jumps per run")
+    parser.add_argument("--rate", type=float, default=1000.0, help="receipts per second")
+    parser.add_argument("--seconds", type=float, default=20.0, help="of receipts per run")
+    parser.add_argument("--connections", type=int, default=32, help="for the receipts")
+    parser.add_argument("--platform", choices=("xvfb", "offscreen"), default="xvfb")
+    parser.add_argument(
+        "--select-top",
+        action="store_true",
+        help="click the top row before the receipts: its detail panel follows them too",
+    )
+    args = parser.parse_args()
+
+    store = ensure_store(args.messages)
+    numbers = customers(store, args.runs * args.repeat + 1)
+    runs: list[Run] = []
+    with display(args.platform) as (screen, described):
+        print(f"display: {described}")
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+        env.pop("SMS_CONSOLE_DATA_DIR", None)
+        env.update(screen, SMS_CONSOLE_LOGIN="bench", SMS_CONSOLE_PASSWORD="bench-password")
+        for number in range(args.runs):
+            print(
+                f"run {number + 1} of {args.runs}: load average {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+            mine = numbers[number * args.repeat : (number + 1) * args.repeat + 1]
+            with tempfile.TemporaryDirectory(prefix="bench-window-") as tmp:
+                try:
+                    runs.append(one_run(store, mine, env, args, Path(tmp)))
+                except (RuntimeError, subprocess.SubprocessError) as exc:
+                    stderr = (Path(tmp) / "window.stderr").read_text()[-3000:]
+                    raise SystemExit(f"run {number + 1} failed: {exc}\n{stderr}") from None
+    ok = report(runs, args)
+    print("targets: " + ("met" if ok else "NOT met"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
