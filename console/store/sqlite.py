@@ -59,12 +59,21 @@ _ADVANCE_STATE = (
 )
 
 
-# Whether a receipt with this identity is kept: a search of the receipts_identity index.
-_KEPT_RECEIPT = (
-    "SELECT 1 FROM receipts WHERE message_id = ? AND message_state = ?"
-    " AND IFNULL(result_code, -1) = ? AND IFNULL(app_id, '') = ?"
-    " AND IFNULL(conversation_id, '') = ?"
-)
+# Which of a batch of receipt identities are kept already: one statement for the batch,
+# each row a search of the receipts_identity index, so its cost does not grow with the
+# receipts a message already has.
+def _kept_receipts(rows: int) -> str:
+    values = ", ".join(["(?, ?, ?, ?, ?)"] * rows)
+    return (
+        f"WITH batch(message_id, message_state, result_code, app_id, conversation_id) AS"
+        f" (VALUES {values}) SELECT * FROM batch AS b WHERE EXISTS (SELECT 1 FROM receipts"
+        " WHERE message_id = b.message_id AND message_state = b.message_state"
+        " AND IFNULL(result_code, -1) = b.result_code AND IFNULL(app_id, '') = b.app_id"
+        " AND IFNULL(conversation_id, '') = b.conversation_id)"
+    )
+
+
+_IN_CHUNK = 500  # rows per look-up; 5 parameters each stay under SQLite's limit
 
 
 def _identity(receipt: IncomingReceipt) -> tuple[str, int, int, str, str]:
@@ -336,11 +345,12 @@ class SqliteStore:
         # does not grow with the receipts its message already has), then one statement each
         # for the inserts, the redelivery counts and the state changes, in arrival order.
         identities = [_identity(r) for r in receipts]
-        seen = {
-            identity
-            for identity in set(identities)
-            if conn.execute(_KEPT_RECEIPT, identity).fetchone() is not None
-        }
+        distinct = list(set(identities))
+        seen: set[tuple[str, int, int, str, str]] = set()
+        for start in range(0, len(distinct), _IN_CHUNK):
+            chunk = distinct[start : start + _IN_CHUNK]
+            parameters = [value for identity in chunk for value in identity]
+            seen.update(conn.execute(_kept_receipts(len(chunk)), parameters).fetchall())
         fresh: list[bool] = []
         for identity in identities:
             fresh.append(identity not in seen)
