@@ -7,6 +7,12 @@ Icons and other files read at run time live in ``resources/`` and are found thro
 from setuptools import find_packages, setup
 
 setup(
-    packages=[*find_packages(include=["console", "console.*"]), "console.resources"],
+    # The icons folder is listed as a package of its own: setuptools installs data only
+    # from listed packages.
+    packages=[
+        *find_packages(include=["console", "console.*"]),
+        "console.resources",
+        "console.resources.icons",
+    ],
     package_dir={"console.resources": "resources"},
 )

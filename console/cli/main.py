@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -56,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
             "and credentials, in a throwaway data directory unless --data-dir is given"
         ),
     )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help=(
+            "check this installation, with no display or account needed: the built-in "
+            "simulator and callback listener, one message and its receipt, the keychain, "
+            "and Qt; exit status 0 only if all of it works"
+        ),
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(subparsers)
@@ -64,6 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def open_window(data_dir: str | None, demo: bool) -> int:
     """The operator window (Qt is loaded only when a window is wanted)."""
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        print(
+            "sms-console: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+            "unset); run it in a desktop session, or use a subcommand (see --help)",
+            file=sys.stderr,
+        )
+        return ExitCode.UNAVAILABLE
     from console.ui.app import run_window
 
     return run_window(data_dir, demo)
@@ -72,6 +94,12 @@ def open_window(data_dir: str | None, demo: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_check:
+        if args.command is not None or args.demo or args.data_dir:
+            parser.error("--self-check runs on its own, in a throwaway data directory")
+        from console.self_check import run_self_check
+
+        return run_self_check()
     if args.command is None:
         return open_window(args.data_dir, args.demo)
     if args.demo:
