@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import stat
 from pathlib import Path
 
 import puremagic
@@ -38,9 +39,15 @@ def load_attachment(path: Path) -> Attachment:
         AttachmentError: missing, unreadable, empty, too large, or of unknown type.
     """
     try:
-        # Size first: reading a huge file only to refuse it would freeze the caller.
-        size = path.stat().st_size
-        if size > MAX_TOTAL_BYTES and path.is_file():
+        # Size first: reading a huge file only to refuse it would freeze the caller; and only
+        # a regular file, since a pipe or a device would never end.
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(status.st_mode):
+            raise AttachmentError(f"{path}: not a regular file")
+        size = status.st_size
+        if size > MAX_TOTAL_BYTES:
             raise AttachmentError(
                 f"{path}: {_size(size)} is over the {_size(MAX_TOTAL_BYTES)} limit"
             )

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from console.credentials import Credentials
 from console.paths import settings_path
-from console.settings import Environment, Profile, Settings, load_settings, save_settings
+from console.settings import (
+    Environment,
+    Profile,
+    Settings,
+    SettingsError,
+    load_settings,
+    save_settings,
+)
 from console.simulator import Account, CallbackSettings, SimulatorSettings, ThreadedSimulator
 
 DEMO_PROFILE = "demo"
@@ -35,6 +42,14 @@ def prepare_settings(data_dir: Path) -> Settings:
     """Make the demo profile active and the listener loopback-only on a free port."""
     path = settings_path(data_dir)
     settings = load_settings(path)
+    real = sorted(p.name for p in settings.profiles if p.name != DEMO_PROFILE and p != Profile())
+    if real:
+        # Demo mode rewrites the active profile and the listener; an operator's real
+        # settings must not be changed behind their back.
+        raise SettingsError(
+            f"{data_dir} holds real profiles ({', '.join(real)}); demo mode needs an empty "
+            "folder or one used only for demos"
+        )
     listener = replace(settings.listener, host="127.0.0.1", port=0)
     others = tuple(p for p in settings.profiles if p.name != DEMO_PROFILE)
     # The endpoint is a placeholder until the simulator has its port.

@@ -13,6 +13,7 @@ from console.history import iso_time
 from console.protocol.codes import message_state
 from console.store.interface import MessageStore
 from console.store.models import LogQuery, LogRow
+from console.store.sqlite import SqliteStore
 
 PAGE = 2000
 COLUMNS = (
@@ -33,6 +34,14 @@ COLUMNS = (
 )
 
 
+# A spreadsheet runs a cell starting with these as a formula; replies come from customers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 class ExportCancelled(Exception):
     """The operator stopped the export; no file was left behind."""
 
@@ -42,18 +51,29 @@ def csv_row(row: LogRow) -> list[str]:
         iso_time(row.time) or "",
         row.direction.value,
         row.phone_number,
-        row.sender,
+        _cell(row.sender),
         row.priority.value if row.priority else "",
         "MMS" if row.is_mms else "SMS",
         row.status.value if row.status else "received",
         "" if row.result_code is None else str(row.result_code),
-        row.status_detail or "",
+        _cell(row.status_detail or ""),
         "" if row.state is None else str(row.state),
         message_state(row.state).name if row.state is not None else "",
         iso_time(row.updated_at) or "",
-        row.message_id,
-        row.preview,
+        _cell(row.message_id),
+        _cell(row.preview),
     ]
+
+
+def export_database(
+    database: Path,
+    query: LogQuery,
+    path: Path,
+    progress: Callable[[int, int], bool] = lambda _done, _total: True,
+) -> int:
+    """:func:`export_csv` over a connection of its own (for a worker thread)."""
+    with SqliteStore(database) as store:
+        return export_csv(store, query, path, progress)
 
 
 def export_csv(

@@ -24,6 +24,7 @@ from console.listener.setup import ensure_path_token, listener_config
 from console.paths import access_log_path, database_path, settings_path
 from console.protocol.codes import message_state
 from console.protocol.delivery import FINAL_STATES
+from console.protocol.phone import display_number
 from console.sending.engine import EngineSettings, SendingEngine
 from console.sending.policy import RetrySettings, may_retry_same_id
 from console.settings import Profile, Settings, load_settings, save_settings
@@ -32,7 +33,6 @@ from console.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
-DELIVERED = 2
 CONNECTIONS = 4
 
 
@@ -112,6 +112,7 @@ class Session:
         self._coalescer: Coalescer | None = None
         self._account: _Account | None = None
         self._retired: set[asyncio.Task[None]] = set()
+        self._retiring: list[_Account] = []
         # A final state is announced once, however often its receipt is redelivered.
         self._alerted: set[str] = set()
 
@@ -126,7 +127,9 @@ class Session:
 
     @property
     def sends_in_flight(self) -> int:
-        return len(self._account.tasks) if self._account else 0
+        """Messages still being attempted, by the current account or one set aside."""
+        accounts = [*self._retiring, *([self._account] if self._account else [])]
+        return sum(len(account.tasks) for account in accounts)
 
     async def start(self) -> ListenerState:
         """Start the listener (a failure is reported in the state, not raised)."""
@@ -150,9 +153,12 @@ class Session:
             self._account = _Account(self.profile, credentials, self.store, self._engine_changed)
 
     def _retire(self, account: _Account) -> None:
+        # Its sends in flight finish with the credentials they started with.
+        self._retiring.append(account)
         task = asyncio.get_running_loop().create_task(account.close())
         self._retired.add(task)
         task.add_done_callback(self._retired.discard)
+        task.add_done_callback(lambda _task: self._retiring.remove(account))
 
     # Sending
 
@@ -217,7 +223,7 @@ class Session:
             self.on_alert(
                 Alert(
                     "Message not sent",
-                    f"To {message.phone_number}: {message.status_detail}",
+                    f"To {display_number(message.phone_number)}: {message.status_detail}",
                     (message_id,),
                 )
             )
@@ -278,14 +284,19 @@ class Session:
         failed = []
         for message_id in set(message_ids) - self._alerted:
             message = self.store.get_message(message_id)
-            if message and message.state in FINAL_STATES and message.state != DELIVERED:
+            if (
+                message
+                and message.state in FINAL_STATES
+                and not message_state(message.state).delivered
+            ):
                 failed.append(message)
                 self._alerted.add(message_id)
         if not failed:
             return
         if len(failed) == 1:
             message = failed[0]
-            text = f"To {message.phone_number}: {message_state(message.state or 0).name}"
+            state = message_state(message.state or 0).name
+            text = f"To {display_number(message.phone_number)}: {state}"
         else:
             text = f"{len(failed)} messages ended without delivery"
         self.on_alert(Alert("Not delivered", text, tuple(m.message_id for m in failed)))
@@ -295,10 +306,13 @@ class Session:
         if self._listener is not None:
             listener, self._listener = self._listener, None
             await asyncio.to_thread(listener.stop)
-        if self._account is not None:
-            account, self._account = self._account, None
+        # Sends still retrying stop here; they stay in the outbox, resumable with their id.
+        accounts = [*self._retiring, *([self._account] if self._account else [])]
+        self._account = None
+        for account in accounts:
             for task in account.tasks:
                 task.cancel()
+        for account in accounts:
             await account.close()
         if self._retired:
             await asyncio.gather(*self._retired, return_exceptions=True)

@@ -156,6 +156,10 @@ class MtRequest:
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
+# Carrier IDs are small numbers; a longer paste is a mistake, not an ID.
+MAX_CARRIER_DIGITS = 9
+
+
 def parse_carrier(text: str | None) -> int | None:
     """Read an optional carrier ID typed by an operator.
 
@@ -167,6 +171,10 @@ def parse_carrier(text: str | None) -> int | None:
     stripped = text.strip()
     if not stripped.isascii() or not stripped.isdigit():
         raise InvalidRequest([FieldError("carrier", f"{text!r} is not a whole number")])
+    if len(stripped) > MAX_CARRIER_DIGITS:
+        raise InvalidRequest(
+            [FieldError("carrier", f"a carrier ID has at most {MAX_CARRIER_DIGITS} digits")]
+        )
     return int(stripped)
 
 

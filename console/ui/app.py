@@ -15,7 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console import demo
-from console.keychain import Keychain
+from console.keychain import Keychain, KeychainError
 from console.logging_setup import configure_logging
 from console.paths import log_path, resolve_data_dir
 from console.session import Session
@@ -65,35 +65,65 @@ class _SignalWatcher:
         self._writer.close()
 
 
-async def start_console(window: MainWindow, demo_mode: bool) -> ThreadedSimulator | None:
+class DemoProvider:
+    """The simulator behind demo mode, kept pointed at the listener wherever it moves."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self.simulator: ThreadedSimulator | None = None
+
+    async def start(self) -> None:
+        session = self._window.session
+        url = session.listener_state.url
+        self.simulator = await asyncio.to_thread(demo.start_simulator, url)
+        session.save_settings(demo.with_endpoint(session.settings, self.simulator.endpoint_url))
+
+    async def follow_listener(self) -> None:
+        """The listener has a new URL (settings changed): a new simulator calls it back."""
+        await self.stop()
+        await self.start()
+        await self._window.use_credentials(demo.demo_credentials())
+
+    async def stop(self) -> None:
+        simulator, self.simulator = self.simulator, None
+        if simulator is not None:
+            await asyncio.to_thread(simulator.stop)
+
+
+async def start_console(window: MainWindow, demo_mode: bool) -> DemoProvider | None:
     """Start the session behind ``window``; in demo mode also the simulator it talks to."""
-    session = window.session
     await window.start()
     if not demo_mode:
-        await window.keychain.resolve()
+        try:
+            await window.keychain.resolve()
+        except KeychainError as exc:
+            # Reported, not fatal: the credentials dialog can still keep a password for
+            # this session.
+            window.show_alert(f"Keychain: {exc}")
         await window.load_credentials()
         return None
-    simulator = await asyncio.to_thread(demo.start_simulator, session.listener_state.url)
-    session.save_settings(demo.with_endpoint(session.settings, simulator.endpoint_url))
+    provider = DemoProvider(window)
+    await provider.start()
+    window.listenerRestarted.connect(lambda: window.run_task(provider.follow_listener()))
     await window.use_credentials(demo.demo_credentials())
-    return simulator
+    return provider
 
 
-async def stop_console(window: MainWindow, simulator: ThreadedSimulator | None) -> None:
+async def stop_console(window: MainWindow, provider: DemoProvider | None) -> None:
     await window.session.close()
-    if simulator is not None:
-        await asyncio.to_thread(simulator.stop)
+    if provider is not None:
+        await provider.stop()
 
 
 async def _run(window: MainWindow, demo_mode: bool) -> None:
     closed = asyncio.get_running_loop().create_future()
     window.closed.connect(lambda: closed.done() or closed.set_result(None))
-    simulator = None
+    provider = None
     try:
-        simulator = await start_console(window, demo_mode)
+        provider = await start_console(window, demo_mode)
         await closed
     finally:
-        await stop_console(window, simulator)
+        await stop_console(window, provider)
 
 
 def run_window(data_dir_arg: str | None, demo_mode: bool) -> int:
@@ -101,6 +131,10 @@ def run_window(data_dir_arg: str | None, demo_mode: bool) -> int:
     throwaway = demo.throwaway_data_dir() if demo_mode and not data_dir_arg else None
     data_dir = throwaway or resolve_data_dir(data_dir_arg)
     configure_logging(data_dir, stderr_level=logging.WARNING)
+    if demo_mode:
+        # The simulator notes every message it receives; the console's log is no place
+        # for customer text.
+        logging.getLogger("console.simulator").setLevel(logging.WARNING)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDialog
 
-from console.export import ExportCancelled, export_csv
+from console.export import ExportCancelled, export_database
 from console.store.models import LogQuery
-from console.store.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
 
 
 class ExportController:
@@ -57,28 +59,26 @@ class ExportController:
             loop.call_soon_threadsafe(self._show, done, total)
             return not self._cancel.is_set()
 
-        def work() -> int:
-            with SqliteStore(self._database) as store:
-                return export_csv(store, query, path, report)
-
         try:
-            written = await asyncio.to_thread(work)
+            written = await asyncio.to_thread(export_database, self._database, query, path, report)
         except ExportCancelled:
             self._finish()
             self._window.statusBar().showMessage("Export cancelled; no file was written", 5000)
         except OSError as exc:
             self._finish()
-            box = QMessageBox(
-                QMessageBox.Icon.Warning,
-                "Export failed",
-                f"{path} could not be written: {exc.strerror}",
-                parent=self._window,
-            )
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.open()
+            self._failed(f"{path} could not be written: {exc.strerror}")
+        except Exception as exc:
+            log.exception("export to %s failed", path)
+            self._finish()
+            self._failed(f"The log could not be read for the export: {exc}")
         else:
             self._finish()
             self._window.statusBar().showMessage(f"Exported {written:,} rows to {path}", 8000)
+
+    def _failed(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", text, parent=self._window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def _show(self, done: int, total: int) -> None:
         if self.progress is not None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console import demo
 from console.credentials import Credentials, CredentialsUnavailable, environment_credentials
 from console.keychain import Keychain, KeychainError
 from console.paths import database_path
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
     """Everything the operator works with; it renders what the session reports."""
 
     closed = Signal()
+    listenerRestarted = Signal()
 
     def __init__(self, session: Session, keychain: Keychain, *, demo_mode: bool = False) -> None:
         super().__init__()
@@ -71,7 +73,8 @@ class MainWindow(QMainWindow):
         self._dialogs: list[QWidget] = []
         self._state = QSettings(str(session.data_dir / "window.ini"), QSettings.Format.IniFormat)
         self.setObjectName("mainWindow")
-        self.setWindowTitle("SMS Operator Console" + (" — demo mode" if demo_mode else ""))
+        # Qt adds the application's name after it.
+        self.setWindowTitle("Demo mode" if demo_mode else "")
         self.resize(1280, 800)
 
         self.compose = ComposePane()
@@ -108,7 +111,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate((140, 64, 130, 70, 100, 66, 170, 150)):
+        for column, width in enumerate((132, 40, 118, 62, 88, 50, 150, 120)):
             table.setColumnWidth(column, width)
         return table
 
@@ -173,7 +176,7 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "&Export log to CSV…",
             lambda: self.export.start(self.filter_bar.query()),
-            "Ctrl+E",
+            "Ctrl+Shift+E",
             "Export the rows the filter shows",
         )
         self.settings_action = self._action("&Profiles and listener…", self.open_settings, "Ctrl+,")
@@ -182,10 +185,10 @@ class MainWindow(QMainWindow):
         )
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.oldest_action = self._action(
-            "Go to &oldest", self.table.scrollToBottom, "Ctrl+End", "Show the oldest message"
+            "Go to &oldest", self.select_oldest, "Ctrl+End", "Select the oldest message"
         )
         self.newest_action = self._action(
-            "Go to &newest", self.table.scrollToTop, "Ctrl+Home", "Show the newest message"
+            "Go to &newest", self.select_newest, "Ctrl+Home", "Select the newest message"
         )
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
@@ -281,6 +284,9 @@ class MainWindow(QMainWindow):
     async def load_credentials(self) -> None:
         """Credentials of the active profile: environment, then keychain, else the dialog."""
         profile = self.session.profile
+        if self.demo_mode and profile.name == demo.DEMO_PROFILE:
+            await self.use_credentials(demo.demo_credentials())
+            return
         try:
             credentials = environment_credentials(profile.login)
         except CredentialsUnavailable as exc:
@@ -440,7 +446,11 @@ class MainWindow(QMainWindow):
 
     def select_message(self, message_id: str) -> None:
         row = self.model.row_for_message_id(message_id)
-        if row is None:
+        if row is not None:
+            self._select_row(row)
+
+    def _select_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
             return
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
@@ -449,6 +459,12 @@ class MainWindow(QMainWindow):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index)
+
+    def select_newest(self) -> None:
+        self._select_row(0)
+
+    def select_oldest(self) -> None:
+        self._select_row(self.model.rowCount() - 1)
 
     def new_message(self) -> None:
         self.compose.focus_recipient()
@@ -515,7 +531,7 @@ class MainWindow(QMainWindow):
         self._update_row_actions()
 
     def _update_row_actions(self) -> None:
-        row = self.selected_row() if hasattr(self, "table") else None
+        row = self.selected_row()
         outbound = row is not None and row.direction == "out"
         self.copy_id_action.setEnabled(row is not None)
         self.send_again_action.setEnabled(outbound)
@@ -523,11 +539,26 @@ class MainWindow(QMainWindow):
 
     def _messages_changed(self, message_ids: frozenset[str]) -> None:
         self.model.refresh_ids(message_ids)
+        if self._pending_send in message_ids:
+            self._release_form_if_retrying()
         row = self.selected_row()
-        if row is not None and row.message_id in message_ids:
-            # A receipt storm on the selected message must not rebuild its timeline each
-            # time: one refresh per interval shows the latest state.
+        # A receipt storm on the selected message must not rebuild its timeline each time:
+        # one refresh per interval shows the latest state.
+        if row is not None and row.message_id in message_ids and not self._detail_timer.isActive():
             self._detail_timer.start()
+
+    def _release_form_if_retrying(self) -> None:
+        """Free the form while the engine waits to retry; the outcome still comes back."""
+        message = self.session.store.get_message(self._pending_send or "")
+        if message is None or message.status is not MessageStatus.RETRY_WAIT:
+            return
+        self.compose.set_busy(False)
+        self.compose.show_outcome(
+            f"Not accepted yet ({message.status_detail or 'no answer'}). It is retried "
+            "automatically with the same message_id; the log row follows it, and the text "
+            "stays here until it is accepted.",
+            ok=False,
+        )
 
     def _remember_scroll(self, _parent: object, first: int, _last: int) -> None:
         value = self.table.verticalScrollBar().value()
@@ -555,6 +586,9 @@ class MainWindow(QMainWindow):
             self.listener_label.setText(f"Listener stopped: {state.error or 'not started'}")
             self.listener_label.setStyleSheet("color: #c62828;")
 
+    def show_alert(self, text: str) -> None:
+        self.error_label.setText(text)
+
     def _alert(self, alert: Alert) -> None:
         self.error_label.setText(f"{alert.title}: {alert.text}")
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
@@ -563,6 +597,8 @@ class MainWindow(QMainWindow):
     # Dialogs
 
     def _keep(self, dialog: QWidget) -> None:
+        # Held until closed, then deleted: an open dialog must outlive the slot opening it.
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs.append(dialog)
         dialog.finished.connect(lambda _result: self._dialogs.remove(dialog))
 
@@ -572,11 +608,16 @@ class MainWindow(QMainWindow):
         self._keep(dialog)
         dialog.open()
 
+    async def _restart_listener(self) -> None:
+        state = await self.session.restart_listener()
+        if state.running:
+            self.listenerRestarted.emit()
+
     def _settings_accepted(self, settings: object) -> None:
         old = self.session.settings
         self.session.save_settings(settings)
         if settings.listener != old.listener:
-            self.run_task(self.session.restart_listener())
+            self.run_task(self._restart_listener())
         if settings.profile() != old.profile():
             renamed = (
                 old.active not in {p.name for p in settings.profiles}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,11 @@ def test_too_many_or_too_large_together_is_refused(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(attachments, "MAX_TOTAL_BYTES", len(PNG) * 2)
     with pytest.raises(AttachmentError, match="total"):
         check_limits((part,) * 3)
+
+
+def test_a_pipe_is_refused_without_reading_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "stream"
+    os.mkfifo(fifo)
+
+    with pytest.raises(AttachmentError, match="not a regular file"):
+        load_attachment(fifo)

@@ -81,3 +81,23 @@ def test_cancel_leaves_no_file(
         export_csv(store, LogQuery(), target, lambda _done, _total: False)
 
     assert list(out.iterdir()) == []
+
+
+def test_text_a_spreadsheet_would_run_is_written_as_text(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    store.create_message(
+        NewMessage(
+            message_id="formula-1",
+            profile="default",
+            phone_number="12025550100",
+            sender="12345",
+            body='=HYPERLINK("http://example.test","click")',
+            endpoint="https://example.test/httpapi/receiver",
+        )
+    )
+    target = tmp_path / "log.csv"
+
+    export_csv(store, LogQuery(), target)
+
+    assert read(target)[0]["text_start"] == '\'=HYPERLINK("http://example.test","click")'

@@ -14,11 +14,12 @@ import pytest
 
 from console import demo
 from console.credentials import Credentials
-from console.paths import settings_path
+from console.paths import database_path, settings_path
 from console.session import Alert, ListenerState, NotReady, Session
-from console.settings import load_settings, save_settings
+from console.settings import Profile, Settings, SettingsError, load_settings, save_settings
 from console.simulator import ThreadedSimulator
 from console.store.models import MessageStatus, NewMessage, StoredMessage
+from console.store.sqlite import SqliteStore
 from tests.support.provider import FakeProvider, Reaction
 
 
@@ -128,7 +129,7 @@ async def test_refused_message_raises_one_alert(data_dir: Path) -> None:
 
     assert events.outcomes[0].status is MessageStatus.FAILED
     assert [a.title for a in events.alerts] == ["Message not sent"]
-    assert "12025550100" in events.alerts[0].text
+    assert "+1 202-555-0100" in events.alerts[0].text
 
 
 async def test_port_in_use_is_a_state_with_a_reason_not_a_crash(data_dir: Path) -> None:
@@ -150,3 +151,33 @@ async def test_port_in_use_is_a_state_with_a_reason_not_a_crash(data_dir: Path) 
     assert not state.running
     assert state.error
     assert str(port) in state.error
+
+
+async def test_quitting_does_not_wait_for_retries_of_an_account_set_aside(data_dir: Path) -> None:
+    session = Session(data_dir, notify_interval=0.02)
+    await session.start()
+    await session.use_credentials(Credentials("acme", "pw-abcdef"))
+    new = message("http://127.0.0.1:1/httpapi/receiver")  # nothing listens: retried in 30 s
+    session.send(new)
+    await wait_for(lambda: bool(session.store.attempts(new.message_id)))
+
+    await session.use_credentials(Credentials("acme", "pw-changed"))
+
+    assert session.sends_in_flight == 1  # quitting must still ask first
+    await asyncio.wait_for(session.close(), 5)
+    with SqliteStore(database_path(data_dir)) as store:
+        kept = store.get_message(new.message_id)
+    assert kept is not None
+    assert kept.status.undecided  # still in the outbox for 'sms-console resume'
+
+
+def test_demo_mode_refuses_a_folder_with_real_profiles(data_dir: Path) -> None:
+    real = Profile(name="acme-prod", login="acme", senders=("12345",))
+    path = settings_path(data_dir)
+    save_settings(path, Settings(profiles=(real,), active="acme-prod"))
+    before = path.read_bytes()
+
+    with pytest.raises(SettingsError, match="holds real profiles \\(acme-prod\\)"):
+        demo.prepare_settings(data_dir)
+
+    assert path.read_bytes() == before
