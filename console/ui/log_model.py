@@ -67,17 +67,19 @@ class Column(IntEnum):
 
 HEADERS = {
     Column.TIME: "Time",
-    Column.DIRECTION: "Direction",
+    Column.DIRECTION: "In/Out",
     Column.NUMBER: "Number",
     Column.SENDER: "Sender",
     Column.PRIORITY: "Priority",
-    Column.TYPE: "SMS/MMS",
+    Column.TYPE: "Type",
     Column.ACCEPTANCE: "Acceptance",
     Column.DELIVERY: "Delivery",
     Column.UPDATED: "Last update",
 }
 
 HEADER_TIPS = {
+    Column.DIRECTION: "Out: a message sent; In: a customer's reply",
+    Column.TYPE: "SMS, or MMS when the message has attachments",
     Column.SENDER: "The sender ID of a message sent, or the shortcode a reply was sent to",
     Column.ACCEPTANCE: "What the provider answered when the message was sent",
     Column.DELIVERY: "The latest delivery receipt",

@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate((132, 40, 118, 62, 88, 50, 150, 120)):
+        for column, width in enumerate((150, 52, 128, 62, 84, 48, 150, 120)):
             table.setColumnWidth(column, width)
         return table
 

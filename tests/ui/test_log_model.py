@@ -164,11 +164,11 @@ def test_columns_say_what_happened_to_each_message(store):
 
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in Column] == [
         "Time",
-        "Direction",
+        "In/Out",
         "Number",
         "Sender",
         "Priority",
-        "SMS/MMS",
+        "Type",
         "Acceptance",
         "Delivery",
         "Last update",
