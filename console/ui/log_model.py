@@ -283,9 +283,6 @@ class MessageLogModel(QAbstractTableModel):
 
     # Queries ------------------------------------------------------------------------------
 
-    def query(self) -> LogQuery:
-        return self._query
-
     def set_query(self, query: LogQuery) -> None:
         """Show the rows of ``query`` from the top."""
         self.beginResetModel()

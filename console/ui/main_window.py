@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
+from importlib.metadata import version
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -464,7 +465,9 @@ class MainWindow(QMainWindow):
         self._select_row(0)
 
     def select_oldest(self) -> None:
-        self._select_row(self.model.rowCount() - 1)
+        row = self.model.oldest_row()
+        if row is not None:
+            self._select_row(row)
 
     def new_message(self) -> None:
         self.compose.focus_recipient()
@@ -660,11 +663,13 @@ class MainWindow(QMainWindow):
         await self.use_credentials(Credentials(login, password) if password else None)
 
     def show_about(self) -> None:
-        from importlib.metadata import version
-
-        QMessageBox.about(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
             "About SMS Operator Console",
             f"SMS Operator Console {version('sms-operator-console')}\n\n"
             f"Data folder: {self.session.data_dir}",
+            QMessageBox.StandardButton.Ok,
+            self,
         )
+        self._keep(box)
+        box.open()
