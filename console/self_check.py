@@ -3,9 +3,14 @@
 Every check runs the real part, on loopback only, in a throwaway data directory: the
 callback listener, the provider simulator, one message through the sending engine, and
 its delivery receipt coming back through the listener into the store. Then it names the
-keychain that keeps passwords (finding none is reported, not failed: the console then
-keeps passwords for the session only), and has Qt draw the application icon on its
-offscreen platform, which needs no display.
+keychain that keeps passwords, and has Qt draw the application icon on its offscreen
+platform, which needs no display.
+
+Finding no keychain fails the check on Windows and macOS, where Credential Manager and
+the login keychain are part of every installation (so none found means the build lacks
+keyring's backend or what it loads). On Linux it is reported, not failed: a computer with
+no Secret Service is ordinary there (servers, minimal desktops, CI), and the console then
+keeps passwords for the session only.
 
 Support staff run it after an install; the frozen-build test runs it on the unpacked
 package, where it proves that the build carries what is only found at run time (uvicorn's
@@ -28,6 +33,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
+
+import keyring
+import keyring.backend
 
 from console import demo
 from console.keychain import Keychain, KeychainError
@@ -59,6 +67,10 @@ ICON_SIZE = 64
 # its backends through package entry points, which a frozen build has only if it was
 # packed with keyring's metadata: without them it would silently find no keychain.
 NATIVE_BACKENDS = {"linux": "SecretService", "darwin": "macOS", "win32": "Windows"}
+# The systems where a keychain is always there, with its name as the check prints it
+# (console.keychain.describe_backend): finding none there is a broken installation.
+ALWAYS_THERE = {"darwin": "macOS Keychain", "win32": "Windows Credential Manager"}
+SYSTEM_NAMES = {"darwin": "macOS", "win32": "Windows"}
 
 
 class Report:
@@ -236,11 +248,18 @@ async def check_round_trip(
             await asyncio.to_thread(simulator.stop)
 
 
-async def check_keychain(report: Report, *, time_limit: float = KEYCHAIN_TIME_LIMIT) -> None:
+async def check_keychain(
+    report: Report,
+    *,
+    time_limit: float = KEYCHAIN_TIME_LIMIT,
+    platform: str = sys.platform,
+    backend: keyring.backend.KeyringBackend | None = None,
+) -> None:
+    """Which keychain keeps passwords; ``platform`` and ``backend`` are for tests."""
     known = sorted(
         {entry.name for entry in importlib.metadata.entry_points(group="keyring.backends")}
     )
-    native = NATIVE_BACKENDS.get(sys.platform)
+    native = NATIVE_BACKENDS.get(platform)
     if native is not None and native not in known:
         report.fail(
             "keychain",
@@ -248,14 +267,24 @@ async def check_keychain(report: Report, *, time_limit: float = KEYCHAIN_TIME_LI
             f"(backends known: {', '.join(known) or 'none'})",
         )
         return
-    keychain = Keychain(timeout=time_limit)
+    keychain = Keychain(backend, timeout=time_limit)
     try:
         await keychain.resolve()
     except KeychainError as exc:
         report.fail("keychain", str(exc))
         return
+    expected = ALWAYS_THERE.get(platform)
     if keychain.is_system():
         report.ok("keychain", keychain.backend_name())
+    elif expected is not None:
+        # Already discovered by resolve(): keyring answers this from its cache.
+        chosen = type(backend if backend is not None else keyring.get_keyring())
+        report.fail(
+            "keychain",
+            f"none found, yet the {expected} is part of every {SYSTEM_NAMES[platform]}: "
+            f"this installation lacks what keyring needs to reach it "
+            f"(keyring chose {chosen.__module__}.{chosen.__qualname__})",
+        )
     else:
         report.ok(
             "keychain",

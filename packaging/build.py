@@ -99,6 +99,11 @@ def freeze() -> None:
         # console/resources folder, and no metadata).
         "PYTHONSAFEPATH": "1",
     }
+    if sys.platform == "darwin":
+        # A bundle that cannot be signed, or whose signature does not verify (codesign
+        # --verify --deep --strict), fails the build instead of a warning in its log.
+        env["PYINSTALLER_STRICT_BUNDLE_CODESIGN_ERROR"] = "1"
+        env["PYINSTALLER_VERIFY_BUNDLE_SIGNATURE"] = "1"
     run(
         venv_python(), "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
         "--distpath", DIST, "--workpath", WORK, SPEC,

@@ -1,16 +1,23 @@
 ; Inno Setup 6.3+ script: the per-user Windows installer of the console's one-folder build.
 ;
 ;   python packaging\build.py
-;   iscc /DAppVersion=<version> packaging\windows\sms-operator-console.iss
+;   "%ProgramFiles(x86)%\Inno Setup 6\ISCC.exe" /DAppVersion=<version> ^
+;       /DAppNumericVersion=<n.n.n.n> packaging\windows\sms-operator-console.iss
 ;
 ; makes dist\sms-operator-console-<version>-windows-x64-setup.exe. It installs without
 ; administrator rights into %LOCALAPPDATA%\Programs\SMS Operator Console, adds a Start
 ; menu entry (and, if asked, a desktop one) and an uninstaller listed in Windows'
-; installed apps. .github/workflows/installers.yml runs exactly these two commands.
+; installed apps. .github/workflows/installers.yml runs these two commands, with the
+; numeric version from `python packaging\version.py --numeric 4 <version>`.
 ; Paths are relative to this file.
 
 #ifndef AppVersion
   #error Give the version: iscc /DAppVersion=X.Y.Z sms-operator-console.iss
+#endif
+; The file version Windows shows takes four numbers only (0.1.0.0): a version with a
+; suffix (0.2.0rc1) needs /DAppNumericVersion, while a plain one (0.1.0) serves as it is.
+#ifndef AppNumericVersion
+  #define AppNumericVersion AppVersion
 #endif
 #define AppName "SMS Operator Console"
 #define AppExe "sms-console.exe"
@@ -23,7 +30,7 @@ AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher=SMS Operator Console maintainers
-VersionInfoVersion={#AppVersion}
+VersionInfoVersion={#AppNumericVersion}
 ; Per user, with no administrator rights: {autopf} is then %LOCALAPPDATA%\Programs.
 PrivilegesRequired=lowest
 DefaultDirName={autopf}\{#AppName}

@@ -65,7 +65,8 @@ def viewable_window(display: str) -> bool:
     ).stdout.decode("utf-8", "replace")
     for line in listing.splitlines():
         match = _CHILD.match(line)
-        if match and match.group(2).startswith(TITLE):
+        # Qt titles a window "<its title> — <application name>", or the name alone.
+        if match and match.group(2).endswith(TITLE):
             info = subprocess.run(
                 ["xwininfo", "-id", match.group(1)], env=env, capture_output=True, check=False
             ).stdout.decode("utf-8", "replace")

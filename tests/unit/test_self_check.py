@@ -1,4 +1,4 @@
-"""The self-check's round trip in process: a receipt that never comes is a failure."""
+"""The self-check's round trip and keychain check in process: what passes, what fails."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
-from console.self_check import Report, check_round_trip, simulator_settings
+import pytest
+from keyring.backends import fail
+
+from console.self_check import Report, check_keychain, check_round_trip, simulator_settings
 from console.simulator import SimulatorSettings
+from tests.unit.test_credentials import MemoryKeyring
+from tests.unit.test_keychain import make
 
 
 def without_receipts(_callback_url: str | None) -> SimulatorSettings:
@@ -61,3 +66,41 @@ def test_no_output_stream_is_fine() -> None:
 
     assert report.failed == ["b"]
     assert report.count == 2
+
+
+async def test_no_keychain_on_linux_is_reported_not_failed() -> None:
+    out = io.StringIO()
+    report = Report(out)
+
+    await check_keychain(report, platform="linux", backend=make(fail.Keyring))
+
+    assert report.failed == []
+    assert out.getvalue().startswith("ok    keychain: none found on this computer")
+
+
+@pytest.mark.parametrize(
+    ("platform", "keychain"),
+    [("win32", "Windows Credential Manager"), ("darwin", "macOS Keychain")],
+)
+async def test_no_keychain_on_windows_or_macos_fails(platform: str, keychain: str) -> None:
+    out = io.StringIO()
+    report = Report(out)
+
+    await check_keychain(report, platform=platform, backend=make(fail.Keyring))
+
+    assert report.failed == ["keychain"]
+    line = out.getvalue()
+    assert line.startswith(f"FAIL  keychain: none found, yet the {keychain} is part of every ")
+    assert "(keyring chose keyring.backends.fail.Keyring)" in line
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin", "linux"])
+async def test_a_real_keychain_passes_everywhere(platform: str) -> None:
+    out = io.StringIO()
+    report = Report(out)
+
+    await check_keychain(report, platform=platform, backend=MemoryKeyring())
+
+    assert report.failed == []
+    assert out.getvalue().startswith("ok    keychain: ")
+    assert "none found" not in out.getvalue()
