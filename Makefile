@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-listener clean
 
-$(STAMP): pyproject.toml scripts/system_packages.sh
+$(STAMP): pyproject.toml scripts/system_packages.sh scripts/apt_install_missing.sh
 	$(PYTHON) scripts/check_python.py
 	bash scripts/system_packages.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the window and its tests need: Qt's offscreen and xcb platform
 # libraries, Xvfb for screenshots, and a real Secret Service (gnome-keyring on D-Bus).
-# Installs only what is missing, so a prepared machine is left untouched.
 set -euo pipefail
 packages=(
     libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 fonts-dejavu-core fonts-noto-color-emoji
@@ -9,14 +8,4 @@ packages=(
     libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1
     xvfb xauth dbus dbus-x11 gnome-keyring
 )
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-        || missing+=("$package")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "installing Debian packages: ${missing[*]}"
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+bash "$(dirname "$0")/apt_install_missing.sh" "${packages[@]}"
