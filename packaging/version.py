@@ -26,6 +26,9 @@ PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 _RELEASE = re.compile(r"(?:\d+!)?(\d+(?:\.\d+)*)")
 
 
+CANONICAL = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?")
+
+
 def project_version() -> str:
     """The version written in pyproject.toml."""
     with PYPROJECT.open("rb") as file:
@@ -50,6 +53,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--check-tag", metavar="TAG", help="fail unless TAG is v<version>")
     args = parser.parse_args(argv)
     version = args.version or project_version()
+    if not CANONICAL.fullmatch(version):
+        # Installers are named from the normalised version; a tag must match it exactly.
+        raise SystemExit(f"the version {version} is not in canonical form (e.g. 1.2.0, 1.2.0rc1)")
     if args.check_tag is not None:
         if args.check_tag != f"v{version}":
             raise SystemExit(

@@ -4,7 +4,7 @@
 # image holds the bundle and a link to /Applications, to drag it onto.
 #
 # Signing: MACOS_CODESIGN_IDENTITY names a "Developer ID Application: …" identity in the
-# keychain, by its name (or the start of it, as codesign accepts; not by its SHA-1 hash,
+# keychain, by its name (or any unique part of it, as codesign accepts; not by its SHA-1 hash,
 # which the check below cannot compare). Set it for packaging/build.py, which signs the
 # bundle with it and the hardened runtime (else ad hoc), AND for this script, which then
 # checks that the bundle carries that signature and the hardened runtime, and signs the
@@ -42,7 +42,7 @@ if [ -n "${MACOS_CODESIGN_IDENTITY:-}" ]; then
     details=$(codesign -dvv "$app" 2>&1)
     authority=$(awk '/^Authority=/ { sub(/^Authority=/, ""); print; exit }' <<<"$details")
     case "$authority" in
-        "$MACOS_CODESIGN_IDENTITY"*) ;;
+        *"$MACOS_CODESIGN_IDENTITY"*) ;;
         *)
             echo "build-dmg.sh: the application is signed by '${authority:-nobody (ad hoc)}'," \
                 "not by '$MACOS_CODESIGN_IDENTITY': run packaging/build.py with" \

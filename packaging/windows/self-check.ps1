@@ -1,3 +1,4 @@
+#Requires -Version 7
 # The workflow's check of a built console on Windows: `sms-console.exe --self-check` must
 # pass within 3 minutes, write nothing on stderr and find Windows Credential Manager.
 #
