@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from console.credentials import Credentials
 from console.listener.config import ListenerConfigError
 from console.listener.intake import Change
@@ -25,15 +23,13 @@ from console.paths import access_log_path, database_path, settings_path
 from console.protocol.codes import message_state
 from console.protocol.delivery import FINAL_STATES
 from console.protocol.phone import display_number
-from console.sending.engine import EngineSettings, SendingEngine
+from console.sending.engine import EngineSettings, SendingEngine, http_client
 from console.sending.policy import RetrySettings, may_retry_same_id
 from console.settings import Profile, Settings, load_settings, save_settings
 from console.store.models import MessageStatus, NewMessage, StoredMessage
 from console.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
-
-CONNECTIONS = 4
 
 
 class NotReady(Exception):
@@ -77,8 +73,7 @@ class _Account:
     ) -> None:
         self.profile = profile
         self.credentials = credentials
-        limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
-        self.client = httpx.AsyncClient(timeout=profile.timeout, limits=limits)
+        self.client = http_client(profile.timeout)
         self.engine = SendingEngine(
             store, self.client, credentials, engine_settings(profile), on_change=on_change
         )

@@ -10,7 +10,6 @@ from console.sending.policy import describe_problem
 from console.store.interface import MessageStore
 from console.store.models import (
     AttemptRecord,
-    AttemptResult,
     MessageStatus,
     ReceiptRecord,
     ReplyRecord,
@@ -41,21 +40,15 @@ class Timeline:
 
 
 def _attempt_event(attempt: AttemptRecord) -> Event:
-    if attempt.finished_at is None:
+    result = attempt.result()
+    if result is None:
         return Event(
             attempt.started_at, "attempt", f"Attempt {attempt.number}", "in progress", "pending"
         )
-    result = AttemptResult(
-        finished_at=attempt.finished_at,
-        http_status=attempt.http_status,
-        result_code=attempt.result_code,
-        transport_error=attempt.transport_error,
-        raw_response=attempt.raw_response,
-        outcome_known=attempt.outcome_known,
-    )
     accepted = attempt.decision is MessageStatus.ACCEPTED
     answer = "accepted" if accepted else describe_problem(result)
-    tone = "good" if accepted else "pending" if attempt.decision == "retry_wait" else "bad"
+    waiting = attempt.decision is MessageStatus.RETRY_WAIT
+    tone = "good" if accepted else "pending" if waiting else "bad"
     raw = (("answer", attempt.raw_response),) if attempt.raw_response else ()
     return Event(
         attempt.started_at,

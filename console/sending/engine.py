@@ -164,6 +164,12 @@ class SendingEngine:
         return message
 
 
+def http_client(request_timeout: float, connections: int = 4) -> httpx.AsyncClient:
+    """The client for one account: a few keep-alive connections (httpx slows as they grow)."""
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return httpx.AsyncClient(timeout=request_timeout, limits=limits)
+
+
 @asynccontextmanager
 async def open_engine(
     store: MessageStore,
@@ -175,6 +181,5 @@ async def open_engine(
     on_change: Callable[[str], None] | None = None,
 ) -> AsyncIterator[SendingEngine]:
     """An engine with its own HTTP client, created in the running loop and closed after."""
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    async with httpx.AsyncClient(timeout=request_timeout, limits=limits) as client:
+    async with http_client(request_timeout, connections) as client:
         yield SendingEngine(store, client, credentials, settings, on_change=on_change)

@@ -111,14 +111,9 @@ def may_retry_same_id(status: MessageStatus, last: AttemptRecord | None) -> bool
     """
     if status not in (MessageStatus.FAILED, MessageStatus.NEEDS_OPERATOR) or last is None:
         return False
-    if last.finished_at is None:
+    result = last.result()
+    if result is None:
         return True
-    if last.result_code is not None:
-        return last.result_code != DUPLICATE and result_code(last.result_code).retryable
-    return _transient(
-        AttemptResult(
-            finished_at=last.finished_at,
-            http_status=last.http_status,
-            transport_error=last.transport_error,
-        )
-    )
+    if result.result_code is not None:
+        return result.result_code != DUPLICATE and result_code(result.result_code).retryable
+    return _transient(result)

@@ -111,6 +111,19 @@ class AttemptRecord:
     detail: str | None
     retry_at: float | None
 
+    def result(self) -> AttemptResult | None:
+        """What the attempt produced, or None while it is still running."""
+        if self.finished_at is None:
+            return None
+        return AttemptResult(
+            finished_at=self.finished_at,
+            http_status=self.http_status,
+            result_code=self.result_code,
+            transport_error=self.transport_error,
+            raw_response=self.raw_response,
+            outcome_known=self.outcome_known,
+        )
+
 
 @dataclass(frozen=True)
 class IncomingReceipt:
