@@ -29,13 +29,13 @@ class AccessLog:
         self._scheduled = False
 
     def add(
-        self, source: str, method: str, target: str, status: int, size: int, seconds: float,
-        note: str,
+        self, at: float, source: str, method: str, target: str, status: int, size: int,
+        seconds: float, note: str,
     ) -> None:  # fmt: skip
         if self._path is None:
             return
         # Only recorded here; formatting waits for the flush, off the request's path.
-        self._entries.append((time.time(), source, method, target, status, size, seconds, note))
+        self._entries.append((at, source, method, target, status, size, seconds, note))
         if not self._scheduled:
             self._scheduled = True
             asyncio.get_running_loop().call_later(FLUSH_DELAY, self.flush)

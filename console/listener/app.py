@@ -33,10 +33,17 @@ class Disconnected(Exception):
 
 
 @functools.lru_cache(maxsize=256)
-def _response(status: int, text: str, extra: tuple[tuple[bytes, bytes], ...]) -> Message:
+def _response(
+    status: int, text: str, extra: tuple[tuple[bytes, bytes], ...]
+) -> tuple[Message, Message]:
+    # The two ASGI messages of an answer, built once per distinct answer: the server
+    # only reads them.
     body = (text + "\n").encode()
     headers = [(b"content-type", _PLAIN), (b"content-length", str(len(body)).encode()), *extra]
-    return {"type": "http.response.start", "status": status, "headers": headers, "_body": body}
+    return (
+        {"type": "http.response.start", "status": status, "headers": headers},
+        {"type": "http.response.body", "body": body},
+    )
 
 
 class CallbackApp:
@@ -51,24 +58,31 @@ class CallbackApp:
         self._writer = writer
         self._access = access
         self._screening = bool(config.allow or config.trusted_proxies)
+        self._path = config.path
+        self._token = config.path_token
+        self._masked_path = self._path.replace(self._token, "<token>")
 
     async def _answer(
         self,
         send: Send,
         status: int,
         text: str,
-        log: tuple[str, str, str, float],
+        log: tuple[float, str, str, str, float],
         note: str = "",
         extra: tuple[tuple[bytes, bytes], ...] = (),
     ) -> None:
-        start = _response(status, text, extra)
-        body: bytes = start["_body"]
-        await send({k: v for k, v in start.items() if k != "_body"})
-        await send({"type": "http.response.body", "body": body})
-        source, method, target, started = log
+        start, body = _response(status, text, extra)
+        await send(start)
+        await send(body)
+        at, source, method, target, started = log
         self._access.add(
-            source, method, target, status, len(body), time.perf_counter() - started, note or text
-        )
+            at, source, method, target, status, len(body["body"]),
+            time.perf_counter() - started, note or text,
+        )  # fmt: skip
+
+    def _target(self, path: bytes, query: bytes) -> str:
+        target = (path + b"?" + query if query else path).decode("latin-1")
+        return target.replace(self._token, "<token>")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,17 +104,18 @@ class CallbackApp:
             source = peer[0] if peer else "unknown"
         method: str = scope["method"]
         query: bytes = scope.get("query_string", b"")
-        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-        target = (raw_path + b"?" + query if query else raw_path).decode("latin-1")
-        target = target.replace(self._config.path_token, "<token>")
-        log = (source, method, target, started)
 
-        if self._screening and not allowed(address, self._config.allow):
-            await self._answer(send, 403, "forbidden: this address may not post callbacks", log)
+        forbidden = self._screening and not allowed(address, self._config.allow)
+        if forbidden or scope["path"] != self._path:
+            raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+            log = (received_at, source, method, self._target(raw_path, query), started)
+            if forbidden:
+                await self._answer(send, 403, "forbidden: this address may not post callbacks", log)
+            else:
+                await self._answer(send, 404, "not found", log)
             return
-        if scope["path"] != self._config.path:
-            await self._answer(send, 404, "not found", log)
-            return
+        target = self._target(self._masked_path.encode(), query) if query else self._masked_path
+        log = (received_at, source, method, target, started)
         if method != "POST":
             await self._answer(
                 send, 405, "method not allowed: use POST", log, extra=((b"allow", b"POST"),)
@@ -116,14 +131,7 @@ class CallbackApp:
             return
 
         delivery = Delivery(
-            received_at,
-            source,
-            method,
-            target,
-            query,
-            kept.get(b"content-type", b""),
-            body,
-            tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in kept.items()),
+            received_at, source, method, target, query, kept.get(b"content-type", b""), body, kept
         )
         try:
             verdict = await self._writer.submit(delivery)

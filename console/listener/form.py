@@ -24,6 +24,15 @@ def _urlencoded(data: bytes, where: str) -> list[tuple[str, str]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise UnreadableBody(f"the {where} is not UTF-8") from None
+    if "%" not in text and "+" not in text:
+        # Nothing to unescape (receipts usually look like this): the same fields as
+        # parse_qsl gives, at a fraction of its cost on the listener's busiest path.
+        fields: list[tuple[str, str]] = []
+        for part in text.split("&"):
+            if part:
+                name, _, value = part.partition("=")
+                fields.append((name, value))
+        return fields
     try:
         return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except UnicodeDecodeError:
@@ -93,6 +102,8 @@ def decode_fields(query: bytes, content_type: bytes, body: bytes) -> list[tuple[
     fields = _urlencoded(query, "query string") if query else []
     if not body:
         return fields
+    if content_type == FORM:
+        return fields + _urlencoded(body, "body")
     media_type, options = parse_options_header(content_type)
     if media_type == FORM or not media_type:
         return fields + _urlencoded(body, "body")

@@ -35,7 +35,7 @@ class Delivery(NamedTuple):
     query: bytes
     content_type: bytes
     body: bytes
-    headers: tuple[tuple[str, str], ...]
+    headers: dict[bytes, bytes]  # only the few kept with a quarantined request
 
 
 class Verdict(NamedTuple):
@@ -98,7 +98,9 @@ def interpret(delivery: Delivery) -> CallbackItem:
             source_address=delivery.source,
             method=delivery.method,
             target=delivery.target,
-            headers=delivery.headers,
+            headers=tuple(
+                (k.decode("latin-1"), v.decode("latin-1")) for k, v in delivery.headers.items()
+            ),
             body=delivery.body,
             reason=str(exc),
         )
