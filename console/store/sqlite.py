@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import time
@@ -59,21 +60,25 @@ _ADVANCE_STATE = (
 )
 
 
-# Which of a batch of receipt identities are kept already: one statement for the batch,
-# each row a search of the receipts_identity index, so its cost does not grow with the
-# receipts a message already has.
-def _kept_receipts(rows: int) -> str:
-    values = ", ".join(["(?, ?, ?, ?, ?)"] * rows)
+# Receipts are inserted many rows to a statement; the unique index receipts_identity turns
+# away redeliveries. 100 rows of 9 parameters stay under SQLite's oldest parameter limit.
+_INSERT_CHUNK = 100
+_RECEIPT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+@functools.lru_cache(maxsize=_INSERT_CHUNK)
+def _insert_receipts(rows: int) -> str:
     return (
-        f"WITH batch(message_id, message_state, result_code, app_id, conversation_id) AS"
-        f" (VALUES {values}) SELECT * FROM batch AS b WHERE EXISTS (SELECT 1 FROM receipts"
-        " WHERE message_id = b.message_id AND message_state = b.message_state"
-        " AND IFNULL(result_code, -1) = b.result_code AND IFNULL(app_id, '') = b.app_id"
-        " AND IFNULL(conversation_id, '') = b.conversation_id)"
+        "INSERT OR IGNORE INTO receipts (message_id, message_state, result_code, app_id,"
+        " conversation_id, received_at, source_address, raw, last_received_at) VALUES "
+        + ", ".join([_RECEIPT_ROW] * rows)
     )
 
 
-_IN_CHUNK = 500  # rows per look-up; 5 parameters each stay under SQLite's limit
+_INSERTED_IDENTITIES = (
+    "SELECT message_id, message_state, IFNULL(result_code, -1), IFNULL(app_id, ''),"
+    " IFNULL(conversation_id, '') FROM receipts WHERE id > ?"
+)
 
 
 def _identity(receipt: IncomingReceipt) -> tuple[str, int, int, str, str]:
@@ -341,47 +346,43 @@ class SqliteStore:
     def _add_receipts(
         self, conn: sqlite3.Connection, receipts: list[IncomingReceipt]
     ) -> list[bool]:
-        # One indexed look-up per distinct receipt for whether it is already kept (its cost
-        # does not grow with the receipts its message already has), then one statement each
-        # for the inserts, the redelivery counts and the state changes, in arrival order.
-        identities = [_identity(r) for r in receipts]
-        distinct = list(set(identities))
-        seen: set[tuple[str, int, int, str, str]] = set()
-        for start in range(0, len(distinct), _IN_CHUNK):
-            chunk = distinct[start : start + _IN_CHUNK]
-            parameters = [value for identity in chunk for value in identity]
-            seen.update(conn.execute(_kept_receipts(len(chunk)), parameters).fetchall())
+        # Insert in arrival order and let the unique index refuse redeliveries. Only when
+        # some were refused do we ask which: the rows one statement inserts get consecutive
+        # ids, and among equal receipts in one batch the first is the one inserted.
         fresh: list[bool] = []
-        for identity in identities:
-            fresh.append(identity not in seen)
-            seen.add(identity)
-        new = [r for r, is_new in zip(receipts, fresh, strict=True) if is_new]
-        conn.executemany(
-            "INSERT INTO receipts (message_id, message_state, result_code, app_id,"
-            " conversation_id, received_at, source_address, raw, last_received_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    r.message_id,
-                    r.message_state,
-                    r.result_code,
-                    r.app_id,
-                    r.conversation_id,
-                    r.received_at,
-                    r.source_address,
-                    r.raw,
-                    r.received_at,
-                )
-                for r in new
-            ],
-        )
+        for start in range(0, len(receipts), _INSERT_CHUNK):
+            chunk = receipts[start : start + _INSERT_CHUNK]
+            cursor = conn.execute(
+                _insert_receipts(len(chunk)),
+                [
+                    value
+                    for r in chunk
+                    for value in (
+                        r.message_id, r.message_state, r.result_code, r.app_id,
+                        r.conversation_id, r.received_at, r.source_address, r.raw,
+                        r.received_at,
+                    )
+                ],
+            )  # fmt: skip
+            inserted = cursor.rowcount
+            if inserted == len(chunk) or inserted == 0:
+                fresh.extend([inserted > 0] * len(chunk))
+                continue
+            assert cursor.lastrowid is not None
+            unclaimed = set(
+                conn.execute(_INSERTED_IDENTITIES, (cursor.lastrowid - inserted,)).fetchall()
+            )
+            for receipt in chunk:
+                identity = _identity(receipt)
+                fresh.append(identity in unclaimed)
+                unclaimed.discard(identity)
         conn.executemany(
             "UPDATE receipts SET redeliveries = redeliveries + 1, last_received_at = ?"
             " WHERE message_id = ? AND message_state = ? AND IFNULL(result_code, -1) = ?"
             " AND IFNULL(app_id, '') = ? AND IFNULL(conversation_id, '') = ?",
             [
-                (r.received_at, *identity)
-                for r, identity, is_new in zip(receipts, identities, fresh, strict=True)
+                (r.received_at, *_identity(r))
+                for r, is_new in zip(receipts, fresh, strict=True)
                 if not is_new
             ],
         )
@@ -389,7 +390,8 @@ class SqliteStore:
             _ADVANCE_STATE,
             [
                 (r.message_state, r.result_code, r.received_at, r.received_at, r.message_id)
-                for r in new
+                for r, is_new in zip(receipts, fresh, strict=True)
+                if is_new
             ],
         )
         return fresh

@@ -1,0 +1,76 @@
+"""Receipt batches against a plain model of the rules: kept once, counted, final state stands."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from console.protocol.delivery import FINAL_STATES
+from console.store.models import IncomingReceipt
+from console.store.sqlite import SqliteStore
+from tests.unit.store.test_sqlite_store import new_message
+
+# A small space of receipts, so that batches hold redeliveries of earlier batches and of
+# their own rows; optional fields vary because they are part of a receipt's identity.
+_RECEIPTS = st.builds(
+    lambda message_id, state, code, app_id: IncomingReceipt(
+        message_id=message_id,
+        message_state=state,
+        result_code=code,
+        received_at=0.0,
+        source_address="203.0.113.7",
+        raw=f"type=receipt&message_id={message_id}&message_state={state}",
+        app_id=app_id,
+    ),
+    st.sampled_from(["m-1", "m-2", "orphan"]),
+    st.integers(1, 8),
+    st.sampled_from([None, 0, 4]),
+    st.sampled_from([None, "crm"]),
+)
+# Up to 150 rows: past the size of one insert statement.
+_BATCHES = st.lists(st.lists(_RECEIPTS, min_size=1, max_size=150), min_size=1, max_size=4)
+
+
+def _identity(r: IncomingReceipt) -> tuple[object, ...]:
+    return (r.message_id, r.message_state, r.result_code, r.app_id, r.conversation_id)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_BATCHES)
+def test_batches_keep_each_receipt_once_and_never_regress_a_final_state(
+    batches: list[list[IncomingReceipt]],
+) -> None:
+    kept: dict[tuple[object, ...], int] = {}  # identity -> redeliveries
+    state: dict[str, int | None] = {"m-1": None, "m-2": None}
+    with tempfile.TemporaryDirectory() as folder, SqliteStore(Path(folder) / "s.db") as store:
+        for message_id in state:
+            store.create_message(new_message(message_id))
+        for number, batch in enumerate(batches):
+            stamped = [
+                IncomingReceipt(**{**vars(r), "received_at": float(number * 1000 + i)})
+                for i, r in enumerate(batch)
+            ]
+            expected = []
+            for r in stamped:
+                identity = _identity(r)
+                expected.append(identity not in kept)
+                if identity in kept:
+                    kept[identity] += 1
+                    continue
+                kept[identity] = 0
+                current = state.get(r.message_id, "absent")
+                if current != "absent" and current not in FINAL_STATES:
+                    state[r.message_id] = r.message_state
+            assert store.record_callbacks(list(stamped)) == expected
+
+        stored = {
+            _identity(r): r.redeliveries
+            for message_id in ("m-1", "m-2", "orphan")
+            for r in store.receipts(message_id)
+        }
+        assert stored == kept
+        for message_id, expected_state in state.items():
+            assert store.get_message(message_id).state == expected_state  # type: ignore[union-attr]
