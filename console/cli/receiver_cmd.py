@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import threading
@@ -62,6 +63,16 @@ def register(subparsers: Subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def _tune_garbage_collector() -> None:
+    # This process only receives callbacks. What exists at start lives as long as it does,
+    # so the cycle collector need not walk it again; and each request leaves many small
+    # objects that reference counting frees, so collecting after every 700 allocations
+    # (the default) mostly finds nothing. Together about 5% of the listener's CPU.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+
+
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         saved = ensure_path_token(data_dir)
@@ -87,6 +98,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda _signum, _frame: stop.set())
+    _tune_garbage_collector()
     try:
         url = listener.start_in_thread()
     except ListenerError as exc:

@@ -63,7 +63,9 @@ _ADVANCE_STATE = (
 # Receipts are inserted many rows to a statement; the unique index receipts_identity turns
 # away redeliveries. 100 rows of 9 parameters stay under SQLite's oldest parameter limit.
 _INSERT_CHUNK = 100
-_RECEIPT_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# Absent optional fields are bound as '' and stored as NULL: binding None makes the sqlite3
+# module search for adapters, which costs more than the rest of the row.
+_RECEIPT_ROW = "(?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?, ?, ?, ?)"
 
 
 @functools.lru_cache(maxsize=_INSERT_CHUNK)
@@ -358,9 +360,10 @@ class SqliteStore:
                     value
                     for r in chunk
                     for value in (
-                        r.message_id, r.message_state, r.result_code, r.app_id,
-                        r.conversation_id, r.received_at, r.source_address, r.raw,
-                        r.received_at,
+                        r.message_id, r.message_state,
+                        "" if r.result_code is None else r.result_code,
+                        r.app_id or "", r.conversation_id or "", r.received_at,
+                        r.source_address, r.raw, r.received_at,
                     )
                 ],
             )  # fmt: skip
