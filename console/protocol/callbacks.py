@@ -9,6 +9,7 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from console.protocol.mt_request import Attachment
 
@@ -23,8 +24,7 @@ class InvalidCallback(ValueError):
     """The callback cannot be accepted; the message is the reason given back to the sender."""
 
 
-@dataclass(frozen=True)
-class ReceiptFields:
+class ReceiptFields(NamedTuple):  # a named tuple: cheap to make on the listener's hot path
     message_id: str
     message_state: int
     result_code: int | None

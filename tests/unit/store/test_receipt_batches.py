@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from console.protocol.delivery import FINAL_STATES
-from console.store.models import IncomingReceipt
+from console.store.models import IncomingReceipt, ReceiptRecord
 from console.store.sqlite import SqliteStore
 from tests.unit.store.test_sqlite_store import new_message
 
@@ -34,7 +34,7 @@ _RECEIPTS = st.builds(
 _BATCHES = st.lists(st.lists(_RECEIPTS, min_size=1, max_size=150), min_size=1, max_size=4)
 
 
-def _identity(r: IncomingReceipt) -> tuple[object, ...]:
+def _identity(r: IncomingReceipt | ReceiptRecord) -> tuple[object, ...]:
     return (r.message_id, r.message_state, r.result_code, r.app_id, r.conversation_id)
 
 
@@ -50,8 +50,7 @@ def test_batches_keep_each_receipt_once_and_never_regress_a_final_state(
             store.create_message(new_message(message_id))
         for number, batch in enumerate(batches):
             stamped = [
-                IncomingReceipt(**{**vars(r), "received_at": float(number * 1000 + i)})
-                for i, r in enumerate(batch)
+                r._replace(received_at=float(number * 1000 + i)) for i, r in enumerate(batch)
             ]
             expected = []
             for r in stamped:
