@@ -29,6 +29,7 @@ class BatchWriter:
         self._on_changes = on_changes
         self._pending: list[tuple[Delivery, asyncio.Future[Verdict]]] = []
         self._scheduled = False
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def submit(self, delivery: Delivery) -> Verdict:
         """The verdict for ``delivery`` once it is committed.
@@ -36,7 +37,10 @@ class BatchWriter:
         Raises:
             StorageUnavailable: not stored.
         """
-        loop = asyncio.get_running_loop()
+        loop = self._loop
+        if loop is None:
+            # Looked up once: on POSIX each look-up is a system call (getpid).
+            loop = self._loop = asyncio.get_running_loop()
         future: asyncio.Future[Verdict] = loop.create_future()
         self._pending.append((delivery, future))
         if not self._scheduled:
