@@ -15,8 +15,8 @@ from console.listener.access_log import AccessLog
 from console.listener.app import CallbackApp
 from console.listener.batching import BatchWriter
 from console.listener.config import ListenerConfig
+from console.listener.http_protocol import listener_protocol
 from console.listener.intake import Change
-from console.listener.slow_clients import with_request_timeout
 from console.net import PortUnavailable, bind_socket
 from console.store.sqlite import SqliteStore
 
@@ -75,7 +75,8 @@ class CallbackListener:
         app = CallbackApp(self.config, writer, access)
         config = uvicorn.Config(
             app,
-            http=with_request_timeout(self.config.request_timeout),
+            http=listener_protocol(self.config.request_timeout),
+            ws="none",
             loop="none",
             lifespan="off",
             log_config=None,
