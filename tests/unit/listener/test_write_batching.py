@@ -61,7 +61,7 @@ async def test_writes_in_one_pass_of_the_loop_go_out_in_one_send() -> None:
     counting = CountingSocket(ours.family, ours.type, fileno=ours.detach())
     theirs.setblocking(False)
     transport, _protocol = await loop.connect_accepted_socket(asyncio.Protocol, counting)
-    batched = BatchedTransport(transport, loop)  # type: ignore[arg-type]
+    batched = BatchedTransport(transport, loop)
     CountingSocket.sends = 0
 
     batched.write(b"HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\n")
