@@ -1,0 +1,93 @@
+"""Group commit over a real SQLite file: who shares a transaction, and when answers come."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from console.listener.batching import BatchWriter, StorageUnavailable
+from console.listener.intake import Delivery, Verdict
+from console.store.models import CallbackItem
+from console.store.sqlite import SqliteStore
+
+FORM = b"application/x-www-form-urlencoded"
+
+
+class CountingStore(SqliteStore):
+    """The real store, remembering the size of each transaction it was given."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.transactions: list[int] = []
+
+    def record_callbacks(self, items: list[CallbackItem]) -> list[bool]:
+        self.transactions.append(len(items))
+        return super().record_callbacks(items)
+
+
+def receipt(message_id: str) -> Delivery:
+    body = f"type=receipt&message_id={message_id}&message_state=2&result_code=0".encode()
+    return Delivery(time.time(), "127.0.0.1", "POST", "/callbacks/<token>", b"", FORM, body, {})
+
+
+@pytest.fixture
+def counting(tmp_path: Path) -> Iterator[CountingStore]:
+    store = CountingStore(tmp_path / "messages.sqlite3")
+    yield store
+    store.close()
+
+
+async def passes_until_done(task: asyncio.Task[Verdict]) -> int:
+    passes = 0
+    while not task.done():
+        await asyncio.sleep(0)
+        passes += 1
+    return passes
+
+
+async def test_callbacks_arriving_together_share_one_transaction(counting: CountingStore) -> None:
+    writer = BatchWriter(counting)
+    verdicts = await asyncio.gather(*(writer.submit(receipt(f"m-{n}")) for n in range(100)))
+    assert [v.status for v in verdicts] == [200] * 100
+    assert counting.transactions == [100]
+    assert len(counting.orphan_receipts()) == 100
+
+
+async def test_a_lone_callback_is_committed_in_the_next_pass(counting: CountingStore) -> None:
+    writer = BatchWriter(counting)
+    lone = asyncio.create_task(writer.submit(receipt("alone")))
+    assert await passes_until_done(lone) <= 3
+    assert lone.result().status == 200
+    assert counting.transactions == [1]
+
+
+async def test_under_load_callbacks_of_two_passes_share_a_transaction(
+    counting: CountingStore,
+) -> None:
+    writer = BatchWriter(counting)
+    await asyncio.gather(writer.submit(receipt("a")), writer.submit(receipt("b")))
+    first = asyncio.create_task(writer.submit(receipt("c")))
+    await asyncio.sleep(0)  # "c" is queued; "d" arrives one pass later
+    second = asyncio.create_task(writer.submit(receipt("d")))
+    await asyncio.gather(first, second)
+    assert counting.transactions == [2, 2]
+    # Once a lone callback has been committed, the next is not held back.
+    lone = asyncio.create_task(writer.submit(receipt("e")))
+    await lone
+    alone_again = asyncio.create_task(writer.submit(receipt("f")))
+    assert await passes_until_done(alone_again) <= 3
+
+
+async def test_a_failed_commit_is_reported_to_every_callback_of_the_batch(
+    counting: CountingStore,
+) -> None:
+    writer = BatchWriter(counting)
+    counting.close()  # the file is gone from under the listener
+    results = await asyncio.gather(
+        *(writer.submit(receipt(f"m-{n}")) for n in range(3)), return_exceptions=True
+    )
+    assert all(isinstance(r, StorageUnavailable) for r in results)
