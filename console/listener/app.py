@@ -61,6 +61,7 @@ class CallbackApp:
         self._path = config.path
         self._token = config.path_token
         self._masked_path = self._path.replace(self._token, "<token>")
+        self._max_body = config.max_body
 
     async def _answer(
         self,
@@ -121,10 +122,20 @@ class CallbackApp:
                 send, 405, "method not allowed: use POST", log, extra=((b"allow", b"POST"),)
             )
             return
+        declared = kept.get(b"content-length")
         try:
-            body = await self._read_body(kept.get(b"content-length"), receive)
+            # Refused before reading, so that a client waiting for "100 Continue" sends nothing.
+            if declared is not None and declared.isdigit() and int(declared) > self._max_body:
+                raise TooLarge
+            message = await receive()
+            if message["type"] == "http.request" and not message.get("more_body"):
+                body = message.get("body", b"")  # all at once, as callbacks usually come
+                if len(body) > self._max_body:
+                    raise TooLarge
+            else:
+                body = await self._read_body(message, receive)
         except TooLarge:
-            await self._answer(send, 413, f"body larger than {self._config.max_body} bytes", log)
+            await self._answer(send, 413, f"body larger than {self._max_body} bytes", log)
             return
         except Disconnected:
             # Half a body is not a callback; the provider will deliver it again.
@@ -140,21 +151,18 @@ class CallbackApp:
             return
         await self._answer(send, verdict.status, verdict.text, log, verdict.note)
 
-    async def _read_body(self, declared: bytes | None, receive: Receive) -> bytes:
-        limit = self._config.max_body
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise TooLarge
+    async def _read_body(self, message: Message, receive: Receive) -> bytes:
+        """The body that begins with ``message``, read to its end."""
         chunks: list[bytes] = []
         size = 0
         while True:
-            message = await receive()
             if message["type"] == "http.disconnect":
                 raise Disconnected
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > limit:
+            if size > self._max_body:
                 raise TooLarge
             chunks.append(chunk)
             if not message.get("more_body"):
-                break
-        return b"".join(chunks)
+                return b"".join(chunks)
+            message = await receive()

@@ -174,6 +174,19 @@ def test_wrong_path_method_and_size_are_refused(listener: CallbackListener) -> N
     assert httpx.post(listener.url, content=chunks(), timeout=10).status_code == 413
 
 
+def test_too_large_a_body_is_refused_before_the_client_sends_it(
+    listener: CallbackListener,
+) -> None:
+    assert listener.port is not None
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as sock:
+        sock.sendall(
+            b"POST /callbacks/" + TOKEN.encode() + b" HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 99999999\r\nExpect: 100-continue\r\n\r\n"
+        )
+        assert sock.recv(100).startswith(b"HTTP/1.1 413 ")  # no "100 Continue" first
+
+
 def test_body_limit_is_configurable(data_dir: Path) -> None:
     with running_listener(data_dir, max_body=2048) as small:
         assert post(small.url, {**RECEIPT, "app_id": "a" * 3000}).status_code == 413
