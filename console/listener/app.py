@@ -135,7 +135,12 @@ class CallbackApp:
             else:
                 body = await self._read_body(message, receive)
         except TooLarge:
-            await self._answer(send, 413, f"body larger than {self._max_body} bytes", log)
+            # The rest of the body may never come, or come at length: the connection ends
+            # here rather than read it as the next request.
+            await self._answer(
+                send, 413, f"body larger than {self._max_body} bytes", log,
+                extra=((b"connection", b"close"),),
+            )  # fmt: skip
             return
         except Disconnected:
             # Half a body is not a callback; the provider will deliver it again.

@@ -58,16 +58,18 @@ class BatchWriter:
         self._scheduled = False
         batch, self._pending = self._pending, []
         self._under_load = len(batch) > 1
-        items = [interpret(delivery) for delivery, _future in batch]
         try:
+            items = [interpret(delivery) for delivery, _future in batch]
             results = self._store.record_callbacks(items)
+            verdicts = [verdict(item, new) for item, new in zip(items, results, strict=True)]
         except Exception as exc:
-            log.exception("could not store %d callbacks", len(items))
+            # Whatever went wrong, every request of the batch gets an answer (503, so the
+            # provider delivers again) rather than waiting for one forever.
+            log.exception("could not store %d callbacks", len(batch))
             for _delivery, future in batch:
                 if not future.done():
                     future.set_exception(StorageUnavailable(str(exc)))
             return
-        verdicts = [verdict(item, new) for item, new in zip(items, results, strict=True)]
         for (_delivery, future), outcome in zip(batch, verdicts, strict=True):
             if not future.done():
                 future.set_result(outcome)

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+from typing import ClassVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from console.listener.slow_clients import sweeper
-from console.listener.write_batching import BatchedTransport
+from console.listener.slow_clients import Sweeper
+from console.listener.write_batching import BatchedTransport, Flusher
 
 
 class ListenerHttpProtocol(HttpToolsProtocol):
-    request_timeout = 30.0
+    # One server's settings and helpers, shared by its connections; see listener_protocol.
+    request_timeout: ClassVar[float] = 30.0
+    sweeper: ClassVar[Sweeper]
+    flusher: ClassVar[Flusher]
+
     _since: float | None = None  # when the request being read began; None between requests
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(BatchedTransport(transport, self.loop))
+        super().connection_made(BatchedTransport(transport, self.flusher, self.loop))
         self._since = self.loop.time()
-        sweeper(self.loop).watch(self)
+        self.sweeper.watch(self, self.loop)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -29,7 +34,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._since = None
-        sweeper(self.loop).forget(self)
+        self.sweeper.forget(self)
         super().connection_lost(exc)
 
     def overdue(self, now: float) -> bool:
@@ -42,7 +47,12 @@ class ListenerHttpProtocol(HttpToolsProtocol):
 
 
 def listener_protocol(request_timeout: float) -> type[ListenerHttpProtocol]:
-    """The protocol class with its deadline set, for uvicorn's ``http`` setting."""
+    """A protocol class for one server (uvicorn's ``http`` setting), with its deadline.
+
+    The class holds that server's sweeper and flusher, so they go when the server does.
+    """
     return type(
-        "ListenerHttpProtocol", (ListenerHttpProtocol,), {"request_timeout": request_timeout}
+        "ListenerHttpProtocol",
+        (ListenerHttpProtocol,),
+        {"request_timeout": request_timeout, "sweeper": Sweeper(), "flusher": Flusher()},
     )

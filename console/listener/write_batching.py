@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 
-class _Flusher:
-    """Sends, once per pass of one event loop, what its transports hold."""
+class Flusher:
+    """Sends, once per pass of the event loop, what one server's transports hold."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+    def __init__(self) -> None:
         self._holding: list[BatchedTransport] = []
 
-    def hold(self, transport: BatchedTransport) -> None:
+    def hold(self, transport: BatchedTransport, loop: asyncio.AbstractEventLoop) -> None:
         if not self._holding:
-            self._loop.call_soon(self._flush)
+            loop.call_soon(self._flush)
         self._holding.append(transport)
 
     def _flush(self) -> None:
@@ -36,29 +34,27 @@ class _Flusher:
             except Exception:
                 # One broken connection must not keep the others' answers back.
                 log.exception("could not send an answer; closing that connection")
-                transport.abort()
-
-
-_flushers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Flusher] = (
-    weakref.WeakKeyDictionary()
-)
+                try:
+                    transport.abort()
+                except Exception:
+                    log.exception("could not close that connection either")
 
 
 class BatchedTransport(asyncio.Transport):
     """A connection's transport whose writes within one pass of the loop go out together."""
 
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, transport: asyncio.Transport, flusher: Flusher, loop: asyncio.AbstractEventLoop
+    ) -> None:
         super().__init__()
         self._transport = transport
         self._held: list[bytes] = []
-        flusher = _flushers.get(loop)
-        if flusher is None:
-            flusher = _flushers[loop] = _Flusher(loop)
         self._flusher = flusher
+        self._loop = loop
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if not self._held:
-            self._flusher.hold(self)
+            self._flusher.hold(self, self._loop)
         self._held.append(bytes(data) if not isinstance(data, bytes) else data)
 
     def writelines(self, list_of_data: Any) -> None:
@@ -68,7 +64,7 @@ class BatchedTransport(asyncio.Transport):
     def flush(self) -> None:
         held = self._held
         if held:
-            self._held = []
+            self._held = []  # first, so that a failed write does not stop later ones
             self._transport.write(held[0] if len(held) == 1 else b"".join(held))
 
     def close(self) -> None:

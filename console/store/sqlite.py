@@ -77,10 +77,17 @@ def _insert_receipts(rows: int) -> str:
     )
 
 
-_INSERTED_IDENTITIES = (
-    "SELECT message_id, message_state, IFNULL(result_code, -1), IFNULL(app_id, ''),"
-    " IFNULL(conversation_id, '') FROM receipts WHERE id > ?"
-)
+def _receipt_rows(receipts: list[IncomingReceipt]) -> list[object]:
+    """The parameters of ``_insert_receipts(len(receipts))``."""
+    return [
+        value
+        for r in receipts
+        for value in (
+            r.message_id, r.message_state, "" if r.result_code is None else r.result_code,
+            r.app_id or "", r.conversation_id or "", r.received_at, r.source_address, r.raw,
+            r.received_at,
+        )
+    ]  # fmt: skip
 
 
 def _identity(receipt: IncomingReceipt) -> tuple[str, int, int, str, str]:
@@ -348,37 +355,23 @@ class SqliteStore:
     def _add_receipts(
         self, conn: sqlite3.Connection, receipts: list[IncomingReceipt]
     ) -> list[bool]:
-        # Insert in arrival order and let the unique index refuse redeliveries. Only when
-        # some were refused do we ask which: the rows one statement inserts get consecutive
-        # ids, and among equal receipts in one batch the first is the one inserted.
+        # Insert in arrival order and let the unique index refuse redeliveries: many rows a
+        # statement. Only when a statement turned some away is it undone and done again a
+        # row at a time, to learn which (redeliveries are rare; the first of equal receipts
+        # in a batch is the one kept).
         fresh: list[bool] = []
         for start in range(0, len(receipts), _INSERT_CHUNK):
             chunk = receipts[start : start + _INSERT_CHUNK]
-            cursor = conn.execute(
-                _insert_receipts(len(chunk)),
-                [
-                    value
-                    for r in chunk
-                    for value in (
-                        r.message_id, r.message_state,
-                        "" if r.result_code is None else r.result_code,
-                        r.app_id or "", r.conversation_id or "", r.received_at,
-                        r.source_address, r.raw, r.received_at,
-                    )
-                ],
-            )  # fmt: skip
-            inserted = cursor.rowcount
-            if inserted == len(chunk) or inserted == 0:
+            conn.execute("SAVEPOINT receipts")
+            inserted = conn.execute(_insert_receipts(len(chunk)), _receipt_rows(chunk)).rowcount
+            if inserted not in (0, len(chunk)):
+                conn.execute("ROLLBACK TO receipts")
+                for receipt in chunk:
+                    row = _receipt_rows([receipt])
+                    fresh.append(conn.execute(_insert_receipts(1), row).rowcount == 1)
+            else:
                 fresh.extend([inserted > 0] * len(chunk))
-                continue
-            assert cursor.lastrowid is not None
-            unclaimed = set(
-                conn.execute(_INSERTED_IDENTITIES, (cursor.lastrowid - inserted,)).fetchall()
-            )
-            for receipt in chunk:
-                identity = _identity(receipt)
-                fresh.append(identity in unclaimed)
-                unclaimed.discard(identity)
+            conn.execute("RELEASE receipts")
         conn.executemany(
             "UPDATE receipts SET redeliveries = redeliveries + 1, last_received_at = ?"
             " WHERE message_id = ? AND message_state = ? AND IFNULL(result_code, -1) = ?"

@@ -91,3 +91,20 @@ async def test_a_failed_commit_is_reported_to_every_callback_of_the_batch(
         *(writer.submit(receipt(f"m-{n}")) for n in range(3)), return_exceptions=True
     )
     assert all(isinstance(r, StorageUnavailable) for r in results)
+
+
+async def test_an_unexpected_failure_answers_the_batch_instead_of_leaving_it_waiting(
+    counting: CountingStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_delivery: Delivery) -> CallbackItem:
+        raise RuntimeError("a decoder bug")
+
+    monkeypatch.setattr("console.listener.batching.interpret", broken)
+    writer = BatchWriter(counting)
+    results = await asyncio.wait_for(
+        asyncio.gather(
+            *(writer.submit(receipt(f"m-{n}")) for n in range(3)), return_exceptions=True
+        ),
+        timeout=5,
+    )
+    assert all(isinstance(r, StorageUnavailable) for r in results)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from console.listener.server import CallbackListener
-from console.listener.write_batching import BatchedTransport
+from console.listener.write_batching import BatchedTransport, Flusher
 from console.store.sqlite import SqliteStore
 from tests.support.listener import TOKEN, running_listener
 
@@ -46,13 +46,24 @@ def request(number: int, *headers: bytes) -> bytes:
 
 
 def read_answers(sock: socket.socket, count: int) -> list[bytes]:
+    """``count`` whole HTTP answers, each cut at the end of its body."""
     data = b""
-    while data.count(b"OK\n") < count:
+    answers: list[bytes] = []
+    while len(answers) < count:
+        head_end = data.find(b"\r\n\r\n")
+        if head_end >= 0:
+            head = data[:head_end].lower()
+            length = int(head.split(b"content-length: ")[1].split(b"\r\n")[0])
+            end = head_end + 4 + length
+            if len(data) >= end:
+                answers.append(data[:end])
+                data = data[end:]
+                continue
         chunk = sock.recv(65536)
         if not chunk:
             break
         data += chunk
-    return [b"HTTP/1.1" + part for part in data.split(b"HTTP/1.1")[1:]]
+    return answers
 
 
 async def test_writes_in_one_pass_of_the_loop_go_out_in_one_send() -> None:
@@ -61,7 +72,7 @@ async def test_writes_in_one_pass_of_the_loop_go_out_in_one_send() -> None:
     counting = CountingSocket(ours.family, ours.type, fileno=ours.detach())
     theirs.setblocking(False)
     transport, _protocol = await loop.connect_accepted_socket(asyncio.Protocol, counting)
-    batched = BatchedTransport(transport, loop)
+    batched = BatchedTransport(transport, Flusher(), loop)
     CountingSocket.sends = 0
 
     batched.write(b"HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\n")
@@ -82,16 +93,41 @@ async def test_writes_in_one_pass_of_the_loop_go_out_in_one_send() -> None:
     theirs.close()
 
 
+def test_each_answer_of_the_listener_is_one_write(
+    listener: CallbackListener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[bytes] = []
+    flush = BatchedTransport.flush
+
+    def spying(self: BatchedTransport) -> None:
+        writes.append(b"".join(self._held))
+        flush(self)
+
+    monkeypatch.setattr(BatchedTransport, "flush", spying)
+    assert listener.port is not None
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as sock:
+        for number in range(3):
+            sock.sendall(request(number))
+            assert read_answers(sock, 1)[0].endswith(b"\r\n\r\nOK\n")
+    answers = [w for w in writes if w]
+    assert len(answers) == 3
+    assert all(w.startswith(b"HTTP/1.1 200 OK\r\n") and w.endswith(b"OK\n") for w in answers)
+
+
 def test_pipelined_callbacks_are_each_answered_in_order(
     listener: CallbackListener, store: SqliteStore
 ) -> None:
     assert listener.port is not None
+    wrong_path = request(2).replace(TOKEN.encode(), b"not-the-token-at-all-000")
     with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as sock:
-        sock.sendall(request(1) + request(2) + request(3))
+        sock.sendall(request(1) + wrong_path + request(3))
         answers = read_answers(sock, 3)
-    assert [a.split(b"\r\n", 1)[0] for a in answers] == [b"HTTP/1.1 200 OK"] * 3
-    assert all(a.endswith(b"\r\n\r\nOK\n") for a in answers)
-    assert {r.message_id for r in store.orphan_receipts()} == {"m-1", "m-2", "m-3"}
+    assert [a.split(b"\r\n", 1)[0] for a in answers] == [
+        b"HTTP/1.1 200 OK",
+        b"HTTP/1.1 404 Not Found",
+        b"HTTP/1.1 200 OK",
+    ]
+    assert {r.message_id for r in store.orphan_receipts()} == {"m-1", "m-3"}
 
 
 def test_expect_continue_is_answered_before_the_body_is_sent(listener: CallbackListener) -> None:
