@@ -102,9 +102,8 @@ def decode_fields(query: bytes, content_type: bytes, body: bytes) -> list[tuple[
     fields = _urlencoded(query, "query string") if query else []
     if not body:
         return fields
-    if content_type == FORM:
-        return fields + _urlencoded(body, "body")
-    media_type, options = parse_options_header(content_type)
+    # The usual header needs no parsing.
+    media_type, options = (FORM, {}) if content_type == FORM else parse_options_header(content_type)
     if media_type == FORM or not media_type:
         return fields + _urlencoded(body, "body")
     if media_type == MULTIPART:
