@@ -1,14 +1,18 @@
 """Keeping secrets out of every text the program produces.
 
 Known secrets are registered once (when credentials are loaded); :func:`redact` and the
-logging filter replace them, raw or URL-encoded, wherever they appear.
+logging filter replace them wherever they appear: raw, HTML-escaped, JSON-escaped or
+URL/form-encoded, in any mix, and their first characters where a text ends abruptly.
+Values of fields named ``password`` are masked too, whatever they hold.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from urllib.parse import quote, quote_plus
+
+from console.secret_patterns import mask_password_fields, secrets_pattern
 
 MASK = "********"
 # Shorter strings occur by chance in ordinary text (numbers, addresses, ids); masking
@@ -17,24 +21,32 @@ MIN_SECRET_LENGTH = 6
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
+# Compiled at registration, because the logging filter runs on every record.
+_pattern: re.Pattern[str] | None = None
 
 
 def register_secret(secret: str) -> None:
     """Remember ``secret`` so that no later text can carry it."""
+    global _pattern
     if len(secret) < MIN_SECRET_LENGTH:
         return
     with _lock:
-        _secrets.update({secret, quote(secret, safe=""), quote_plus(secret)})
+        if secret in _secrets:
+            return
+        _secrets.add(secret)
+        _pattern = secrets_pattern(_secrets)
 
 
 def redact(text: str) -> str:
-    """``text`` with every registered secret masked."""
-    with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, MASK)
-    return text
+    """``text`` with every registered secret and every password field's value masked.
+
+    A text that ends with a secret's first characters is taken as cut there (by us or by
+    the remote side), and those characters are masked too.
+    """
+    pattern = _pattern
+    if pattern is not None:
+        text = pattern.sub(MASK, text)
+    return mask_password_fields(text, MASK)
 
 
 class RedactingFilter(logging.Filter):

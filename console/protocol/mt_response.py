@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 RAW_LIMIT = 500
@@ -22,22 +23,43 @@ class MtAnswer:
         return self.result_code is not None
 
 
-def truncate(text: str, limit: int = RAW_LIMIT) -> str:
-    return text if len(text) <= limit else text[:limit] + f"… [{len(text) - limit} more]"
+def _as_is(text: str) -> str:
+    return text
 
 
-def parse_answer(body: bytes | str) -> MtAnswer:
+# Beyond the part kept, cleaning looks this far: room for any secret, however encoded,
+# that crosses the cut. An answer of megabytes is not cleaned whole.
+_CLEAN_MARGIN = 16 * 1024
+
+
+def truncate(text: str, limit: int = RAW_LIMIT, clean: Callable[[str], str] = _as_is) -> str:
+    """``text`` cut to ``limit`` characters, saying how many were left off.
+
+    ``clean`` runs before the cut (what it removes must not be cut in half first), and
+    again on the part kept, whose new end may show the start of something it removes.
+    """
+    window = text[: limit + _CLEAN_MARGIN]
+    cleaned = clean(window)
+    if len(cleaned) <= limit and len(window) == len(text):
+        return cleaned
+    more = len(cleaned) - limit + len(text) - len(window)
+    return clean(cleaned[:limit]) + f"… [{more} more]"
+
+
+def parse_answer(body: bytes | str, clean: Callable[[str], str] = _as_is) -> MtAnswer:
     """Find ``result_code`` in ``body``; tolerant of spacing, line ends and extra fields.
 
-    Never raises: an answer without a readable code keeps its raw text for the operator.
+    Never raises: an answer without a readable code keeps its raw text for the operator,
+    passed through ``clean`` and truncated.
     """
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    raw = truncate(text, clean=clean)
     for part in _SEPARATORS.split(text):
         name, sep, value = part.partition("=")
         if not sep or name.strip().lower() != "result_code":
             continue
         value = value.strip()
         if _CODE.fullmatch(value):
-            return MtAnswer(result_code=int(value), raw=truncate(text))
+            return MtAnswer(result_code=int(value), raw=raw)
         break
-    return MtAnswer(result_code=None, raw=truncate(text))
+    return MtAnswer(result_code=None, raw=raw)

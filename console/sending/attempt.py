@@ -8,7 +8,7 @@ import time
 import httpx
 
 from console.protocol.mt_request import FORM_CONTENT_TYPE, HttpMethod, MtRequest
-from console.protocol.mt_response import parse_answer, truncate
+from console.protocol.mt_response import parse_answer
 from console.redaction import redact
 from console.store.models import AttemptResult
 
@@ -38,12 +38,13 @@ async def attempt(
             transport_error=_describe(exc),
             outcome_known=isinstance(exc, _NOT_SENT),
         )
-    answer = parse_answer(response.content)
+    # The answer may echo the request, password included, in any encoding.
+    answer = parse_answer(response.content, clean=redact)
     return AttemptResult(
         finished_at=time.time(),
         http_status=response.status_code,
         result_code=answer.result_code if response.status_code == 200 else None,
-        raw_response=redact(truncate(answer.raw)),
+        raw_response=answer.raw,
         # Only a readable code, or a plain client error, tells us what became of it.
         outcome_known=answer.parseable or 400 <= response.status_code < 500,
     )
