@@ -34,7 +34,8 @@ COLUMNS = (
 )
 
 
-# A spreadsheet runs a cell starting with these as a formula; replies come from customers.
+# A spreadsheet runs a cell starting with these as a formula. Replies come from customers,
+# numbers included: every cell with text in it goes through _cell.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -50,7 +51,7 @@ def csv_row(row: LogRow) -> list[str]:
     return [
         iso_time(row.time) or "",
         row.direction.value,
-        row.phone_number,
+        _cell(row.phone_number),
         _cell(row.sender),
         row.priority.value if row.priority else "",
         "MMS" if row.is_mms else "SMS",

@@ -5,12 +5,37 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
+from console.escaping import escape_controls
 from console.paths import log_path
-from console.redaction import RedactingFilter
+from console.redaction import RedactingFilter, redact
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, int | float):  # numbers hold no text, and %d needs a number
+        return value
+    # Masked first: a secret with a control character in it would not be found once escaped.
+    return escape_controls(redact(value if isinstance(value, str) else str(value)))
+
+
+class EscapingFilter(logging.Filter):
+    """Shows control characters in a record's arguments as escapes such as ``\\n``.
+
+    The arguments carry values from outside (callback fields, provider answers, errors
+    quoting them), which must not be able to start a line that looks like the program's.
+    The message itself is the program's own and keeps its line breaks, as do tracebacks.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, Mapping):
+            record.args = {key: _escaped(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(_escaped(value) for value in record.args)
+        return True
 
 
 def configure_logging(data_dir: Path, *, stderr_level: int | None = logging.INFO) -> None:
@@ -20,12 +45,15 @@ def configure_logging(data_dir: Path, *, stderr_level: int | None = logging.INFO
         root.removeHandler(handler)
         handler.close()
     root.setLevel(logging.INFO)
+    # In this order: the redacting filter folds the arguments into the message.
+    escaping = EscapingFilter()
     redacting = RedactingFilter()
 
     file_handler = logging.handlers.RotatingFileHandler(
         log_path(data_dir), maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8"
     )
     file_handler.setFormatter(logging.Formatter(FORMAT))
+    file_handler.addFilter(escaping)
     file_handler.addFilter(redacting)
     root.addHandler(file_handler)
 
@@ -34,6 +62,7 @@ def configure_logging(data_dir: Path, *, stderr_level: int | None = logging.INFO
         stream_handler = logging.StreamHandler(sys.stderr)
         stream_handler.setLevel(stderr_level)
         stream_handler.setFormatter(logging.Formatter("%(message)s"))
+        stream_handler.addFilter(escaping)
         stream_handler.addFilter(redacting)
         root.addHandler(stream_handler)
 

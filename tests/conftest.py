@@ -17,7 +17,8 @@ PASSWORD = "pw-Secr3t&+=%/zz"  # characters that URL encoding changes, to catch 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
-    path.mkdir()
+    # Private, as the program makes it: it warns about (and closes) a folder open to others.
+    path.mkdir(mode=0o700)
     return path
 
 

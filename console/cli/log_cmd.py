@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from console.cli.common import ExitCode, Subparsers, positive_int
+from console.escaping import escape_controls
 from console.history import LogEntry, recent
 from console.paths import database_path
 from console.store import open_store
@@ -38,9 +39,11 @@ def _line(entry: LogEntry) -> str:
     when = datetime.fromtimestamp(entry.created_at).strftime("%Y-%m-%d %H:%M:%S")
     status = entry.fields.get("status") or ""
     state = entry.fields.get("state_name") or "-"
-    text = entry.text.replace("\n", " ")
+    text = " ".join(entry.text.splitlines())
     text = text if len(text) <= 40 else text[:39] + "…"
-    return (
+    # Replies and their numbers are the customers' text: a terminal escape sequence in them
+    # is shown, not run, and no line break splits the entry.
+    return escape_controls(
         f"{when}  {entry.direction:<3}  {entry.phone_number or '-':<15}  {status:<14}  "
         f"{state:<22}  {entry.message_id}  {text}"
     )

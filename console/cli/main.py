@@ -19,7 +19,7 @@ from console.cli import (
 )
 from console.cli.common import CliError, ExitCode
 from console.logging_setup import configure_logging
-from console.paths import DATA_DIR_ENV, resolve_data_dir
+from console.paths import DATA_DIR_ENV, private_files, resolve_data_dir, restrict_data_dir
 from console.store.errors import StoreError
 
 SUBCOMMANDS = (
@@ -92,6 +92,13 @@ def open_window(data_dir: str | None, demo: bool) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Every file the program writes holds customer data or settings. The umask comes back
+    # when it returns, for callers that run the program in-process.
+    with private_files():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_check:
@@ -108,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             data_dir = resolve_data_dir(args.data_dir)
             configure_logging(data_dir)
+            restrict_data_dir(data_dir)
         except OSError as exc:
             raise CliError(
                 f"cannot use the data directory {exc.filename or args.data_dir}: {exc.strerror}",

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from console.escaping import escape_controls
+
 # Rotate at this size, keeping one previous file.
 MAX_BYTES = 20 * 1024 * 1024
 FLUSH_DELAY = 0.2
@@ -18,18 +20,22 @@ def _stamp(second: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
 
 
+# at, source, method, target, status (None: closed without an answer), size, seconds, note
+_Entry = tuple[float, str, str, str, int | None, int, float, str]
+
+
 class AccessLog:
     """Appends lines to ``path``, a moment after the requests, many at a time."""
 
     def __init__(self, path: Path | None, path_token: str) -> None:
         self._path = path
         self._token = path_token
-        self._entries: list[tuple[float, str, str, str, int, int, float, str]] = []
+        self._entries: list[_Entry] = []
         self._file: TextIO | None = None
         self._scheduled = False
 
     def add(
-        self, at: float, source: str, method: str, target: str, status: int, size: int,
+        self, at: float, source: str, method: str, target: str, status: int | None, size: int,
         seconds: float, note: str,
     ) -> None:  # fmt: skip
         if self._path is None:
@@ -40,14 +46,17 @@ class AccessLog:
             self._scheduled = True
             asyncio.get_running_loop().call_later(FLUSH_DELAY, self.flush)
 
-    def _line(self, entry: tuple[float, str, str, str, int, int, float, str]) -> str:
+    def _line(self, entry: _Entry) -> str:
         at, source, method, target, status, size, seconds, note = entry
         if self._token:
             target = target.replace(self._token, "<token>")
-        return (
-            f"{_stamp(int(at))}Z {source} {method} {target[:200]} {status} {size}B "
-            f"{seconds * 1000:.1f}ms {note[:200]}\n"
+        line = (
+            f"{_stamp(int(at))}Z {source} {method} {target[:200]} "
+            f"{'-' if status is None else status} {size}B {seconds * 1000:.1f}ms {note[:200]}"
         )
+        # Source, method, target and note can carry the client's text (a refusal's reason
+        # quotes a field name): escaped, none of it can end this line and write another.
+        return escape_controls(line) + "\n"
 
     def flush(self) -> None:
         self._scheduled = False

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from console import demo
 from console.keychain import Keychain, KeychainError
 from console.logging_setup import configure_logging
-from console.paths import log_path, resolve_data_dir
+from console.paths import log_path, resolve_data_dir, restrict_data_dir
 from console.session import Session
 from console.settings import SettingsError
 from console.simulator import ThreadedSimulator
@@ -131,6 +131,7 @@ def run_window(data_dir_arg: str | None, demo_mode: bool) -> int:
     throwaway = demo.throwaway_data_dir() if demo_mode and not data_dir_arg else None
     data_dir = throwaway or resolve_data_dir(data_dir_arg)
     configure_logging(data_dir, stderr_level=logging.WARNING)
+    restrict_data_dir(data_dir)
     if demo_mode:
         # The simulator notes every message it receives; the console's log is no place
         # for customer text.

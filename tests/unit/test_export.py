@@ -10,7 +10,7 @@ import pytest
 
 from console import export
 from console.export import ExportCancelled, export_csv
-from console.store.models import LogQuery, NewMessage
+from console.store.models import IncomingReply, LogQuery, NewMessage
 from console.store.sqlite import SqliteStore
 
 
@@ -101,3 +101,35 @@ def test_text_a_spreadsheet_would_run_is_written_as_text(
     export_csv(store, LogQuery(), target)
 
     assert read(target)[0]["text_start"] == '\'=HYPERLINK("http://example.test","click")'
+
+
+@pytest.mark.parametrize(
+    "start",
+    ['=HYPERLINK("http://x","y")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)", "\t=1", "\r=1"],
+    ids=["equals", "plus", "minus", "at", "tab", "carriage-return"],
+)
+def test_a_reply_from_a_number_a_spreadsheet_would_run_is_written_as_text(
+    store: SqliteStore, tmp_path: Path, start: str
+) -> None:
+    # Whoever sends a reply chooses its number as freely as its text.
+    store.add_reply(
+        IncomingReply(
+            message_id="mo-formula",
+            shortcode="12345",
+            phone_number=start,
+            carrier=None,
+            body=start,
+            received_at=time.time(),
+            source_address="127.0.0.1",
+            raw="",
+        )
+    )
+    target = tmp_path / "log.csv"
+
+    export_csv(store, LogQuery(), target)
+
+    with target.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert len(rows) == 1
+    assert dict(zip(header, rows[0], strict=True))["phone_number"] == "'" + start
+    assert [cell for cell in rows[0] if cell.startswith(("=", "+", "-", "@", "\t", "\r"))] == []

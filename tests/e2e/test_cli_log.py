@@ -1,0 +1,45 @@
+"""``sms-console log`` shows a customer's reply without letting it drive the terminal."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from console.store.models import IncomingReply
+from console.store.sqlite import SqliteStore
+from tests.support.cli import run_cli
+
+# Retitle the window, clear the screen, then lines of its own, and an 8-bit CSI sequence.
+BODY = "hi\x1b]0;pwned\x07\x1b[2J\r\nforged\u2028\x9b0m"
+NUMBER = "+1202\x1b[8m5550100"
+
+
+def test_plain_output_escapes_control_characters_of_a_reply(data_dir: Path) -> None:
+    with SqliteStore(data_dir / "messages.sqlite3") as store:
+        store.add_reply(
+            IncomingReply(
+                message_id="mo-1",
+                shortcode="12345",
+                phone_number=NUMBER,
+                carrier=None,
+                body=BODY,
+                received_at=time.time(),
+                source_address="127.0.0.1",
+                raw="",
+            )
+        )
+
+    result = run_cli(data_dir, "log")
+
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    assert "\x1b" not in result.stdout
+    assert "\x9b" not in result.stdout
+    assert "\r" not in result.stdout
+    assert "  +1202\\x1b[8m5550100  " in line
+    # A line break becomes a space; every other control character is shown.
+    assert line.endswith("  mo-1  hi\\x1b]0;pwned\\x07\\x1b[2J forged \\x9b0m")
+
+    as_json = run_cli(data_dir, "log", "--json")
+    assert json.loads(as_json.stdout)["text"] == BODY
