@@ -55,3 +55,16 @@ def bind_socket(host: str, port: int, backlog: int = 2048) -> socket.socket:
             message = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
         raise PortUnavailable(exc.errno or 0, message) from None
     return sock
+
+
+def raise_open_file_limit(wanted: int) -> None:
+    """Allow this process ``wanted`` open files if the system lets it, so that a server's
+    connection limit, not the file limit, is what turns clients away."""
+    try:
+        import resource  # not on Windows, whose limit is far higher
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))

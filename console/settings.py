@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from console.listener.config import (
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     ListenerConfig,
     ListenerConfigError,
     new_path_token,
@@ -165,6 +167,8 @@ class ListenerSettings:
     tls_cert: str | None = None
     tls_key: str | None = None
     max_body: int = 8 * 1024 * 1024
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_connections_per_address: int = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
 
 
 _HOSTNAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
@@ -186,6 +190,10 @@ def listener_problems(listener: ListenerSettings) -> dict[str, str]:
     checks: dict[str, dict[str, Any]] = {
         "port": {"port": listener.port},
         "max_body": {"max_body": listener.max_body},
+        "max_connections": {
+            "max_connections": listener.max_connections,
+            "max_connections_per_address": listener.max_connections_per_address,
+        },
         "tls": {
             "tls_cert": Path(listener.tls_cert) if listener.tls_cert else None,
             "tls_key": Path(listener.tls_key) if listener.tls_key else None,

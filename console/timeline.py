@@ -87,7 +87,11 @@ def _reply_event(reply: ReplyRecord) -> Event:
         f"Reply from {reply.phone_number}{extra}",
         reply.body,
         "neutral",
-        tuple(parse_qsl(reply.raw, keep_blank_values=True)),
+        # The raw copy leaves the text out: it is the reply's body.
+        tuple(
+            (name, reply.body if name == "message" and not value else value)
+            for name, value in parse_qsl(reply.raw, keep_blank_values=True)
+        ),
     )
 
 

@@ -11,7 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from console.cli.common import CliError, ExitCode, Subparsers, port_number, positive_int
-from console.listener.config import ListenerConfigError
+from console.listener.config import (
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    ListenerConfigError,
+)
 from console.listener.server import CallbackListener, ListenerError
 from console.listener.setup import ensure_path_token, listener_config
 from console.paths import access_log_path, database_path
@@ -60,10 +64,24 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--max-body", type=positive_int, metavar="BYTES", help="largest accepted body (8 MiB)"
     )
+    parser.add_argument(
+        "--max-connections",
+        type=positive_int,
+        metavar="N",
+        help="open connections in all; past it, idle ones make room or newcomers get 503 "
+        f"(saved setting, {DEFAULT_MAX_CONNECTIONS})",
+    )
+    parser.add_argument(
+        "--max-connections-per-address",
+        type=positive_int,
+        metavar="N",
+        help="open connections from one client address (trusted proxies excepted) "
+        f"(saved setting, {DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})",
+    )
     parser.set_defaults(run=run)
 
 
-def _tune_garbage_collector() -> None:
+def _tune_for_receiving() -> None:
     # This process only receives callbacks. What exists at start lives as long as it does,
     # so the cycle collector need not walk it again; and each request leaves many small
     # objects that reference counting frees, so collecting after every 700 allocations
@@ -85,6 +103,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
             "tls_cert": str(args.tls_cert) if args.tls_cert else None,
             "tls_key": str(args.tls_key) if args.tls_key else None,
             "max_body": args.max_body,
+            "max_connections": args.max_connections,
+            "max_connections_per_address": args.max_connections_per_address,
         }
         saved = replace(saved, **{k: v for k, v in overrides.items() if v is not None})
         config = listener_config(saved)
@@ -98,7 +118,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda _signum, _frame: stop.set())
-    _tune_garbage_collector()
+    _tune_for_receiving()
     try:
         url = listener.start_in_thread()
     except ListenerError as exc:

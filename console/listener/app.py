@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from console.listener.access_log import AccessLog
 from console.listener.batching import BatchWriter, StorageUnavailable
-from console.listener.config import ListenerConfig, allowed, client_address
+from console.listener.body_budget import BodyBudget, OverBudget, Reservation
+from console.listener.config import LARGE_BODY, ListenerConfig, allowed, client_address
 from console.listener.intake import Delivery
 
 Scope = MutableMapping[str, Any]
@@ -22,6 +24,8 @@ _KEPT_HEADERS = frozenset(
     {b"content-type", b"content-length", b"user-agent", b"x-forwarded-for", b"host"}
 )
 _PLAIN = b"text/plain; charset=utf-8"
+# Refusals end the connection: whatever else the client sent is not read.
+_CLOSE = ((b"connection", b"close"),)
 
 
 class TooLarge(Exception):
@@ -62,6 +66,7 @@ class CallbackApp:
         self._token = config.path_token
         self._masked_path = self._path.replace(self._token, "<token>")
         self._max_body = config.max_body
+        self._budget = BodyBudget(config.large_body_memory)
 
     async def _answer(
         self,
@@ -111,54 +116,77 @@ class CallbackApp:
             raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
             log = (received_at, source, method, self._target(raw_path, query), started)
             if forbidden:
-                await self._answer(send, 403, "forbidden: this address may not post callbacks", log)
+                await self._answer(
+                    send, 403, "forbidden: this address may not post callbacks", log, extra=_CLOSE
+                )
             else:
-                await self._answer(send, 404, "not found", log)
+                await self._answer(send, 404, "not found", log, extra=_CLOSE)
             return
         target = self._target(self._masked_path.encode(), query) if query else self._masked_path
         log = (received_at, source, method, target, started)
         if method != "POST":
             await self._answer(
-                send, 405, "method not allowed: use POST", log, extra=((b"allow", b"POST"),)
+                send, 405, "method not allowed: use POST", log, extra=((b"allow", b"POST"), *_CLOSE)
             )
             return
         declared = kept.get(b"content-length")
+        size = int(declared) if declared is not None and declared.isdigit() else 0
+        reservation: Reservation | None = None  # only large bodies take one
         try:
             # Refused before reading, so that a client waiting for "100 Continue" sends nothing.
-            if declared is not None and declared.isdigit() and int(declared) > self._max_body:
+            if size > self._max_body:
                 raise TooLarge
+            if size > LARGE_BODY:
+                reservation = self._budget.hold()
+                reservation.grow_to(size)
             message = await receive()
             if message["type"] == "http.request" and not message.get("more_body"):
                 body = message.get("body", b"")  # all at once, as callbacks usually come
                 if len(body) > self._max_body:
                     raise TooLarge
+                digest = ""
             else:
-                body = await self._read_body(message, receive)
+                reservation = reservation or self._budget.hold()
+                body, digest = await self._read_body(message, receive, reservation)
+            delivery = Delivery(
+                received_at, source, method, target, query, kept.get(b"content-type", b""),
+                body, kept, digest,
+            )  # fmt: skip
+            verdict = await self._writer.submit(delivery)
         except TooLarge:
             # The rest of the body may never come, or come at length: the connection ends
             # here rather than read it as the next request.
             await self._answer(
-                send, 413, f"body larger than {self._max_body} bytes", log,
-                extra=((b"connection", b"close"),),
+                send, 413, f"body larger than {self._max_body} bytes", log, extra=_CLOSE
+            )
+            return
+        except OverBudget:
+            await self._answer(
+                send, 503, "too many large callbacks at once, try again later", log,
+                extra=((b"retry-after", b"10"), *_CLOSE),
             )  # fmt: skip
             return
         except Disconnected:
             # Half a body is not a callback; the provider will deliver it again.
             return
-
-        delivery = Delivery(
-            received_at, source, method, target, query, kept.get(b"content-type", b""), body, kept
-        )
-        try:
-            verdict = await self._writer.submit(delivery)
-        except StorageUnavailable:
-            await self._answer(send, 503, "storage unavailable, try again later", log)
+        except StorageUnavailable as exc:
+            await self._answer(send, 503, f"{exc}, try again later", log)
             return
+        finally:
+            if reservation is not None:
+                reservation.release()
         await self._answer(send, verdict.status, verdict.text, log, verdict.note)
 
-    async def _read_body(self, message: Message, receive: Receive) -> bytes:
-        """The body that begins with ``message``, read to its end."""
+    async def _read_body(
+        self, message: Message, receive: Receive, reservation: Reservation
+    ) -> tuple[bytes, str]:
+        """The body that begins with ``message``, read to its end, and its SHA-256.
+
+        A large body grows its reservation as it comes, and is hashed a piece at a time:
+        should it be kept in quarantine, hashing it whole would hold up every other request.
+        """
         chunks: list[bytes] = []
+        digest = hashlib.sha256()
         size = 0
         while True:
             if message["type"] == "http.disconnect":
@@ -167,7 +195,10 @@ class CallbackApp:
             size += len(chunk)
             if size > self._max_body:
                 raise TooLarge
+            if size > LARGE_BODY:
+                reservation.grow_to(size)
             chunks.append(chunk)
+            digest.update(chunk)
             if not message.get("more_body"):
-                return b"".join(chunks)
+                return b"".join(chunks), digest.hexdigest()
             message = await receive()

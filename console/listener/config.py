@@ -15,6 +15,12 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 CALLBACK_PREFIX = "/callbacks/"
 DEFAULT_MAX_BODY = 8 * 1024 * 1024  # room for an MMS reply with a few pictures
+DEFAULT_MAX_CONNECTIONS = 2048
+# The provider posts from a few addresses, several callbacks at a time each; far more
+# from one address is someone holding connections.
+DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256
+# Bodies above this size draw on a shared memory budget; receipts are far smaller.
+LARGE_BODY = 64 * 1024
 
 
 class ListenerConfigError(ValueError):
@@ -50,8 +56,22 @@ class ListenerConfig:
     tls_key: Path | None = None
     max_body: int = DEFAULT_MAX_BODY
     keep_alive_timeout: float = 15.0
+    # From a connection's first byte (or its start) to its last answer written.
     request_timeout: float = 30.0
-    max_connections: int = 2048
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_connections_per_address: int = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
+    # A provider's callback has a handful of short headers.
+    max_header_bytes: int = 16 * 1024
+    max_headers: int = 100
+    # Requests read ahead of their answers on one connection.
+    max_pipeline: int = 8
+    # Form fields: how many, and how long all but attachment content may be together.
+    max_fields: int = 100
+    max_text_bytes: int = 64 * 1024
+    # Bodies over LARGE_BODY bytes being read or decoded at once, across connections.
+    large_body_memory: int = 32 * 1024 * 1024
+    # How long a callback may wait for a store locked by another program, then 503.
+    store_lock_wait: float = 2.0
 
     def __post_init__(self) -> None:
         if len(self.path_token) < 16 or not all(c.isalnum() or c in "-_" for c in self.path_token):
@@ -68,10 +88,15 @@ class ListenerConfig:
                 raise ListenerConfigError(f"{path}: no such file")
         if self.max_body < 1024:
             raise ListenerConfigError("the body limit must be at least 1024 bytes")
+        if self.large_body_memory < self.max_body:
+            raise ListenerConfigError(
+                f"the memory for large bodies ({self.large_body_memory} bytes) must hold "
+                f"at least one body of the largest size ({self.max_body} bytes)"
+            )
         if self.request_timeout <= 0 or self.keep_alive_timeout <= 0:
             raise ListenerConfigError("timeouts must be positive")
-        if self.max_connections < 1:
-            raise ListenerConfigError("the connection limit must be at least 1")
+        if self.max_connections < 1 or self.max_connections_per_address < 1:
+            raise ListenerConfigError("connection limits must be at least 1")
 
     @property
     def path(self) -> str:
@@ -95,7 +120,7 @@ def allowed(address: IPAddress | None, networks: tuple[IPNetwork, ...]) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse_address(text: str) -> IPAddress:
+def parse_address(text: str) -> IPAddress:
     # The provider posts from a few ranges: parse each address once.
     return ipaddress.ip_address(text)
 
@@ -109,7 +134,7 @@ def client_address(
     then only up to the first hop that is not itself a trusted proxy.
     """
     try:
-        address: IPAddress | None = _parse_address(peer) if peer else None
+        address: IPAddress | None = parse_address(peer) if peer else None
     except ValueError:
         return None
     if address is None or not forwarded_for or not proxies or not allowed(address, proxies):

@@ -1,9 +1,17 @@
-"""Decoding a callback's fields from its query string and body."""
+"""Decoding a callback's fields from its query string and body, within limits.
+
+A callback has a dozen short fields and, for an MMS reply, base64 attachments. Anything
+else is refused before it costs much: more than ``max_fields`` fields, or text fields
+(all but attachment content) longer than ``max_text_bytes`` together. This reads bodies
+whole; ``large_form`` reads large ones a piece at a time, with the same results.
+"""
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import parse_qsl
+import re
+from typing import NamedTuple
+from urllib.parse import parse_qsl, unquote
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -13,13 +21,56 @@ logging.getLogger("python_multipart").setLevel(logging.ERROR)
 
 FORM = b"application/x-www-form-urlencoded"
 MULTIPART = b"multipart/form-data"
+ATTACHMENT_CONTENT = re.compile(r"mms_attachment\[\d{1,3}\]\.content")
+
+__all__ = [
+    "ATTACHMENT_CONTENT", "DEFAULT_LIMITS", "FORM", "MULTIPART", "FieldLimits", "UnreadableBody",
+    "check_text_size", "decode_fields", "parse_options_header", "unquote_form",
+]  # fmt: skip
+
+
+class FieldLimits(NamedTuple):
+    max_fields: int = 100
+    max_text_bytes: int = 64 * 1024
+
+
+DEFAULT_LIMITS = FieldLimits()
 
 
 class UnreadableBody(ValueError):
     """The body is not a form we can read; the message says why."""
 
 
-def _urlencoded(data: bytes, where: str) -> list[tuple[str, str]]:
+def unquote_form(text: str, where: str) -> str:
+    """``text`` as a form decoder reads it: "+" a space, escapes undone, UTF-8."""
+    if "%" not in text:
+        return text.replace("+", " ")
+    try:
+        return unquote(text.replace("+", " "), errors="strict")
+    except UnicodeDecodeError:
+        raise UnreadableBody(f"the {where} has percent-escapes that are not UTF-8") from None
+
+
+def check_text_size(name: str, size: int, text_left: int, limits: FieldLimits) -> int:
+    """What is left of the text budget after field ``name`` of ``size`` bytes.
+
+    Raises:
+        UnreadableBody: the budget is spent.
+    """
+    if ATTACHMENT_CONTENT.fullmatch(name):
+        return text_left
+    text_left -= len(name) + size
+    if text_left < 0:
+        raise UnreadableBody(
+            f"{name[:40]} is longer than the {limits.max_text_bytes} bytes allowed for "
+            "all text fields together"
+        )
+    return text_left
+
+
+def _urlencoded(data: bytes, where: str, limits: FieldLimits) -> list[tuple[str, str]]:
+    if data.count(b"&") >= limits.max_fields:  # counted before any decoding work
+        raise UnreadableBody(f"the {where} has more than {limits.max_fields} fields")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -32,19 +83,27 @@ def _urlencoded(data: bytes, where: str) -> list[tuple[str, str]]:
             if part:
                 name, _, value = part.partition("=")
                 fields.append((name, value))
-        return fields
-    try:
-        return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
-    except UnicodeDecodeError:
-        raise UnreadableBody(f"the {where} has percent-escapes that are not UTF-8") from None
+    else:
+        try:
+            fields = parse_qsl(text, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise UnreadableBody(f"the {where} has percent-escapes that are not UTF-8") from None
+    if len(text) > limits.max_text_bytes:
+        text_left = limits.max_text_bytes
+        for name, value in fields:
+            text_left = check_text_size(name, len(value), text_left, limits)
+    return fields
 
 
-def _multipart(body: bytes, boundary: bytes) -> list[tuple[str, str]]:
+def _multipart(body: bytes, boundary: bytes, limits: FieldLimits) -> list[tuple[str, str]]:
+    if body.count(b"--" + boundary) - 1 > limits.max_fields:  # before any parsing work
+        raise UnreadableBody(f"the body has more than {limits.max_fields} fields")
     fields: list[tuple[str, str]] = []
     header_name = bytearray()
     header_value = bytearray()
     headers: dict[bytes, bytes] = {}
     data = bytearray()
+    text_left = limits.max_text_bytes
 
     def on_header_field(chunk: bytes, start: int, end: int) -> None:
         header_name.extend(chunk[start:end])
@@ -65,14 +124,17 @@ def _multipart(body: bytes, boundary: bytes) -> list[tuple[str, str]]:
         data.extend(chunk[start:end])
 
     def on_part_end() -> None:
+        nonlocal text_left
         _disposition, options = parse_options_header(headers.get(b"content-disposition", b""))
         name = options.get(b"name")
         if name is None:
             raise UnreadableBody("a multipart part has no field name")
         try:
-            fields.append((name.decode("utf-8"), bytes(data).decode("utf-8")))
+            field = (name.decode("utf-8"), bytes(data).decode("utf-8"))
         except UnicodeDecodeError:
             raise UnreadableBody("a multipart field is not UTF-8") from None
+        text_left = check_text_size(field[0], len(data), text_left, limits)
+        fields.append(field)
 
     parser = MultipartParser(
         boundary,
@@ -93,24 +155,28 @@ def _multipart(body: bytes, boundary: bytes) -> list[tuple[str, str]]:
     return fields
 
 
-def decode_fields(query: bytes, content_type: bytes, body: bytes) -> list[tuple[str, str]]:
+def decode_fields(
+    query: bytes, content_type: bytes, body: bytes, limits: FieldLimits = DEFAULT_LIMITS
+) -> list[tuple[str, str]]:
     """Fields from the query string followed by those of the body.
 
     Raises:
         UnreadableBody: with the reason to send back.
     """
-    fields = _urlencoded(query, "query string") if query else []
+    fields = _urlencoded(query, "query string", limits) if query else []
     if not body:
         return fields
+    if fields:
+        limits = limits._replace(max_fields=limits.max_fields - len(fields))
     # The usual header needs no parsing.
     media_type, options = (FORM, {}) if content_type == FORM else parse_options_header(content_type)
     if media_type == FORM or not media_type:
-        return fields + _urlencoded(body, "body")
+        return fields + _urlencoded(body, "body", limits)
     if media_type == MULTIPART:
         boundary = options.get(b"boundary")
         if not boundary:
             raise UnreadableBody("multipart body without a boundary")
-        return fields + _multipart(body, boundary)
+        return fields + _multipart(body, boundary, limits)
     raise UnreadableBody(
         f"unsupported content type {media_type.decode('latin-1')[:60]!r}; "
         "send application/x-www-form-urlencoded"

@@ -1,58 +1,395 @@
-"""The listener's HTTP protocol: uvicorn's, with request deadlines and one send per answer."""
+"""The listener's HTTP protocol: uvicorn's, guarded against clients that hold, bloat or stall it.
+
+- Connections are admitted when accepted, before any TLS handshake (``admission``), and the
+  handshake gets the request deadline.
+- The deadline runs from a connection's first byte, whatever it is, to its last answer
+  written; one sweep closes the connections past it (``slow_clients``). Only a request
+  stops the keep-alive timeout, and a connection older than the deadline is closed after
+  its next answer.
+- Input goes to the parser a slice at a time, so that header bytes, header count and the
+  requests read ahead of their answers are checked as they arrive, not once a whole
+  request has been taken in. Past a limit, input waits unread, or the request is refused.
+- Reading stops while answers cannot be written; each answer leaves in one send
+  (``write_batching``).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar
+import ssl
+import time
+from typing import Any, ClassVar
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+import httptools
+from uvicorn.protocols.http.flow_control import FlowControl
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
+from console.listener.access_log import AccessLog
+from console.listener.admission import Admission
+from console.listener.config import ListenerConfig
 from console.listener.slow_clients import Sweeper
+from console.listener.tls import start_server_tls
 from console.listener.write_batching import BatchedTransport, Flusher
+
+# Bytes given to the parser at a time, outside a body of known length. Small enough that
+# one slice holds few whole requests; a callback usually fits in one.
+_SLICE = 1024
+
+
+def canned_answer(status: int, text: str, *extra: bytes) -> bytes:
+    """A whole answer that ends the connection, for refusals made below the application."""
+    body = (text + "\n").encode()
+    return b"".join(
+        [
+            STATUS_LINE[status],
+            b"content-type: text/plain; charset=utf-8\r\n",
+            b"content-length: %d\r\n" % len(body),
+            *(header + b"\r\n" for header in extra),
+            b"connection: close\r\n\r\n",
+            body,
+        ]
+    )
+
+
+class GuardedFlow(FlowControl):
+    """uvicorn's flow control, except that reading stays off while input is held back."""
+
+    holding = False
+
+    def resume_reading(self) -> None:  # uvicorn's, with the one condition more
+        if self.read_paused and not self.holding:
+            self.read_paused = False
+            self._transport.resume_reading()
 
 
 class ListenerHttpProtocol(HttpToolsProtocol):
     # One server's settings and helpers, shared by its connections; see listener_protocol.
-    request_timeout: ClassVar[float] = 30.0
+    listener: ClassVar[ListenerConfig]
+    request_timeout: ClassVar[float]
     sweeper: ClassVar[Sweeper]
     flusher: ClassVar[Flusher]
+    admission: ClassVar[Admission]
+    tls: ClassVar[ssl.SSLContext | None]
+    access: ClassVar[AccessLog | None]
 
-    _since: float | None = None  # when the request being read began; None between requests
+    flow: GuardedFlow
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timeout_keep_alive = self.listener.keep_alive_timeout  # type: ignore[assignment]
+        self._address = "unknown"
+        self._tcp: asyncio.Transport | None = None  # under TLS, if any
+        self._handshake: asyncio.Task[None] | None = None
+        self._born = 0.0
+        self._since: float | None = None  # start of the deadline; None when all is answered
+        self._stash = b""  # input read but not yet parsed
+        self._in_message = False
+        self._in_head = True
+        self._head_bytes = 0
+        self._body_left = 0  # body bytes still to come, when the length is known
+        self._retiring = False  # old enough to close after its next answer
+        self._unanswered = 0
+        self._refusal: tuple[int, str] | None = None
+        self._input_closed = False
+
+    # Connection --------------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(BatchedTransport(transport, self.flusher, self.loop))
-        self._since = self.loop.time()
+        self._since = self._born = self.loop.time()
+        self._tcp = transport
+        peer = transport.get_extra_info("peername")
+        if isinstance(peer, tuple) and peer:
+            self._address = str(peer[0])
+        refusal = self.admission.admit(self, self._address)
+        if refusal is not None:
+            self._log(503, refusal)
+            if self.tls is None:
+                transport.write(canned_answer(503, refusal, b"retry-after: 10"))
+                transport.close()
+            else:
+                transport.abort()
+            return
+        self.connections.add(self)
         self.sweeper.watch(self, self.loop)
+        if self.tls is None:
+            self._serve(transport)
+        else:
+            transport.pause_reading()  # the handshake takes over the socket
+            self._handshake = self.loop.create_task(self._secure(transport, self.tls))
 
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        self._since = self.loop.time()
+    async def _secure(self, raw: asyncio.Transport, context: ssl.SSLContext) -> None:
+        try:
+            secure = await start_server_tls(raw, self, context, self.listener.request_timeout)
+        except (OSError, TimeoutError):
+            # A failed or abandoned handshake: the socket is closed already.
+            self._discard()
+            return
+        self._serve(secure)
 
-    def on_message_complete(self) -> None:
-        self._since = None
-        super().on_message_complete()
+    def _serve(self, transport: asyncio.Transport) -> None:
+        super().connection_made(BatchedTransport(transport, self.flusher, self.loop))
+        self.flow = GuardedFlow(self.transport)
+        early, self._stash = self._stash, b""
+        if early:  # application data that came with the end of the handshake
+            self._feed(early)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self.transport is None:  # refused, or lost during its handshake
+            self._discard()
+            return
+        self._forget()
         self._since = None
-        self.sweeper.forget(self)
+        self._stash = b""
         super().connection_lost(exc)
+        # Requests read ahead will never run, and the current one has been told. Without
+        # these references the connection (with its TLS buffers) is freed at once,
+        # rather than at the next full garbage collection.
+        self.pipeline.clear()
+        self.cycle = None  # type: ignore[assignment]
+        self._tcp = None
+
+    def _forget(self) -> None:
+        self.admission.release(self)
+        self.sweeper.forget(self)
+        self.connections.discard(self)
+
+    def _discard(self) -> None:
+        """Forget a connection never served. The parser refers back to this protocol:
+        left as it is, each refused connection would wait for a full garbage collection."""
+        self._forget()
+        self._tcp = None
+        self._handshake = None
+        self.parser = None  # type: ignore[assignment]
+
+    def shutdown(self) -> None:
+        if self.transport is None:
+            if self._tcp is not None:
+                self._tcp.abort()
+            return
+        super().shutdown()
+
+    # Admission and deadline -----------------------------------------------------------------
+
+    def idle(self) -> bool:
+        return not (self._in_message or self._unanswered or self._stash)
+
+    def evict(self) -> None:
+        self._since = None
+        self._log(None, "closed to make room for a newer connection")
+        transport = self.transport or self._tcp
+        if transport is not None:
+            transport.close()
 
     def overdue(self, now: float) -> bool:
+        if now - self._born > self.request_timeout:
+            self._retiring = True
         return self._since is not None and now - self._since > self.request_timeout
 
     def close_too_slow(self) -> None:
         self._since = None
+        self._log(None, f"closed: not done within {self.request_timeout:g} s")
+        transport = self.transport or self._tcp
+        if transport is None:
+            return
+        # Answers the client does not read would keep a plain close waiting for ever.
+        if transport.is_closing() or transport.get_write_buffer_size():
+            transport.abort()
+        else:
+            transport.close()
+
+    def timeout_keep_alive_handler(self) -> None:
         if not self.transport.is_closing():
-            self.transport.close()
+            if self.transport.get_write_buffer_size():
+                self.transport.abort()
+            else:
+                self.transport.close()
+
+    # Input ---------------------------------------------------------------------------------
+
+    def data_received(self, data: bytes) -> None:
+        if self._since is None:
+            self._since = self.loop.time()
+        if self._input_closed:
+            return
+        if self.transport is None or self.flow.holding:
+            self._stash += data
+        else:
+            self._feed(data)
+
+    def _feed(self, data: bytes) -> None:
+        limits = self.listener
+        view = memoryview(data) if len(data) > _SLICE else data
+        offset, size = 0, len(data)
+        while offset < size:
+            if self._unanswered >= limits.max_pipeline or self.flow.write_paused:
+                self._hold(bytes(view[offset:]))
+                return
+            all_body = self._body_left
+            piece = view[offset : offset + (all_body or _SLICE)]
+            offset += len(piece)
+            if self._in_head:
+                self._head_bytes += len(piece)
+            try:
+                self.parser.feed_data(piece)
+            except httptools.HttpParserUpgrade:
+                # Nothing here speaks another protocol: answer what was asked, then hang up.
+                self._close_input()
+                if self.cycle is not None and not self.cycle.response_complete:
+                    self.cycle.keep_alive = False
+                return
+            except httptools.HttpParserError:
+                self._refuse(400, "bad request: not valid HTTP")
+                return
+            if not self._in_message:
+                continue
+            if self._in_head:
+                # Checked between slices rather than at each header: a slice holds few.
+                if self._head_bytes > limits.max_header_bytes:
+                    self._refuse(431, f"request headers over {limits.max_header_bytes} bytes")
+                    return
+                if len(self.headers) > limits.max_headers:
+                    self._refuse(431, f"more than {limits.max_headers} request headers")
+                    return
+            elif all_body:
+                self._body_left -= len(piece)
+            else:
+                self._body_left = self._body_still_to_come()
+
+    def _body_still_to_come(self) -> int:
+        # Once the head is read, the rest of a body of known length goes to the parser in
+        # one piece. What came with the head is in the new cycle, not yet read by anyone.
+        for name, value in self.headers:
+            if name == b"content-length" and value.isdigit():
+                return max(0, int(value) - len(self.cycle.body))
+        return 0
+
+    def _hold(self, rest: bytes) -> None:
+        self._stash = rest
+        self.flow.holding = True
+        self.flow.pause_reading()
+
+    def _release_input(self) -> None:
+        if not self.flow.holding or self._input_closed or self.transport.is_closing():
+            return
+        if self._unanswered >= self.listener.max_pipeline or self.flow.write_paused:
+            return
+        self.flow.holding = False
+        held, self._stash = self._stash, b""
+        if held:
+            self._feed(held)
+        if not self.flow.holding:
+            self.flow.resume_reading()
+            if not (self._in_message or self._unanswered):
+                self._since = None  # all answered: the deadline waits for the next byte
+
+    def _close_input(self) -> None:
+        self._input_closed = True
+        self._stash = b""
+        self.flow.holding = True
+        self.flow.pause_reading()
+        self._stop_reading_tls()
+
+    def _stop_reading_tls(self) -> None:
+        # A TLS connection closing waits a moment for the client's own close, reading and
+        # decrypting whatever else it sends meanwhile. Once it is refused or done, nothing
+        # it sends is wanted: the socket is not read again.
+        if self.tls is not None and self._tcp is not None and not self._tcp.is_closing():
+            self._tcp.pause_reading()
+
+    def _refuse(self, status: int, text: str) -> None:
+        """Refuse the request being read; earlier ones are answered first, in order."""
+        self._refusal = (status, text)
+        self._close_input()
+        if self._unanswered == 0:
+            self._send_refusal()
+
+    def _send_refusal(self) -> None:
+        assert self._refusal is not None
+        status, text = self._refusal
+        self._log(status, text)
+        self.transport.write(canned_answer(status, text))
+        self.transport.close()
+
+    # Parser callbacks ----------------------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        # Only a request ends the wait for one: bytes that begin none (a stray CRLF) leave
+        # the keep-alive timeout running.
+        self._unset_keepalive_if_required()
+        self._in_message = True
+        self._head_bytes = 0
+        super().on_message_begin()
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        super().on_headers_complete()
+        self._unanswered += 1
+        if self._retiring:
+            # Old enough: this answer ends the connection, and the client opens another. A
+            # client that keeps a connection busy cannot keep it for ever.
+            self.cycle.keep_alive = False
+
+    def on_message_complete(self) -> None:
+        self._in_message = False
+        self._in_head = True
+        self._head_bytes = 0
+        self._body_left = 0
+        super().on_message_complete()
+
+    # Output --------------------------------------------------------------------------------
+
+    def on_response_complete(self) -> None:
+        self._unanswered -= 1
+        super().on_response_complete()
+        if self.transport.is_closing():
+            self._stop_reading_tls()
+            return
+        if self._refusal is not None and self._input_closed:
+            if self._unanswered == 0:
+                self._send_refusal()
+            return
+        if self.flow.holding:
+            self.loop.call_soon(self._release_input)
+        elif not (self._in_message or self._unanswered or self.flow.write_paused):
+            self._since = None  # all answered: the deadline waits for the next byte
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if not self.flow.holding:
+            self.flow.holding = True
+            self.flow.pause_reading()
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self.loop.call_soon(self._release_input)
+
+    def _log(self, status: int | None, note: str) -> None:
+        if self.access is not None:
+            self.access.add(time.time(), self._address, "-", "-", status, 0, 0.0, note)
 
 
-def listener_protocol(request_timeout: float) -> type[ListenerHttpProtocol]:
-    """A protocol class for one server (uvicorn's ``http`` setting), with its deadline.
+def listener_protocol(
+    config: ListenerConfig, tls: ssl.SSLContext | None, access: AccessLog | None
+) -> type[ListenerHttpProtocol]:
+    """A protocol class for one server (uvicorn's ``http`` setting).
 
-    The class holds that server's sweeper and flusher, so they go when the server does.
+    The class holds that server's settings, admission, sweeper and flusher, so they go
+    when the server does.
     """
     return type(
         "ListenerHttpProtocol",
         (ListenerHttpProtocol,),
-        {"request_timeout": request_timeout, "sweeper": Sweeper(), "flusher": Flusher()},
+        {
+            "listener": config,
+            "request_timeout": config.request_timeout,
+            "sweeper": Sweeper(),
+            "flusher": Flusher(),
+            "admission": Admission(
+                config.max_connections,
+                config.max_connections_per_address,
+                config.trusted_proxies,
+            ),
+            "tls": tls,
+            "access": access,
+        },
     )

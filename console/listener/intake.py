@@ -5,10 +5,13 @@ No I/O here: the batch writer calls this for each request just before its commit
 
 from __future__ import annotations
 
+import hashlib
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from console.listener.form import FORM, UnreadableBody, decode_fields
+from console.listener.config import LARGE_BODY
+from console.listener.form import DEFAULT_LIMITS, FORM, FieldLimits, UnreadableBody, decode_fields
+from console.listener.large_form import decode_large
 from console.protocol.callbacks import (
     InvalidCallback,
     ReceiptFields,
@@ -24,6 +27,8 @@ from console.store.models import (
 
 Change = tuple[str, str]  # (kind, message_id): kind is "receipt", "reply" or "quarantine"
 
+QUARANTINE_HEAD = 64 * 1024
+
 
 class Delivery(NamedTuple):
     """One callback request as the server received it (a tuple: cheap to pass on)."""
@@ -36,6 +41,7 @@ class Delivery(NamedTuple):
     content_type: bytes
     body: bytes
     headers: dict[bytes, bytes]  # only the few kept with a quarantined request
+    body_sha256: str = ""  # worked out as a large body arrived; else when needed
 
 
 class Verdict(NamedTuple):
@@ -47,10 +53,29 @@ class Verdict(NamedTuple):
     change: Change | None
 
 
-def _raw(fields: list[tuple[str, str]], delivery: Delivery) -> str:
-    if not delivery.query and delivery.content_type.startswith(FORM):
+def _raw(fields: list[tuple[str, str]], delivery: Delivery, *, reply: bool = False) -> str:
+    """The fields as they came, less what is stored elsewhere or is no receipt's business:
+    a reply's text (its body) and attachment content (decoded in a table of its own)."""
+    if (
+        not reply
+        and not delivery.query
+        and len(delivery.body) <= LARGE_BODY
+        and delivery.content_type.startswith(FORM)
+    ):
         return delivery.body.decode("utf-8")  # decoded once already, so known to be UTF-8
-    return urlencode(fields)
+    return urlencode(
+        [
+            (k, "" if reply and k == "message" else _SIZE.format(len(v)) if _is_content(k) else v)
+            for k, v in fields
+        ]
+    )
+
+
+def _is_content(name: str) -> bool:
+    return name.startswith("mms_attachment[") and name.endswith(".content")
+
+
+_SIZE = "<{} base64 chars>"
 
 
 def _item(
@@ -67,13 +92,6 @@ def _item(
             app_id=parsed.app_id,
             conversation_id=parsed.conversation_id,
         )
-    if parsed.attachments:
-        # Attachment bodies are kept decoded in their own table, not twice in the raw copy.
-        raw = urlencode(
-            [(k, f"<{len(v)} base64 chars>" if k.endswith(".content") else v) for k, v in fields]
-        )
-    else:
-        raw = _raw(fields, delivery)
     return IncomingReply(
         message_id=parsed.message_id,
         shortcode=parsed.shortcode,
@@ -82,28 +100,46 @@ def _item(
         body=parsed.message,
         received_at=delivery.received_at,
         source_address=delivery.source,
-        raw=raw,
+        raw=_raw(fields, delivery, reply=True),
         attachments=parsed.attachments,
     )
 
 
-def interpret(delivery: Delivery) -> CallbackItem:
+def interpret(delivery: Delivery, limits: FieldLimits = DEFAULT_LIMITS) -> CallbackItem:
     """What to store for ``delivery``: a receipt, a reply, or the request in quarantine."""
     try:
-        fields = decode_fields(delivery.query, delivery.content_type, delivery.body)
+        fields = decode_fields(delivery.query, delivery.content_type, delivery.body, limits)
         return _item(fields, parse_callback(fields), delivery)
     except (UnreadableBody, InvalidCallback) as exc:
-        return QuarantinedCallback(
-            received_at=delivery.received_at,
-            source_address=delivery.source,
-            method=delivery.method,
-            target=delivery.target,
-            headers=tuple(
-                (k.decode("latin-1"), v.decode("latin-1")) for k, v in delivery.headers.items()
-            ),
-            body=delivery.body,
-            reason=str(exc),
+        return _quarantined(delivery, exc)
+
+
+async def interpret_large(delivery: Delivery, limits: FieldLimits = DEFAULT_LIMITS) -> CallbackItem:
+    """:func:`interpret` for a large body, decoded a piece at a time between other work."""
+    try:
+        fields, decoded = await decode_large(
+            delivery.query, delivery.content_type, delivery.body, limits
         )
+        return _item(fields, parse_callback(fields, decoded), delivery)
+    except (UnreadableBody, InvalidCallback) as exc:
+        return _quarantined(delivery, exc)
+
+
+def _quarantined(delivery: Delivery, reason: Exception) -> QuarantinedCallback:
+    return QuarantinedCallback(
+        received_at=delivery.received_at,
+        source_address=delivery.source,
+        method=delivery.method,
+        target=delivery.target,
+        headers=tuple(
+            (k.decode("latin-1"), v.decode("latin-1")) for k, v in delivery.headers.items()
+        ),
+        # The head is enough to see what it was; length and hash tell the rest.
+        body=delivery.body[:QUARANTINE_HEAD],
+        reason=str(reason),
+        body_length=len(delivery.body),
+        body_sha256=delivery.body_sha256 or hashlib.sha256(delivery.body).hexdigest(),
+    )
 
 
 def verdict(item: CallbackItem, new: bool) -> Verdict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +16,10 @@ from console.listener.access_log import AccessLog
 from console.listener.app import CallbackApp
 from console.listener.batching import BatchWriter
 from console.listener.config import ListenerConfig
+from console.listener.form import FieldLimits
 from console.listener.http_protocol import listener_protocol
 from console.listener.intake import Change
-from console.net import PortUnavailable, bind_socket
+from console.net import PortUnavailable, bind_socket, raise_open_file_limit
 from console.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,33 @@ OnChanges = Callable[[list[Change]], None]
 
 class ListenerError(Exception):
     """The listener cannot start; the message says why in plain words."""
+
+
+# Callbacks are acknowledged only once committed, and the provider does not send them
+# again after that: each commit must survive a power cut, not just a crash.
+LISTENER_SYNCHRONOUS = "FULL"
+# The listener never waits long on a store another program has locked: it tries again
+# between other requests, then answers 503 (see BatchWriter).
+LISTENER_BUSY_TIMEOUT = 0.01
+
+
+def tls_context(config: ListenerConfig) -> ssl.SSLContext | None:
+    """The server's TLS context, or None for plain HTTP.
+
+    Raises:
+        ListenerError: the certificate or key cannot be used.
+    """
+    if config.tls_cert is None or config.tls_key is None:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(config.tls_cert, config.tls_key)
+    except (OSError, ssl.SSLError) as exc:
+        raise ListenerError(
+            f"cannot use the certificate {config.tls_cert} with the key {config.tls_key}: "
+            f"{exc.strerror or exc}"
+        ) from None
+    return context
 
 
 class CallbackListener:
@@ -69,13 +98,25 @@ class CallbackListener:
         """Serve until stopped (uvicorn handles SIGINT/SIGTERM on the main thread)."""
         sock = self._sock or self._bind()
         self._sock = None
-        store = SqliteStore(self._database)
-        writer = BatchWriter(store, self._on_changes)
+        tls = tls_context(self.config)
+        raise_open_file_limit(self.config.max_connections + 256)
+        store = SqliteStore(
+            self._database,
+            synchronous=LISTENER_SYNCHRONOUS,
+            busy_timeout=LISTENER_BUSY_TIMEOUT,
+            any_thread=True,  # commits run in a thread of the batch writer's
+        )
+        writer = BatchWriter(
+            store,
+            self._on_changes,
+            lock_wait=self.config.store_lock_wait,
+            limits=FieldLimits(self.config.max_fields, self.config.max_text_bytes),
+        )
         access = AccessLog(self._access_log_path, self.config.path_token)
         app = CallbackApp(self.config, writer, access)
         config = uvicorn.Config(
             app,
-            http=listener_protocol(self.config.request_timeout),
+            http=listener_protocol(self.config, tls, access),
             ws="none",
             loop="none",
             lifespan="off",
@@ -85,10 +126,7 @@ class CallbackListener:
             proxy_headers=False,
             server_header=False,
             date_header=False,
-            ssl_certfile=self.config.tls_cert,
-            ssl_keyfile=self.config.tls_key,
-            timeout_keep_alive=int(self.config.keep_alive_timeout),
-            limit_concurrency=self.config.max_connections,
+            # TLS, keep-alive and connection limits are the protocol class's own.
             timeout_graceful_shutdown=10,
         )
         server = uvicorn.Server(config)
@@ -104,6 +142,7 @@ class CallbackListener:
         finally:
             # Every acknowledged callback was committed before its answer; this only
             # releases the files.
+            writer.close()
             access.close()
             store.close()
             sock.close()

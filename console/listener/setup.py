@@ -36,4 +36,6 @@ def listener_config(saved: ListenerSettings) -> ListenerConfig:
         tls_cert=Path(saved.tls_cert) if saved.tls_cert else None,
         tls_key=Path(saved.tls_key) if saved.tls_key else None,
         max_body=saved.max_body,
+        max_connections=saved.max_connections,
+        max_connections_per_address=saved.max_connections_per_address,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -95,7 +96,7 @@ def parse_receipt(values: dict[str, str]) -> ReceiptFields:
     )
 
 
-def _attachments(values: dict[str, str]) -> tuple[Attachment, ...]:
+def _attachments(values: dict[str, str], decoded: Mapping[str, bytes]) -> tuple[Attachment, ...]:
     parts: dict[int, dict[str, str]] = {}
     for name, value in values.items():
         match = _ATTACHMENT_FIELD.fullmatch(name)
@@ -109,15 +110,17 @@ def _attachments(values: dict[str, str]) -> tuple[Attachment, ...]:
         content_type = part.get("content_type", "").strip()
         if not content_type:
             raise InvalidCallback(f"mms_attachment[{index}].content_type is missing")
-        try:
-            content = base64.b64decode(part.get("content", ""), validate=True)
-        except (binascii.Error, ValueError):
-            raise InvalidCallback(f"mms_attachment[{index}].content is not base64") from None
+        content = decoded.get(f"mms_attachment[{index}].content")
+        if content is None:
+            try:
+                content = base64.b64decode(part.get("content", ""), validate=True)
+            except (binascii.Error, ValueError):
+                raise InvalidCallback(f"mms_attachment[{index}].content is not base64") from None
         attachments.append(Attachment(content_type=content_type, content=content))
     return tuple(attachments)
 
 
-def parse_reply(values: dict[str, str]) -> ReplyFields:
+def parse_reply(values: dict[str, str], decoded: Mapping[str, bytes]) -> ReplyFields:
     shortcode = values.get("shortcode", "").strip()
     phone_number = values.get("phone_number", "").strip()
     if not shortcode:
@@ -126,7 +129,7 @@ def parse_reply(values: dict[str, str]) -> ReplyFields:
         raise InvalidCallback("phone_number is missing")
     if len(shortcode) > MAX_ID_LENGTH or len(phone_number) > MAX_ID_LENGTH:
         raise InvalidCallback("shortcode or phone_number is too long")
-    attachments = _attachments(values)
+    attachments = _attachments(values, decoded)
     message = values.get("message", "")
     if "message" not in values and not attachments:
         raise InvalidCallback("message is missing")
@@ -140,8 +143,13 @@ def parse_reply(values: dict[str, str]) -> ReplyFields:
     )
 
 
-def parse_callback(fields: list[tuple[str, str]]) -> ReceiptFields | ReplyFields:
+def parse_callback(
+    fields: list[tuple[str, str]], decoded: Mapping[str, bytes] | None = None
+) -> ReceiptFields | ReplyFields:
     """Check a callback's fields.
+
+    ``decoded`` holds attachment contents already decoded from base64, by field name
+    (a large one is decoded a piece at a time, by whoever read it).
 
     Raises:
         InvalidCallback: with a short reason fit to send back.
@@ -151,7 +159,7 @@ def parse_callback(fields: list[tuple[str, str]]) -> ReceiptFields | ReplyFields
     if kind.lower() == "receipt":
         return parse_receipt(values)
     if kind.upper() == "MO":
-        return parse_reply(values)
+        return parse_reply(values, decoded or {})
     if not kind:
         raise InvalidCallback("type is missing (expected receipt or MO)")
     raise InvalidCallback(f"type must be receipt or MO, not {kind[:20]!r}")

@@ -19,3 +19,7 @@ class UnknownMessage(StoreError):
 
 class IncompatibleStore(StoreError):
     """The database was written by a newer version of the program."""
+
+
+class StoreBusy(StoreError):
+    """Another connection holds the write lock; nothing was written. Try again later."""

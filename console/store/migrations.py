@@ -137,6 +137,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX messages_log_state ON messages(log_state, created_at);
     CREATE INDEX replies_log_time ON replies(received_at, id, phone_number);
     """,
+    # 3: the quarantine keeps the head of a large body with the whole one's length and
+    # hash, and running totals for its caps.
+    """
+    ALTER TABLE quarantine ADD COLUMN body_length INTEGER;
+    ALTER TABLE quarantine ADD COLUMN body_sha256 TEXT;
+    CREATE TABLE quarantine_totals (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        entries INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        dropped INTEGER NOT NULL
+    );
+    INSERT INTO quarantine_totals
+        SELECT 1, COUNT(*), IFNULL(SUM(length(body)), 0), 0 FROM quarantine;
+    """,
 )
 
 

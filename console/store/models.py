@@ -188,7 +188,10 @@ class ReplyRecord:
 
 @dataclass(frozen=True)
 class QuarantinedCallback:
-    """A callback we could not understand, kept byte for byte."""
+    """A callback we could not understand: its body, or the head of a large one.
+
+    ``body_length`` and ``body_sha256`` describe the whole body; None when ``body`` is whole.
+    """
 
     received_at: float
     source_address: str
@@ -197,6 +200,8 @@ class QuarantinedCallback:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     reason: str
+    body_length: int | None = None
+    body_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,8 +212,33 @@ class QuarantineRecord:
     method: str
     target: str
     headers: tuple[tuple[str, str], ...]
-    body: bytes
+    body: bytes  # the head only, when body_length is larger
     reason: str
+    body_length: int
+    body_sha256: str
+
+    @property
+    def truncated(self) -> bool:
+        return self.body_length > len(self.body)
+
+
+@dataclass(frozen=True)
+class QuarantineSummary:
+    """What the quarantine holds, its caps, and how many older entries made room."""
+
+    entries: int
+    stored_bytes: int
+    dropped: int
+    max_entries: int
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class QuarantineCap:
+    """The quarantine's size: past either cap, the oldest entries are dropped."""
+
+    max_entries: int = 10_000
+    max_bytes: int = 64 * 1024 * 1024
 
 
 CallbackItem = IncomingReceipt | IncomingReply | QuarantinedCallback

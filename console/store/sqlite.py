@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -11,10 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from console.protocol.delivery import FINAL_STATES
 from console.protocol.mt_request import Attachment, HttpMethod, Priority
-from console.store import log
-from console.store.errors import DuplicateMessageId, UnknownMessage
+from console.store import callbacks_sql, log, quarantine_sql
+from console.store.errors import DuplicateMessageId, StoreBusy, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
     AttemptRecord,
@@ -28,8 +25,10 @@ from console.store.models import (
     LogRow,
     MessageStatus,
     NewMessage,
+    QuarantineCap,
     QuarantinedCallback,
     QuarantineRecord,
+    QuarantineSummary,
     ReceiptRecord,
     ReplyRecord,
     StoredMessage,
@@ -51,54 +50,7 @@ _REPLY_COLUMNS = (
 )
 
 
-# The delivery-state rule (see console.protocol.delivery) as one statement: a receipt sets
-# the state unless the state is already final.
-_ADVANCE_STATE = (
-    "UPDATE messages SET state = ?, state_result_code = ?, state_at = ?,"
-    " updated_at = MAX(updated_at, ?) WHERE message_id = ?"
-    f" AND (state IS NULL OR state NOT IN ({', '.join(map(str, FINAL_STATES))}))"
-)
-
-
-# Receipts are inserted many rows to a statement; the unique index receipts_identity turns
-# away redeliveries. 100 rows of 9 parameters stay under SQLite's oldest parameter limit.
-_INSERT_CHUNK = 100
-# Absent optional fields are bound as '' and stored as NULL: binding None makes the sqlite3
-# module search for adapters, which costs more than the rest of the row.
-_RECEIPT_ROW = "(?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?, ?, ?, ?)"
-
-
-@functools.lru_cache(maxsize=_INSERT_CHUNK)
-def _insert_receipts(rows: int) -> str:
-    return (
-        "INSERT OR IGNORE INTO receipts (message_id, message_state, result_code, app_id,"
-        " conversation_id, received_at, source_address, raw, last_received_at) VALUES "
-        + ", ".join([_RECEIPT_ROW] * rows)
-    )
-
-
-def _receipt_rows(receipts: list[IncomingReceipt]) -> list[object]:
-    """The parameters of ``_insert_receipts(len(receipts))``."""
-    return [
-        value
-        for r in receipts
-        for value in (
-            r.message_id, r.message_state, "" if r.result_code is None else r.result_code,
-            r.app_id or "", r.conversation_id or "", r.received_at, r.source_address, r.raw,
-            r.received_at,
-        )
-    ]  # fmt: skip
-
-
-def _identity(receipt: IncomingReceipt) -> tuple[str, int, int, str, str]:
-    """What makes two receipts the same delivery (their unique index, in Python)."""
-    return (
-        receipt.message_id,
-        receipt.message_state,
-        -1 if receipt.result_code is None else receipt.result_code,
-        receipt.app_id or "",
-        receipt.conversation_id or "",
-    )
+DEFAULT_QUARANTINE_CAP = QuarantineCap()
 
 
 class SqliteStore:
@@ -108,16 +60,31 @@ class SqliteStore:
     threads open their own instance on the same file.
     """
 
-    def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        synchronous: str = "NORMAL",
+        busy_timeout: float = 30.0,
+        quarantine_cap: QuarantineCap = DEFAULT_QUARANTINE_CAP,
+        any_thread: bool = False,
+    ) -> None:
+        """``busy_timeout``: how long a write waits for another connection's lock before
+        :class:`StoreBusy` (opening waits up to 30 s whatever it is). ``any_thread``: the
+        store may be used from other threads than its own, one at a time."""
         self.path = path
+        self._quarantine_cap = quarantine_cap
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        self._conn = sqlite3.connect(
+            path, isolation_level=None, timeout=30.0, check_same_thread=not any_thread
+        )
         self._log_cache = log.LogCache()
         try:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute(f"PRAGMA synchronous={synchronous}")
             self._conn.execute("PRAGMA foreign_keys=ON")
             migrate(self._conn)
+            self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         except BaseException:
             self._conn.close()
             raise
@@ -131,11 +98,19 @@ class SqliteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _begin(self) -> None:
         # IMMEDIATE takes the write lock up front, so concurrent writers wait on the busy
         # timeout instead of failing halfway through a transaction.
-        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+                raise StoreBusy("the database is locked by another connection") from exc
+            raise
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self._begin()
         try:
             yield self._conn
         except BaseException:
@@ -194,7 +169,9 @@ class SqliteStore:
                 " WHERE message_id = ? ORDER BY id",
                 (new.message_id,),
             ).fetchall():
-                conn.execute(_ADVANCE_STATE, (row[0], row[1], row[2], row[2], new.message_id))
+                conn.execute(
+                    callbacks_sql.ADVANCE_STATE, (row[0], row[1], row[2], row[2], new.message_id)
+                )
         found = self.get_message(new.message_id)
         assert found is not None
         return found
@@ -338,59 +315,33 @@ class SqliteStore:
         For each item: True if it was new, False for a redelivery (quarantined ones are
         always new).
         """
-        results = [True] * len(items)
-        with self._write() as conn:
-            receipts = [(i, r) for i, r in enumerate(items) if isinstance(r, IncomingReceipt)]
-            if receipts:
-                fresh = self._add_receipts(conn, [r for _i, r in receipts])
-                for (index, _receipt), new in zip(receipts, fresh, strict=True):
-                    results[index] = new
-            for index, item in enumerate(items):
-                if isinstance(item, IncomingReply):
-                    results[index] = self._add_reply(conn, item)
-                elif isinstance(item, QuarantinedCallback):
-                    self._quarantine(conn, item)
+        results = self.stage_callbacks(items)
+        self.commit_staged()
         return results
 
-    def _add_receipts(
-        self, conn: sqlite3.Connection, receipts: list[IncomingReceipt]
-    ) -> list[bool]:
-        # Insert in arrival order and let the unique index refuse redeliveries: many rows a
-        # statement. Only when a statement turned some away is it undone and done again a
-        # row at a time, to learn which (redeliveries are rare; the first of equal receipts
-        # in a batch is the one kept).
-        fresh: list[bool] = []
-        for start in range(0, len(receipts), _INSERT_CHUNK):
-            chunk = receipts[start : start + _INSERT_CHUNK]
-            conn.execute("SAVEPOINT receipts")
-            inserted = conn.execute(_insert_receipts(len(chunk)), _receipt_rows(chunk)).rowcount
-            if inserted not in (0, len(chunk)):
-                conn.execute("ROLLBACK TO receipts")
-                for receipt in chunk:
-                    row = _receipt_rows([receipt])
-                    fresh.append(conn.execute(_insert_receipts(1), row).rowcount == 1)
-            else:
-                fresh.extend([inserted > 0] * len(chunk))
-            conn.execute("RELEASE receipts")
-        conn.executemany(
-            "UPDATE receipts SET redeliveries = redeliveries + 1, last_received_at = ?"
-            " WHERE message_id = ? AND message_state = ? AND IFNULL(result_code, -1) = ?"
-            " AND IFNULL(app_id, '') = ? AND IFNULL(conversation_id, '') = ?",
-            [
-                (r.received_at, *_identity(r))
-                for r, is_new in zip(receipts, fresh, strict=True)
-                if not is_new
-            ],
-        )
-        conn.executemany(
-            _ADVANCE_STATE,
-            [
-                (r.message_state, r.result_code, r.received_at, r.received_at, r.message_id)
-                for r, is_new in zip(receipts, fresh, strict=True)
-                if is_new
-            ],
-        )
-        return fresh
+    def stage_callbacks(self, items: list[CallbackItem]) -> list[bool]:
+        """:meth:`record_callbacks` up to its commit: the transaction stays open, and
+        nothing is kept until :meth:`commit_staged` (which another thread may call, while
+        this store is not otherwise in use).
+
+        Raises:
+            StoreBusy: another connection holds the write lock; nothing was begun.
+        """
+        self._begin()
+        try:
+            return callbacks_sql.add(self._conn, items, self._quarantine_cap)
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    def commit_staged(self) -> None:
+        """Make what :meth:`stage_callbacks` wrote durable; on failure nothing is kept."""
+        try:
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
 
     def receipts(self, message_id: str) -> list[ReceiptRecord]:
         """Every distinct receipt for ``message_id``, in arrival order."""
@@ -410,35 +361,7 @@ class SqliteStore:
 
     def add_reply(self, reply: IncomingReply) -> bool:
         """Keep a customer reply; returns False when it is a redelivery."""
-        with self._write() as conn:
-            return self._add_reply(conn, reply)
-
-    def _add_reply(self, conn: sqlite3.Connection, reply: IncomingReply) -> bool:
-        cursor = conn.execute(
-            "INSERT INTO replies (message_id, shortcode, phone_number, carrier, body,"
-            " received_at, source_address, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (message_id) DO UPDATE SET redeliveries = redeliveries + 1"
-            " RETURNING id, redeliveries",
-            (
-                reply.message_id,
-                reply.shortcode,
-                reply.phone_number,
-                reply.carrier,
-                reply.body,
-                reply.received_at,
-                reply.source_address,
-                reply.raw,
-            ),
-        )
-        ref, redeliveries = cursor.fetchone()
-        if redeliveries:
-            return False
-        conn.executemany(
-            "INSERT INTO reply_attachments (reply_ref, position, content_type, content)"
-            " VALUES (?, ?, ?, ?)",
-            [(ref, i, a.content_type, a.content) for i, a in enumerate(reply.attachments)],
-        )
-        return True
+        return self.record_callbacks([reply])[0]
 
     def replies(self, phone_number: str | None = None, limit: int = 100) -> list[ReplyRecord]:
         """Customer replies newest first, optionally from one number."""
@@ -481,45 +404,15 @@ class SqliteStore:
             return cursor.rowcount == 1
 
     def quarantine(self, callback: QuarantinedCallback) -> int:
-        """Keep a callback we could not accept, exactly as it came; returns its id."""
+        """Keep a callback we could not accept, as it came (the head of a large body)."""
         with self._write() as conn:
-            return self._quarantine(conn, callback)
-
-    def _quarantine(self, conn: sqlite3.Connection, callback: QuarantinedCallback) -> int:
-        cursor = conn.execute(
-            "INSERT INTO quarantine (received_at, source_address, method, target, headers,"
-            " body, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                callback.received_at,
-                callback.source_address,
-                callback.method,
-                callback.target,
-                json.dumps(callback.headers),
-                callback.body,
-                callback.reason,
-            ),
-        )
-        return int(cursor.lastrowid or 0)
+            return quarantine_sql.add(conn, callback, self._quarantine_cap)
 
     def quarantined(self, limit: int = 100) -> list[QuarantineRecord]:
-        rows = self._conn.execute(
-            "SELECT id, received_at, source_address, method, target, headers, body, reason"
-            " FROM quarantine ORDER BY id DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
-        return [
-            QuarantineRecord(
-                id=r[0],
-                received_at=r[1],
-                source_address=r[2],
-                method=r[3],
-                target=r[4],
-                headers=tuple((k, v) for k, v in json.loads(r[5])),
-                body=r[6],
-                reason=r[7],
-            )
-            for r in rows
-        ]
+        return quarantine_sql.listed(self._conn, limit)
+
+    def quarantine_summary(self) -> QuarantineSummary:
+        return quarantine_sql.summary(self._conn, self._quarantine_cap)
 
     # Message log -------------------------------------------------------------------------
 

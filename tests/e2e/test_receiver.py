@@ -164,7 +164,7 @@ def test_kill_9_under_load_loses_nothing_acknowledged(data_dir: Path) -> None:
             workers = [
                 asyncio.create_task(_hammer(url, f"w{i}", acknowledged, stop)) for i in range(16)
             ]
-            await asyncio.sleep(1.5)
+            await asyncio.sleep(3.0)
             process.send_signal(signal.SIGKILL)
             await asyncio.gather(*workers)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from console.listener.batching import BatchWriter, StorageUnavailable
-from console.listener.intake import Delivery, Verdict
+from console.listener.intake import Delivery
 from console.store.models import CallbackItem
 from console.store.sqlite import SqliteStore
 
@@ -21,12 +22,12 @@ class CountingStore(SqliteStore):
     """The real store, remembering the size of each transaction it was given."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path)
+        super().__init__(path, any_thread=True)  # commits come from the writer's thread
         self.transactions: list[int] = []
 
-    def record_callbacks(self, items: list[CallbackItem]) -> list[bool]:
+    def stage_callbacks(self, items: list[CallbackItem]) -> list[bool]:
         self.transactions.append(len(items))
-        return super().record_callbacks(items)
+        return super().stage_callbacks(items)
 
 
 def receipt(message_id: str) -> Delivery:
@@ -41,14 +42,6 @@ def counting(tmp_path: Path) -> Iterator[CountingStore]:
     store.close()
 
 
-async def passes_until_done(task: asyncio.Task[Verdict]) -> int:
-    passes = 0
-    while not task.done():
-        await asyncio.sleep(0)
-        passes += 1
-    return passes
-
-
 async def test_callbacks_arriving_together_share_one_transaction(counting: CountingStore) -> None:
     writer = BatchWriter(counting)
     verdicts = await asyncio.gather(*(writer.submit(receipt(f"m-{n}")) for n in range(100)))
@@ -57,11 +50,19 @@ async def test_callbacks_arriving_together_share_one_transaction(counting: Count
     assert len(counting.orphan_receipts()) == 100
 
 
+async def passes_until_staged(store: CountingStore, transactions: int) -> int:
+    passes = 0
+    while len(store.transactions) < transactions:
+        await asyncio.sleep(0)
+        passes += 1
+    return passes
+
+
 async def test_a_lone_callback_is_committed_in_the_next_pass(counting: CountingStore) -> None:
     writer = BatchWriter(counting)
     lone = asyncio.create_task(writer.submit(receipt("alone")))
-    assert await passes_until_done(lone) <= 3
-    assert lone.result().status == 200
+    assert await passes_until_staged(counting, 1) <= 3
+    assert (await lone).status == 200
     assert counting.transactions == [1]
 
 
@@ -79,7 +80,20 @@ async def test_under_load_callbacks_of_two_passes_share_a_transaction(
     lone = asyncio.create_task(writer.submit(receipt("e")))
     await lone
     alone_again = asyncio.create_task(writer.submit(receipt("f")))
-    assert await passes_until_done(alone_again) <= 3
+    assert await passes_until_staged(counting, 4) <= 3
+    await alone_again
+
+
+async def test_callbacks_arriving_during_a_commit_form_the_next_batch(
+    counting: CountingStore,
+) -> None:
+    writer = BatchWriter(counting)
+    first = asyncio.create_task(writer.submit(receipt("a")))
+    await passes_until_staged(counting, 1)  # its commit is under way in the writer's thread
+    later = [asyncio.create_task(writer.submit(receipt(f"b-{n}"))) for n in range(5)]
+    assert [v.status for v in await asyncio.gather(first, *later)] == [200] * 6
+    assert counting.transactions == [1, 5]
+    writer.close()
 
 
 async def test_a_failed_commit_is_reported_to_every_callback_of_the_batch(
@@ -96,7 +110,7 @@ async def test_a_failed_commit_is_reported_to_every_callback_of_the_batch(
 async def test_an_unexpected_failure_answers_the_batch_instead_of_leaving_it_waiting(
     counting: CountingStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(_delivery: Delivery) -> CallbackItem:
+    def broken(*_args: object) -> CallbackItem:
         raise RuntimeError("a decoder bug")
 
     monkeypatch.setattr("console.listener.batching.interpret", broken)
@@ -108,3 +122,22 @@ async def test_an_unexpected_failure_answers_the_batch_instead_of_leaving_it_wai
         timeout=5,
     )
     assert all(isinstance(r, StorageUnavailable) for r in results)
+
+
+async def test_a_commit_that_fails_in_the_writers_thread_answers_the_batch_503(
+    counting: CountingStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(store: SqliteStore) -> None:
+        store._conn.execute("ROLLBACK")  # as SQLite does when a commit cannot be written
+        raise sqlite3.OperationalError("database or disk is full")
+
+    writer = BatchWriter(counting)
+    with monkeypatch.context() as patch:
+        patch.setattr(CountingStore, "commit_staged", disk_full)
+        results = await asyncio.gather(
+            *(writer.submit(receipt(f"m-{n}")) for n in range(3)), return_exceptions=True
+        )
+    assert all(isinstance(r, StorageUnavailable) for r in results)
+    assert counting.orphan_receipts() == []
+    assert (await writer.submit(receipt("after"))).status == 200
+    writer.close()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import random
 from urllib.parse import parse_qsl
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.listener.form import FORM, UnreadableBody, decode_fields
+from console.listener.form import DEFAULT_LIMITS, FORM, FieldLimits, UnreadableBody, decode_fields
+from console.listener.large_form import decode_large
 
 # Bodies built from the characters that matter to form decoding, escapes included.
 _FORM_TEXT = st.text(alphabet="ab=&+%20Cé;x", max_size=40)
@@ -46,3 +50,107 @@ def test_plain_receipt_body_gives_its_fields_in_order() -> None:
         ("flag", ""),
         ("result_code", ""),
     ]
+
+
+_CONTENT_TEXT = st.text(alphabet="ab+/=%2BFfD3dé", max_size=60)
+_PAD = "&pad=" + "p" * 70_000  # makes the body large
+_ROOMY = FieldLimits(max_text_bytes=100_000)
+
+
+def _large(body: str) -> tuple[list[tuple[str, str]], dict[str, bytes]]:
+    return asyncio.run(decode_large(b"", FORM, body.encode(), _ROOMY))
+
+
+@given(_FORM_TEXT, _CONTENT_TEXT)
+def test_a_large_body_reads_as_parse_qsl_and_b64decode_read_it(text: str, content: str) -> None:
+    body = f"{text}&mms_attachment[0].content={content}{_PAD}"
+    try:
+        expected = parse_qsl(body, keep_blank_values=True, errors="strict")
+        picture = base64.b64decode(dict(expected)["mms_attachment[0].content"], validate=True)
+    except (UnicodeDecodeError, ValueError):
+        with pytest.raises(UnreadableBody):
+            _large(body)
+        return
+    fields, decoded = _large(body)
+    assert fields == expected
+    assert decoded == {"mms_attachment[0].content": picture}
+
+
+_ESCAPED = {"+": ["%2B", "%2b"], "/": ["/", "%2F", "%2f"], "=": ["=", "%3D", "%3d"]}
+
+
+@given(st.binary(max_size=3000), st.randoms(use_true_random=False))
+def test_a_large_picture_comes_out_whole_however_its_base64_is_escaped(
+    picture: bytes, chooser: random.Random
+) -> None:
+    encoded = "".join(
+        chooser.choice(_ESCAPED.get(c, [c, f"%{ord(c):02X}"]))
+        for c in base64.b64encode(picture).decode()
+    )
+    fields, decoded = _large(f"type=MO&mms_attachment[0].content={encoded}{_PAD}")
+    assert decoded == {"mms_attachment[0].content": picture}
+    assert dict(fields)["mms_attachment[0].content"] == base64.b64encode(picture).decode()
+
+
+def test_more_fields_than_the_limit_are_refused_before_decoding() -> None:
+    limits = FieldLimits(max_fields=5)
+    assert len(decode_fields(b"", FORM, b"a=1&b=2&c=3&d=4&e=5", limits)) == 5
+    with pytest.raises(UnreadableBody, match="the body has more than 5 fields"):
+        decode_fields(b"", FORM, b"a=1&b=2&c=3&d=4&e=5&f=6", limits)
+    with pytest.raises(UnreadableBody, match="the query string has more than 5 fields"):
+        decode_fields(b"a&b&c&d&e&f", FORM, b"", limits)
+    with pytest.raises(UnreadableBody, match="the body has more than 3 fields"):
+        decode_fields(b"a&b", FORM, b"c=1&d=2&e=3&f=4", limits)
+    parts = b"".join(
+        b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nv\r\n' % i for i in range(6)
+    )
+    with pytest.raises(UnreadableBody, match="more than 5 fields"):
+        decode_fields(b"", b"multipart/form-data; boundary=b", parts + b"--b--\r\n", limits)
+    large = b"&".join([b"f=" + b"x" * 20_000] * 6)
+    with pytest.raises(UnreadableBody, match="the body has more than 5 fields"):
+        asyncio.run(decode_large(b"", FORM, large, FieldLimits(5, 10**6)))
+
+
+def test_text_fields_share_one_size_limit_and_attachment_content_does_not_count() -> None:
+    limits = FieldLimits(max_text_bytes=70_000)
+    content = "QUJD" * 100_000
+    body = f"message=hi&mms_attachment[0].content={content}".encode()
+    fields, decoded = asyncio.run(decode_large(b"", FORM, body, limits))
+    assert fields == [("message", "hi"), ("mms_attachment[0].content", content)]
+    assert decoded == {"mms_attachment[0].content": b"ABC" * 100_000}
+    too_long = b"a=" + b"x" * 40_000 + b"&message=" + b"y" * 40_000
+    with pytest.raises(UnreadableBody, match="message is longer than the 70000 bytes"):
+        decode_fields(b"", FORM, too_long, limits)
+    with pytest.raises(UnreadableBody, match="message is longer than the 70000 bytes"):
+        asyncio.run(decode_large(b"", FORM, too_long, limits))
+    multipart = (
+        b'--b\r\nContent-Disposition: form-data; name="message"\r\n\r\n'
+        + b"z" * 80_000
+        + b"\r\n--b--\r\n"
+    )
+    with pytest.raises(UnreadableBody, match="message is longer than"):
+        decode_fields(b"", b"multipart/form-data; boundary=b", multipart, limits)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"%" * 100_000, "percent-escapes that base64 does not need"),
+        (b"QUJD" * 30_000 + b"\xff", "not base64"),
+        (b"QUJD" * 30_000 + b"Q", "not base64"),
+        (b"QU=D" * 30_000, "not base64"),
+    ],
+)
+def test_attachment_content_that_is_not_base64_is_refused(content: bytes, reason: str) -> None:
+    body = b"type=MO&mms_attachment[0].content=" + content
+    with pytest.raises(UnreadableBody, match=reason):
+        asyncio.run(decode_large(b"", FORM, body, DEFAULT_LIMITS))
+
+
+@pytest.mark.parametrize("shift", [0, 1, 2, 3])
+def test_a_picture_of_many_chunks_comes_out_whole_wherever_its_escapes_fall(shift: int) -> None:
+    picture = random.Random(shift).randbytes(1_500_000)
+    escaped = base64.b64encode(picture).replace(b"+", b"%2B").replace(b"/", b"%2f")
+    body = b"a=" + b"x" * shift + b"&mms_attachment[0].content=" + escaped.replace(b"=", b"%3D")
+    _fields, decoded = asyncio.run(decode_large(b"", FORM, body, DEFAULT_LIMITS))
+    assert decoded["mms_attachment[0].content"] == picture

@@ -118,14 +118,17 @@ def test_pipelined_callbacks_are_each_answered_in_order(
     listener: CallbackListener, store: SqliteStore
 ) -> None:
     assert listener.port is not None
-    wrong_path = request(2).replace(TOKEN.encode(), b"not-the-token-at-all-000")
+    unreadable = request(2).replace(b"type=receipt", b"type=unknown")
+    wrong_path = request(4).replace(TOKEN.encode(), b"not-the-token-at-all-000")
     with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as sock:
-        sock.sendall(request(1) + wrong_path + request(3))
-        answers = read_answers(sock, 3)
+        sock.sendall(request(1) + unreadable + request(3) + wrong_path + request(5))
+        answers = read_answers(sock, 4)
+        assert sock.recv(100) == b""  # a refusal ends the connection: 5 is not read
     assert [a.split(b"\r\n", 1)[0] for a in answers] == [
         b"HTTP/1.1 200 OK",
-        b"HTTP/1.1 404 Not Found",
+        b"HTTP/1.1 400 Bad Request",
         b"HTTP/1.1 200 OK",
+        b"HTTP/1.1 404 Not Found",
     ]
     assert {r.message_id for r in store.orphan_receipts()} == {"m-1", "m-3"}
 

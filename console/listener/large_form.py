@@ -1,0 +1,145 @@
+"""Reading a large callback body a piece at a time, so that no one request holds the loop.
+
+An MMS reply can carry megabytes of base64. Unescaped and decoded whole, it takes the event
+loop's thread for longer than any request may (over 100 ms on a slow machine). Here each
+attachment's content is unescaped and decoded a chunk at a time, letting other requests
+run between chunks; the rest of the body is read as small bodies are, with the same
+limits (``form.FieldLimits``). The fields come out as ``form.decode_fields`` gives them,
+with each attachment's content also decoded from base64, by field name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import binascii
+from urllib.parse import unquote_to_bytes
+
+from console.listener.form import (
+    ATTACHMENT_CONTENT,
+    FORM,
+    MULTIPART,
+    FieldLimits,
+    UnreadableBody,
+    check_text_size,
+    decode_fields,
+    parse_options_header,
+    unquote_form,
+)
+
+# Of encoded text, between two chances for other requests to run; a multiple of 4.
+CHUNK = 256 * 1024
+# What the content of an attachment can hold in a form body: base64, and escapes.
+_FORM_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%"
+_ESCAPES = tuple(
+    (escape, char)
+    for char, code in ((b"+", b"2B"), (b"/", b"2F"), (b"=", b"3D"))
+    for escape in (b"%" + code, b"%" + code.lower())
+)
+
+
+async def decode_large(
+    query: bytes, content_type: bytes, body: bytes, limits: FieldLimits
+) -> tuple[list[tuple[str, str]], dict[str, bytes]]:
+    """The fields of a large callback, and its attachments' contents decoded.
+
+    Raises:
+        UnreadableBody: with the reason to send back.
+    """
+    media_type, _options = parse_options_header(content_type)
+    if media_type == MULTIPART:
+        fields = decode_fields(query, content_type, body, limits)
+        texts = {
+            name: value.encode("ascii", "replace")
+            for name, value in fields
+            if ATTACHMENT_CONTENT.fullmatch(name)
+        }
+    elif media_type in (FORM, b""):
+        fields, texts = await _form(query, body, limits)
+    else:
+        return decode_fields(query, content_type, body, limits), {}
+    decoded = {name: await _from_base64(text, name) for name, text in texts.items()}
+    return fields, decoded
+
+
+async def _form(
+    query: bytes, body: bytes, limits: FieldLimits
+) -> tuple[list[tuple[str, str]], dict[str, bytes]]:
+    fields = decode_fields(query, FORM, b"", limits)
+    if body.count(b"&") + len(fields) >= limits.max_fields:
+        raise UnreadableBody(f"the body has more than {limits.max_fields} fields")
+    await asyncio.sleep(0)
+    contents: dict[str, bytes] = {}
+    text_left = limits.max_text_bytes
+    for part in body.split(b"&"):
+        await asyncio.sleep(0)
+        if not part:
+            continue
+        raw_name, _, raw_value = part.partition(b"=")
+        name = unquote_form(_text(raw_name), "body")
+        if ATTACHMENT_CONTENT.fullmatch(name):
+            content = await _unescape(raw_value, name)
+            await asyncio.sleep(0)
+            contents[name] = content
+            fields.append((name, content.decode("ascii")))
+            continue
+        text_left = check_text_size(name, len(raw_value), text_left, limits)
+        fields.append((name, unquote_form(_text(raw_value), "body")))
+    return fields, contents
+
+
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableBody("the body is not UTF-8") from None
+
+
+async def _unescape(raw: bytes, name: str) -> bytes:
+    """The content as a form decoder reads it ("+" a space, escapes undone), checked to be
+    no more than base64 with escapes, a chunk at a time."""
+    pieces = []
+    start = 0
+    while start < len(raw):
+        end = min(start + CHUNK, len(raw))
+        cut = raw.find(b"%", end - 2, end) if end < len(raw) else -1
+        if cut > start:
+            end = cut  # no escape cut in two
+        piece = raw[start:end]
+        if piece.translate(None, _FORM_BASE64):
+            raise UnreadableBody(f"{name} is not base64")
+        if b"+" in piece:
+            piece = piece.replace(b"+", b" ")
+        escapes = piece.count(b"%")
+        if escapes:
+            if escapes * 3 > len(piece):
+                raise UnreadableBody(f"{name} has percent-escapes that base64 does not need")
+            for escape, char in _ESCAPES:
+                piece = piece.replace(escape, char)
+            if b"%" in piece:
+                piece = unquote_to_bytes(piece)  # escapes base64 never needs: the slow way
+                if not piece.isascii():
+                    raise UnreadableBody(f"{name} is not base64")
+        pieces.append(piece)
+        start = end
+        await asyncio.sleep(0)
+    return b"".join(pieces)
+
+
+async def _from_base64(text: bytes, name: str) -> bytes:
+    """``base64.b64decode(text, validate=True)``, a chunk at a time.
+
+    Chunks are whole groups of four characters, and the last takes what is left after
+    the last full chunk, so padding is judged as in one piece.
+    """
+    pieces = []
+    start = 0
+    while True:
+        end = start + CHUNK if len(text) - start >= 2 * CHUNK else len(text)
+        try:
+            pieces.append(binascii.a2b_base64(text[start:end], strict_mode=True))
+        except binascii.Error:
+            raise UnreadableBody(f"{name} is not base64") from None
+        if end == len(text):
+            return b"".join(pieces)
+        start = end
+        await asyncio.sleep(0)
