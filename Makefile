@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-listener clean
+.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-listener drill-listener clean
 
 $(STAMP): pyproject.toml scripts/system_packages.sh scripts/apt_install_missing.sh
 	$(PYTHON) scripts/check_python.py
@@ -49,6 +49,10 @@ bench-log: $(STAMP)
 bench-listener: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python tests/benchmarks/bench_listener.py
+
+# Every known attack on the listener at once for 60 s, while real receipts flow.
+drill-listener: $(STAMP)
+	$(BIN)/python tests/benchmarks/drill_listener.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
