@@ -208,3 +208,21 @@ def test_receipts_still_arrive_whole_through_every_guard(data_dir: Path) -> None
             assert [read_response(sock)[0] for _ in range(20)] == [200] * 20
     with SqliteStore(data_dir / "messages.sqlite3") as store:
         assert len(store.orphan_receipts()) == 20
+
+
+def test_a_connection_kept_busy_is_closed_after_an_answer_once_it_is_old(data_dir: Path) -> None:
+    with running_listener(data_dir, request_timeout=1.0, keep_alive_timeout=5.0) as listener:
+        assert listener.port is not None
+        with connect(listener.port) as sock:
+            started = time.monotonic()
+            for number in range(40):
+                sock.sendall(request({**RECEIPT, "message_id": f"busy-{number}"}))
+                status, headers, _body = read_response(sock)
+                assert status == 200
+                if headers.get("connection") == "close":
+                    break
+                time.sleep(0.1)
+            lived = time.monotonic() - started
+            assert headers.get("connection") == "close"
+            assert closed_within(sock, 2.0)
+    assert 1.0 < lived < 2.5  # its age past the deadline, then its next answer
