@@ -109,8 +109,10 @@ def secrets_pattern(secrets: Iterable[str]) -> re.Pattern[str]:
 
 # A quote around a name or value: plain, backslash-escaped (JSON inside a string) or an
 # HTML entity (JSON quoted in a page).
-_QUOTE = r"""(?:\\*["']|&quot;?|&apos;|&\#0*3[49];|&\#x0*2[27];)"""
-_NAME = r"[\w.\-\[\]]*password"
+_QUOTE = r"""(?:\\{0,8}["']|&quot;?|&apos;|&\#0*3[49];|&\#x0*2[27];)"""
+# Bounded, and starting where a name can start: unbounded, every run of name characters
+# in a long text was scanned again from each of its positions.
+_NAME = r"(?<![\w.\-\[\]])[\w.\-\[\]]{0,64}password"
 
 # "password": "...", 'password': '...', \"password\": \"...\", &quot;password&quot;: ...
 _QUOTED_FIELD = re.compile(

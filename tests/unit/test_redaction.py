@@ -4,6 +4,7 @@ import html
 import json
 import logging
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, quote_plus, urlencode
@@ -262,3 +263,22 @@ def test_log_file_never_receives_an_encoded_secret(tmp_path: Path, odd: str) -> 
     content = log_path(tmp_path).read_text()
     assert content.count(MASK) == 3
     assert not _leftovers(content, odd)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password " + "-" * 65536,
+        "password" + "\\" * 65536,
+        "a" * 65536 + " password",
+        "<input name=password value=x><!-- " + "-" * 65536 + " -->",
+        "x.y-" * 16384 + "password=1",
+    ],
+    ids=["dashes", "backslashes", "letters", "html-comment", "name-characters"],
+)
+def test_redacting_a_long_hostile_text_takes_no_time_to_speak_of(text: str) -> None:
+    # An answer or a log line is redacted on the window's thread: it must not freeze it.
+    Credentials("acme", SECRET)
+    started = time.perf_counter()
+    redact(text)
+    assert time.perf_counter() - started < 0.5
