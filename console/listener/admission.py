@@ -5,13 +5,34 @@ silent or half-open sockets count like any other. When a cap is reached, the old
 connection (no request under way, no answer owed) is closed to make room: a new
 connection is far more likely to be the provider than an old silent one. Only when none
 is idle is the newcomer refused.
+
+An IPv6 client is counted by its /64 network: one host commonly has a whole one.
 """
 
 from __future__ import annotations
 
+import functools
+import ipaddress
+import time
 from typing import Protocol
 
 from console.listener.config import IPNetwork, allowed, parse_address
+
+# After a look over every connection found none idle, newcomers are refused without
+# looking again for this long: a flood of them must not cost a scan each.
+_FULL_FOR = 0.05
+
+
+@functools.lru_cache(maxsize=4096)
+def client_key(address: str) -> str:
+    """What connections are counted by: the address, or an IPv6 address's /64 network."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is None:
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return address
 
 
 class Held(Protocol):
@@ -35,13 +56,12 @@ class Admission:
         # Oldest first (dicts keep their order): the first idle one found is the oldest.
         self._held: dict[Held, str] = {}
         self._by_address: dict[str, dict[Held, None]] = {}
-
-    def __len__(self) -> int:
-        return len(self._held)
+        self._full_until = 0.0
 
     def admit(self, connection: Held, address: str) -> str | None:
         """Count ``connection`` in, making room if needed; else say why it is refused."""
-        same = self._by_address.get(address)
+        key = client_key(address)
+        same = self._by_address.get(key)
         if (
             same
             and len(same) >= self._per_address
@@ -49,21 +69,30 @@ class Admission:
             and not self._make_room(same)
         ):
             return f"more than {self._per_address} connections from this address"
-        if len(self._held) >= self._total and not self._make_room(self._held):
+        if len(self._held) >= self._total and not self._room_in_all():
             return f"more than {self._total} connections in all"
-        self._held[connection] = address
-        self._by_address.setdefault(address, {})[connection] = None
+        self._held[connection] = key
+        self._by_address.setdefault(key, {})[connection] = None
         return None
+
+    def _room_in_all(self) -> bool:
+        now = time.monotonic()
+        if now < self._full_until:
+            return False
+        if self._make_room(self._held):
+            return True
+        self._full_until = now + _FULL_FOR
+        return False
 
     def release(self, connection: Held) -> None:
         """Count ``connection`` out (more than once is harmless)."""
-        address = self._held.pop(connection, None)
-        if address is None:
+        key = self._held.pop(connection, None)
+        if key is None:
             return
-        same = self._by_address[address]
+        same = self._by_address[key]
         del same[connection]
         if not same:
-            del self._by_address[address]
+            del self._by_address[key]
 
     def _is_uncapped(self, address: str) -> bool:
         if not self._uncapped:

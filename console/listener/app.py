@@ -66,7 +66,7 @@ class CallbackApp:
         self._token = config.path_token
         self._masked_path = self._path.replace(self._token, "<token>")
         self._max_body = config.max_body
-        self._budget = BodyBudget(config.large_body_memory)
+        self._budget = BodyBudget(config.body_memory)
 
     async def _answer(
         self,
@@ -136,9 +136,6 @@ class CallbackApp:
             # Refused before reading, so that a client waiting for "100 Continue" sends nothing.
             if size > self._max_body:
                 raise TooLarge
-            if size > LARGE_BODY:
-                reservation = self._budget.hold()
-                reservation.grow_to(size)
             message = await receive()
             if message["type"] == "http.request" and not message.get("more_body"):
                 body = message.get("body", b"")  # all at once, as callbacks usually come
@@ -182,8 +179,9 @@ class CallbackApp:
     ) -> tuple[bytes, str]:
         """The body that begins with ``message``, read to its end, and its SHA-256.
 
-        A large body grows its reservation as it comes, and is hashed a piece at a time:
-        should it be kept in quarantine, hashing it whole would hold up every other request.
+        A large body takes memory from the budget as it comes (what a client only
+        announces costs nothing), and is hashed as it comes, should it be kept in
+        quarantine.
         """
         chunks: list[bytes] = []
         digest = hashlib.sha256()

@@ -1,10 +1,10 @@
 """Group commit: callbacks that arrive together are made durable in one transaction.
 
-Each request awaits its own verdict; the writer takes everything queued, decodes it,
-commits it in one transaction, then answers them all. A lone callback is committed in the
-next pass of the event loop. Under load (the last batch held more than one) the writer
-waits one pass more, which about doubles the batch: a commit costs several system calls
-whatever its size, so this saves more than the wait costs.
+Each request is decoded as it comes and awaits its own verdict; the writer takes
+everything queued, commits it in one transaction, then answers them all. A lone callback
+is committed in the next pass of the event loop. Under load (the last batch held more
+than one) the writer waits one pass more, which about doubles the batch: a commit costs
+several system calls whatever its size, so this saves more than the wait costs.
 
 The event loop never waits on the store for long:
 - The commit, which waits for the disk (each batch must survive a power cut), runs in a
@@ -13,15 +13,14 @@ The event loop never waits on the store for long:
 - When another program holds the write lock, the batch is tried again between other
   work, and a callback that cannot be stored within ``lock_wait`` seconds is answered 503
   (the provider delivers it again).
-- A large body is decoded before it joins a batch, a piece at a time between other work
-  (``large_form``).
+- Each callback is decoded in its request's own turn, not all at once with its batch; a
+  large body a piece at a time, between other work (``large_form``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -42,9 +41,9 @@ class StorageUnavailable(Exception):
     """The callback could not be stored; answer so that the provider delivers it again."""
 
 
-# A callback waiting for its batch, and whatever of it is decoded already (large bodies,
-# or a batch tried before). A plain tuple: one is made for each callback.
-_Queued = tuple[Delivery, CallbackItem | None, "asyncio.Future[Verdict]"]
+# A callback waiting for its batch: decoded, its answer to come, and when it stops waiting
+# for a locked store (loop time). A plain tuple: one is made for each callback.
+_Queued = tuple[CallbackItem, "asyncio.Future[Verdict]", float]
 
 
 class BatchWriter:
@@ -81,11 +80,17 @@ class BatchWriter:
         if loop is None:
             # Looked up once: on POSIX each look-up is a system call (getpid).
             loop = self._loop = asyncio.get_running_loop()
-        item = None
-        if len(delivery.body) > LARGE_BODY:
-            item = await interpret_large(delivery, self._limits)
+        try:
+            if len(delivery.body) > LARGE_BODY:
+                item = await interpret_large(delivery, self._limits)
+            else:
+                item = interpret(delivery, self._limits)
+        except Exception:
+            # A fault of ours, not the callback's: 503, so that the provider delivers again.
+            log.exception("could not read a callback")
+            raise StorageUnavailable("the callback could not be processed") from None
         future: asyncio.Future[Verdict] = loop.create_future()
-        self._pending.append((delivery, item, future))
+        self._pending.append((item, future, loop.time() + self._lock_wait))
         if not self._scheduled:
             self._scheduled = True
             if self._under_load:
@@ -100,15 +105,12 @@ class BatchWriter:
             return  # the commit's end flushes again
         batch, self._pending = self._pending, []
         self._under_load = len(batch) > 1
+        items = [item for item, _future, _give_up_at in batch]
         try:
-            items = [
-                item if item is not None else interpret(delivery, self._limits)
-                for delivery, item, _future in batch
-            ]
             results = self._store.stage_callbacks(items)
             verdicts = [verdict(item, new) for item, new in zip(items, results, strict=True)]
         except StoreBusy:
-            self._wait_for_lock(batch, items)
+            self._wait_for_lock(batch)
             return
         except Exception:
             # Whatever went wrong, every request of the batch gets an answer (503, so the
@@ -134,26 +136,21 @@ class BatchWriter:
             log.error("could not commit %d callbacks: %s", len(batch), failure)
             self._fail(batch, StorageUnavailable("storage unavailable"))
             return
-        for (_delivery, _item, future), outcome in zip(batch, verdicts, strict=True):
+        for (_item, future, _give_up_at), outcome in zip(batch, verdicts, strict=True):
             if not future.done():
                 future.set_result(outcome)
         changes = [v.change for v in verdicts if v.change is not None]
         if changes and self._on_changes is not None:
             self._on_changes(changes)
 
-    def _wait_for_lock(self, batch: list[_Queued], items: list[CallbackItem]) -> None:
+    def _wait_for_lock(self, batch: list[_Queued]) -> None:
         assert self._loop is not None  # set by the submit that queued the batch
-        # Counted from each callback's arrival (wall clock, as the delivery records it).
-        give_up_before = time.time() - self._lock_wait
-        expired = [q for q in batch if q[0].received_at <= give_up_before]
+        now = self._loop.time()
+        expired = [queued for queued in batch if queued[2] <= now]
         if expired:
             log.warning("the store stayed locked; %d callbacks answered 503", len(expired))
             self._fail(expired, StorageUnavailable("storage busy"))
-        waiting: list[_Queued] = [
-            (delivery, item, future)
-            for (delivery, _item, future), item in zip(batch, items, strict=True)
-            if delivery.received_at > give_up_before and not future.done()
-        ]
+        waiting = [queued for queued in batch if queued[2] > now and not queued[1].done()]
         self._pending = waiting + self._pending
         if self._pending and not self._scheduled:
             self._scheduled = True
@@ -161,6 +158,6 @@ class BatchWriter:
 
     @staticmethod
     def _fail(batch: list[_Queued], error: StorageUnavailable) -> None:
-        for _delivery, _item, future in batch:
+        for _item, future, _give_up_at in batch:
             if not future.done():
                 future.set_exception(error)

@@ -88,15 +88,15 @@ class ListenerConfig:
                 raise ListenerConfigError(f"{path}: no such file")
         if self.max_body < 1024:
             raise ListenerConfigError("the body limit must be at least 1024 bytes")
-        if self.large_body_memory < self.max_body:
-            raise ListenerConfigError(
-                f"the memory for large bodies ({self.large_body_memory} bytes) must hold "
-                f"at least one body of the largest size ({self.max_body} bytes)"
-            )
         if self.request_timeout <= 0 or self.keep_alive_timeout <= 0:
             raise ListenerConfigError("timeouts must be positive")
         if self.max_connections < 1 or self.max_connections_per_address < 1:
             raise ListenerConfigError("connection limits must be at least 1")
+
+    @property
+    def body_memory(self) -> int:
+        """The memory for large bodies, room for one of the largest at least."""
+        return max(self.large_body_memory, self.max_body)
 
     @property
     def path(self) -> str:

@@ -9,23 +9,23 @@ whole; ``large_form`` reads large ones a piece at a time, with the same results.
 from __future__ import annotations
 
 import logging
-import re
 from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from console.protocol.callbacks import ATTACHMENT_CONTENT
+
 # The parser logs every malformed body at WARNING; we answer 400 and keep the body instead.
 logging.getLogger("python_multipart").setLevel(logging.ERROR)
 
 FORM = b"application/x-www-form-urlencoded"
 MULTIPART = b"multipart/form-data"
-ATTACHMENT_CONTENT = re.compile(r"mms_attachment\[\d{1,3}\]\.content")
 
 __all__ = [
-    "ATTACHMENT_CONTENT", "DEFAULT_LIMITS", "FORM", "MULTIPART", "FieldLimits", "UnreadableBody",
-    "check_text_size", "decode_fields", "parse_options_header", "unquote_form",
+    "DEFAULT_LIMITS", "FORM", "MULTIPART", "FieldLimits", "UnreadableBody", "check_text_size",
+    "decode_fields", "parse_options_header", "unquote_form",
 ]  # fmt: skip
 
 
@@ -68,9 +68,16 @@ def check_text_size(name: str, size: int, text_left: int, limits: FieldLimits) -
     return text_left
 
 
-def _urlencoded(data: bytes, where: str, limits: FieldLimits) -> list[tuple[str, str]]:
-    if data.count(b"&") >= limits.max_fields:  # counted before any decoding work
-        raise UnreadableBody(f"the {where} has more than {limits.max_fields} fields")
+def _too_many(fields: int, limits: FieldLimits) -> None:
+    # Counted before any decoding work.
+    if fields > limits.max_fields:
+        raise UnreadableBody(f"the callback has more than {limits.max_fields} fields")
+
+
+def _urlencoded(
+    data: bytes, where: str, limits: FieldLimits, before: int = 0
+) -> list[tuple[str, str]]:
+    _too_many(before + data.count(b"&") + 1, limits)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -95,9 +102,10 @@ def _urlencoded(data: bytes, where: str, limits: FieldLimits) -> list[tuple[str,
     return fields
 
 
-def _multipart(body: bytes, boundary: bytes, limits: FieldLimits) -> list[tuple[str, str]]:
-    if body.count(b"--" + boundary) - 1 > limits.max_fields:  # before any parsing work
-        raise UnreadableBody(f"the body has more than {limits.max_fields} fields")
+def _multipart(
+    body: bytes, boundary: bytes, limits: FieldLimits, before: int
+) -> list[tuple[str, str]]:
+    _too_many(before + body.count(b"--" + boundary) - 1, limits)
     fields: list[tuple[str, str]] = []
     header_name = bytearray()
     header_value = bytearray()
@@ -166,17 +174,15 @@ def decode_fields(
     fields = _urlencoded(query, "query string", limits) if query else []
     if not body:
         return fields
-    if fields:
-        limits = limits._replace(max_fields=limits.max_fields - len(fields))
     # The usual header needs no parsing.
     media_type, options = (FORM, {}) if content_type == FORM else parse_options_header(content_type)
     if media_type == FORM or not media_type:
-        return fields + _urlencoded(body, "body", limits)
+        return fields + _urlencoded(body, "body", limits, len(fields))
     if media_type == MULTIPART:
         boundary = options.get(b"boundary")
         if not boundary:
             raise UnreadableBody("multipart body without a boundary")
-        return fields + _multipart(body, boundary, limits)
+        return fields + _multipart(body, boundary, limits, len(fields))
     raise UnreadableBody(
         f"unsupported content type {media_type.decode('latin-1')[:60]!r}; "
         "send application/x-www-form-urlencoded"

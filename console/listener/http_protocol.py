@@ -21,19 +21,25 @@ import time
 from typing import Any, ClassVar
 
 import httptools
-from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from console.listener.access_log import AccessLog
 from console.listener.admission import Admission
 from console.listener.config import ListenerConfig
+from console.listener.flow_control import GuardedFlow
 from console.listener.slow_clients import Sweeper
 from console.listener.tls import start_server_tls
 from console.listener.write_batching import BatchedTransport, Flusher
 
 # Bytes given to the parser at a time, outside a body of known length. Small enough that
-# one slice holds few whole requests; a callback usually fits in one.
+# one slice holds few whole requests; a callback usually fits in one. Behind a request
+# waiting for its answer, smaller still: requests read ahead cost memory each.
 _SLICE = 1024
+_SLICE_BEHIND = 128
+
+
+class _TooManyHeaders(Exception):
+    """Raised from a parser callback to stop parsing a head with too many headers."""
 
 
 def canned_answer(status: int, text: str, *extra: bytes) -> bytes:
@@ -51,19 +57,9 @@ def canned_answer(status: int, text: str, *extra: bytes) -> bytes:
     )
 
 
-class GuardedFlow(FlowControl):
-    """uvicorn's flow control, except that reading stays off while input is held back."""
-
-    holding = False
-
-    def resume_reading(self) -> None:  # uvicorn's, with the one condition more
-        if self.read_paused and not self.holding:
-            self.read_paused = False
-            self._transport.resume_reading()
-
-
 class ListenerHttpProtocol(HttpToolsProtocol):
-    # One server's settings and helpers, shared by its connections; see listener_protocol.
+    # One server's settings and helpers, shared by its connections; see
+    # server.listener_protocol.
     listener: ClassVar[ListenerConfig]
     request_timeout: ClassVar[float]
     sweeper: ClassVar[Sweeper]
@@ -79,7 +75,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         self.timeout_keep_alive = self.listener.keep_alive_timeout  # type: ignore[assignment]
         self._address = "unknown"
         self._tcp: asyncio.Transport | None = None  # under TLS, if any
-        self._handshake: asyncio.Task[None] | None = None
+        self._handshake: asyncio.Task[None] | None = None  # kept: the loop holds tasks weakly
         self._born = 0.0
         self._since: float | None = None  # start of the deadline; None when all is answered
         self._stash = b""  # input read but not yet parsed
@@ -91,6 +87,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         self._unanswered = 0
         self._refusal: tuple[int, str] | None = None
         self._input_closed = False
+        self._too_many_headers = False
 
     # Connection --------------------------------------------------------------------------
 
@@ -174,11 +171,8 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         return not (self._in_message or self._unanswered or self._stash)
 
     def evict(self) -> None:
-        self._since = None
         self._log(None, "closed to make room for a newer connection")
-        transport = self.transport or self._tcp
-        if transport is not None:
-            transport.close()
+        self._end()
 
     def overdue(self, now: float) -> bool:
         if now - self._born > self.request_timeout:
@@ -186,8 +180,11 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         return self._since is not None and now - self._since > self.request_timeout
 
     def close_too_slow(self) -> None:
-        self._since = None
         self._log(None, f"closed: not done within {self.request_timeout:g} s")
+        self._end()
+
+    def _end(self) -> None:
+        self._since = None
         transport = self.transport or self._tcp
         if transport is None:
             return
@@ -221,11 +218,13 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         view = memoryview(data) if len(data) > _SLICE else data
         offset, size = 0, len(data)
         while offset < size:
-            if self._unanswered >= limits.max_pipeline or self.flow.write_paused:
+            if self._waiting() >= limits.max_pipeline or self.flow.write_paused:
                 self._hold(bytes(view[offset:]))
                 return
             all_body = self._body_left
-            piece = view[offset : offset + (all_body or _SLICE)]
+            # Behind a request waiting for its answer, a slice holds few whole requests.
+            step = all_body or (_SLICE_BEHIND if self._unanswered else _SLICE)
+            piece = view[offset : offset + step]
             offset += len(piece)
             if self._in_head:
                 self._head_bytes += len(piece)
@@ -238,7 +237,10 @@ class ListenerHttpProtocol(HttpToolsProtocol):
                     self.cycle.keep_alive = False
                 return
             except httptools.HttpParserError:
-                self._refuse(400, "bad request: not valid HTTP")
+                if self._too_many_headers:
+                    self._refuse(431, f"more than {limits.max_headers} request headers")
+                else:
+                    self._refuse(400, "bad request: not valid HTTP")
                 return
             if not self._in_message:
                 continue
@@ -247,7 +249,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
                 if self._head_bytes > limits.max_header_bytes:
                     self._refuse(431, f"request headers over {limits.max_header_bytes} bytes")
                     return
-                if len(self.headers) > limits.max_headers:
+                if len(self.headers) > limits.max_headers:  # a long head; see on_headers_complete
                     self._refuse(431, f"more than {limits.max_headers} request headers")
                     return
             elif all_body:
@@ -263,6 +265,10 @@ class ListenerHttpProtocol(HttpToolsProtocol):
                 return max(0, int(value) - len(self.cycle.body))
         return 0
 
+    def _waiting(self) -> int:
+        """Requests read whole and not yet answered (not one whose body is still coming)."""
+        return self._unanswered - (self._in_message and not self._in_head)
+
     def _hold(self, rest: bytes) -> None:
         self._stash = rest
         self.flow.holding = True
@@ -271,7 +277,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
     def _release_input(self) -> None:
         if not self.flow.holding or self._input_closed or self.transport.is_closing():
             return
-        if self._unanswered >= self.listener.max_pipeline or self.flow.write_paused:
+        if self._waiting() >= self.listener.max_pipeline or self.flow.write_paused:
             return
         self.flow.holding = False
         held, self._stash = self._stash, b""
@@ -300,8 +306,23 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         """Refuse the request being read; earlier ones are answered first, in order."""
         self._refusal = (status, text)
         self._close_input()
+        if self._in_message and not self._in_head:
+            self._drop_current()
         if self._unanswered == 0:
             self._send_refusal()
+
+    def _drop_current(self) -> None:
+        # Its head was read and its handling begun, but its body is not a body: it gets
+        # the refusal, and whatever waited for that body is told it will not come.
+        self._unanswered -= 1
+        current = self.cycle
+        queued = [entry for entry in self.pipeline if entry[0] is not current]
+        if len(queued) < len(self.pipeline):
+            self.pipeline.clear()
+            self.pipeline.extend(queued)
+        else:
+            current.disconnected = True
+            current.message_event.set()
 
     def _send_refusal(self) -> None:
         assert self._refusal is not None
@@ -321,6 +342,10 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         super().on_message_begin()
 
     def on_headers_complete(self) -> None:
+        if len(self.headers) > self.listener.max_headers:
+            # A head that came in one slice: refused before anything handles it.
+            self._too_many_headers = True
+            raise _TooManyHeaders
         self._in_head = False
         super().on_headers_complete()
         self._unanswered += 1
@@ -366,30 +391,3 @@ class ListenerHttpProtocol(HttpToolsProtocol):
     def _log(self, status: int | None, note: str) -> None:
         if self.access is not None:
             self.access.add(time.time(), self._address, "-", "-", status, 0, 0.0, note)
-
-
-def listener_protocol(
-    config: ListenerConfig, tls: ssl.SSLContext | None, access: AccessLog | None
-) -> type[ListenerHttpProtocol]:
-    """A protocol class for one server (uvicorn's ``http`` setting).
-
-    The class holds that server's settings, admission, sweeper and flusher, so they go
-    when the server does.
-    """
-    return type(
-        "ListenerHttpProtocol",
-        (ListenerHttpProtocol,),
-        {
-            "listener": config,
-            "request_timeout": config.request_timeout,
-            "sweeper": Sweeper(),
-            "flusher": Flusher(),
-            "admission": Admission(
-                config.max_connections,
-                config.max_connections_per_address,
-                config.trusted_proxies,
-            ),
-            "tls": tls,
-            "access": access,
-        },
-    )

@@ -5,14 +5,16 @@ No I/O here: the batch writer calls this for each request just before its commit
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from typing import NamedTuple
 from urllib.parse import urlencode
 
 from console.listener.config import LARGE_BODY
 from console.listener.form import DEFAULT_LIMITS, FORM, FieldLimits, UnreadableBody, decode_fields
-from console.listener.large_form import decode_large
+from console.listener.large_form import CHUNK, decode_large
 from console.protocol.callbacks import (
+    ATTACHMENT_CONTENT,
     InvalidCallback,
     ReceiptFields,
     ReplyFields,
@@ -63,19 +65,15 @@ def _raw(fields: list[tuple[str, str]], delivery: Delivery, *, reply: bool = Fal
         and delivery.content_type.startswith(FORM)
     ):
         return delivery.body.decode("utf-8")  # decoded once already, so known to be UTF-8
-    return urlencode(
-        [
-            (k, "" if reply and k == "message" else _SIZE.format(len(v)) if _is_content(k) else v)
-            for k, v in fields
-        ]
-    )
+    return urlencode([(name, _kept(name, value, reply)) for name, value in fields])
 
 
-def _is_content(name: str) -> bool:
-    return name.startswith("mms_attachment[") and name.endswith(".content")
-
-
-_SIZE = "<{} base64 chars>"
+def _kept(name: str, value: str, reply: bool) -> str:
+    if reply and name == "message":
+        return ""  # it is the reply's body
+    if ATTACHMENT_CONTENT.fullmatch(name):
+        return f"<{len(value)} base64 chars>"
+    return value
 
 
 def _item(
@@ -122,7 +120,19 @@ async def interpret_large(delivery: Delivery, limits: FieldLimits = DEFAULT_LIMI
         )
         return _item(fields, parse_callback(fields, decoded), delivery)
     except (UnreadableBody, InvalidCallback) as exc:
+        if not delivery.body_sha256:
+            delivery = delivery._replace(body_sha256=await _digest(delivery.body))
         return _quarantined(delivery, exc)
+
+
+async def _digest(body: bytes) -> str:
+    """The body's SHA-256, worked out a piece at a time between other work."""
+    digest = hashlib.sha256()
+    whole = memoryview(body)
+    for start in range(0, len(body), CHUNK):
+        digest.update(whole[start : start + CHUNK])
+        await asyncio.sleep(0)
+    return digest.hexdigest()
 
 
 def _quarantined(delivery: Delivery, reason: Exception) -> QuarantinedCallback:

@@ -15,7 +15,6 @@ import binascii
 from urllib.parse import unquote_to_bytes
 
 from console.listener.form import (
-    ATTACHMENT_CONTENT,
     FORM,
     MULTIPART,
     FieldLimits,
@@ -25,9 +24,11 @@ from console.listener.form import (
     parse_options_header,
     unquote_form,
 )
+from console.protocol.callbacks import ATTACHMENT_CONTENT
 
 # Of encoded text, between two chances for other requests to run; a multiple of 4.
 CHUNK = 256 * 1024
+_MAX_NAME = 256
 # What the content of an attachment can hold in a form body: base64, and escapes.
 _FORM_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%"
 _ESCAPES = tuple(
@@ -65,8 +66,8 @@ async def _form(
     query: bytes, body: bytes, limits: FieldLimits
 ) -> tuple[list[tuple[str, str]], dict[str, bytes]]:
     fields = decode_fields(query, FORM, b"", limits)
-    if body.count(b"&") + len(fields) >= limits.max_fields:
-        raise UnreadableBody(f"the body has more than {limits.max_fields} fields")
+    if len(fields) + body.count(b"&") + 1 > limits.max_fields:
+        raise UnreadableBody(f"the callback has more than {limits.max_fields} fields")
     await asyncio.sleep(0)
     contents: dict[str, bytes] = {}
     text_left = limits.max_text_bytes
@@ -75,6 +76,8 @@ async def _form(
         if not part:
             continue
         raw_name, _, raw_value = part.partition(b"=")
+        if len(raw_name) > _MAX_NAME:  # no field of ours has a long name: not worth decoding
+            raise UnreadableBody(f"a field name is longer than {_MAX_NAME} bytes")
         name = unquote_form(_text(raw_name), "body")
         if ATTACHMENT_CONTENT.fullmatch(name):
             content = await _unescape(raw_value, name)
@@ -131,6 +134,10 @@ async def _from_base64(text: bytes, name: str) -> bytes:
     Chunks are whole groups of four characters, and the last takes what is left after
     the last full chunk, so padding is judged as in one piece.
     """
+    padding = text.find(b"=")
+    if padding != -1 and text.rstrip(b"=") != text[:padding]:
+        # Padding only ends the text; judged here, as a chunk on its own could not.
+        raise UnreadableBody(f"{name} is not base64")
     pieces = []
     start = 0
     while True:

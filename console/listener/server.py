@@ -13,12 +13,15 @@ from pathlib import Path
 import uvicorn
 
 from console.listener.access_log import AccessLog
+from console.listener.admission import Admission
 from console.listener.app import CallbackApp
 from console.listener.batching import BatchWriter
 from console.listener.config import ListenerConfig
 from console.listener.form import FieldLimits
-from console.listener.http_protocol import listener_protocol
+from console.listener.http_protocol import ListenerHttpProtocol
 from console.listener.intake import Change
+from console.listener.slow_clients import Sweeper
+from console.listener.write_batching import Flusher
 from console.net import PortUnavailable, bind_socket, raise_open_file_limit
 from console.store.sqlite import SqliteStore
 
@@ -56,6 +59,33 @@ def tls_context(config: ListenerConfig) -> ssl.SSLContext | None:
             f"{exc.strerror or exc}"
         ) from None
     return context
+
+
+def listener_protocol(
+    config: ListenerConfig, tls: ssl.SSLContext | None, access: AccessLog | None
+) -> type[ListenerHttpProtocol]:
+    """A protocol class for one server (uvicorn's ``http`` setting).
+
+    The class holds that server's settings, admission, sweeper and flusher, so they go
+    when the server does.
+    """
+    return type(
+        "ListenerHttpProtocol",
+        (ListenerHttpProtocol,),
+        {
+            "listener": config,
+            "request_timeout": config.request_timeout,
+            "sweeper": Sweeper(),
+            "flusher": Flusher(),
+            "admission": Admission(
+                config.max_connections,
+                config.max_connections_per_address,
+                config.trusted_proxies,
+            ),
+            "tls": tls,
+            "access": access,
+        },
+    )
 
 
 class CallbackListener:

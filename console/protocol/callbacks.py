@@ -19,6 +19,8 @@ MAX_FIELD_LENGTH = 1024
 _PRINTABLE_ID = re.compile(r"[\x21-\x7e]+")
 _INTEGER = re.compile(r"-?[0-9]{1,9}")
 _ATTACHMENT_FIELD = re.compile(r"mms_attachment\[(\d{1,3})\]\.(content_type|content)")
+# The fields that carry an attachment's base64 content: the only long ones.
+ATTACHMENT_CONTENT = re.compile(r"mms_attachment\[\d{1,3}\]\.content")
 
 
 class InvalidCallback(ValueError):

@@ -138,7 +138,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX replies_log_time ON replies(received_at, id, phone_number);
     """,
     # 3: the quarantine keeps the head of a large body with the whole one's length and
-    # hash, and running totals for its caps.
+    # hash, and running totals for its caps (bytes: body, target and headers as stored).
     """
     ALTER TABLE quarantine ADD COLUMN body_length INTEGER;
     ALTER TABLE quarantine ADD COLUMN body_sha256 TEXT;
@@ -149,7 +149,8 @@ MIGRATIONS: tuple[str, ...] = (
         dropped INTEGER NOT NULL
     );
     INSERT INTO quarantine_totals
-        SELECT 1, COUNT(*), IFNULL(SUM(length(body)), 0), 0 FROM quarantine;
+        SELECT 1, COUNT(*), IFNULL(SUM(length(body) + length(target) + length(headers)), 0), 0
+        FROM quarantine;
     """,
 )
 

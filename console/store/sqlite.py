@@ -56,7 +56,8 @@ DEFAULT_QUARANTINE_CAP = QuarantineCap()
 class SqliteStore:
     """Messages, attempts, receipts, replies and quarantined callbacks in one SQLite file.
 
-    Each instance owns one connection and must stay on the thread that created it; other
+    Each instance owns one connection. It stays on the thread that created it unless made
+    with ``any_thread`` (then its user sees that only one thread uses it at a time); other
     threads open their own instance on the same file.
     """
 
@@ -84,6 +85,7 @@ class SqliteStore:
             self._conn.execute(f"PRAGMA synchronous={synchronous}")
             self._conn.execute("PRAGMA foreign_keys=ON")
             migrate(self._conn)
+            quarantine_sql.keep_within(self._conn, quarantine_cap)
             self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         except BaseException:
             self._conn.close()

@@ -42,8 +42,16 @@ def counting(tmp_path: Path) -> Iterator[CountingStore]:
     store.close()
 
 
-async def test_callbacks_arriving_together_share_one_transaction(counting: CountingStore) -> None:
-    writer = BatchWriter(counting)
+@pytest.fixture
+def writer(counting: CountingStore) -> Iterator[BatchWriter]:
+    made = BatchWriter(counting)
+    yield made
+    made.close()  # its commit thread ends with the test
+
+
+async def test_callbacks_arriving_together_share_one_transaction(
+    counting: CountingStore, writer: BatchWriter
+) -> None:
     verdicts = await asyncio.gather(*(writer.submit(receipt(f"m-{n}")) for n in range(100)))
     assert [v.status for v in verdicts] == [200] * 100
     assert counting.transactions == [100]
@@ -58,18 +66,19 @@ async def passes_until_staged(store: CountingStore, transactions: int) -> int:
     return passes
 
 
-async def test_a_lone_callback_is_committed_in_the_next_pass(counting: CountingStore) -> None:
-    writer = BatchWriter(counting)
+async def test_a_lone_callback_is_committed_in_the_next_pass(
+    counting: CountingStore, writer: BatchWriter
+) -> None:
     lone = asyncio.create_task(writer.submit(receipt("alone")))
     assert await passes_until_staged(counting, 1) <= 3
-    assert (await lone).status == 200
+    assert (await lone).status == 200  # answered once its commit is done
     assert counting.transactions == [1]
+    assert [r.message_id for r in counting.orphan_receipts()] == ["alone"]
 
 
 async def test_under_load_callbacks_of_two_passes_share_a_transaction(
-    counting: CountingStore,
+    counting: CountingStore, writer: BatchWriter
 ) -> None:
-    writer = BatchWriter(counting)
     await asyncio.gather(writer.submit(receipt("a")), writer.submit(receipt("b")))
     first = asyncio.create_task(writer.submit(receipt("c")))
     await asyncio.sleep(0)  # "c" is queued; "d" arrives one pass later
@@ -85,21 +94,18 @@ async def test_under_load_callbacks_of_two_passes_share_a_transaction(
 
 
 async def test_callbacks_arriving_during_a_commit_form_the_next_batch(
-    counting: CountingStore,
+    counting: CountingStore, writer: BatchWriter
 ) -> None:
-    writer = BatchWriter(counting)
     first = asyncio.create_task(writer.submit(receipt("a")))
     await passes_until_staged(counting, 1)  # its commit is under way in the writer's thread
     later = [asyncio.create_task(writer.submit(receipt(f"b-{n}"))) for n in range(5)]
     assert [v.status for v in await asyncio.gather(first, *later)] == [200] * 6
     assert counting.transactions == [1, 5]
-    writer.close()
 
 
 async def test_a_failed_commit_is_reported_to_every_callback_of_the_batch(
-    counting: CountingStore,
+    counting: CountingStore, writer: BatchWriter
 ) -> None:
-    writer = BatchWriter(counting)
     counting.close()  # the file is gone from under the listener
     results = await asyncio.gather(
         *(writer.submit(receipt(f"m-{n}")) for n in range(3)), return_exceptions=True
@@ -108,13 +114,12 @@ async def test_a_failed_commit_is_reported_to_every_callback_of_the_batch(
 
 
 async def test_an_unexpected_failure_answers_the_batch_instead_of_leaving_it_waiting(
-    counting: CountingStore, monkeypatch: pytest.MonkeyPatch
+    writer: BatchWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_args: object) -> CallbackItem:
         raise RuntimeError("a decoder bug")
 
     monkeypatch.setattr("console.listener.batching.interpret", broken)
-    writer = BatchWriter(counting)
     results = await asyncio.wait_for(
         asyncio.gather(
             *(writer.submit(receipt(f"m-{n}")) for n in range(3)), return_exceptions=True
@@ -125,13 +130,12 @@ async def test_an_unexpected_failure_answers_the_batch_instead_of_leaving_it_wai
 
 
 async def test_a_commit_that_fails_in_the_writers_thread_answers_the_batch_503(
-    counting: CountingStore, monkeypatch: pytest.MonkeyPatch
+    counting: CountingStore, writer: BatchWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def disk_full(store: SqliteStore) -> None:
         store._conn.execute("ROLLBACK")  # as SQLite does when a commit cannot be written
         raise sqlite3.OperationalError("database or disk is full")
 
-    writer = BatchWriter(counting)
     with monkeypatch.context() as patch:
         patch.setattr(CountingStore, "commit_staged", disk_full)
         results = await asyncio.gather(
@@ -140,4 +144,3 @@ async def test_a_commit_that_fails_in_the_writers_thread_answers_the_batch_503(
     assert all(isinstance(r, StorageUnavailable) for r in results)
     assert counting.orphan_receipts() == []
     assert (await writer.submit(receipt("after"))).status == 200
-    writer.close()

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from console.listener.form import DEFAULT_LIMITS, FORM, FieldLimits, UnreadableBody, decode_fields
-from console.listener.large_form import decode_large
+from console.listener.large_form import CHUNK, decode_large
 
 # Bodies built from the characters that matter to form decoding, escapes included.
 _FORM_TEXT = st.text(alphabet="ab=&+%20Cé;x", max_size=40)
@@ -95,11 +95,11 @@ def test_a_large_picture_comes_out_whole_however_its_base64_is_escaped(
 def test_more_fields_than_the_limit_are_refused_before_decoding() -> None:
     limits = FieldLimits(max_fields=5)
     assert len(decode_fields(b"", FORM, b"a=1&b=2&c=3&d=4&e=5", limits)) == 5
-    with pytest.raises(UnreadableBody, match="the body has more than 5 fields"):
+    with pytest.raises(UnreadableBody, match="the callback has more than 5 fields"):
         decode_fields(b"", FORM, b"a=1&b=2&c=3&d=4&e=5&f=6", limits)
-    with pytest.raises(UnreadableBody, match="the query string has more than 5 fields"):
+    with pytest.raises(UnreadableBody, match="the callback has more than 5 fields"):
         decode_fields(b"a&b&c&d&e&f", FORM, b"", limits)
-    with pytest.raises(UnreadableBody, match="the body has more than 3 fields"):
+    with pytest.raises(UnreadableBody, match="the callback has more than 5 fields"):
         decode_fields(b"a&b", FORM, b"c=1&d=2&e=3&f=4", limits)
     parts = b"".join(
         b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nv\r\n' % i for i in range(6)
@@ -107,7 +107,7 @@ def test_more_fields_than_the_limit_are_refused_before_decoding() -> None:
     with pytest.raises(UnreadableBody, match="more than 5 fields"):
         decode_fields(b"", b"multipart/form-data; boundary=b", parts + b"--b--\r\n", limits)
     large = b"&".join([b"f=" + b"x" * 20_000] * 6)
-    with pytest.raises(UnreadableBody, match="the body has more than 5 fields"):
+    with pytest.raises(UnreadableBody, match="the callback has more than 5 fields"):
         asyncio.run(decode_large(b"", FORM, large, FieldLimits(5, 10**6)))
 
 
@@ -154,3 +154,16 @@ def test_a_picture_of_many_chunks_comes_out_whole_wherever_its_escapes_fall(shif
     body = b"a=" + b"x" * shift + b"&mms_attachment[0].content=" + escaped.replace(b"=", b"%3D")
     _fields, decoded = asyncio.run(decode_large(b"", FORM, body, DEFAULT_LIMITS))
     assert decoded["mms_attachment[0].content"] == picture
+
+
+def test_padding_is_judged_over_the_whole_content_not_chunk_by_chunk() -> None:
+    # Padding at the very end of a chunk, then more: no base64 decoder takes that.
+    chunk = base64.b64encode(b"x" * (CHUNK // 4 * 3 - 1))
+    assert len(chunk) == CHUNK
+    assert chunk.endswith(b"=")
+    content = chunk + base64.b64encode(b"more" * 100_000)
+    with pytest.raises(ValueError, match="padding"):
+        base64.b64decode(content, validate=True)
+    body = b"type=MO&mms_attachment[0].content=" + content.replace(b"+", b"%2B")
+    with pytest.raises(UnreadableBody, match="not base64"):
+        asyncio.run(decode_large(b"", FORM, body, DEFAULT_LIMITS))
