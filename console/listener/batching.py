@@ -2,9 +2,9 @@
 
 Each request is decoded as it comes and awaits its own verdict; the writer takes
 everything queued, commits it in one transaction, then answers them all. A lone callback
-is committed in the next pass of the event loop. Under load (the last batch held more
-than one) the writer waits one pass more, which about doubles the batch: a commit costs
-several system calls whatever its size, so this saves more than the wait costs.
+is committed in the next pass of the event loop. While a commit is under way, what
+arrives waits and goes in the next batch as soon as the commit ends: under load, batches
+grow by themselves, with no pass of the loop spent waiting for them.
 
 The event loop never waits on the store for long:
 - The commit, which waits for the disk (each batch must survive a power cut), runs in a
@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from console.listener.config import LARGE_BODY
 from console.listener.form import DEFAULT_LIMITS, FieldLimits
@@ -62,7 +62,6 @@ class BatchWriter:
         self._pending: list[_Queued] = []
         self._scheduled = False
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._under_load = False
         self._committer = ThreadPoolExecutor(1, thread_name_prefix="callback-commit")
         self._committing = False
 
@@ -93,10 +92,7 @@ class BatchWriter:
         self._pending.append((item, future, loop.time() + self._lock_wait))
         if not self._scheduled:
             self._scheduled = True
-            if self._under_load:
-                loop.call_soon(loop.call_soon, self._flush)  # one pass later
-            else:
-                loop.call_soon(self._flush)
+            loop.call_soon(self._flush)
         return await future
 
     def _flush(self) -> None:
@@ -104,7 +100,6 @@ class BatchWriter:
         if self._committing:
             return  # the commit's end flushes again
         batch, self._pending = self._pending, []
-        self._under_load = len(batch) > 1
         items = [item for item, _future, _give_up_at in batch]
         try:
             results = self._store.stage_callbacks(items)
@@ -118,30 +113,34 @@ class BatchWriter:
             log.exception("could not store %d callbacks", len(batch))
             self._fail(batch, StorageUnavailable("storage unavailable"))
             return
-        assert self._loop is not None  # set by the submit that queued the batch
+        loop = self._loop
+        assert loop is not None  # set by the submit that queued the batch
         self._committing = True
-        committed = self._loop.run_in_executor(self._committer, self._store.commit_staged)
-        committed.add_done_callback(lambda done: self._committed(done, batch, verdicts))
+
+        def back_to_the_loop(committed: Future[None]) -> None:
+            # Called in the commit's thread. Straight to the loop: an asyncio future would
+            # take one pass more, and each pass is long when many clients are busy.
+            loop.call_soon_threadsafe(self._committed, committed.exception(), batch, verdicts)
+
+        self._committer.submit(self._store.commit_staged).add_done_callback(back_to_the_loop)
 
     def _committed(
-        self, done: asyncio.Future[None], batch: list[_Queued], verdicts: list[Verdict]
+        self, failure: BaseException | None, batch: list[_Queued], verdicts: list[Verdict]
     ) -> None:
         self._committing = False
-        if self._pending and not self._scheduled:
-            self._scheduled = True
-            assert self._loop is not None
-            self._loop.call_soon(self._flush)
-        failure = done.exception()
         if failure is not None:
             log.error("could not commit %d callbacks: %s", len(batch), failure)
             self._fail(batch, StorageUnavailable("storage unavailable"))
-            return
-        for (_item, future, _give_up_at), outcome in zip(batch, verdicts, strict=True):
-            if not future.done():
-                future.set_result(outcome)
-        changes = [v.change for v in verdicts if v.change is not None]
-        if changes and self._on_changes is not None:
-            self._on_changes(changes)
+        else:
+            for (_item, future, _give_up_at), outcome in zip(batch, verdicts, strict=True):
+                if not future.done():
+                    future.set_result(outcome)
+            changes = [v.change for v in verdicts if v.change is not None]
+            if changes and self._on_changes is not None:
+                self._on_changes(changes)
+        if self._pending and not self._scheduled:
+            # What came during the commit has waited long enough: staged in this same pass.
+            self._flush()
 
     def _wait_for_lock(self, batch: list[_Queued]) -> None:
         assert self._loop is not None  # set by the submit that queued the batch

@@ -27,6 +27,7 @@ from console.listener.access_log import AccessLog
 from console.listener.admission import Admission
 from console.listener.config import ListenerConfig
 from console.listener.flow_control import GuardedFlow
+from console.listener.freeing import unlink
 from console.listener.slow_clients import Sweeper
 from console.listener.tls import start_server_tls
 from console.listener.write_batching import BatchedTransport, Flusher
@@ -143,6 +144,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         # rather than at the next full garbage collection.
         self.pipeline.clear()
         self.cycle = None  # type: ignore[assignment]
+        unlink(self._tcp)
         self._tcp = None
 
     def _forget(self) -> None:
@@ -154,6 +156,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         """Forget a connection never served. The parser refers back to this protocol:
         left as it is, each refused connection would wait for a full garbage collection."""
         self._forget()
+        unlink(self._tcp)
         self._tcp = None
         self._handshake = None
         self.parser = None  # type: ignore[assignment]

@@ -76,23 +76,6 @@ async def test_a_lone_callback_is_committed_in_the_next_pass(
     assert [r.message_id for r in counting.orphan_receipts()] == ["alone"]
 
 
-async def test_under_load_callbacks_of_two_passes_share_a_transaction(
-    counting: CountingStore, writer: BatchWriter
-) -> None:
-    await asyncio.gather(writer.submit(receipt("a")), writer.submit(receipt("b")))
-    first = asyncio.create_task(writer.submit(receipt("c")))
-    await asyncio.sleep(0)  # "c" is queued; "d" arrives one pass later
-    second = asyncio.create_task(writer.submit(receipt("d")))
-    await asyncio.gather(first, second)
-    assert counting.transactions == [2, 2]
-    # Once a lone callback has been committed, the next is not held back.
-    lone = asyncio.create_task(writer.submit(receipt("e")))
-    await lone
-    alone_again = asyncio.create_task(writer.submit(receipt("f")))
-    assert await passes_until_staged(counting, 4) <= 3
-    await alone_again
-
-
 async def test_callbacks_arriving_during_a_commit_form_the_next_batch(
     counting: CountingStore, writer: BatchWriter
 ) -> None:
