@@ -21,10 +21,11 @@ import time
 from typing import Any, ClassVar
 
 import httptools
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from console.listener.access_log import AccessLog
 from console.listener.admission import Admission
+from console.listener.canned import canned_answer
 from console.listener.config import ListenerConfig
 from console.listener.flow_control import GuardedFlow
 from console.listener.freeing import unlink
@@ -41,21 +42,6 @@ _SLICE_BEHIND = 128
 
 class _TooManyHeaders(Exception):
     """Raised from a parser callback to stop parsing a head with too many headers."""
-
-
-def canned_answer(status: int, text: str, *extra: bytes) -> bytes:
-    """A whole answer that ends the connection, for refusals made below the application."""
-    body = (text + "\n").encode()
-    return b"".join(
-        [
-            STATUS_LINE[status],
-            b"content-type: text/plain; charset=utf-8\r\n",
-            b"content-length: %d\r\n" % len(body),
-            *(header + b"\r\n" for header in extra),
-            b"connection: close\r\n\r\n",
-            body,
-        ]
-    )
 
 
 class ListenerHttpProtocol(HttpToolsProtocol):
@@ -89,6 +75,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         self._refusal: tuple[int, str] | None = None
         self._input_closed = False
         self._too_many_headers = False
+        self._framing = 0  # bytes read since the last piece of a body: chunk sizes, trailers
 
     # Connection --------------------------------------------------------------------------
 
@@ -226,11 +213,13 @@ class ListenerHttpProtocol(HttpToolsProtocol):
                 return
             all_body = self._body_left
             # Behind a request waiting for its answer, a slice holds few whole requests.
-            step = all_body or (_SLICE_BEHIND if self._unanswered else _SLICE)
+            step = all_body or (_SLICE_BEHIND if self._waiting() else _SLICE)
             piece = view[offset : offset + step]
             offset += len(piece)
             if self._in_head:
                 self._head_bytes += len(piece)
+            elif not all_body:
+                self._framing += len(piece)
             try:
                 self.parser.feed_data(piece)
             except httptools.HttpParserUpgrade:
@@ -257,6 +246,13 @@ class ListenerHttpProtocol(HttpToolsProtocol):
                     return
             elif all_body:
                 self._body_left -= len(piece)
+            elif self._framing > limits.max_header_bytes:
+                # Not body, and more than a head may hold: chunk extensions or trailers.
+                self._refuse(431, f"request trailers over {limits.max_header_bytes} bytes")
+                return
+            elif len(self.headers) > limits.max_headers:  # trailers count as headers
+                self._refuse(431, f"more than {limits.max_headers} request headers")
+                return
             else:
                 self._body_left = self._body_still_to_come()
 
@@ -341,8 +337,12 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         # the keep-alive timeout running.
         self._unset_keepalive_if_required()
         self._in_message = True
-        self._head_bytes = 0
+        self._head_bytes = self._framing = 0
         super().on_message_begin()
+
+    def on_body(self, body: bytes) -> None:
+        self._framing = 0
+        super().on_body(body)
 
     def on_headers_complete(self) -> None:
         if len(self.headers) > self.listener.max_headers:
