@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from console.store.sqlite import SqliteStore
+from tests.e2e.test_receiver import receiver
 from tests.e2e.test_window_process import stop, unexpected_lines, wait_until_running, window_env
-from tests.support.cli import cli_env, command, run_cli
+from tests.support.cli import run_cli
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
@@ -83,25 +84,12 @@ def test_a_new_folder_gets_only_owner_only_files_and_no_warning(tmp_path: Path) 
 
 
 def test_files_of_a_receiver_run_are_owner_only(data_dir: Path) -> None:
-    process = subprocess.Popen(
-        command(data_dir, "receiver", "--port", "0", "--path-token", TOKEN),
-        env=cli_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        url = process.stdout.readline().split()[1]
+    with receiver(data_dir) as (process, url):
         assert httpx.post(url, data=RECEIPT, timeout=5).status_code == 200
         # While it runs the database has its WAL files open too.
         running = modes(data_dir)
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
 
     assert process.returncode == 0, err
     assert {"messages.sqlite3-wal", "messages.sqlite3-shm", "profiles.json"} <= set(running)
