@@ -7,8 +7,9 @@
   stops the keep-alive timeout, and a connection older than the deadline is closed after
   its next answer.
 - Input goes to the parser a slice at a time, so that header bytes, header count and the
-  requests read ahead of their answers are checked as they arrive, not once a whole
-  request has been taken in. Past a limit, input waits unread, or the request is refused.
+  requests and bytes read ahead of their answers are checked as they arrive, not once a
+  whole request has been taken in. Past a limit, input waits unread, or the request is
+  refused.
 - Reading stops while answers cannot be written; each answer leaves in one send
   (``write_batching``).
 """
@@ -27,7 +28,7 @@ from console.listener.access_log import AccessLog
 from console.listener.admission import Admission
 from console.listener.canned import canned_answer
 from console.listener.config import ListenerConfig
-from console.listener.flow_control import GuardedFlow
+from console.listener.flow_control import GuardedFlow, limit_reads
 from console.listener.freeing import unlink
 from console.listener.slow_clients import Sweeper
 from console.listener.tls import start_server_tls
@@ -38,6 +39,8 @@ from console.listener.write_batching import BatchedTransport, Flusher
 # waiting for its answer, smaller still: requests read ahead cost memory each.
 _SLICE = 1024
 _SLICE_BEHIND = 128
+# Bytes read past a request waiting for its answer, bodies included, before reading stops.
+_READ_AHEAD = 16 * 1024
 
 
 class _TooManyHeaders(Exception):
@@ -76,6 +79,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         self._input_closed = False
         self._too_many_headers = False
         self._framing = 0  # bytes read since the last piece of a body: chunk sizes, trailers
+        self._ahead = 0  # bytes read while a whole request waits for its answer
 
     # Connection --------------------------------------------------------------------------
 
@@ -97,6 +101,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         self.connections.add(self)
         self.sweeper.watch(self, self.loop)
         if self.tls is None:
+            limit_reads(transport, _READ_AHEAD)
             self._serve(transport)
         else:
             transport.pause_reading()  # the handshake takes over the socket
@@ -186,10 +191,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
 
     def timeout_keep_alive_handler(self) -> None:
         if not self.transport.is_closing():
-            if self.transport.get_write_buffer_size():
-                self.transport.abort()
-            else:
-                self.transport.close()
+            self._end()
 
     # Input ---------------------------------------------------------------------------------
 
@@ -208,12 +210,19 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         view = memoryview(data) if len(data) > _SLICE else data
         offset, size = 0, len(data)
         while offset < size:
-            if self._waiting() >= limits.max_pipeline or self.flow.write_paused:
-                self._hold(bytes(view[offset:]))
+            if self._must_wait():
+                self._stash = bytes(view[offset:])
+                self.flow.holding = True
+                self.flow.pause_reading()
                 return
             all_body = self._body_left
-            # Behind a request waiting for its answer, a slice holds few whole requests.
-            step = all_body or (_SLICE_BEHIND if self._waiting() else _SLICE)
+            if self._waiting():
+                # Behind a request waiting for its answer, a slice holds few whole
+                # requests, and little of a body.
+                step = _SLICE_BEHIND
+                self._ahead += min(step, size - offset)
+            else:
+                step = all_body or _SLICE
             piece = view[offset : offset + step]
             offset += len(piece)
             if self._in_head:
@@ -268,15 +277,18 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         """Requests read whole and not yet answered (not one whose body is still coming)."""
         return self._unanswered - (self._in_message and not self._in_head)
 
-    def _hold(self, rest: bytes) -> None:
-        self._stash = rest
-        self.flow.holding = True
-        self.flow.pause_reading()
+    def _must_wait(self) -> bool:
+        waiting = self._waiting()
+        if not waiting:
+            self._ahead = 0
+        elif waiting >= self.listener.max_pipeline or self._ahead >= _READ_AHEAD:
+            return True
+        return self.flow.write_paused
 
     def _release_input(self) -> None:
         if not self.flow.holding or self._input_closed or self.transport.is_closing():
             return
-        if self._waiting() >= self.listener.max_pipeline or self.flow.write_paused:
+        if self._must_wait():
             return
         self.flow.holding = False
         held, self._stash = self._stash, b""
@@ -360,7 +372,6 @@ class ListenerHttpProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         self._in_message = False
         self._in_head = True
-        self._head_bytes = 0
         self._body_left = 0
         super().on_message_complete()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Iterator
 
 from console.protocol.delivery import FINAL_STATES
 from console.store import quarantine_sql
@@ -29,6 +30,10 @@ ADVANCE_STATE = (
 
 # 100 rows of 9 parameters stay under SQLite's oldest parameter limit.
 _INSERT_CHUNK = 100
+# A cached statement keeps a copy of the values last bound to it (the sqlite3 module never
+# clears them), so a many-row statement of large rows would hold megabytes while unused.
+# Rows whose fields (all within ``raw``) pass this size are inserted one a statement.
+_LARGE_ROW = 1024
 # Absent optional fields are bound as '' and stored as NULL: binding None makes the sqlite3
 # module search for adapters, which costs more than the rest of the row.
 _RECEIPT_ROW = "(?, ?, NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?, ?, ?, ?)"
@@ -90,8 +95,7 @@ def _add_receipts(conn: sqlite3.Connection, receipts: list[IncomingReceipt]) -> 
     # row at a time, to learn which (redeliveries are rare; the first of equal receipts
     # in a batch is the one kept).
     fresh: list[bool] = []
-    for start in range(0, len(receipts), _INSERT_CHUNK):
-        chunk = receipts[start : start + _INSERT_CHUNK]
+    for chunk in _chunks(receipts):
         conn.execute("SAVEPOINT receipts")
         inserted = conn.execute(_insert_receipts(len(chunk)), _receipt_rows(chunk)).rowcount
         if inserted not in (0, len(chunk)):
@@ -117,6 +121,25 @@ def _add_receipts(conn: sqlite3.Connection, receipts: list[IncomingReceipt]) -> 
         ],
     )
     return fresh
+
+
+def _chunks(receipts: list[IncomingReceipt]) -> Iterator[list[IncomingReceipt]]:
+    """``receipts`` in order, in runs of up to ``_INSERT_CHUNK`` small ones, and each
+    large one on its own."""
+    run: list[IncomingReceipt] = []
+    for receipt in receipts:
+        if len(receipt.raw) > _LARGE_ROW:
+            if run:
+                yield run
+                run = []
+            yield [receipt]
+            continue
+        run.append(receipt)
+        if len(run) == _INSERT_CHUNK:
+            yield run
+            run = []
+    if run:
+        yield run
 
 
 def _add_reply(conn: sqlite3.Connection, reply: IncomingReply) -> bool:

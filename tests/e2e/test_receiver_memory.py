@@ -76,6 +76,18 @@ def _pipelined(sock: socket.socket) -> None:
     time.sleep(4)
 
 
+def _pipelined_bodies(sock: socket.socket) -> None:
+    # Twelve receipts padded to just under 64 KiB each, sent back to back, never read.
+    body = b"type=receipt&message_id=pb&message_state=2&x=" + b"A" * 65_000
+    one = (
+        b"POST /callbacks/" + TOKEN.encode() + b" HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body) + body
+    )
+    sock.sendall(one * 12)
+    time.sleep(4)
+
+
 def _endless_headers(sock: socket.socket) -> None:
     sock.sendall(b"POST /callbacks/" + TOKEN.encode() + b" HTTP/1.1\r\nHost: x\r\n")
     deadline = time.monotonic() + 4
@@ -91,8 +103,8 @@ def running(data_dir: Path) -> Iterator[tuple[int, str]]:
 
 @pytest.mark.parametrize(
     ("attack", "connections"),
-    [(_pipelined, 50), (_endless_headers, 128)],
-    ids=["pipelined-never-read", "endless-headers"],
+    [(_pipelined, 50), (_pipelined_bodies, 400), (_endless_headers, 128)],
+    ids=["pipelined-never-read", "pipelined-bodies-never-read", "endless-headers"],
 )
 def test_a_flood_leaves_memory_small_and_callbacks_prompt(
     running: tuple[int, str], attack: Callable[[socket.socket], None], connections: int

@@ -16,19 +16,20 @@ from tests.unit.store.test_sqlite_store import new_message
 # A small space of receipts, so that batches hold redeliveries of earlier batches and of
 # their own rows; optional fields vary because they are part of a receipt's identity.
 _RECEIPTS = st.builds(
-    lambda message_id, state, code, app_id: IncomingReceipt(
+    lambda message_id, state, code, app_id, padding: IncomingReceipt(
         message_id=message_id,
         message_state=state,
         result_code=code,
         received_at=0.0,
         source_address="203.0.113.7",
-        raw=f"type=receipt&message_id={message_id}&message_state={state}",
+        raw=f"type=receipt&message_id={message_id}&message_state={state}" + padding,
         app_id=app_id,
     ),
     st.sampled_from(["m-1", "m-2", "orphan"]),
     st.integers(1, 8),
     st.sampled_from([None, 0, 4]),
     st.sampled_from([None, "crm"]),
+    st.sampled_from(["", "&x=" + "a" * 2000]),  # large rows are inserted apart
 )
 # Up to 150 rows: past the size of one insert statement.
 _BATCHES = st.lists(st.lists(_RECEIPTS, min_size=1, max_size=150), min_size=1, max_size=4)

@@ -213,7 +213,7 @@ def test_a_failing_batch_stores_nothing(store: SqliteStore) -> None:
     class Broken(IncomingReceipt):
         pass
 
-    broken = Broken("x", 2, 0, 1.0, "src", object())  # type: ignore[arg-type]
+    broken = Broken("x", 2, 0, 1.0, object(), "raw")  # type: ignore[arg-type]
     with pytest.raises(sqlite3.ProgrammingError):
         store.record_callbacks([receipt("a", 1, 1.0), broken])
     assert store.orphan_receipts() == []
