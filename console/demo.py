@@ -54,6 +54,10 @@ def prepare_settings(data_dir: Path) -> Settings:
     others = tuple(p for p in settings.profiles if p.name != DEMO_PROFILE)
     # The endpoint is a placeholder until the simulator has its port.
     profile = demo_profile("http://127.0.0.1:1/httpapi/receiver")
+    earlier = next((p for p in settings.profiles if p.name == DEMO_PROFILE), None)
+    if earlier is not None:
+        # The operator's own choices in the demo stay.
+        profile = replace(profile, default_region=earlier.default_region)
     settings = replace(
         settings, profiles=(profile, *others), active=DEMO_PROFILE, listener=listener
     )

@@ -360,9 +360,13 @@ def save_settings(path: Path, settings: Settings) -> None:
 
 
 def with_profile(settings: Settings, profile: Profile) -> Settings:
-    """``settings`` with ``profile`` added or replacing the one of the same name."""
-    others = tuple(p for p in settings.profiles if p.name != profile.name)
-    return replace(settings, profiles=(*others, profile))
+    """``settings`` with ``profile`` replacing the one of the same name, where it stood,
+    or added at the end."""
+    names = [p.name for p in settings.profiles]
+    if profile.name not in names:
+        return replace(settings, profiles=(*settings.profiles, profile))
+    profiles = tuple(profile if p.name == profile.name else p for p in settings.profiles)
+    return replace(settings, profiles=profiles)
 
 
 def unique_name(settings: Settings, base: str) -> str:

@@ -70,6 +70,28 @@ def known_region(code: str) -> bool:
     return code.upper() in phonenumbers.SUPPORTED_REGIONS
 
 
+def example_numbers(region: str | None) -> tuple[str, ...]:
+    """A mobile number of ``region`` as its people write it, then with its country code;
+    without a region, one international number."""
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    if not region or example is None:
+        return ("+44 7700 900123",)
+    return tuple(
+        phonenumbers.format_number(example, style)
+        for style in (
+            phonenumbers.PhoneNumberFormat.NATIONAL,
+            phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+        )
+    )
+
+
+def regions() -> list[tuple[str, int]]:
+    """Every region the number library knows, with its country calling code, by code."""
+    return sorted(
+        (r, phonenumbers.country_code_for_region(r)) for r in phonenumbers.SUPPORTED_REGIONS
+    )
+
+
 def _country(number: phonenumbers.PhoneNumber) -> str:
     """Country code and region (``+20, EG``): what the digits were taken to be."""
     code = number.country_code or 0
@@ -127,18 +149,21 @@ def normalise_number(text: str, default_region: str | None = None) -> Normalised
     possible: list[phonenumbers.PhoneNumber] = []
     first_error: InvalidPhoneNumber | None = None
     for candidate, candidate_region in candidates:
+        # Every refusal names the country it assumed: a national number read in the wrong
+        # region looks like a typing mistake otherwise.
+        assumed = f" (read as a {candidate_region} number)" if candidate_region else ""
         try:
             parsed = _parse(candidate, candidate_region)
         except InvalidPhoneNumber as exc:
-            first_error = first_error or InvalidPhoneNumber(text, exc.reason)
+            first_error = first_error or InvalidPhoneNumber(text, exc.reason + assumed)
             continue
         possibility = phonenumbers.is_possible_number_with_reason(parsed)
         if possibility == ValidationResult.IS_POSSIBLE:
             possible.append(parsed)
         else:
-            first_error = first_error or InvalidPhoneNumber(
-                text, _POSSIBILITY_REASONS.get(possibility, "it is not a possible number")
-            )
+            reason = _POSSIBILITY_REASONS.get(possibility, "it is not a possible number")
+            assumed = assumed or f" (read with country code {_country(parsed)})"
+            first_error = first_error or InvalidPhoneNumber(text, reason + assumed)
     if not possible:
         if first_error is None:
             raise InvalidPhoneNumber(

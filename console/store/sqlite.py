@@ -11,7 +11,7 @@ from typing import Any
 
 from console.protocol.mt_request import Attachment, HttpMethod, Priority
 from console.store import callbacks_sql, log, quarantine_sql
-from console.store.errors import DuplicateMessageId, StoreBusy, UnknownMessage
+from console.store.errors import DuplicateMessageId, StoreBusy, StoreError, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
     AttemptRecord,
@@ -423,10 +423,15 @@ class SqliteStore:
 
         Both come from one snapshot, so the count includes exactly the rows up to the first
         one returned.
+
+        Raises:
+            StoreError: the database could not be read (a damaged file, a failing disk).
         """
         self._conn.execute("BEGIN")
         try:
             return log.head(self._conn, self._log_cache, query, limit)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the log could not be read: {exc}") from exc
         finally:
             self._conn.execute("COMMIT")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,15 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from console import drafts
-from console.drafts import Draft, Problem, check_recipient, compose, problems
+from console.drafts import Draft, Problem, compose, problems
 from console.protocol.mt_request import Priority
-from console.protocol.phone import InvalidPhoneNumber
 from console.settings import Profile
 from console.store.models import NewMessage, StoredMessage
 from console.ui.attachment_list import AttachmentList, format_size
 from console.ui.message_editor import MessageEditor, local_files
+from console.ui.recipient_field import RecipientField
 from console.ui.segment_counter import SegmentCounter, Ucs2Highlighter
-from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR, WARNING_COLOUR
+from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR
 
 PRIORITY_CHOICES: tuple[tuple[Priority | None, str, str], ...] = (
     (None, "Account default", "Leave it to the account's setting (Bulk unless changed)"),
@@ -65,6 +67,7 @@ class ComposePane(QWidget):
     """
 
     sendRequested = Signal(object)
+    regionChosen = Signal(object)  # str | None: the operator chose where numbers are read
 
     def __init__(self, profile: Profile | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,12 +77,10 @@ class ComposePane(QWidget):
         self._sent: NewMessage | None = None
         self.setAcceptDrops(True)
 
-        self.recipient = QLineEdit(objectName="recipient")
-        self.recipient.setPlaceholderText("+44 7700 900123, 07700 900123, (202) 555-0100…")
-        self.recipient.setClearButtonEnabled(True)
-        self.recipient_preview = _plain_label("recipientPreview")
-        self.recipient_warning = _plain_label("recipientWarning")
-        _coloured(self.recipient_warning, WARNING_COLOUR)
+        self.recipient_field = RecipientField()
+        self.recipient = self.recipient_field.line
+        self.recipient_preview = self.recipient_field.preview
+        self.recipient_warning = self.recipient_field.warning
 
         self.sender_box = QComboBox(objectName="sender", editable=True)
         self.sender_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -141,12 +142,7 @@ class ComposePane(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        recipient_block = QVBoxLayout()
-        recipient_block.setSpacing(2)
-        recipient_block.addWidget(self.recipient)
-        recipient_block.addWidget(self.recipient_preview)
-        recipient_block.addWidget(self.recipient_warning)
-        form.addRow(_buddy("&To", self.recipient), recipient_block)
+        form.addRow(_buddy("&To", self.recipient), self.recipient_field)
         form.addRow(_buddy("Fr&om", self.sender_box), self.sender_box)
         form.addRow(_buddy("P&riority", self.priority), self.priority)
         form.addRow("", self.receipt)
@@ -167,7 +163,8 @@ class ComposePane(QWidget):
         layout.addLayout(send_row)
         layout.addWidget(self.outcome)
 
-        self.recipient.textChanged.connect(self._refresh)
+        self.recipient_field.textChanged.connect(self._refresh)
+        self.recipient_field.regionChosen.connect(self._region_chosen)
         self.sender_box.currentTextChanged.connect(self._refresh)
         self.carrier.textChanged.connect(self._refresh)
         for line in (self.app_id, self.conversation_id):
@@ -305,7 +302,13 @@ class ComposePane(QWidget):
     def _priority_index(priority: Priority | None) -> int:
         return next(i for i, choice in enumerate(PRIORITY_CHOICES) if choice[0] == priority)
 
+    def _region_chosen(self, region: str | None) -> None:
+        self._profile = replace(self._profile, default_region=region)
+        self._refresh()
+        self.regionChosen.emit(region)
+
     def _apply_profile(self, profile: Profile, previous: Profile | None) -> None:
+        self.recipient_field.set_region(profile.default_region)
         typed = self.sender_box.currentText().strip()
         keep_sender = bool(typed) and (previous is None or typed not in previous.senders)
         self.sender_box.blockSignals(True)
@@ -360,7 +363,7 @@ class ComposePane(QWidget):
             target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _refresh(self) -> None:
-        self._preview_recipient()
+        self.recipient_field.refresh()
         draft = self.draft()
         self._problems = problems(draft, self._profile)
         first = self._problems[0].text if self._problems else ""
@@ -374,23 +377,3 @@ class ComposePane(QWidget):
         self.highlighter.set_enabled(count == 0)
         self.counter.update_for(draft.body, count, format_size(self.attachment_list.total_size()))
         self._label_more()
-
-    def _preview_recipient(self) -> None:
-        text = self.recipient.text()
-        self.recipient_warning.hide()
-        if not text.strip():
-            self.recipient_preview.hide()
-            return
-        try:
-            number = check_recipient(text, self._profile.default_region)
-        except InvalidPhoneNumber as exc:
-            self.recipient_preview.setText(f"Not a usable number: {exc.reason}")
-            _coloured(self.recipient_preview, ERROR_COLOUR)
-        else:
-            region = f" ({number.region})" if number.region else ""
-            self.recipient_preview.setText(f"→ {number.display}{region}")
-            _coloured(self.recipient_preview, MUTED_COLOUR)
-            if number.warning:
-                self.recipient_warning.setText(number.warning)
-                self.recipient_warning.show()
-        self.recipient_preview.show()

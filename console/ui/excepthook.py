@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from console.redaction import redact
 
@@ -55,7 +55,9 @@ class ErrorReporter:
         self.boxes = [box for box in self.boxes if box.isVisible()]
         if len(self.boxes) >= 3:
             return
-        box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong", summary)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "Something went wrong", summary, parent=_window()
+        )
         box.setInformativeText(
             "The console keeps running; what was stored is safe. The details are in the "
             f"log file:\n{self.log_file}"
@@ -64,3 +66,12 @@ class ErrorReporter:
         box.setObjectName("errorDialog")
         self.boxes.append(box)
         box.open()
+
+
+def _window() -> QWidget | None:
+    """The window a dialog should open above (a window manager keeps it there)."""
+    active = QApplication.activeWindow()
+    if active is not None:
+        return active
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow)]
+    return next((w for w in shown if w.isVisible()), None)

@@ -23,16 +23,16 @@ class LogFilterBar(QWidget):
         self.text.setObjectName("logFilter")
         self.text.setPlaceholderText("Filter by number, text or message_id  (Ctrl+F)")
         self.text.setClearButtonEnabled(True)
+        # The choices' values are kept here, by position: Qt gives back an enum stored as
+        # item data as a plain string.
+        self._directions: list[Direction | None] = [None, Direction.OUT, Direction.IN]
         self.direction = QComboBox()
         self.direction.setObjectName("directionFilter")
-        self.direction.addItem("In and out", None)
-        self.direction.addItem("Sent (out)", Direction.OUT)
-        self.direction.addItem("Replies (in)", Direction.IN)
+        self.direction.addItems(["In and out", "Sent (out)", "Replies (in)"])
+        self._states: list[LogState | None] = [None, *LOG_STATE_LABELS]
         self.state = QComboBox()
         self.state.setObjectName("stateFilter")
-        self.state.addItem("Any state", None)
-        for state, label in LOG_STATE_LABELS.items():
-            self.state.addItem(label, state)
+        self.state.addItems(["Any state", *LOG_STATE_LABELS.values()])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text, 1)
@@ -48,8 +48,8 @@ class LogFilterBar(QWidget):
         self.state.currentIndexChanged.connect(self._emit)
 
     def query(self) -> LogQuery:
-        direction: Direction | None = self.direction.currentData()
-        state: LogState | None = self.state.currentData()
+        direction = self._directions[max(0, self.direction.currentIndex())]
+        state = self._states[max(0, self.state.currentIndex())]
         return LogQuery(text=self.text.text().strip(), direction=direction, state=state)
 
     def focus(self) -> None:

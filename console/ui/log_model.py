@@ -284,14 +284,20 @@ class MessageLogModel(QAbstractTableModel):
     # Queries ------------------------------------------------------------------------------
 
     def set_query(self, query: LogQuery) -> None:
-        """Show the rows of ``query`` from the top."""
+        """Show the rows of ``query`` from the top.
+
+        Raises:
+            StoreError: the rows could not be read; the model still shows the rows it had.
+        """
+        query = replace(query, up_to=None)
+        head = self._store.log_head(query, self._page_size)
         self.beginResetModel()
-        self._load(query)
+        self._load(query, head)
         self.endResetModel()
 
-    def _load(self, query: LogQuery) -> None:
+    def _load(self, query: LogQuery, head: tuple[list[LogRow], int] | None = None) -> None:
         query = replace(query, up_to=None)
-        rows, total = self._store.log_head(query, self._page_size)
+        rows, total = head or self._store.log_head(query, self._page_size)
         self._query = query
         self._ceiling = rows[0].key if rows else None
         self._snapshot = replace(query, up_to=self._ceiling)

@@ -34,8 +34,8 @@ from console.protocol.mt_request import InvalidRequest
 from console.protocol.phone import display_number
 from console.session import Alert, ListenerState, NotReady, Session
 from console.settings import with_profile
-from console.store.errors import DuplicateMessageId
-from console.store.models import MessageStatus, NewMessage, StoredMessage
+from console.store.errors import DuplicateMessageId, StoreError
+from console.store.models import LogQuery, MessageStatus, NewMessage, StoredMessage
 from console.timeline import message_timeline
 from console.ui.compose import ComposePane
 from console.ui.credentials_dialog import CredentialsDialog
@@ -45,6 +45,7 @@ from console.ui.export_dialog import ExportController
 from console.ui.log_filter import LogFilterBar
 from console.ui.log_model import MessageLogModel
 from console.ui.settings_dialog import SettingsDialog
+from console.ui.status_colours import ERROR_COLOUR
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,12 @@ class MainWindow(QMainWindow):
         self.model = MessageLogModel(session.store, self)
         self.table = self._make_table()
         self.filter_bar = LogFilterBar()
+        # A query that failed is told here, once, above the rows it left in place.
+        self.log_error = QLabel()
+        self.log_error.setObjectName("logError")
+        self.log_error.setWordWrap(True)
+        self.log_error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.log_error.hide()
         self.detail = DetailPanel()
         self.export = ExportController(self, database_path(session.data_dir))
         self._build_layout()
@@ -122,6 +129,7 @@ class MainWindow(QMainWindow):
         log_layout.setContentsMargins(0, 0, 0, 0)
         log_layout.setSpacing(4)
         log_layout.addWidget(self.filter_bar)
+        log_layout.addWidget(self.log_error)
         log_layout.addWidget(self.table)
 
         self.right_split = QSplitter(Qt.Orientation.Vertical)
@@ -249,7 +257,7 @@ class MainWindow(QMainWindow):
         self.count_label.setObjectName("logCount")
         self.error_label = QLabel()
         self.error_label.setObjectName("lastError")
-        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
         status.addWidget(self.listener_label, 3)
         status.addWidget(self.error_label, 3)
         status.addPermanentWidget(self.count_label)
@@ -270,6 +278,7 @@ class MainWindow(QMainWindow):
         self.model.rowsInserted.connect(self._keep_scroll)
         self.model.rowsRemoved.connect(self._update_count)
         self.profile_box.activated.connect(self._profile_chosen)
+        self.compose.regionChosen.connect(self._region_chosen)
         self.session.on_messages = self._messages_changed
         self.session.on_outcome = self._outcome
         self.session.on_alert = self._alert
@@ -377,6 +386,11 @@ class MainWindow(QMainWindow):
             loop.call_exception_handler({"message": "background task failed", "exception": error})
 
     # Profiles
+
+    def _region_chosen(self, region: str | None) -> None:
+        # The profile keeps it: the next number, and the next start, are read there too.
+        profile = replace(self.session.profile, default_region=region)
+        self.session.save_settings(with_profile(self.session.settings, profile))
 
     def _apply_profile(self) -> None:
         settings = self.session.settings
@@ -511,9 +525,15 @@ class MainWindow(QMainWindow):
     def focus_filter(self) -> None:
         self.filter_bar.focus()
 
-    def _query_changed(self, query: object) -> None:
+    def _query_changed(self, query: LogQuery) -> None:
         selected = self.selected_row()
-        self.model.set_query(query)
+        try:
+            self.model.set_query(query)
+        except StoreError as exc:
+            self.log_error.setText(f"{exc}. The rows below are from before this filter.")
+            self.log_error.show()
+            return
+        self.log_error.hide()
         if selected is not None:
             self.select_message(selected.message_id)
         self._update_row_actions()
@@ -587,7 +607,7 @@ class MainWindow(QMainWindow):
             self.listener_label.setToolTip("Give this URL to the provider as the callback URL.")
         else:
             self.listener_label.setText(f"Listener stopped: {state.error or 'not started'}")
-            self.listener_label.setStyleSheet("color: #c62828;")
+            self.listener_label.setStyleSheet(f"color: {ERROR_COLOUR};")
 
     def show_alert(self, text: str) -> None:
         self.error_label.setText(text)

@@ -9,10 +9,21 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Coroutine, Iterator
+from dataclasses import replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import qasync
+
+from console import demo
+from console.keychain import Keychain
+from console.paths import settings_path
+from console.session import Session
+from console.settings import load_settings, save_settings
+from console.ui.app import start_console, stop_console
+from console.ui.main_window import MainWindow
+from tests.unit.test_credentials import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -43,3 +54,63 @@ def run_async(
     task = loop.create_task(coro)
     qtbot.waitUntil(task.done, timeout=int(timeout * 1000))
     return task.result()
+
+
+class Windows:
+    """Opens windows the way ``run_window`` does, and stops whatever is still running."""
+
+    def __init__(self, qtbot, qloop) -> None:
+        self._qtbot = qtbot
+        self._loop = qloop
+        self._running: list[tuple[MainWindow, object]] = []
+        self.keyring = MemoryKeyring()
+
+    def open(
+        self, data_dir: Path, *, demo_mode: bool = True, listener_port: int | None = None
+    ) -> MainWindow:
+        if demo_mode:
+            demo.prepare_settings(data_dir)
+        if listener_port is not None:
+            path = settings_path(data_dir)
+            settings = load_settings(path)
+            listener = replace(settings.listener, port=listener_port)
+            save_settings(path, replace(settings, listener=listener))
+        session = Session(data_dir, notify_interval=0.02)
+        window = MainWindow(session, Keychain(self.keyring), demo_mode=demo_mode)
+        self._qtbot.addWidget(window)
+        window.show()
+        self._qtbot.waitExposed(window)
+        simulator = self.run(start_console(window, demo_mode))
+        self._running.append((window, simulator))
+        return window
+
+    def run(self, coro, timeout: float = 30.0):
+        return run_async(self._qtbot, self._loop, coro, timeout=timeout)
+
+    def close(self, window: MainWindow) -> None:
+        """Close ``window`` as the operator does, then stop its session like the program."""
+        window.close()
+        assert not window.isVisible()
+        for entry in list(self._running):
+            if entry[0] is window:
+                self._running.remove(entry)
+                self.run(stop_console(*entry))
+
+    def close_all(self) -> None:
+        while self._running:
+            self.run(stop_console(*self._running.pop()))
+
+
+@pytest.fixture
+def windows(qtbot, qloop, monkeypatch):
+    # Credentials from the environment would take the place of the keychain's.
+    monkeypatch.delenv("SMS_CONSOLE_LOGIN", raising=False)
+    monkeypatch.delenv("SMS_CONSOLE_PASSWORD", raising=False)
+    opened = Windows(qtbot, qloop)
+    yield opened
+    opened.close_all()
+
+
+@pytest.fixture
+def window(windows, data_dir) -> MainWindow:
+    return windows.open(data_dir)

@@ -22,22 +22,18 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console import demo
 from console.export import COLUMNS
-from console.keychain import Keychain, service_name
+from console.keychain import service_name
 from console.logging_setup import configure_logging
 from console.paths import database_path, log_path, settings_path
 from console.protocol.codes import MESSAGE_STATES
-from console.session import Session
-from console.settings import ListenerSettings, Profile, Settings, load_settings, save_settings
+from console.settings import ListenerSettings, Profile, Settings, save_settings
 from console.store.models import NewMessage
 from console.store.sqlite import SqliteStore
-from console.ui.app import start_console, stop_console
 from console.ui.credentials_dialog import CredentialsDialog
 from console.ui.excepthook import ErrorReporter
 from console.ui.log_model import Column
 from console.ui.main_window import MainWindow
-from tests.ui.conftest import run_async
 from tests.ui.test_compose import drag_and_drop, file_mime
-from tests.unit.test_credentials import MemoryKeyring
 
 # The offscreen platform says so whenever a window is shown; it is not about our code.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -47,66 +43,6 @@ CUSTOMER_DIGITS = "12025550100"
 # Receipts follow a send by a few seconds in demo mode; replies a little later still.
 CALLBACK_WAIT_MS = 30_000
 FINAL_STATE_NAMES = {state.name for state in MESSAGE_STATES.values() if state.final}
-
-
-class Windows:
-    """Opens windows the way ``run_window`` does, and stops whatever is still running."""
-
-    def __init__(self, qtbot, qloop) -> None:
-        self._qtbot = qtbot
-        self._loop = qloop
-        self._running: list[tuple[MainWindow, object]] = []
-        self.keyring = MemoryKeyring()
-
-    def open(
-        self, data_dir: Path, *, demo_mode: bool = True, listener_port: int | None = None
-    ) -> MainWindow:
-        if demo_mode:
-            demo.prepare_settings(data_dir)
-        if listener_port is not None:
-            path = settings_path(data_dir)
-            settings = load_settings(path)
-            listener = replace(settings.listener, port=listener_port)
-            save_settings(path, replace(settings, listener=listener))
-        session = Session(data_dir, notify_interval=0.02)
-        window = MainWindow(session, Keychain(self.keyring), demo_mode=demo_mode)
-        self._qtbot.addWidget(window)
-        window.show()
-        self._qtbot.waitExposed(window)
-        simulator = self.run(start_console(window, demo_mode))
-        self._running.append((window, simulator))
-        return window
-
-    def run(self, coro, timeout: float = 30.0):
-        return run_async(self._qtbot, self._loop, coro, timeout=timeout)
-
-    def close(self, window: MainWindow) -> None:
-        """Close ``window`` as the operator does, then stop its session like the program."""
-        window.close()
-        assert not window.isVisible()
-        for entry in list(self._running):
-            if entry[0] is window:
-                self._running.remove(entry)
-                self.run(stop_console(*entry))
-
-    def close_all(self) -> None:
-        while self._running:
-            self.run(stop_console(*self._running.pop()))
-
-
-@pytest.fixture
-def windows(qtbot, qloop, monkeypatch):
-    # Credentials from the environment would take the place of the keychain's.
-    monkeypatch.delenv("SMS_CONSOLE_LOGIN", raising=False)
-    monkeypatch.delenv("SMS_CONSOLE_PASSWORD", raising=False)
-    opened = Windows(qtbot, qloop)
-    yield opened
-    opened.close_all()
-
-
-@pytest.fixture
-def window(windows, data_dir) -> MainWindow:
-    return windows.open(data_dir)
 
 
 @pytest.fixture
@@ -504,6 +440,8 @@ def test_unexpected_error_shows_a_dialog_without_the_password_and_logs_it(
     try:
         texts = [box.windowTitle(), box.text(), box.informativeText(), box.detailedText()]
         assert box.text() == "RuntimeError: the provider echoed password=******** back"
+        # Parented, so that a window manager keeps it above the window.
+        assert box.parentWidget() is window
         assert str(file_logging) in box.informativeText()
         assert "test_main_window.py" in box.detailedText()
         assert not [t for t in texts if secret in t]

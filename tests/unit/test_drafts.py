@@ -65,7 +65,11 @@ def test_empty_draft_lists_every_required_field_in_form_order() -> None:
 def test_unusable_number_is_reported_once_with_its_reason() -> None:
     found = problems(draft(recipient="12"), GB)
     assert found == [
-        Problem("recipient", "Check the recipient number: it has too few digits for its country")
+        Problem(
+            "recipient",
+            "Check the recipient number: it has too few digits for its country"
+            " (read as a GB number)",
+        )
     ]
 
 

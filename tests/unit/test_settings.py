@@ -304,3 +304,13 @@ def test_a_typed_port_that_is_not_a_number_is_refused(text: str) -> None:
     with pytest.raises(SettingsError) as raised:
         parse_port(text)
     assert "port" in raised.value.problems
+
+
+def test_changing_a_profile_keeps_its_place_in_the_list() -> None:
+    profiles = (Profile(name="a"), Profile(name="b"), Profile(name="c"))
+    settings = Settings(profiles=profiles, active="a")
+    changed = with_profile(settings, Profile(name="a", default_region="GB"))
+    assert [p.name for p in changed.profiles] == ["a", "b", "c"]
+    assert changed.profiles[0].default_region == "GB"
+    added = with_profile(settings, Profile(name="d"))
+    assert [p.name for p in added.profiles] == ["a", "b", "c", "d"]

@@ -1,0 +1,100 @@
+"""The To field: the number, the region it is read in, and how it was read."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from console.drafts import check_recipient
+from console.protocol.phone import InvalidPhoneNumber, example_numbers, regions
+from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, WARNING_COLOUR
+
+NO_REGION = "Any: type +country code"
+
+
+def _label(object_name: str, colour: str) -> QLabel:
+    label = QLabel(objectName=object_name, wordWrap=True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setStyleSheet(f"color: {colour};")
+    return label
+
+
+class RecipientField(QWidget):
+    """A number, read in the region beside it (a number with ``+`` needs none).
+
+    ``textChanged`` follows the number; ``regionChosen(str | None)`` is the operator
+    choosing another region.
+    """
+
+    textChanged = Signal()
+    regionChosen = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.line = QLineEdit(objectName="recipient")
+        self.line.setClearButtonEnabled(True)
+        self._regions: list[str | None] = [None]
+        self.region_box = QComboBox(objectName="region")
+        self.region_box.addItem(NO_REGION)
+        for code, calling in regions():
+            self._regions.append(code)
+            self.region_box.addItem(f"{code} +{calling}")
+        self.region_box.setToolTip("The country of a number typed without + and its country code")
+        self.region_box.setAccessibleName("Region of numbers without a country code")
+        self.preview = _label("recipientPreview", MUTED_COLOUR)
+        self.warning = _label("recipientWarning", WARNING_COLOUR)
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.line, stretch=1)
+        row.addWidget(self.region_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.preview)
+        layout.addWidget(self.warning)
+
+        self.line.textChanged.connect(self.textChanged)
+        self.region_box.activated.connect(self._chosen)
+        self.set_region(None)
+
+    def region(self) -> str | None:
+        return self._regions[max(0, self.region_box.currentIndex())]
+
+    def set_region(self, region: str | None) -> None:
+        """Read numbers in ``region`` from now on (no signal: not the operator's choice)."""
+        code = region.upper() if region else None
+        index = self._regions.index(code) if code in self._regions else 0
+        self.region_box.setCurrentIndex(index)
+        self._describe()
+
+    def refresh(self) -> None:
+        """Say how the number reads, or why it cannot be sent to."""
+        text = self.line.text()
+        self.warning.hide()
+        if not text.strip():
+            self.preview.hide()
+            return
+        try:
+            number = check_recipient(text, self.region())
+        except InvalidPhoneNumber as exc:
+            self.preview.setText(f"Not a usable number: {exc.reason}")
+            self.preview.setStyleSheet(f"color: {ERROR_COLOUR};")
+        else:
+            region = f" ({number.region})" if number.region else ""
+            self.preview.setText(f"→ {number.display}{region}")
+            self.preview.setStyleSheet(f"color: {MUTED_COLOUR};")
+            if number.warning:
+                self.warning.setText(number.warning)
+                self.warning.show()
+        self.preview.show()
+
+    def _chosen(self, _index: int) -> None:
+        self._describe()
+        self.refresh()
+        self.regionChosen.emit(self.region())
+
+    def _describe(self) -> None:
+        examples = example_numbers(self.region())
+        self.line.setPlaceholderText(", ".join(examples) + "…")

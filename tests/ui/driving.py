@@ -1,0 +1,25 @@
+"""Driving widgets as the operator does: through the mouse and the keyboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox
+
+
+def choose(qtbot: Any, combo: QComboBox, text: str) -> None:
+    """Open ``combo``'s list with a click and click the item that reads ``text``."""
+    qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible, timeout=5000)
+    # The list ignores a click that comes too soon after it opened (a double click's time).
+    qtbot.wait(QApplication.doubleClickInterval() + 50)
+    found = combo.findText(text)
+    assert found != -1, f"{text!r} is not among {[combo.itemText(i) for i in range(combo.count())]}"
+    index = view.model().index(found, combo.modelColumn())
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=5000)
+    assert combo.currentText() == text

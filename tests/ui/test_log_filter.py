@@ -1,0 +1,95 @@
+"""The filter bar over the log, chosen with the mouse as the operator does."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from console.paths import database_path
+from console.store import log as log_sql
+from console.store.models import IncomingReceipt, IncomingReply
+from console.store.sqlite import SqliteStore
+from console.ui.log_model import Column
+from tests.ui.driving import choose
+from tests.ui.test_main_window import column_values, seed, visible_error_dialogs
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def _deliver(data_dir: Path, message_id: str) -> None:
+    with SqliteStore(database_path(data_dir)) as store:
+        store.add_receipt(
+            IncomingReceipt(message_id, 2, 0, time.time(), "127.0.0.1", "type=receipt")
+        )
+
+
+def _reply(data_dir: Path, number: str) -> None:
+    with SqliteStore(database_path(data_dir)) as store:
+        store.add_reply(
+            IncomingReply("mo-1", "12345", number, None, "Thanks!", time.time(), "127.0.0.1", "")
+        )
+
+
+def test_choosing_a_state_shows_the_rows_in_that_state(qtbot, windows, data_dir):
+    first, _second, _third = seed(data_dir, "12025550101", "12025550102", "12025550103")
+    _deliver(data_dir, first)
+    window = windows.open(data_dir)
+
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        choose(qtbot, window.filter_bar.state, "Delivered")
+    assert column_values(window, Column.NUMBER) == ["+1 202-555-0101"]
+    assert window.count_label.text() == "1 in the log"
+
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        choose(qtbot, window.filter_bar.state, "Not sent yet")
+    assert column_values(window, Column.NUMBER) == ["+1 202-555-0103", "+1 202-555-0102"]
+    assert visible_error_dialogs() == []
+
+
+def test_replies_in_shows_only_what_customers_sent(qtbot, windows, data_dir):
+    seed(data_dir, "12025550101", "12025550102")
+    _reply(data_dir, "12025550199")
+    window = windows.open(data_dir)
+    assert window.model.rowCount() == 3
+
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        choose(qtbot, window.filter_bar.direction, "Replies (in)")
+    assert column_values(window, Column.NUMBER) == ["+1 202-555-0199"]
+
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        choose(qtbot, window.filter_bar.direction, "Sent (out)")
+    assert column_values(window, Column.NUMBER) == ["+1 202-555-0102", "+1 202-555-0101"]
+    assert visible_error_dialogs() == []
+
+
+def test_a_query_that_fails_is_told_once_in_the_window_and_the_log_goes_on(
+    qtbot, windows, data_dir, monkeypatch
+):
+    seed(data_dir, "12025550101", "12025550102")
+    window = windows.open(data_dir)
+    reading = log_sql.head
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(log_sql, "head", broken)
+    for label in ("Delivered", "Refused", "Needs attention"):
+        choose(qtbot, window.filter_bar.state, label)
+    qtbot.keyClicks(window.filter_bar.text, "555")
+    qtbot.waitUntil(lambda: not window.filter_bar._timer.isActive(), timeout=5000)
+
+    error = window.log_error
+    assert error.isVisible()
+    assert "disk I/O error" in error.text()
+    assert visible_error_dialogs() == []
+    # The rows the operator had stay, and can still be read.
+    assert column_values(window, Column.NUMBER) == ["+1 202-555-0102", "+1 202-555-0101"]
+
+    monkeypatch.setattr(log_sql, "head", reading)
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        choose(qtbot, window.filter_bar.state, "Any state")
+    assert not error.isVisible()
+    assert column_values(window, Column.NUMBER) == ["+1 202-555-0102", "+1 202-555-0101"]
