@@ -23,6 +23,7 @@ from console.protocol.mt_request import (
     parse_carrier,
 )
 from console.protocol.phone import InvalidPhoneNumber, normalise_number
+from console.protocol.segments import count_segments
 from console.settings import Profile
 from console.store.models import NewMessage
 
@@ -173,12 +174,28 @@ def problems(draft: Draft, profile: Profile) -> list[Problem]:
         problem = _plain(error, draft.attachments)
         if problem.field not in reported:
             found.append(problem)
+    too_long = length_problem(draft.body, bool(draft.attachments), profile)
+    if too_long and MESSAGE not in {p.field for p in found}:
+        found.append(Problem(MESSAGE, f"Too long: {too_long}"))
     try:
         check_limits(draft.attachments)
     except AttachmentError as exc:
         text = str(exc)
         found.append(Problem(ATTACHMENTS, text[:1].upper() + text[1:]))
     return sorted(found, key=lambda p: _position(p.field))
+
+
+def length_problem(body: str, mms: bool, profile: Profile) -> str | None:
+    """By how much ``body`` is longer than ``profile`` allows, if it is (an MMS is not
+    split, so only its characters count)."""
+    if profile.max_characters is not None and len(body) > profile.max_characters:
+        return f"{len(body):,} characters, this profile allows {profile.max_characters:,}"
+    if mms or profile.max_segments is None:
+        return None
+    segments = count_segments(body).segments
+    if segments > profile.max_segments:
+        return f"{segments} segments, this profile allows {profile.max_segments}"
+    return None
 
 
 def _position(field: str) -> int:
@@ -193,11 +210,15 @@ def compose(draft: Draft, profile: Profile, *, endpoint: str | None = None) -> C
 
     Raises:
         InvalidPhoneNumber: the recipient cannot be a number.
-        InvalidRequest: the carrier is not a whole number.
+        InvalidRequest: the carrier is not a whole number, or the text is longer than the
+            profile allows.
         AttachmentError: too many attachments, or too large together.
     """
     number = normalise_number(draft.recipient, profile.default_region)
     check_limits(draft.attachments)
+    too_long = length_problem(draft.body, bool(draft.attachments), profile)
+    if too_long:
+        raise InvalidRequest([FieldError("message", f"is too long: {too_long}")])
     message = NewMessage(
         message_id=new_message_id(),
         profile=profile.name,

@@ -110,6 +110,9 @@ class Profile:
     method: HttpMethod = HttpMethod.POST
     default_region: str | None = None
     timeout: float = 30.0
+    # The longest message the account takes (the provider refuses longer ones with code 8).
+    max_segments: int | None = 10
+    max_characters: int | None = None
 
     def __post_init__(self) -> None:
         problems = self._problems()
@@ -144,6 +147,10 @@ class Profile:
             found["max_attempts"] = "at least one attempt is needed"
         if not (math.isfinite(self.timeout) and self.timeout > 0):
             found["timeout"] = "the request timeout must be positive"
+        for name in ("max_segments", "max_characters"):
+            limit = getattr(self, name)
+            if limit is not None and (not isinstance(limit, int) or limit < 1):
+                found[name] = f"{name.replace('_', ' ')} must be a whole number from 1"
         if self.default_region is not None and not known_region(self.default_region):
             found["default_region"] = (
                 f"default_region {self.default_region!r} is not a region code like US or GB"

@@ -111,6 +111,30 @@ def ucs2_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+# Characters that force UCS-2 only because a word processor made them typographic, and
+# the plain GSM-7 characters that read the same.
+GSM_REPLACEMENTS = {
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2026": "...", "\u2022": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    "\u200b": "",
+}  # fmt: skip
+
+
+_TO_GSM = {ord(char): plain for char, plain in GSM_REPLACEMENTS.items()}
+
+
+def gsm_replaceable(text: str) -> tuple[str, ...]:
+    """The characters of ``text`` that :func:`to_gsm` would replace, each once."""
+    return tuple(dict.fromkeys(c for c in text if c in GSM_REPLACEMENTS))
+
+
+def to_gsm(text: str) -> str:
+    """``text`` with its typographic characters made plain (an en dash to -, a curly quote to ')."""
+    return text.translate(_TO_GSM)
+
+
 def describe_character(char: str) -> str:
     """``char`` the way an operator can find it: its glyph when visible, name and code point."""
     name = unicodedata.name(char, "").lower() or "unnamed character"

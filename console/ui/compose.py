@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from console import drafts
 from console.drafts import Draft, Problem, compose, problems
 from console.protocol.mt_request import Priority
+from console.protocol.segments import to_gsm
 from console.settings import Profile
 from console.store.models import NewMessage, StoredMessage
 from console.ui.attachment_list import AttachmentList, format_size
@@ -172,6 +174,7 @@ class ComposePane(QWidget):
         self.editor.textChanged.connect(self._refresh)
         self.attachment_list.changed.connect(self._refresh)
         self.editor.sendShortcut.connect(self.request_send)
+        self.counter.replaceRequested.connect(self._use_plain_characters)
         self.editor.filesDropped.connect(self.attachment_list.add_files)
         self.send_button.clicked.connect(self.request_send)
 
@@ -302,6 +305,15 @@ class ComposePane(QWidget):
     def _priority_index(priority: Priority | None) -> int:
         return next(i for i, choice in enumerate(PRIORITY_CHOICES) if choice[0] == priority)
 
+    def _use_plain_characters(self) -> None:
+        # One edit of the document, so that one Ctrl+Z brings the text back.
+        cursor = self.editor.textCursor()
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(to_gsm(self.editor.toPlainText()))
+        cursor.endEditBlock()
+        self.editor.setFocus()
+
     def _region_chosen(self, region: str | None) -> None:
         self._profile = replace(self._profile, default_region=region)
         self._refresh()
@@ -375,5 +387,11 @@ class ComposePane(QWidget):
         self.carrier_error.setVisible(bool(carrier))
         count = len(draft.attachments)
         self.highlighter.set_enabled(count == 0)
-        self.counter.update_for(draft.body, count, format_size(self.attachment_list.total_size()))
+        self.counter.update_for(
+            draft.body,
+            count,
+            format_size(self.attachment_list.total_size()),
+            self._profile.max_segments,
+            self._profile.max_characters,
+        )
         self._label_more()

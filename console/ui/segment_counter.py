@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from console.protocol.segments import Encoding, count_segments, describe_character, ucs2_spans
-from console.ui.status_colours import WARNING_COLOUR
+from console.protocol.segments import (
+    Encoding,
+    count_segments,
+    describe_character,
+    gsm_replaceable,
+    ucs2_spans,
+)
+from console.ui.status_colours import ERROR_COLOUR, WARNING_COLOUR
 
 _UCS2_BACKGROUND = QColor(255, 214, 102)
 
@@ -47,11 +53,17 @@ class Ucs2Highlighter(QSyntaxHighlighter):
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 class SegmentCounter(QWidget):
-    """One line with characters, encoding and segments (or MMS), and a UCS-2 note under it."""
+    """One line with characters, encoding and segments (or MMS) against the profile's
+    maximum, and a UCS-2 note under it that offers plain replacements.
+
+    ``replaceRequested`` asks for the typographic characters to be made plain.
+    """
+
+    replaceRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,37 +72,79 @@ class SegmentCounter(QWidget):
         self.ucs2_note.setStyleSheet(f"color: {WARNING_COLOUR};")
         self.ucs2_note.setToolTip(_UCS2_EXPLAINED)
         self.ucs2_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.ucs2_note.hide()
+        self.replace_button = QPushButton(objectName="useGsmCharacters")
+        self.replace_button.clicked.connect(self.replaceRequested)
+        note = QHBoxLayout()
+        note.setContentsMargins(0, 0, 0, 0)
+        note.addWidget(self.ucs2_note, stretch=1)
+        note.addWidget(self.replace_button, alignment=Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.summary)
-        layout.addWidget(self.ucs2_note)
+        layout.addLayout(note)
         self.update_for("", attachments=0, attachments_size="")
 
-    def update_for(self, text: str, attachments: int, attachments_size: str) -> None:
+    def update_for(
+        self,
+        text: str,
+        attachments: int,
+        attachments_size: str,
+        max_segments: int | None = None,
+        max_characters: int | None = None,
+    ) -> None:
         """Show the count for ``text``; with attachments the message is an MMS."""
         count = count_segments(text)
         characters = _plural(count.characters, "character")
+        if max_characters is not None:
+            characters = f"{count.characters:,} of {max_characters:,} characters"
+        self.ucs2_note.hide()
+        self.replace_button.hide()
         if attachments:
             self.summary.setText(
                 f"MMS · {characters} · {_plural(attachments, 'attachment')}, {attachments_size}"
             )
             self.summary.setToolTip("With attachments the message goes out as one MMS.")
-            self.ucs2_note.hide()
+            self._colour(count.characters, max_characters, None, None)
             return
+        segments = _plural(count.segments, "segment")
+        if max_segments is not None:
+            segments = f"{count.segments} of {max_segments} segments"
         left = f" ({count.remaining_in_segment} left in this segment)" if count.segments else ""
-        self.summary.setText(
-            f"SMS · {characters} · {count.encoding.value} · "
-            f"{_plural(count.segments, 'segment')}{left}"
-        )
+        self.summary.setText(f"SMS · {characters} · {count.encoding.value} · {segments}{left}")
+        limit = f" This profile allows {max_segments}." if max_segments is not None else ""
         self.summary.setToolTip(
             f"{count.encoding.value}: {count.per_segment} units per segment; "
-            "the provider bills each segment as one SMS."
+            f"the provider bills each segment as one SMS.{limit}"
         )
+        self._colour(count.characters, max_characters, count.segments, max_segments)
         if count.encoding is Encoding.UCS2:
             named = ", ".join(describe_character(c) for c in count.ucs2_characters)
             self.ucs2_note.setText(f"Sent as UCS-2 because of: {named}")
             self.ucs2_note.show()
-        else:
-            self.ucs2_note.hide()
+            plain = gsm_replaceable(text)
+            if plain:
+                shown = " ".join(plain[:4]) + (" …" if len(plain) > 4 else "")
+                self.replace_button.setText(f"Use plain characters for {shown}")
+                self.replace_button.setToolTip(
+                    "Replace typographic dashes, quotes and spaces with plain ones (Ctrl+Z undoes)"
+                )
+                self.replace_button.show()
+
+    def _colour(
+        self,
+        characters: int,
+        max_characters: int | None,
+        segments: int | None,
+        max_segments: int | None,
+    ) -> None:
+        # Amber in the last segment (or last tenth of the characters) allowed, red past it.
+        over = near = False
+        if max_characters is not None:
+            over = characters > max_characters
+            near = characters >= max_characters * 0.9
+        if segments is not None and max_segments is not None:
+            over = over or segments > max_segments
+            near = near or (max_segments > 1 and segments >= max_segments)
+        colour = ERROR_COLOUR if over else WARNING_COLOUR if near else ""
+        self.summary.setStyleSheet(f"color: {colour};" if colour else "")

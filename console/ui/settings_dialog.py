@@ -168,6 +168,15 @@ def _spin(low: float, high: float, decimals: int, suffix: str = "") -> QDoubleSp
     return spin
 
 
+def _limit(suffix: str) -> QSpinBox:
+    """A maximum where 0 means none."""
+    box = QSpinBox()
+    box.setRange(0, 100_000)
+    box.setSuffix(suffix)
+    box.setSpecialValueText("no limit")
+    return box
+
+
 class ProfileForm(_Form):
     """Every setting of one profile."""
 
@@ -211,6 +220,8 @@ class ProfileForm(_Form):
         self.attempts.setRange(1, 1000)
         self.attempts.setMaximumWidth(140)
         self.timeout = _spin(0.5, 3600, 1, " s")
+        self.max_segments = _limit(" segments")
+        self.max_characters = _limit(" characters")
 
         self._lay_out()
         self._connect()
@@ -272,6 +283,15 @@ class ProfileForm(_Form):
             ),
         )
 
+        form.addRow(
+            "Longest message",
+            self._field(
+                "max_segments",
+                _row(self.max_segments, self.max_characters, stretch_first=False),
+                "Send stays disabled past either; the provider refuses longer texts (code 8).",
+            ),
+        )
+
         pace = QGroupBox("Pace and retries")
         form = QFormLayout(pace)
         form.addRow("Rate", self._field("messages_per_second", self.rate))
@@ -315,6 +335,16 @@ class ProfileForm(_Form):
         self._bind("retry_wait", self.retry_wait.valueChanged, self.retry_wait.value)
         self._bind("max_attempts", self.attempts.valueChanged, self.attempts.value)
         self._bind("timeout", self.timeout.valueChanged, self.timeout.value)
+        self._bind(
+            "max_segments",
+            self.max_segments.valueChanged,
+            lambda: self.max_segments.value() or None,
+        )
+        self._bind(
+            "max_characters",
+            self.max_characters.valueChanged,
+            lambda: self.max_characters.value() or None,
+        )
         model = self.senders.model()
         for signal in (model.rowsInserted, model.rowsRemoved, model.rowsMoved, model.dataChanged):
             self._bind("senders", signal, self._sender_list)
@@ -349,6 +379,8 @@ class ProfileForm(_Form):
             self.retry_wait.setValue(profile.retry_wait)
             self.attempts.setValue(profile.max_attempts)
             self.timeout.setValue(profile.timeout)
+            self.max_segments.setValue(profile.max_segments or 0)
+            self.max_characters.setValue(profile.max_characters or 0)
         finally:
             self._loading = False
         self._environment_shown()

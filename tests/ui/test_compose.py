@@ -146,7 +146,7 @@ def test_letters_in_the_recipient_are_refused(qtbot, pane):
 def test_counter_for_plain_gsm_text(qtbot, pane):
     qtbot.keyClicks(pane.editor, "Hello there")
     assert pane.counter.summary.text() == (
-        "SMS · 11 characters · GSM-7 · 1 segment (149 left in this segment)"
+        "SMS · 11 characters · GSM-7 · 1 of 10 segments (149 left in this segment)"
     )
     assert not pane.counter.ucs2_note.isVisible()
     assert ucs2_marks(pane) == []
@@ -157,7 +157,7 @@ def test_emoji_switches_to_ucs2_and_is_marked_and_named(qtbot, pane):
     commit_text(pane.editor, "😀")
     qtbot.keyClicks(pane.editor, " ok")
     assert pane.counter.summary.text() == (
-        "SMS · 7 characters · UCS-2 · 1 segment (62 left in this segment)"
+        "SMS · 7 characters · UCS-2 · 1 of 10 segments (62 left in this segment)"
     )
     assert pane.counter.ucs2_note.isVisible()
     assert pane.counter.ucs2_note.text() == "Sent as UCS-2 because of: 😀 grinning face (U+1F600)"
@@ -184,7 +184,7 @@ def test_no_break_space_is_sent_as_a_plain_space_and_not_marked(qtbot, pane):
 def test_long_text_takes_several_segments(qtbot, pane):
     qtbot.keyClicks(pane.editor, "x" * 161)
     assert pane.counter.summary.text() == (
-        "SMS · 161 characters · GSM-7 · 2 segments (145 left in this segment)"
+        "SMS · 161 characters · GSM-7 · 2 of 10 segments (145 left in this segment)"
     )
 
 

@@ -368,6 +368,24 @@ def test_rate_zero_means_no_limit(qtbot, make_dialog):
     assert dialog.settings().profile().messages_per_second is None
 
 
+def test_the_longest_message_is_typed_in_segments_or_characters(qtbot, make_dialog):
+    dialog = make_dialog()
+    form = dialog.profile_form
+    assert form.max_segments.text() == "10 segments"
+    assert form.max_characters.text() == "no limit"
+    form.max_segments.selectAll()
+    qtbot.keyClicks(form.max_segments, "4")
+    form.max_characters.selectAll()
+    qtbot.keyClicks(form.max_characters, "500")
+    profile = dialog.settings().profile()
+    assert (profile.max_segments, profile.max_characters) == (4, 500)
+    form.max_segments.selectAll()
+    qtbot.keyClicks(form.max_segments, "0")
+    qtbot.keyClick(form.max_segments, Qt.Key.Key_Return)
+    assert form.max_segments.text() == "no limit"
+    assert dialog.settings().profile().max_segments is None
+
+
 def test_get_note_stands_out_only_for_get(make_dialog):
     dialog = make_dialog()
     note = dialog.profile_form.method_note

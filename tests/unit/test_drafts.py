@@ -8,7 +8,7 @@ from console.attachments import MAX_ATTACHMENTS, MAX_TOTAL_BYTES, AttachmentErro
 from console.drafts import Draft, Problem, check_recipient, compose, new_message_id, problems
 from console.protocol.mt_request import Attachment, HttpMethod, InvalidRequest, Priority
 from console.protocol.phone import InvalidPhoneNumber
-from console.settings import Profile
+from console.settings import Profile, SettingsError
 
 GB = Profile(name="support", senders=("12345",), default_region="GB", method=HttpMethod.GET)
 PNG = Attachment("image/png", b"\x89PNG...", "photo.png")
@@ -143,3 +143,27 @@ def test_compose_refuses_what_problems_reports(
     assert problems(draft(**changes), GB)
     with pytest.raises(error):
         compose(draft(**changes), GB)
+
+
+def test_a_text_longer_than_the_profile_allows_is_a_problem_and_is_not_composed() -> None:
+    short = Profile(name="short", senders=("12345",), default_region="GB", max_segments=2)
+    long_text = draft(body="a" * 307)  # three parts of 153
+    assert problems(long_text, short) == [
+        Problem("message", "Too long: 3 segments, this profile allows 2")
+    ]
+    with pytest.raises(InvalidRequest, match="message: is too long: 3 segments"):
+        compose(long_text, short)
+    assert problems(draft(body="a" * 306), short) == []
+
+
+def test_a_character_maximum_counts_mms_text_too() -> None:
+    capped = Profile(name="capped", senders=("12345",), max_characters=100, max_segments=None)
+    png = Attachment("image/png", b"\x89PNG\r\n\x1a\n", "a.png")
+    found = problems(draft(recipient="+447700900123", body="a" * 101, attachments=(png,)), capped)
+    assert Problem("message", "Too long: 101 characters, this profile allows 100") in found
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_a_maximum_below_one_is_refused(limit: int) -> None:
+    with pytest.raises(SettingsError, match="max segments must be a whole number from 1"):
+        Profile(max_segments=limit)

@@ -4,7 +4,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from console.protocol.segments import Encoding, count_segments, describe_character, ucs2_spans
+from console.protocol.segments import (
+    Encoding,
+    count_segments,
+    describe_character,
+    gsm_replaceable,
+    to_gsm,
+    ucs2_spans,
+)
 
 EXTENSION_CHARS = ["€", "{", "}", "[", "]", "~", "\\", "|", "^"]
 GSM_SAMPLE = "abcXYZ0189 @£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!\"#¤%&'()*+,-./:;<=>?¡ÄÖÑÜ§¿äöñüà\n\r"
@@ -207,3 +214,12 @@ def test_ucs2_spans_cover_exactly_the_ucs2_characters(text: str) -> None:
 )
 def test_describe_character(char: str, described: str) -> None:
     assert describe_character(char) == described
+
+
+def test_typographic_characters_have_plain_replacements_that_keep_gsm7() -> None:
+    text = "It\u2019s 5\u20136 pm\u2026 \u201cok\u201d"
+    assert gsm_replaceable(text) == ("\u2019", "\u2013", "\u2026", "\u201c", "\u201d")
+    plain = to_gsm(text)
+    assert plain == 'It\'s 5-6 pm... "ok"'
+    assert count_segments(plain).encoding is Encoding.GSM7
+    assert gsm_replaceable("emoji 😀 stays") == ()
