@@ -12,10 +12,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +25,9 @@ from console.protocol.segments import to_gsm
 from console.settings import Profile
 from console.store.models import NewMessage, StoredMessage
 from console.ui.attachment_list import AttachmentList, format_size
+from console.ui.labels import buddy, coloured, plain_label
 from console.ui.message_editor import MessageEditor, local_files
+from console.ui.more_options import MoreOptions
 from console.ui.recipient_field import RecipientField
 from console.ui.segment_counter import SegmentCounter, Ucs2Highlighter
 from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR
@@ -39,23 +39,6 @@ PRIORITY_CHOICES: tuple[tuple[Priority | None, str, str], ...] = (
     (Priority.INTERACTIVE_LOW, "Interactive, low", "Conversations that can wait a little"),
     (Priority.INTERACTIVE, "Interactive", "Conversations: sent first"),
 )
-
-
-def _coloured(label: QLabel, colour: str) -> None:
-    label.setStyleSheet(f"color: {colour};")
-
-
-def _buddy(text: str, field: QWidget) -> QLabel:
-    """A field's label: Alt plus its underlined letter focuses the field."""
-    label = QLabel(text)
-    label.setBuddy(field)
-    return label
-
-
-def _plain_label(object_name: str) -> QLabel:
-    label = QLabel(objectName=object_name, wordWrap=True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 class ComposePane(QWidget):
@@ -77,6 +60,7 @@ class ComposePane(QWidget):
         self._problems: list[Problem] = []
         self._busy = False
         self._sent: NewMessage | None = None
+        self._outcome_for: Draft | None = None
         self.setAcceptDrops(True)
 
         self.recipient_field = RecipientField()
@@ -95,30 +79,12 @@ class ComposePane(QWidget):
 
         self.receipt = QCheckBox("Ask for delivery receipts", objectName="receipt")
 
-        self.more_toggle = QToolButton(objectName="moreOptions", checkable=True)
-        self.more_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.more_toggle.setAutoRaise(True)
-        # A disclosure line, not a button that stays pressed while the options show.
-        self.more_toggle.setStyleSheet("QToolButton { border: none; }")
-        self.more_toggle.toggled.connect(self._show_more)
-        self.carrier = QLineEdit(objectName="carrier")
-        self.carrier.setPlaceholderText("Optional; routing follows the country code")
-        self.carrier_error = _plain_label("carrierError")
-        _coloured(self.carrier_error, ERROR_COLOUR)
-        self.app_id = QLineEdit(objectName="appId")
-        self.app_id.setPlaceholderText("Optional; returned with delivery receipts")
-        self.conversation_id = QLineEdit(objectName="conversationId")
-        self.conversation_id.setPlaceholderText("Optional; returned with delivery receipts")
-        self.more = QWidget(objectName="moreOptionsGroup")
-        more_form = QFormLayout(self.more)
-        more_form.setContentsMargins(16, 0, 0, 0)
-        carrier_block = QVBoxLayout()
-        carrier_block.setSpacing(2)
-        carrier_block.addWidget(self.carrier)
-        carrier_block.addWidget(self.carrier_error)
-        more_form.addRow(_buddy("Carrier ID", self.carrier), carrier_block)
-        more_form.addRow(_buddy("App ID", self.app_id), self.app_id)
-        more_form.addRow(_buddy("Conversation ID", self.conversation_id), self.conversation_id)
+        self.more_options = MoreOptions()
+        self.more_toggle = self.more_options.toggle
+        self.carrier = self.more_options.carrier
+        self.carrier_error = self.more_options.carrier_error
+        self.app_id = self.more_options.app_id
+        self.conversation_id = self.more_options.conversation_id
 
         self.editor = MessageEditor(objectName="message")
         self.editor.setPlaceholderText("Message text. Ctrl+Enter sends.")
@@ -127,8 +93,8 @@ class ComposePane(QWidget):
         self.counter = SegmentCounter()
         self.attachment_list = AttachmentList()
 
-        self.reason = _plain_label("sendReason")
-        _coloured(self.reason, MUTED_COLOUR)
+        self.reason = plain_label("sendReason")
+        coloured(self.reason, MUTED_COLOUR)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.spinner = QProgressBar(objectName="sendingSpinner", textVisible=False)
         self.spinner.setRange(0, 0)
@@ -137,16 +103,16 @@ class ComposePane(QWidget):
         self.sending_label = QLabel("Sending…", objectName="sendingLabel")
         self.send_button = QPushButton("Send", objectName="send", default=True)
         self.send_button.setToolTip("Send the message (Ctrl+Enter)")
-        self.outcome = _plain_label("outcome")
+        self.outcome = plain_label("outcome")
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for widget in (self.spinner, self.sending_label, self.outcome):
             widget.hide()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(_buddy("&To", self.recipient), self.recipient_field)
-        form.addRow(_buddy("Fr&om", self.sender_box), self.sender_box)
-        form.addRow(_buddy("P&riority", self.priority), self.priority)
+        form.addRow(buddy("&To", self.recipient), self.recipient_field)
+        form.addRow(buddy("Fr&om", self.sender_box), self.sender_box)
+        form.addRow(buddy("P&riority", self.priority), self.priority)
         form.addRow("", self.receipt)
         send_row = QHBoxLayout()
         send_row.addWidget(self.reason, stretch=1)
@@ -156,9 +122,8 @@ class ComposePane(QWidget):
         send_row.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.more_toggle)
-        layout.addWidget(self.more)
-        layout.addWidget(_buddy("&Message", self.editor))
+        layout.addWidget(self.more_options)
+        layout.addWidget(buddy("&Message", self.editor))
         layout.addWidget(self.editor, stretch=1)
         layout.addWidget(self.counter)
         layout.addWidget(self.attachment_list)
@@ -169,6 +134,8 @@ class ComposePane(QWidget):
         self.recipient_field.regionChosen.connect(self._region_chosen)
         self.sender_box.currentTextChanged.connect(self._refresh)
         self.carrier.textChanged.connect(self._refresh)
+        self.priority.currentIndexChanged.connect(self._refresh)
+        self.receipt.toggled.connect(self._refresh)
         for line in (self.app_id, self.conversation_id):
             line.textChanged.connect(self._refresh)
         self.editor.textChanged.connect(self._refresh)
@@ -179,7 +146,6 @@ class ComposePane(QWidget):
         self.send_button.clicked.connect(self.request_send)
 
         self._apply_profile(self._profile, previous=None)
-        self._show_more(False)
 
     # The window's API.
 
@@ -200,18 +166,34 @@ class ComposePane(QWidget):
         self._refresh()
 
     def show_outcome(self, text: str, ok: bool) -> None:
-        """Say how the last send went; the form keeps its content either way."""
+        """Say how the last send went, until the form changes; the form keeps its content."""
         self.outcome.setText(text)
-        _coloured(self.outcome, OK_COLOUR if ok else ERROR_COLOUR)
+        coloured(self.outcome, OK_COLOUR if ok else ERROR_COLOUR)
         self.outcome.show()
+        self._outcome_for = self.draft()
+
+    def new_message(self) -> None:
+        """An empty form with the profile's defaults, the recipient focused. The text goes
+        in one edit, so Ctrl+Z in the message brings it back."""
+        for line in (self.recipient, *self.more_options.lines()):
+            line.clear()
+        self._clear_text()
+        self.attachment_list.clear()
+        self.sender_box.setCurrentText(self._profile.senders[0] if self._profile.senders else "")
+        self.priority.setCurrentIndex(self._priority_index(self._profile.default_priority))
+        self.receipt.setChecked(self._profile.default_receipt)
+        self.more_toggle.setChecked(False)
+        self._sent = None
+        self.outcome.hide()
+        self.focus_recipient()
 
     def clear_message(self) -> None:
         """Clear the text and attachments after a successful send, ready for the next one.
 
-        Recipient, sender, priority, receipt and the optional fields stay: a follow-up to
-        the same customer needs only new text, and a message to another customer only a
-        new number. Text or attachments changed since the send are the start of the next
-        message and are left alone. The outcome stays visible until the next send.
+        Recipient, sender, priority, receipt and the optional fields stay. The recipient is
+        focused and selected: typing replaces it for another customer, Tab goes on to the
+        text for the same one. Text or attachments changed since the send are the start of
+        the next message and are left alone.
         """
         sent, self._sent = self._sent, None
         if sent is not None and (
@@ -219,9 +201,16 @@ class ComposePane(QWidget):
             or self.attachment_list.attachments() != sent.attachments
         ):
             return
-        self.editor.clear()
+        self._clear_text()
         self.attachment_list.clear()
-        self.editor.setFocus()
+        self.focus_recipient()
+
+    def _clear_text(self) -> None:
+        cursor = self.editor.textCursor()
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.removeSelectedText()
+        cursor.endEditBlock()
 
     def load_message(self, new: NewMessage | StoredMessage) -> None:
         """Fill the form from an earlier message (send again).
@@ -237,7 +226,7 @@ class ComposePane(QWidget):
         self.conversation_id.setText(new.conversation_id or "")
         self.editor.setPlainText(new.body)
         self.attachment_list.set_attachments(new.attachments)
-        self.more_toggle.setChecked(self._optional_fields_set())
+        self.more_toggle.setChecked(self.more_options.any_set())
         self.outcome.hide()
         self.editor.setFocus()
 
@@ -338,29 +327,6 @@ class ComposePane(QWidget):
             self.receipt.setChecked(profile.default_receipt)
         self._refresh()
 
-    def _optional_fields_set(self) -> bool:
-        return any(w.text().strip() for w in (self.carrier, self.app_id, self.conversation_id))
-
-    def _show_more(self, shown: bool) -> None:
-        self.more.setVisible(shown)
-        self.more_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
-        self._label_more()
-
-    def _label_more(self) -> None:
-        filled = [
-            name
-            for name, line in (
-                ("carrier", self.carrier),
-                ("app ID", self.app_id),
-                ("conversation ID", self.conversation_id),
-            )
-            if line.text().strip()
-        ]
-        collapsed_with_values = filled and not self.more_toggle.isChecked()
-        self.more_toggle.setText(
-            f"More options ({', '.join(filled)} set)" if collapsed_with_values else "More options"
-        )
-
     def _focus_field(self, field: str) -> None:
         if field == drafts.CARRIER:
             self.more_toggle.setChecked(True)
@@ -377,14 +343,15 @@ class ComposePane(QWidget):
     def _refresh(self) -> None:
         self.recipient_field.refresh()
         draft = self.draft()
+        if self.outcome.isVisible() and draft != self._outcome_for:
+            self.outcome.hide()  # it spoke of another form
         self._problems = problems(draft, self._profile)
         first = self._problems[0].text if self._problems else ""
         self.reason.setText(first)
         self.reason.setVisible(bool(first))
         self.send_button.setEnabled(not self._problems and not self._busy)
         carrier = next((p.text for p in self._problems if p.field == drafts.CARRIER), "")
-        self.carrier_error.setText(carrier)
-        self.carrier_error.setVisible(bool(carrier))
+        self.more_options.show_carrier_problem(carrier)
         count = len(draft.attachments)
         self.highlighter.set_enabled(count == 0)
         self.counter.update_for(
@@ -394,4 +361,4 @@ class ComposePane(QWidget):
             self._profile.max_segments,
             self._profile.max_characters,
         )
-        self._label_more()
+        self.more_options.relabel()

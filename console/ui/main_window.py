@@ -448,12 +448,12 @@ class MainWindow(QMainWindow):
         self.compose.set_busy(False)
         accepted = message.status is MessageStatus.ACCEPTED
         if accepted:
+            self.compose.clear_message()
             self.compose.show_outcome(
                 f"Accepted by the provider for {display_number(message.phone_number)}. "
                 "Its receipts will update the log.",
                 ok=True,
             )
-            self.compose.clear_message()
         else:
             self.compose.show_outcome(
                 f"Not sent: {message.status_detail or message.status.value}", ok=False
@@ -484,7 +484,7 @@ class MainWindow(QMainWindow):
             self._select_row(row)
 
     def new_message(self) -> None:
-        self.compose.focus_recipient()
+        self.compose.new_message()
 
     def selected_row(self) -> object | None:
         index = self.table.selectionModel().currentIndex()

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from console.drafts import check_recipient
 from console.protocol.phone import InvalidPhoneNumber, example_numbers, regions
+from console.ui.labels import coloured, plain_label
 from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, WARNING_COLOUR
 
 NO_REGION = "Any: type +country code"
-
-
-def _label(object_name: str, colour: str) -> QLabel:
-    label = QLabel(objectName=object_name, wordWrap=True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setStyleSheet(f"color: {colour};")
-    return label
 
 
 class RecipientField(QWidget):
@@ -41,8 +35,8 @@ class RecipientField(QWidget):
             self.region_box.addItem(f"{code} +{calling}")
         self.region_box.setToolTip("The country of a number typed without + and its country code")
         self.region_box.setAccessibleName("Region of numbers without a country code")
-        self.preview = _label("recipientPreview", MUTED_COLOUR)
-        self.warning = _label("recipientWarning", WARNING_COLOUR)
+        self.preview = plain_label("recipientPreview", MUTED_COLOUR)
+        self.warning = plain_label("recipientWarning", WARNING_COLOUR)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -80,11 +74,11 @@ class RecipientField(QWidget):
             number = check_recipient(text, self.region())
         except InvalidPhoneNumber as exc:
             self.preview.setText(f"Not a usable number: {exc.reason}")
-            self.preview.setStyleSheet(f"color: {ERROR_COLOUR};")
+            coloured(self.preview, ERROR_COLOUR)
         else:
             region = f" ({number.region})" if number.region else ""
             self.preview.setText(f"→ {number.display}{region}")
-            self.preview.setStyleSheet(f"color: {MUTED_COLOUR};")
+            coloured(self.preview, MUTED_COLOUR)
             if number.warning:
                 self.warning.setText(number.warning)
                 self.warning.show()

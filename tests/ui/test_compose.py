@@ -327,15 +327,17 @@ def test_success_clears_the_message_but_keeps_who_it_goes_to(qtbot, pane, png):
     pane.attachment_list.add_files([png])
     with qtbot.waitSignal(pane.sendRequested):
         pane.request_send()
-    pane.show_outcome("Accepted by the provider.", ok=True)
     pane.clear_message()
+    pane.show_outcome("Accepted by the provider.", ok=True)
     assert pane.editor.toPlainText() == ""
     assert pane.attachment_list.rows() == []
     assert pane.recipient.text() == US_NUMBER
     assert pane.sender_box.currentText() == "12345"
     assert pane.outcome.text() == "Accepted by the provider."
     assert "#1a7f37" in pane.outcome.styleSheet()
-    assert pane.editor.hasFocus()
+    # Typing replaces the number; Tab goes on to the text for the same customer.
+    assert pane.recipient.hasFocus()
+    assert pane.recipient.selectedText() == US_NUMBER
     assert pane.reason.text() == "Message is empty"
 
 

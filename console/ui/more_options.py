@@ -1,0 +1,69 @@
+"""The compose pane's optional fields (carrier, app ID, conversation ID), folded under a
+disclosure line that says which of them are set."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QToolButton, QVBoxLayout, QWidget
+
+from console.ui.labels import buddy, plain_label
+from console.ui.status_colours import ERROR_COLOUR
+
+
+class MoreOptions(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.toggle = QToolButton(objectName="moreOptions", checkable=True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setAutoRaise(True)
+        # A disclosure line, not a button that stays pressed while the options show.
+        self.toggle.setStyleSheet("QToolButton { border: none; }")
+        self.carrier = QLineEdit(objectName="carrier")
+        self.carrier.setPlaceholderText("Optional; routing follows the country code")
+        self.carrier_error = plain_label("carrierError", ERROR_COLOUR)
+        self.app_id = QLineEdit(objectName="appId")
+        self.app_id.setPlaceholderText("Optional; returned with delivery receipts")
+        self.conversation_id = QLineEdit(objectName="conversationId")
+        self.conversation_id.setPlaceholderText("Optional; returned with delivery receipts")
+        self.group = QWidget(objectName="moreOptionsGroup")
+        form = QFormLayout(self.group)
+        form.setContentsMargins(16, 0, 0, 0)
+        carrier_block = QVBoxLayout()
+        carrier_block.setSpacing(2)
+        carrier_block.addWidget(self.carrier)
+        carrier_block.addWidget(self.carrier_error)
+        form.addRow(buddy("Carrier ID", self.carrier), carrier_block)
+        form.addRow(buddy("App ID", self.app_id), self.app_id)
+        form.addRow(buddy("Conversation ID", self.conversation_id), self.conversation_id)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toggle)
+        layout.addWidget(self.group)
+        self.toggle.toggled.connect(self._shown)
+        self._shown(False)
+
+    def lines(self) -> tuple[QLineEdit, ...]:
+        return (self.carrier, self.app_id, self.conversation_id)
+
+    def any_set(self) -> bool:
+        return any(line.text().strip() for line in self.lines())
+
+    def show_carrier_problem(self, text: str) -> None:
+        self.carrier_error.setText(text)
+        self.carrier_error.setVisible(bool(text))
+
+    def relabel(self) -> None:
+        """Name the fields that are set while they are folded away."""
+        names = ("carrier", "app ID", "conversation ID")
+        filled = [
+            name for name, line in zip(names, self.lines(), strict=True) if line.text().strip()
+        ]
+        folded_with_values = filled and not self.toggle.isChecked()
+        self.toggle.setText(
+            f"More options ({', '.join(filled)} set)" if folded_with_values else "More options"
+        )
+
+    def _shown(self, shown: bool) -> None:
+        self.group.setVisible(shown)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.relabel()
