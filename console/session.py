@@ -47,11 +47,13 @@ class ListenerState:
 
 @dataclass(frozen=True)
 class Alert:
-    """Something the operator must notice: a message that failed or was not delivered."""
+    """Something the operator must notice: a message that failed or was not delivered, a
+    customer's reply. ``kind`` is "problem" or "reply"."""
 
     title: str
     text: str
     message_ids: tuple[str, ...]
+    kind: str = "problem"
 
 
 def engine_settings(profile: Profile) -> EngineSettings:
@@ -264,6 +266,7 @@ class Session:
             self.on_messages(ids)
         receipts = [message_id for kind, message_id in batch if kind == "receipt"]
         self._alert_undelivered(receipts)
+        self._alert_replies([message_id for kind, message_id in batch if kind == "reply"])
         quarantined = sum(1 for kind, _ in batch if kind == "quarantine")
         if quarantined:
             self.on_alert(
@@ -274,6 +277,18 @@ class Session:
                     (),
                 )
             )
+
+    def _alert_replies(self, message_ids: list[str]) -> None:
+        replies = [r for r in map(self.store.reply, message_ids) if r is not None]
+        if not replies:
+            return
+        if len(replies) == 1:
+            reply = replies[0]
+            text = f"From {display_number(reply.phone_number)}: {reply.body}"
+        else:
+            text = f"{len(replies)} new replies"
+        ids = tuple(r.message_id for r in replies)
+        self.on_alert(Alert("Customer reply", text, ids, kind="reply"))
 
     def _alert_undelivered(self, message_ids: Iterable[str]) -> None:
         failed = []

@@ -56,17 +56,20 @@ class LogFilterBar(QWidget):
         self.text.setFocus()
         self.text.selectAll()
 
+    def reset(self) -> None:
+        """Show every row again."""
+        self.blockSignals(True)
+        self.text.clear()
+        self.direction.setCurrentIndex(0)
+        self.state.setCurrentIndex(0)
+        self.blockSignals(False)
+        self._emit()
+
     def clear_if_hiding(self, new: NewMessage) -> None:
         """Drop filters that would hide a message just sent, so the operator sees its row."""
         query = self.query()
         if query.text or query.direction is Direction.IN or query.state is not None:
-            self.blockSignals(True)
-            self.text.clear()
-            self.direction.setCurrentIndex(0)
-            self.state.setCurrentIndex(0)
-            self.blockSignals(False)
-            self._timer.stop()
-            self._emit()
+            self.reset()
 
     def _emit(self) -> None:
         self._timer.stop()

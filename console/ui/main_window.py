@@ -45,6 +45,7 @@ from console.ui.export_dialog import ExportController
 from console.ui.log_filter import LogFilterBar
 from console.ui.log_model import MessageLogModel
 from console.ui.settings_dialog import SettingsDialog
+from console.ui.status_bar import AlertArea, CallbackUrlDialog, ListenerStatus
 from console.ui.status_colours import ERROR_COLOUR
 
 log = logging.getLogger(__name__)
@@ -249,17 +250,16 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
-        self.listener_label = QLabel("Listener: starting…")
-        self.listener_label.setObjectName("listenerStatus")
-        self.listener_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.listener_status = ListenerStatus()
+        self.listener_status.clicked.connect(self.show_callback_url)
         self.profile_label = QLabel()
         self.count_label = QLabel()
         self.count_label.setObjectName("logCount")
-        self.error_label = QLabel()
-        self.error_label.setObjectName("lastError")
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        status.addWidget(self.listener_label, 3)
-        status.addWidget(self.error_label, 3)
+        self.alerts = AlertArea()
+        self.alerts.followed.connect(self._follow_alert)
+        self.error_label = self.alerts.label
+        status.addWidget(self.listener_status)
+        status.addWidget(self.alerts, 1)
         status.addPermanentWidget(self.count_label)
         status.addPermanentWidget(self.profile_label)
         self.tray: QSystemTrayIcon | None = None
@@ -300,13 +300,13 @@ class MainWindow(QMainWindow):
         try:
             credentials = environment_credentials(profile.login)
         except CredentialsUnavailable as exc:
-            self.error_label.setText(str(exc))
+            self.show_alert(str(exc))
             credentials = None
         if credentials is None and profile.login:
             try:
                 password = await self.keychain.get(profile.name, profile.login)
             except KeychainError as exc:
-                self.error_label.setText(f"Keychain: {exc}")
+                self.show_alert(f"Keychain: {exc}")
                 password = None
             if password:
                 credentials = Credentials(profile.login, password)
@@ -601,21 +601,38 @@ class MainWindow(QMainWindow):
     # Status
 
     def _listener_changed(self, state: ListenerState) -> None:
-        if state.running:
-            self.listener_label.setText(f"Receiving callbacks at {state.url}")
-            self.listener_label.setStyleSheet("")
-            self.listener_label.setToolTip("Give this URL to the provider as the callback URL.")
-        else:
-            self.listener_label.setText(f"Listener stopped: {state.error or 'not started'}")
-            self.listener_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.listener_status.show_state(state)
+
+    def show_callback_url(self) -> None:
+        url = self.listener_status.url
+        if url is None:
+            self.open_settings()  # stopped: the settings are where to fix it
+            return
+        dialog = CallbackUrlDialog(url, self)
+        self._keep(dialog)
+        dialog.open()
 
     def show_alert(self, text: str) -> None:
-        self.error_label.setText(text)
+        self.alerts.add(Alert("Problem", text, ()))
 
     def _alert(self, alert: Alert) -> None:
-        self.error_label.setText(f"{alert.title}: {alert.text}")
+        self.alerts.add(alert)
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
-            self.tray.showMessage(alert.title, alert.text, QSystemTrayIcon.MessageIcon.Warning)
+            icon = (
+                QSystemTrayIcon.MessageIcon.Information
+                if alert.kind == "reply"
+                else QSystemTrayIcon.MessageIcon.Warning
+            )
+            self.tray.showMessage(alert.title, alert.text, icon)
+
+    def _follow_alert(self, alert: Alert) -> None:
+        for message_id in alert.message_ids:
+            if self.model.row_for_message_id(message_id) is None:
+                self.filter_bar.reset()  # a filter may hide it
+            if self.model.row_for_message_id(message_id) is not None:
+                self.select_message(message_id)
+                self.table.setFocus()
+                return
 
     # Dialogs
 
@@ -626,7 +643,9 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self._dialogs.remove(dialog))
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.session.settings, self.session.data_dir, self)
+        dialog = SettingsDialog(
+            self.session.settings, self.session.data_dir, self, self.listener_status.url
+        )
         dialog.settingsAccepted.connect(self._settings_accepted)
         self._keep(dialog)
         dialog.open()
@@ -660,7 +679,7 @@ class MainWindow(QMainWindow):
                     await self.keychain.set(profile.name, profile.login, password)
                     await self.keychain.delete(renamed_from, profile.login)
             except KeychainError as exc:
-                self.error_label.setText(f"Keychain: {exc}")
+                self.show_alert(f"Keychain: {exc}")
         await self._load_credentials_task()
 
     def open_credentials(self) -> None:

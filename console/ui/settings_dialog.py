@@ -640,7 +640,15 @@ class SettingsDialog(QDialog):
 
     settingsAccepted = Signal(object)
 
-    def __init__(self, settings: Settings, data_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        data_dir: Path,
+        parent: QWidget | None = None,
+        running_url: str | None = None,
+    ) -> None:
+        """``running_url``: where the listener answers now (its port may have been chosen
+        when it started)."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         if not settings.listener.path_token:
@@ -649,6 +657,7 @@ class SettingsDialog(QDialog):
                 settings, listener=replace(settings.listener, path_token=new_path_token())
             )
         self._settings = settings
+        self._running = (settings.listener, running_url)
         self._applied = settings
         self._current = settings.active
         self._profile_problems: dict[str, str] = {}
@@ -805,8 +814,18 @@ class SettingsDialog(QDialog):
             self.listener_form.show_url(None, None)
         else:
             self._settings = replace(self._settings, listener=listener)
+            running, running_url = self._running
             try:
-                self.listener_form.show_url(listener_config(listener).url(), None)
+                url = listener_config(listener).url()
+                if running_url and listener == running:
+                    url = running_url
+                if listener.port == 0 and url != running_url:
+                    # Not a URL yet: a free port is chosen when the listener starts.
+                    host, _, path = url.partition(":0/")
+                    self.listener_form.show_url(f"{host}:(port chosen at start)/{path}", None)
+                    self.listener_form.copy.setEnabled(False)
+                else:
+                    self.listener_form.show_url(url, None)
             except ListenerConfigError as exc:
                 self._listener_problems = {"url": str(exc)}
                 self.listener_form.show_url(None, str(exc))

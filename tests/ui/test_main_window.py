@@ -18,7 +18,7 @@ import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from console import demo
 from console.export import COLUMNS
@@ -122,10 +122,15 @@ def wait_for_outcome(qtbot, window: MainWindow) -> str:
 
 
 def listener_url(window: MainWindow) -> str:
-    text = window.listener_label.text()
-    prefix = "Receiving callbacks at "
-    assert text.startswith(prefix), text
-    return text.removeprefix(prefix)
+    """The callback URL as the operator gets it: the status button, then Copy."""
+    status = window.listener_status
+    assert status.text() == "● Receiving callbacks", status.text()
+    status.click()
+    (dialog,) = [d for d in window.findChildren(QDialog, "callbackUrlDialog") if d.isVisible()]
+    dialog.copy_button.click()
+    url = QApplication.clipboard().text()
+    dialog.close()
+    return url
 
 
 def seed(data_dir: Path, *numbers: str) -> list[str]:
@@ -464,10 +469,10 @@ def test_listener_port_in_use_is_reported_and_sending_still_works(qtbot, windows
 
         window = windows.open(data_dir, listener_port=port)
 
-        text = window.listener_label.text()
+        text = window.listener_status.text()
         assert text.startswith("Listener stopped: ")
         assert f"port {port} on 127.0.0.1 is already in use" in text
-        assert "#c62828" in window.listener_label.styleSheet()
+        assert "#c62828" in window.listener_status.styleSheet()
         compose(qtbot, window, "Sent without a listener")
         press_send(qtbot, window)
         assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")

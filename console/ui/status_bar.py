@@ -1,0 +1,180 @@
+"""The status bar's parts: the listener's state with its callback URL one click away (its
+secret token masked), and alerts that can be read whole, followed, dismissed and listed."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.session import Alert, ListenerState
+from console.ui.status_colours import ERROR_COLOUR, OK_COLOUR
+
+MASK = "•" * 8
+# Alerts kept for the list, newest first; older ones are in the log anyway.
+KEPT_ALERTS = 200
+
+
+def masked(url: str) -> str:
+    """``url`` with its last path segment (the secret token) hidden."""
+    head, _, _token = url.rpartition("/")
+    return f"{head}/{MASK}" if head else MASK
+
+
+class CallbackUrlDialog(QDialog):
+    """The URL to give the provider: shown masked, copied whole."""
+
+    def __init__(self, url: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("callbackUrlDialog")
+        self.setWindowTitle("Callback URL")
+        self._url = url
+        self.field = QLineEdit(masked(url), objectName="callbackUrl", readOnly=True)
+        self.field.setMinimumWidth(420)
+        self.copy_button = QPushButton("&Copy", objectName="copyCallbackUrl")
+        self.copy_button.setToolTip("Copy the whole URL, token included")
+        self.copy_button.clicked.connect(self._copy)
+        note = QLabel(
+            "Give this URL to the provider as the callback URL of the account. The last part "
+            "is a secret token: anyone who has it can post callbacks here.",
+            wordWrap=True,
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.field, stretch=1)
+        row.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self._url)
+        self.copy_button.setText("Copied")
+
+
+class ListenerStatus(QToolButton):
+    """The listener's state; a click shows the callback URL (when it runs)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("listenerStatus")
+        self.setAutoRaise(True)
+        self.url: str | None = None
+        self.show_state(ListenerState(running=False, error="starting…"))
+
+    def show_state(self, state: ListenerState) -> None:
+        self.url = state.url if state.running else None
+        if state.running:
+            self.setText("● Receiving callbacks")
+            self.setStyleSheet(f"color: {OK_COLOUR};")
+            self.setToolTip("The callback URL to give the provider, with Copy")
+        else:
+            self.setText(f"Listener stopped: {state.error or 'not started'}")
+            self.setStyleSheet(f"color: {ERROR_COLOUR};")
+            self.setToolTip(state.error or "")
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in … when it does not fit; the whole text is its tooltip.
+    A click emits ``clicked``."""
+
+    clicked = Signal()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter), text)
+
+    def minimumSizeHint(self):  # type: ignore[no-untyped-def]
+        hint = super().minimumSizeHint()
+        hint.setWidth(60)
+        return hint
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.text():
+            self.clicked.emit()
+
+
+class AlertArea(QWidget):
+    """The newest alert, and a list of the earlier ones.
+
+    ``followed(alert)``: the operator clicked an alert to see its messages.
+    """
+
+    followed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.alerts: deque[tuple[float, Alert]] = deque(maxlen=KEPT_ALERTS)
+        self._current: Alert | None = None
+        self.label = ElidedLabel(objectName="lastError")
+        self.label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.label.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.label.clicked.connect(self._follow_current)
+        self.dismiss = QToolButton(objectName="dismissAlert", text="✕", autoRaise=True)
+        self.dismiss.setToolTip("Dismiss this alert (it stays in the list)")
+        self.dismiss.setAccessibleName("Dismiss alert")
+        self.dismiss.clicked.connect(self.clear)
+        self.list_button = QToolButton(objectName="alertList", autoRaise=True)
+        self.list_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu = QMenu(self.list_button)
+        self.list_button.setMenu(self.menu)
+        self.menu.aboutToShow.connect(self._fill_menu)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label, stretch=1)
+        layout.addWidget(self.dismiss)
+        layout.addWidget(self.list_button)
+        self.clear()
+        self._count()
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def add(self, alert: Alert) -> None:
+        self.alerts.appendleft((time.time(), alert))
+        self._current = alert
+        text = f"{alert.title}: {alert.text}"
+        self.label.setText(text)
+        self.label.setToolTip(
+            text + ("\nClick to show it in the log." if alert.message_ids else "")
+        )
+        self.dismiss.show()
+        self._count()
+
+    def clear(self) -> None:
+        self._current = None
+        self.label.setText("")
+        self.label.setToolTip("")
+        self.dismiss.hide()
+
+    def _count(self) -> None:
+        self.list_button.setText(f"Alerts ({len(self.alerts)})")
+        self.list_button.setEnabled(bool(self.alerts))
+
+    def _follow_current(self) -> None:
+        if self._current is not None:
+            self.followed.emit(self._current)
+
+    def _fill_menu(self) -> None:
+        self.menu.clear()
+        for at, alert in self.alerts:
+            when = time.strftime("%H:%M:%S", time.localtime(at))
+            action = self.menu.addAction(f"{when}  {alert.title}: {alert.text}")
+            action.triggered.connect(lambda _checked=False, a=alert: self.followed.emit(a))
