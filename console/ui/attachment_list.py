@@ -124,6 +124,7 @@ class AttachmentList(QWidget):
         self.add_button.clicked.connect(self.choose_files)
         self.hint = QLabel("None. Drop files here or use Add… to send an MMS.")
         self.hint.setStyleSheet(f"color: {MUTED_COLOUR};")
+        self.hint.setWordWrap(True)  # a narrow pane wraps it rather than widen
         self.view = _AttachmentView(objectName="attachmentView")
         self.view.setAccessibleName("Attachments")
         self.view.setUniformItemSizes(True)

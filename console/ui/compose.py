@@ -25,7 +25,7 @@ from console.protocol.segments import to_gsm
 from console.settings import Profile
 from console.store.models import NewMessage, StoredMessage
 from console.ui.attachment_list import AttachmentList, format_size
-from console.ui.labels import buddy, coloured, plain_label
+from console.ui.labels import buddy, coloured, plain_label, reserved
 from console.ui.message_editor import MessageEditor, local_files
 from console.ui.more_options import MoreOptions
 from console.ui.recipient_field import RecipientField
@@ -128,7 +128,7 @@ class ComposePane(QWidget):
         layout.addWidget(self.counter)
         layout.addWidget(self.attachment_list)
         layout.addLayout(send_row)
-        layout.addWidget(self.outcome)
+        layout.addWidget(reserved(self.outcome, 2))
 
         self.recipient_field.textChanged.connect(self._refresh)
         self.recipient_field.regionChosen.connect(self._region_chosen)

@@ -98,16 +98,22 @@ class DetailPanel(QTextBrowser):
         super().__init__()
         self.setObjectName("detailPanel")
         self.setOpenLinks(False)
+        self._shown: str | None = None  # the message_id of the story shown
         self.clear_timeline()
 
     def show_timeline(self, timeline: Timeline | None) -> None:
         if timeline is None:
             self.clear_timeline()
             return
-        scroll = self.verticalScrollBar().value()
+        subject = timeline.message or timeline.reply
+        shown = subject.message_id if subject is not None else None
+        # A live update of the same message must not jump the reader back to the top; a
+        # new message starts at its heading.
+        scroll = self.verticalScrollBar().value() if shown == self._shown else 0
+        self._shown = shown
         self.setHtml(render(timeline))
-        # A live update of the same message must not jump the reader back to the top.
         self.verticalScrollBar().setValue(scroll)
 
     def clear_timeline(self) -> None:
+        self._shown = None
         self.setHtml("<p style='color:#6e7781'>Select a message to see its whole story.</p>")

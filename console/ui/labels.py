@@ -1,10 +1,11 @@
-"""Labels the compose pane's parts share: field names with their shortcut, and plain text
-lines in a colour."""
+"""Labels the window's parts share: field names with their shortcut, plain text lines in a
+colour, room kept for a line that comes and goes, and one line cut short to fit."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
 def buddy(text: str, field: QWidget) -> QLabel:
@@ -25,3 +26,36 @@ def plain_label(object_name: str, colour: str | None = None) -> QLabel:
     if colour is not None:
         coloured(label, colour)
     return label
+
+
+def reserved(label: QLabel, lines: int) -> QWidget:
+    """``label`` in a box that keeps room for ``lines`` lines whether it shows or not, so
+    that the fields around it do not move as it comes and goes."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(label)
+    layout.addStretch(1)
+    box.setMinimumHeight(lines * label.fontMetrics().lineSpacing())
+    return box
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in … when it does not fit; the whole text is its tooltip.
+    A click emits ``clicked``."""
+
+    clicked = Signal()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter), text)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        hint.setWidth(60)
+        return hint
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.text():
+            self.clicked.emit()

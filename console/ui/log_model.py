@@ -8,6 +8,7 @@ neighbour or from either end of the log, and only a bounded number of pages is k
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -110,8 +111,16 @@ _ON_ITS_WAY = QColor(WARNING_COLOUR)
 _NO_RECEIPT = QColor(MUTED_COLOUR)
 
 
-def format_time(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S")
+def format_time(timestamp: float, now: float | None = None) -> str:
+    """Short for today (``14:03:07``), longer for earlier days (``2 Dec 14:03``), with
+    the year when it is not this one."""
+    when = datetime.fromtimestamp(timestamp)
+    today = datetime.fromtimestamp(time.time() if now is None else now)
+    if when.date() == today.date():
+        return when.strftime("%H:%M:%S")
+    if when.year == today.year:
+        return f"{when.day} {when:%b %H:%M}"
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def acceptance_words(row: LogRow) -> str:

@@ -43,7 +43,7 @@ from console.ui.detail_panel import DetailPanel
 from console.ui.environment_style import EnvironmentBadge
 from console.ui.export_dialog import ExportController
 from console.ui.log_filter import LogFilterBar
-from console.ui.log_model import MessageLogModel
+from console.ui.log_model import Column, MessageLogModel
 from console.ui.settings_dialog import SettingsDialog
 from console.ui.status_bar import AlertArea, CallbackUrlDialog, ListenerStatus
 from console.ui.status_colours import ERROR_COLOUR
@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._apply_profile()
         self._restore_state()
+        self._compose_shown()
 
     # Construction
 
@@ -120,8 +121,15 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate((150, 52, 128, 62, 84, 48, 150, 120)):
+        for column, width in enumerate((110, 52, 128, 62, 84, 48, 150, 120)):
             table.setColumnWidth(column, width)
+        # What support staff look for first: when, who, and what became of it.
+        header.setSectionsMovable(True)
+        first = (Column.TIME, Column.NUMBER, Column.ACCEPTANCE, Column.DELIVERY)
+        for visual, column in enumerate(first):
+            header.moveSection(header.visualIndex(column), visual)
+        # By pixel: by column, the bar's thumb jumps by whole (wide) columns.
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         return table
 
     def _build_layout(self) -> None:
@@ -147,6 +155,8 @@ class MainWindow(QMainWindow):
         self.main_split.setStretchFactor(0, 0)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([400, 880])
+        self.main_split.setCollapsible(1, False)  # the log is always there
+        self.main_split.splitterMoved.connect(lambda _pos, _index: self._compose_shown())
         container = QWidget()
         layout = QHBoxLayout(container)
         layout.setContentsMargins(8, 6, 8, 0)
@@ -200,6 +210,14 @@ class MainWindow(QMainWindow):
         self.newest_action = self._action(
             "Go to &newest", self.select_newest, "Ctrl+Home", "Select the newest message"
         )
+        self.compose_action = self._action(
+            "&Compose pane", self.show_compose, "Ctrl+Shift+M", "Show or fold away the compose pane"
+        )
+        self.compose_action.setCheckable(True)
+        self.compose_action.setChecked(True)
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts", self.show_shortcuts, "F1", "Every shortcut of the window"
+        )
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addActions([self.new_action, self.export_action])
@@ -211,9 +229,12 @@ class MainWindow(QMainWindow):
         )
         view_menu = menus.addMenu("&View")
         view_menu.addActions([self.filter_action, self.newest_action, self.oldest_action])
+        view_menu.addSeparator()
+        view_menu.addAction(self.compose_action)
         settings_menu = menus.addMenu("&Settings")
         settings_menu.addActions([self.settings_action, self.credentials_action])
         help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self._action("&About", self.show_about))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.addActions(
@@ -484,7 +505,22 @@ class MainWindow(QMainWindow):
             self._select_row(row)
 
     def new_message(self) -> None:
+        self.show_compose(True)
         self.compose.new_message()
+
+    def show_compose(self, shown: bool) -> None:
+        """Unfold the compose pane, or fold it away to give the log the whole width."""
+        sizes = self.main_split.sizes()
+        total = sum(sizes)
+        if shown and sizes[0] == 0:
+            width = max(self.compose.minimumSizeHint().width(), min(400, total // 3))
+            self.main_split.setSizes([width, total - width])
+        elif not shown:
+            self.main_split.setSizes([0, total])
+        self._compose_shown()
+
+    def _compose_shown(self) -> None:
+        self.compose_action.setChecked(self.main_split.sizes()[0] > 0)
 
     def selected_row(self) -> object | None:
         index = self.table.selectionModel().currentIndex()
@@ -700,6 +736,25 @@ class MainWindow(QMainWindow):
             )
         password = await self.keychain.get(profile.name, login)
         await self.use_credentials(Credentials(login, password) if password else None)
+
+    def show_shortcuts(self) -> None:
+        lines = [
+            f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}\t"
+            f"{action.text().replace('&', '').rstrip('…')}"
+            for action in self.actions()
+            if not action.shortcut().isEmpty()
+        ]
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon,
+            "Keyboard shortcuts",
+            "\n".join(sorted(lines, key=lambda line: line.split("\t")[1])),
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setObjectName("shortcutsDialog")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        self._keep(box)
+        box.open()
 
     def show_about(self) -> None:
         box = QMessageBox(

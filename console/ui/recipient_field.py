@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QW
 
 from console.drafts import check_recipient
 from console.protocol.phone import InvalidPhoneNumber, example_numbers, regions
-from console.ui.labels import coloured, plain_label
+from console.ui.labels import ElidedLabel, coloured, plain_label, reserved
 from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, WARNING_COLOUR
 
 NO_REGION = "Any: type +country code"
@@ -35,7 +35,9 @@ class RecipientField(QWidget):
             self.region_box.addItem(f"{code} +{calling}")
         self.region_box.setToolTip("The country of a number typed without + and its country code")
         self.region_box.setAccessibleName("Region of numbers without a country code")
-        self.preview = plain_label("recipientPreview", MUTED_COLOUR)
+        # One line, cut short to fit, whole in its tooltip: a wrapping line would move the
+        # fields below it as the number is typed.
+        self.preview = ElidedLabel(objectName="recipientPreview")
         self.warning = plain_label("recipientWarning", WARNING_COLOUR)
 
         row = QHBoxLayout()
@@ -46,7 +48,7 @@ class RecipientField(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(row)
-        layout.addWidget(self.preview)
+        layout.addWidget(reserved(self.preview, 1))
         layout.addWidget(self.warning)
 
         self.line.textChanged.connect(self.textChanged)
@@ -74,10 +76,12 @@ class RecipientField(QWidget):
             number = check_recipient(text, self.region())
         except InvalidPhoneNumber as exc:
             self.preview.setText(f"Not a usable number: {exc.reason}")
+            self.preview.setToolTip(self.preview.text())
             coloured(self.preview, ERROR_COLOUR)
         else:
             region = f" ({number.region})" if number.region else ""
             self.preview.setText(f"→ {number.display}{region}")
+            self.preview.setToolTip("")
             coloured(self.preview, MUTED_COLOUR)
             if number.warning:
                 self.warning.setText(number.warning)

@@ -67,7 +67,7 @@ class SegmentCounter(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.summary = QLabel(objectName="counterSummary")
+        self.summary = QLabel(objectName="counterSummary", wordWrap=True)
         self.ucs2_note = QLabel(objectName="ucs2Note", wordWrap=True)
         self.ucs2_note.setStyleSheet(f"color: {WARNING_COLOUR};")
         self.ucs2_note.setToolTip(_UCS2_EXPLAINED)

@@ -7,7 +7,7 @@ import time
 from collections import deque
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.session import Alert, ListenerState
+from console.ui.labels import ElidedLabel
 from console.ui.status_colours import ERROR_COLOUR, OK_COLOUR
 
 MASK = "•" * 8
@@ -88,27 +89,6 @@ class ListenerStatus(QToolButton):
             self.setText(f"Listener stopped: {state.error or 'not started'}")
             self.setStyleSheet(f"color: {ERROR_COLOUR};")
             self.setToolTip(state.error or "")
-
-
-class ElidedLabel(QLabel):
-    """One line that ends in … when it does not fit; the whole text is its tooltip.
-    A click emits ``clicked``."""
-
-    clicked = Signal()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
-        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter), text)
-
-    def minimumSizeHint(self):  # type: ignore[no-untyped-def]
-        hint = super().minimumSizeHint()
-        hint.setWidth(60)
-        return hint
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.text():
-            self.clicked.emit()
 
 
 class AlertArea(QWidget):

@@ -1,0 +1,107 @@
+"""The window at the sizes support desks use: nothing important off-screen, nothing jumping."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from console.ui.log_model import Column
+from tests.ui.test_main_window import CUSTOMER, activate, seed
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def _in_view(window, column: Column) -> bool:
+    header = window.table.horizontalHeader()
+    left = header.sectionViewportPosition(column)
+    return left >= 0 and left + header.sectionSize(column) <= window.table.viewport().width()
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 800), (1920, 1080)])
+def test_the_status_columns_are_in_view_at_common_sizes(qtbot, windows, data_dir, size):
+    seed(data_dir, "12025550101", "12025550102")
+    window = windows.open(data_dir)
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0], timeout=5000)
+    qtbot.wait(50)
+    for column in (Column.TIME, Column.NUMBER, Column.ACCEPTANCE, Column.DELIVERY):
+        assert _in_view(window, column), (size, column.name)
+    # Viewing the first columns, the scroll bar's thumb is at its start.
+    bar = window.table.horizontalScrollBar()
+    assert bar.value() == bar.minimum()
+
+
+def test_the_compose_pane_folds_away_and_back_with_a_shortcut(qtbot, windows, data_dir):
+    seed(data_dir, "12025550101")
+    window = windows.open(data_dir)
+    window.resize(1024, 700)
+    activate(qtbot, window)
+    log_width = window.table.width()
+
+    qtbot.keyClick(
+        window.table,
+        Qt.Key.Key_M,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert window.main_split.sizes()[0] == 0
+    assert window.compose.width() == 0
+    assert window.table.width() > log_width + 250
+    assert not window.compose_action.isChecked()
+
+    # A new message brings the pane back.
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.compose.width() > 250
+    assert window.compose.recipient.hasFocus()
+    assert window.compose_action.isChecked()
+
+
+def test_the_form_does_not_move_as_its_messages_come_and_go(qtbot, window):
+    pane = window.compose
+
+    def positions() -> tuple[int, int]:
+        return (
+            pane.editor.mapTo(pane, QPoint(0, 0)).y(),
+            pane.send_button.mapTo(pane, QPoint(0, 0)).y(),
+        )
+
+    before = positions()
+    qtbot.keyClicks(pane.recipient, "12")  # not a number yet: a line says why
+    assert pane.recipient_preview.isVisible()
+    assert positions() == before
+    pane.recipient.clear()
+    qtbot.keyClicks(pane.recipient, CUSTOMER)
+    qtbot.keyClicks(pane.editor, "Hello")
+    pane.show_outcome("Not sent: the provider did not answer in time. Try again later.", ok=False)
+    assert positions() == before
+
+
+def test_the_detail_of_a_newly_selected_row_starts_at_its_heading(qtbot, windows, data_dir):
+    first, second = seed(data_dir, "12025550101", "12025550102")
+    window = windows.open(data_dir)
+    window.resize(1024, 700)
+    window.right_split.setSizes([500, 120])  # a short detail panel that must scroll
+    window.select_message(first)
+    detail = window.detail
+    qtbot.waitUntil(lambda: detail.verticalScrollBar().maximum() > 0, timeout=5000)
+    detail.verticalScrollBar().setValue(detail.verticalScrollBar().maximum())
+
+    qtbot.mouseClick(
+        window.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(
+            20, window.table.rowViewportPosition(window.model.row_for_message_id(second)) + 5
+        ),
+    )
+    qtbot.waitUntil(lambda: "+1 202-555-0102" in detail.toPlainText(), timeout=5000)
+    assert detail.verticalScrollBar().value() == 0
+
+
+def test_help_lists_the_keyboard_shortcuts(qtbot, window):
+    activate(qtbot, window)
+    qtbot.keyClick(window.table, Qt.Key.Key_F1)
+    (box,) = [b for b in window.findChildren(QMessageBox, "shortcutsDialog") if b.isVisible()]
+    text = box.text()
+    for line in ("Ctrl+N\tNew message", "Ctrl+F\tFilter log", "Ctrl+Shift+M\tCompose pane"):
+        assert line in text
+    box.close()
