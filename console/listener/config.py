@@ -15,7 +15,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 CALLBACK_PREFIX = "/callbacks/"
 DEFAULT_MAX_BODY = 8 * 1024 * 1024  # room for an MMS reply with a few pictures
-DEFAULT_MAX_CONNECTIONS = 2048
+DEFAULT_MAX_CONNECTIONS = 1024
 # The provider posts from a few addresses, several callbacks at a time each; far more
 # from one address is someone holding connections.
 DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256

@@ -22,6 +22,7 @@ logging.getLogger("python_multipart").setLevel(logging.ERROR)
 
 FORM = b"application/x-www-form-urlencoded"
 MULTIPART = b"multipart/form-data"
+_MAX_BOUNDARY = 70  # RFC 2046
 
 __all__ = [
     "DEFAULT_LIMITS", "FORM", "MULTIPART", "FieldLimits", "UnreadableBody", "check_text_size",
@@ -144,6 +145,8 @@ def _multipart(
         text_left = check_text_size(field[0], len(data), text_left, limits)
         fields.append(field)
 
+    if len(boundary) > _MAX_BOUNDARY:
+        raise UnreadableBody(f"the multipart boundary is longer than {_MAX_BOUNDARY} characters")
     parser = MultipartParser(
         boundary,
         {

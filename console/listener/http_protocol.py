@@ -1,11 +1,7 @@
 """The listener's HTTP protocol: uvicorn's, guarded against clients that hold, bloat or stall it.
 
-- Connections are admitted when accepted, before any TLS handshake (``admission``), and the
-  handshake gets the request deadline.
-- The deadline runs from a connection's first byte, whatever it is, to its last answer
-  written; one sweep closes the connections past it (``slow_clients``). Only a request
-  stops the keep-alive timeout, and a connection older than the deadline is closed after
-  its next answer.
+- A connection's life (admission, TLS, the deadline from its first byte, its age) is
+  ``connection``'s. Only a request stops the keep-alive timeout.
 - Input goes to the parser a slice at a time, so that header bytes, header count and the
   requests and bytes read ahead of their answers are checked as they arrive, not once a
   whole request has been taken in. Past a limit, input waits unread, or the request is
@@ -16,182 +12,47 @@
 
 from __future__ import annotations
 
-import asyncio
-import ssl
-import time
-from typing import Any, ClassVar
+from typing import Any
 
 import httptools
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from console.listener.access_log import AccessLog
-from console.listener.admission import Admission
 from console.listener.canned import canned_answer
-from console.listener.config import ListenerConfig
-from console.listener.flow_control import GuardedFlow, limit_reads
-from console.listener.freeing import unlink
-from console.listener.slow_clients import Sweeper
-from console.listener.tls import start_server_tls
-from console.listener.write_batching import BatchedTransport, Flusher
+from console.listener.connection import READ_AHEAD, GuardedConnection
 
 # Bytes given to the parser at a time, outside a body of known length. Small enough that
 # one slice holds few whole requests; a callback usually fits in one. Behind a request
 # waiting for its answer, smaller still: requests read ahead cost memory each.
 _SLICE = 1024
 _SLICE_BEHIND = 128
-# Bytes read past a request waiting for its answer, bodies included, before reading stops.
-_READ_AHEAD = 16 * 1024
+# A chunked body may come in this many chunks of any size; past them, chunks must average
+# this many bytes.
+_FREE_CHUNKS = 64
+_CHUNK_AVERAGE = 512
 
 
-class _TooManyHeaders(Exception):
-    """Raised from a parser callback to stop parsing a head with too many headers."""
+class _Refused(Exception):
+    """Raised from a parser callback to stop parsing a request refused as it is read."""
 
 
-class ListenerHttpProtocol(HttpToolsProtocol):
-    # One server's settings and helpers, shared by its connections; see
-    # server.listener_protocol.
-    listener: ClassVar[ListenerConfig]
-    request_timeout: ClassVar[float]
-    sweeper: ClassVar[Sweeper]
-    flusher: ClassVar[Flusher]
-    admission: ClassVar[Admission]
-    tls: ClassVar[ssl.SSLContext | None]
-    access: ClassVar[AccessLog | None]
-
-    flow: GuardedFlow
+class ListenerHttpProtocol(GuardedConnection):
+    """The listener's protocol: see the module's description."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.timeout_keep_alive = self.listener.keep_alive_timeout  # type: ignore[assignment]
-        self._address = "unknown"
-        self._tcp: asyncio.Transport | None = None  # under TLS, if any
-        self._handshake: asyncio.Task[None] | None = None  # kept: the loop holds tasks weakly
-        self._born = 0.0
-        self._since: float | None = None  # start of the deadline; None when all is answered
-        self._stash = b""  # input read but not yet parsed
         self._in_message = False
         self._in_head = True
         self._head_bytes = 0
         self._body_left = 0  # body bytes still to come, when the length is known
-        self._retiring = False  # old enough to close after its next answer
         self._unanswered = 0
         self._refusal: tuple[int, str] | None = None
         self._input_closed = False
-        self._too_many_headers = False
+        self._refusing: tuple[int, str] | None = None  # decided within a parser callback
+        self._chunks = self._body_bytes = 0  # of the body being read
         self._framing = 0  # bytes read since the last piece of a body: chunk sizes, trailers
         self._ahead = 0  # bytes read while a whole request waits for its answer
 
-    # Connection --------------------------------------------------------------------------
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._since = self._born = self.loop.time()
-        self._tcp = transport
-        peer = transport.get_extra_info("peername")
-        if isinstance(peer, tuple) and peer:
-            self._address = str(peer[0])
-        refusal = self.admission.admit(self, self._address)
-        if refusal is not None:
-            self._log(503, refusal)
-            if self.tls is None:
-                transport.write(canned_answer(503, refusal, b"retry-after: 10"))
-                transport.close()
-            else:
-                transport.abort()
-            return
-        self.connections.add(self)
-        self.sweeper.watch(self, self.loop)
-        if self.tls is None:
-            limit_reads(transport, _READ_AHEAD)
-            self._serve(transport)
-        else:
-            transport.pause_reading()  # the handshake takes over the socket
-            self._handshake = self.loop.create_task(self._secure(transport, self.tls))
-
-    async def _secure(self, raw: asyncio.Transport, context: ssl.SSLContext) -> None:
-        try:
-            secure = await start_server_tls(raw, self, context, self.listener.request_timeout)
-        except (OSError, TimeoutError):
-            # A failed or abandoned handshake: the socket is closed already.
-            self._discard()
-            return
-        self._serve(secure)
-
-    def _serve(self, transport: asyncio.Transport) -> None:
-        super().connection_made(BatchedTransport(transport, self.flusher, self.loop))
-        self.flow = GuardedFlow(self.transport)
-        early, self._stash = self._stash, b""
-        if early:  # application data that came with the end of the handshake
-            self._feed(early)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self.transport is None:  # refused, or lost during its handshake
-            self._discard()
-            return
-        self._forget()
-        self._since = None
-        self._stash = b""
-        super().connection_lost(exc)
-        # Requests read ahead will never run, and the current one has been told. Without
-        # these references the connection (with its TLS buffers) is freed at once,
-        # rather than at the next full garbage collection.
-        self.pipeline.clear()
-        self.cycle = None  # type: ignore[assignment]
-        unlink(self._tcp)
-        self._tcp = None
-
-    def _forget(self) -> None:
-        self.admission.release(self)
-        self.sweeper.forget(self)
-        self.connections.discard(self)
-
-    def _discard(self) -> None:
-        """Forget a connection never served. The parser refers back to this protocol:
-        left as it is, each refused connection would wait for a full garbage collection."""
-        self._forget()
-        unlink(self._tcp)
-        self._tcp = None
-        self._handshake = None
-        self.parser = None  # type: ignore[assignment]
-
-    def shutdown(self) -> None:
-        if self.transport is None:
-            if self._tcp is not None:
-                self._tcp.abort()
-            return
-        super().shutdown()
-
-    # Admission and deadline -----------------------------------------------------------------
-
     def idle(self) -> bool:
         return not (self._in_message or self._unanswered or self._stash)
-
-    def evict(self) -> None:
-        self._log(None, "closed to make room for a newer connection")
-        self._end()
-
-    def overdue(self, now: float) -> bool:
-        if now - self._born > self.request_timeout:
-            self._retiring = True
-        return self._since is not None and now - self._since > self.request_timeout
-
-    def close_too_slow(self) -> None:
-        self._log(None, f"closed: not done within {self.request_timeout:g} s")
-        self._end()
-
-    def _end(self) -> None:
-        self._since = None
-        transport = self.transport or self._tcp
-        if transport is None:
-            return
-        # Answers the client does not read would keep a plain close waiting for ever.
-        if transport.is_closing() or transport.get_write_buffer_size():
-            transport.abort()
-        else:
-            transport.close()
-
-    def timeout_keep_alive_handler(self) -> None:
-        if not self.transport.is_closing():
-            self._end()
 
     # Input ---------------------------------------------------------------------------------
 
@@ -238,10 +99,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
                     self.cycle.keep_alive = False
                 return
             except httptools.HttpParserError:
-                if self._too_many_headers:
-                    self._refuse(431, f"more than {limits.max_headers} request headers")
-                else:
-                    self._refuse(400, "bad request: not valid HTTP")
+                self._refuse(*(self._refusing or (400, "bad request: not valid HTTP")))
                 return
             if not self._in_message:
                 continue
@@ -281,7 +139,7 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         waiting = self._waiting()
         if not waiting:
             self._ahead = 0
-        elif waiting >= self.listener.max_pipeline or self._ahead >= _READ_AHEAD:
+        elif waiting >= self.listener.max_pipeline or self._ahead >= READ_AHEAD:
             return True
         return self.flow.write_paused
 
@@ -305,13 +163,6 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         self.flow.holding = True
         self.flow.pause_reading()
         self._stop_reading_tls()
-
-    def _stop_reading_tls(self) -> None:
-        # A TLS connection closing waits a moment for the client's own close, reading and
-        # decrypting whatever else it sends meanwhile. Once it is refused or done, nothing
-        # it sends is wanted: the socket is not read again.
-        if self.tls is not None and self._tcp is not None and not self._tcp.is_closing():
-            self._tcp.pause_reading()
 
     def _refuse(self, status: int, text: str) -> None:
         """Refuse the request being read; earlier ones are answered first, in order."""
@@ -349,20 +200,31 @@ class ListenerHttpProtocol(HttpToolsProtocol):
         # the keep-alive timeout running.
         self._unset_keepalive_if_required()
         self._in_message = True
-        self._head_bytes = self._framing = 0
+        self._head_bytes = self._framing = self._chunks = self._body_bytes = 0
         super().on_message_begin()
+
+    def on_chunk_header(self) -> None:
+        # Each chunk costs a pass through the parser and a copy of the body read so far:
+        # many tiny ones are a way to burn the loop's time, not to send a callback.
+        self._chunks += 1
+        if self._chunks > _FREE_CHUNKS and self._chunks * _CHUNK_AVERAGE > self._body_bytes:
+            self._refusing = (400, f"body chunks under {_CHUNK_AVERAGE} bytes on average")
+            raise _Refused
 
     def on_body(self, body: bytes) -> None:
         self._framing = 0
+        self._body_bytes += len(body)
         super().on_body(body)
 
     def on_headers_complete(self) -> None:
         if len(self.headers) > self.listener.max_headers:
             # A head that came in one slice: refused before anything handles it.
-            self._too_many_headers = True
-            raise _TooManyHeaders
-        self._in_head = False
+            self._refusing = (431, f"more than {self.listener.max_headers} request headers")
+            raise _Refused
+        # A target uvicorn cannot read (CONNECT's host:port, a broken URL) raises here,
+        # before any handling begins: the request is refused as not valid HTTP.
         super().on_headers_complete()
+        self._in_head = False
         self._unanswered += 1
         if self._retiring:
             # Old enough: this answer ends the connection, and the client opens another. A
@@ -401,7 +263,3 @@ class ListenerHttpProtocol(HttpToolsProtocol):
     def resume_writing(self) -> None:
         super().resume_writing()
         self.loop.call_soon(self._release_input)
-
-    def _log(self, status: int | None, note: str) -> None:
-        if self.access is not None:
-            self.access.add(time.time(), self._address, "-", "-", status, 0, 0.0, note)

@@ -15,6 +15,8 @@ import asyncio
 import logging
 from typing import Protocol
 
+from console.listener.memory import AfterFlood
+
 log = logging.getLogger(__name__)
 
 _MAX_SWEEP_INTERVAL = 1.0
@@ -39,6 +41,7 @@ class Sweeper:
         self._connections: set[Guarded] = set()
         self._interval = _MAX_SWEEP_INTERVAL
         self._timer: asyncio.TimerHandle | None = None
+        self._after_flood = AfterFlood()
 
     def watch(self, connection: Guarded, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -50,6 +53,8 @@ class Sweeper:
 
     def forget(self, connection: Guarded) -> None:
         self._connections.discard(connection)
+        if not self._connections:
+            self._after_flood.connections(0)
 
     def _sweep(self) -> None:
         assert self._loop is not None  # set by the watch that started the timer
@@ -62,6 +67,7 @@ class Sweeper:
                     log.exception("could not close a connection past its deadline")
                     self._connections.discard(connection)
         finally:
+            self._after_flood.connections(len(self._connections))
             self._timer = (
                 self._loop.call_later(self._interval, self._sweep) if self._connections else None
             )

@@ -15,7 +15,7 @@ from asyncio import sslproto
 
 
 class _LeanTLS(sslproto.SSLProtocol):
-    max_size = 32 * 1024
+    max_size = 17 * 1024  # one TLS record and its overhead
 
 
 # What may wait in the TLS layer, each way, before reading or writing pauses.
