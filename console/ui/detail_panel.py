@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser
 
+from console.next_step import summarise
 from console.protocol.codes import message_state
 from console.protocol.phone import display_number
+from console.store.models import StoredMessage
 from console.timeline import Event, Timeline
 
+TECHNICAL_LINK = "#technical"
 # Beyond this a timeline is a flood (a misbehaving sender); rendering it all would stall.
 MAX_EVENTS = 200
 TONE_COLOURS = {"good": "#1a7f37", "bad": "#c62828", "pending": "#b26a00", "neutral": "#57606a"}
@@ -31,18 +35,29 @@ def _raw_table(raw: tuple[tuple[str, str], ...]) -> str:
     return f"<table style='margin-left:14px;font-size:small'>{rows}</table>"
 
 
-def _event(event: Event) -> str:
+def _event(event: Event, technical: bool) -> str:
     colour = TONE_COLOURS[event.tone]
     detail = f"<div style='margin-left:14px'>{escape(event.detail)}</div>" if event.detail else ""
+    raw = _raw_table(event.raw) if technical else ""
     return (
         f"<p style='margin:6px 0 0 0'><span style='color:{colour}'>&#9679;</span> "
         f"<span style='color:#6e7781'>{_time(event.at)}</span> "
-        f"<b>{escape(event.title)}</b></p>{detail}{_raw_table(event.raw)}"
+        f"<b>{escape(event.title)}</b></p>{detail}{raw}"
     )
 
 
-def render(timeline: Timeline) -> str:
-    """The panel's HTML for ``timeline``."""
+def _summary(message: StoredMessage) -> str:
+    summary = summarise(message)
+    colour = TONE_COLOURS[summary.tone]
+    return (
+        f"<p style='margin:4px 0 0 0;color:{colour}'><b>{escape(summary.headline)}</b></p>"
+        f"<p style='margin:2px 0 6px 0'>Next step: {escape(summary.next_step)}</p>"
+    )
+
+
+def render(timeline: Timeline, technical: bool = False) -> str:
+    """The panel's HTML for ``timeline``: a plain summary and next step first, the story
+    after; each callback's raw fields only with ``technical``."""
     parts: list[str] = []
     message, reply = timeline.message, timeline.reply
     if message is not None:
@@ -52,6 +67,7 @@ def render(timeline: Timeline) -> str:
         state = message_state(message.state).name if message.state else "no receipt yet"
         parts.append(
             f"<h3 style='margin:0'>To {escape(display_number(message.phone_number))}</h3>"
+            f"{_summary(message)}"
             f"<p style='margin:2px 0'>From {escape(message.sender)} · {kind} · "
             f"{escape(message.status.value.replace('_', ' '))} · {escape(state)}</p>"
             f"<p style='margin:2px 0;color:#6e7781'>message_id <code>"
@@ -78,7 +94,13 @@ def render(timeline: Timeline) -> str:
             f"<p style='color:#6e7781'>{hidden:,} earlier events are not shown; "
             "<code>sms-console log --json</code> lists every receipt.</p>"
         )
-    parts += [_event(e) for e in events]
+    parts += [_event(e, technical) for e in events]
+    if any(e.raw for e in events):
+        word = "Hide" if technical else "Show"
+        parts.append(
+            f"<p style='margin:6px 0'><a href='{TECHNICAL_LINK}'>{word} technical details</a>"
+            " (each callback's fields as they came)</p>"
+        )
     others = [r for r in timeline.conversation if reply is None or r.id != reply.id]
     if others:
         number = escape(display_number(others[0].phone_number))
@@ -99,6 +121,9 @@ class DetailPanel(QTextBrowser):
         self.setObjectName("detailPanel")
         self.setOpenLinks(False)
         self._shown: str | None = None  # the message_id of the story shown
+        self._timeline: Timeline | None = None
+        self.technical = False  # the raw fields unfolded
+        self.anchorClicked.connect(self._link)
         self.clear_timeline()
 
     def show_timeline(self, timeline: Timeline | None) -> None:
@@ -111,9 +136,16 @@ class DetailPanel(QTextBrowser):
         # new message starts at its heading.
         scroll = self.verticalScrollBar().value() if shown == self._shown else 0
         self._shown = shown
-        self.setHtml(render(timeline))
+        self._timeline = timeline
+        self.setHtml(render(timeline, self.technical))
         self.verticalScrollBar().setValue(scroll)
+
+    def _link(self, url: QUrl) -> None:
+        if url.toString() == TECHNICAL_LINK and self._timeline is not None:
+            self.technical = not self.technical
+            self.show_timeline(self._timeline)
 
     def clear_timeline(self) -> None:
         self._shown = None
+        self._timeline = None
         self.setHtml("<p style='color:#6e7781'>Select a message to see its whole story.</p>")

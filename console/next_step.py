@@ -1,0 +1,79 @@
+"""Where a message stands, in one plain sentence, and what the operator can do about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.protocol.codes import message_state, result_code
+from console.store.models import MessageStatus, StoredMessage
+
+# What to do after each final state that is not a delivery (message_state codes).
+_AFTER_STATE = {
+    3: "The phone was off or out of reach for too long. Send again later; if it keeps "
+    "happening, check the number with the customer.",
+    4: "An aggregator dropped it. Send again; if it happens again, ask the provider with "
+    "the message_id.",
+    5: "The number cannot receive it (not in service, or barred). Check the number with the "
+    "customer before sending again.",
+    8: "The network refused it, often for its sender or content. Check the sender and text, "
+    "or ask the provider with the message_id.",
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """``headline``: where the message stands; ``next_step``: what to do (maybe nothing);
+    ``tone``: "good", "bad" or "pending"."""
+
+    headline: str
+    next_step: str
+    tone: str
+
+
+def summarise(message: StoredMessage) -> Summary:
+    state = message_state(message.state) if message.state is not None else None
+    if state is not None and state.final:
+        if state.delivered:
+            return Summary("Delivered to the customer's phone.", "Nothing to do.", "good")
+        advice = _AFTER_STATE.get(state.code, "Ask the provider with the message_id.")
+        if message.state_result_code:
+            advice = result_code(message.state_result_code).action
+        return Summary(f"Not delivered: {state.name}. {state.meaning}", advice, "bad")
+    match message.status:
+        case MessageStatus.QUEUED | MessageStatus.SENDING:
+            return Summary("Being sent.", "Nothing to do: the answer shows here.", "pending")
+        case MessageStatus.RETRY_WAIT:
+            return Summary(
+                f"Not accepted yet ({message.status_detail or 'no answer'}).",
+                "It is tried again automatically with the same message_id.",
+                "pending",
+            )
+        case MessageStatus.NEEDS_OPERATOR:
+            return Summary(
+                "The provider's answer never came, so it is unknown whether it was sent.",
+                "Retry it with the same message_id (the provider drops a duplicate), or "
+                "check with the provider first.",
+                "bad",
+            )
+        case MessageStatus.FAILED:
+            if message.result_code is not None:
+                code = result_code(message.result_code)
+                return Summary(f"Refused by the provider: {code.meaning}", code.action, "bad")
+            return Summary(
+                f"Not sent: {message.status_detail or 'no answer from the provider'}.",
+                "Send it again once the cause is fixed.",
+                "bad",
+            )
+    if state is not None:
+        return Summary(
+            f"Accepted; the latest receipt says {state.name}: {state.meaning}",
+            "Nothing to do yet: a final receipt usually follows within minutes.",
+            "pending",
+        )
+    return Summary(
+        "Accepted by the provider; no delivery receipt yet.",
+        "Nothing to do yet. If none comes within a day, ask the provider with the message_id."
+        if message.receipt
+        else "No receipt was asked for, so none will come.",
+        "pending",
+    )

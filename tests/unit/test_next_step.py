@@ -1,0 +1,61 @@
+"""Where a message stands and what to do next, for each status and state."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.next_step import summarise
+from console.protocol.codes import result_code
+from console.protocol.mt_request import HttpMethod
+from console.store.models import MessageStatus, StoredMessage
+
+
+def message(
+    status: MessageStatus = MessageStatus.ACCEPTED,
+    result: int | None = 0,
+    state: int | None = None,
+    state_result: int | None = None,
+    receipt: bool = True,
+) -> StoredMessage:
+    return StoredMessage(
+        id=1, message_id="m-1", profile="p", phone_number="12025550100", sender="12345",
+        body="Hi", endpoint="http://x", method=HttpMethod.POST, priority=None, carrier=None,
+        receipt=receipt, app_id=None, conversation_id=None, status=status, result_code=result,
+        status_detail=None, attempt_count=1, next_attempt_at=None, state=state,
+        state_result_code=state_result, state_at=None, created_at=0.0, updated_at=0.0,
+    )  # fmt: skip
+
+
+def test_delivered_needs_nothing() -> None:
+    summary = summarise(message(state=2))
+    assert (summary.headline, summary.next_step, summary.tone) == (
+        "Delivered to the customer's phone.",
+        "Nothing to do.",
+        "good",
+    )
+
+
+@pytest.mark.parametrize(("state", "words"), [(3, "out of reach"), (5, "Check the number")])
+def test_a_final_failure_says_what_to_do(state: int, words: str) -> None:
+    summary = summarise(message(state=state))
+    assert summary.tone == "bad"
+    assert summary.headline.startswith("Not delivered: ")
+    assert words in summary.next_step
+
+
+def test_a_refusal_gives_the_result_codes_own_advice() -> None:
+    summary = summarise(message(MessageStatus.FAILED, result=1))
+    assert summary.headline == f"Refused by the provider: {result_code(1).meaning}"
+    assert summary.next_step == result_code(1).action
+
+
+def test_an_undecided_send_says_it_is_retried_with_the_same_id() -> None:
+    assert "same message_id" in summarise(message(MessageStatus.RETRY_WAIT)).next_step
+    assert "same message_id" in summarise(message(MessageStatus.NEEDS_OPERATOR)).next_step
+
+
+def test_without_a_receipt_asked_for_none_is_awaited() -> None:
+    assert summarise(message(receipt=False)).next_step == (
+        "No receipt was asked for, so none will come."
+    )
+    assert "within a day" in summarise(message()).next_step
