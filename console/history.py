@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from console.protocol.codes import message_state, result_code
+from console.protocol.delivery import current_state
 from console.store.interface import MessageStore
 from console.store.models import ReceiptRecord, ReplyRecord, StoredMessage
 
@@ -111,30 +112,44 @@ def reply_entry(reply: ReplyRecord) -> LogEntry:
     )
 
 
-def orphan_entry(receipt: ReceiptRecord) -> LogEntry:
-    return LogEntry(
-        kind="orphan_receipt",
-        direction="in",
-        message_id=receipt.message_id,
-        phone_number=None,
-        sender=None,
-        text="",
-        created_at=receipt.received_at,
-        fields={
-            "status": "orphan_receipt",
-            "result_code": receipt.result_code,
-            "state": receipt.message_state,
-            "state_name": message_state(receipt.message_state).name,
-            "priority": None,
-            "receipts": [_receipt_json(receipt)],
-        },
-    )
+def orphan_entries(receipts: list[ReceiptRecord]) -> list[LogEntry]:
+    """One entry per message_id we never sent, from its receipts in arrival order, with
+    the delivery-state rule of known messages (a late "En route" does not undo
+    "Delivered")."""
+    by_id: dict[str, list[ReceiptRecord]] = {}
+    for receipt in receipts:
+        by_id.setdefault(receipt.message_id, []).append(receipt)
+    entries = []
+    for message_id, group in by_id.items():
+        current = current_state((r.message_state, r.result_code) for r in group)
+        assert current is not None  # every group has a receipt
+        state, code = current
+        entries.append(
+            LogEntry(
+                kind="orphan_receipt",
+                direction="in",
+                message_id=message_id,
+                phone_number=None,
+                sender=None,
+                text="",
+                created_at=max(r.received_at for r in group),
+                fields={
+                    "status": "orphan_receipt",
+                    "result_code": code,
+                    "state": state,
+                    "state_name": message_state(state).name,
+                    "priority": None,
+                    "receipts": [_receipt_json(r) for r in group],
+                },
+            )
+        )
+    return entries
 
 
 def recent(store: MessageStore, limit: int = 100) -> list[LogEntry]:
     """The ``limit`` newest entries of every kind, newest first."""
     entries = [message_entry(store, m) for m in store.messages(limit=limit)]
     entries += [reply_entry(r) for r in store.replies(limit=limit)]
-    entries += [orphan_entry(r) for r in store.orphan_receipts()[-limit:]]
+    entries += orphan_entries(store.orphan_receipts())
     entries.sort(key=lambda e: e.created_at, reverse=True)
     return entries[:limit]

@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from console.store.models import IncomingReply
+from console.store.models import IncomingReceipt, IncomingReply
 from console.store.sqlite import SqliteStore
 from tests.support.cli import run_cli
 
@@ -43,3 +43,24 @@ def test_plain_output_escapes_control_characters_of_a_reply(data_dir: Path) -> N
 
     as_json = run_cli(data_dir, "log", "--json")
     assert json.loads(as_json.stdout)["text"] == BODY
+
+
+def test_receipts_for_a_message_we_never_sent_are_one_entry_with_the_state_rule(
+    data_dir: Path,
+) -> None:
+    with SqliteStore(data_dir / "messages.sqlite3") as store:
+        # A late "En route" (another of its kind) after "Delivered".
+        for at, state, code in ((1.0, 1, 0), (2.0, 2, 0), (3.0, 1, None)):
+            store.add_receipt(
+                IncomingReceipt("ext-7", state, code, time.time() + at, "127.0.0.1", "type=r")
+            )
+
+    result = run_cli(data_dir, "log", "--json")
+
+    assert result.returncode == 0, result.stderr
+    (entry,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (entry["message_id"], entry["state_name"]) == ("ext-7", "Delivered")
+    assert len(entry["receipts"]) == 3
+    plain = run_cli(data_dir, "log").stdout.splitlines()
+    assert len(plain) == 1
+    assert "Delivered" in plain[0]
