@@ -108,6 +108,13 @@ class _AttachmentView(QListWidget):
         super().keyPressEvent(event)
 
 
+# What phones show in an MMS; anything else can still be chosen under "All files".
+ATTACHABLE_FILTER = (
+    "Pictures, video, audio and cards (*.jpg *.jpeg *.png *.gif *.bmp *.webp *.heic *.mp4"
+    " *.3gp *.mov *.mp3 *.m4a *.amr *.aac *.wav *.ogg *.vcf *.ics *.txt *.pdf)"
+)
+
+
 class AttachmentList(QWidget):
     """The attachments, each checked on the way in; rejected files are named with the reason."""
 
@@ -116,7 +123,7 @@ class AttachmentList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._attachments: list[Attachment] = []
-        self._last_folder = ""
+        self.last_folder = ""
 
         title = QLabel("Attachments")
         self.add_button = QPushButton("Add…", objectName="addAttachment")
@@ -170,7 +177,7 @@ class AttachmentList(QWidget):
                 reasons.append(f"{path}: {exc}")
                 continue
             self._attachments.append(attachment)
-            self._last_folder = str(path.parent)
+            self.last_folder = str(path.parent)
         self._show_rejected(reasons)
         self._rebuild()
 
@@ -193,8 +200,9 @@ class AttachmentList(QWidget):
 
     def choose_files(self) -> None:
         """Open a file dialog without blocking; the chosen files are added when it closes."""
-        dialog = QFileDialog(self, "Attach files", self._last_folder)
+        dialog = QFileDialog(self, "Attach files", self.last_folder)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilters([ATTACHABLE_FILTER, "All files (*)"])
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.filesSelected.connect(lambda names: self.add_files(Path(n) for n in names))
         dialog.open()

@@ -225,7 +225,7 @@ class CredentialsDialog(QDialog):
                 f"A password for <b>{login}</b> is kept for this session. "
                 "Leave the field empty to keep it."
                 if self._stored
-                else ""
+                else "No password is kept for this profile yet."
             )
         elif self._stored:
             stored = (
@@ -233,10 +233,15 @@ class CredentialsDialog(QDialog):
                 f"{escape(self._keychain.backend_name())}. Leave the field empty to keep it."
             )
         else:
-            stored = f"The password will be stored in {escape(self._keychain.backend_name())}."
+            where = escape(self._keychain.backend_name())
+            stored = (
+                f"No password is stored for this profile yet; it will be stored in {where}."
+            )
         self.backend_label.setText(stored)
         self.backend_label.setVisible(bool(stored))
-        self.password_edit.setPlaceholderText("unchanged" if self._stored else "")
+        self.password_edit.setPlaceholderText(
+            "stored; leave empty to keep it" if self._stored else "not stored yet"
+        )
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)

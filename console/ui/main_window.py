@@ -375,9 +375,13 @@ class MainWindow(QMainWindow):
         self._state.setValue("mainSplit", self.main_split.saveState())
         self._state.setValue("rightSplit", self.right_split.saveState())
         self._state.setValue("logHeader", self.table.horizontalHeader().saveState())
+        self._state.setValue("attachFolder", self.compose.attachment_list.last_folder)
         self._state.sync()
 
     def _restore_state(self) -> None:
+        folder = self._state.value("attachFolder")
+        if isinstance(folder, str):
+            self.compose.attachment_list.last_folder = folder
         for key, restore in (
             ("geometry", self.restoreGeometry),
             ("windowState", self.restoreState),

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
+from PySide6.QtGui import QColor, QImage
 
 from console import demo
 from console.keychain import Keychain
@@ -114,3 +115,12 @@ def windows(qtbot, qloop, monkeypatch):
 @pytest.fixture
 def window(windows, data_dir) -> MainWindow:
     return windows.open(data_dir)
+
+
+@pytest.fixture
+def png(tmp_path: Path) -> Path:
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("#2e8b57"))
+    path = tmp_path / "receipt-photo.png"
+    assert image.save(str(path))
+    return path

@@ -74,7 +74,8 @@ def test_typing_and_the_show_toggle(qtbot, make_dialog, memory) -> None:
 def test_enter_saves_into_the_keychain(qtbot, make_dialog, memory, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     dialog = ready(qtbot, make_dialog())
-    assert "will be stored in" in dialog.backend_label.text()
+    assert "No password is stored for this profile yet" in dialog.backend_label.text()
+    assert dialog.password_edit.placeholderText() == "not stored yet"
     assert "MemoryKeyring" in dialog.backend_label.text()
     assert not dialog.warning_label.isVisible()
     qtbot.keyClicks(dialog.login_edit, "acme")
@@ -119,7 +120,7 @@ def test_changing_keeps_the_stored_password_when_the_field_is_left_empty(
     dialog = ready(qtbot, make_dialog(login="acme"))
     assert dialog.login_edit.text() == "acme"
     assert dialog.password_edit.text() == ""
-    assert dialog.password_edit.placeholderText() == "unchanged"
+    assert dialog.password_edit.placeholderText() == "stored; leave empty to keep it"
     assert "is stored in" in dialog.backend_label.text()
     assert dialog.save_button.isEnabled()
     assert dialog.delete_button.isEnabled()

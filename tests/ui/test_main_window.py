@@ -17,7 +17,6 @@ from pathlib import Path
 import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from console import demo
@@ -43,15 +42,6 @@ CUSTOMER_DIGITS = "12025550100"
 # Receipts follow a send by a few seconds in demo mode; replies a little later still.
 CALLBACK_WAIT_MS = 30_000
 FINAL_STATE_NAMES = {state.name for state in MESSAGE_STATES.values() if state.final}
-
-
-@pytest.fixture
-def png(tmp_path: Path) -> Path:
-    image = QImage(64, 48, QImage.Format.Format_RGB32)
-    image.fill(QColor("#2e8b57"))
-    path = tmp_path / "receipt-photo.png"
-    assert image.save(str(path))
-    return path
 
 
 @pytest.fixture

@@ -1,0 +1,37 @@
+"""The attachment dialog offers the files an MMS can carry, and opens where the last one was."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def _open_dialog(qtbot, window) -> QFileDialog:
+    qtbot.mouseClick(window.compose.attachment_list.add_button, Qt.MouseButton.LeftButton)
+    (dialog,) = [d for d in window.compose.findChildren(QFileDialog) if d.isVisible()]
+    return dialog
+
+
+def test_the_dialog_filters_to_attachable_files_and_remembers_its_folder(
+    qtbot, windows, data_dir, png
+):
+    window = windows.open(data_dir)
+    dialog = _open_dialog(qtbot, window)
+    filters = dialog.nameFilters()
+    assert filters[0].startswith("Pictures, video, audio and cards (")
+    for pattern in ("*.png", "*.mp4", "*.vcf"):
+        assert pattern in filters[0]
+    assert filters[-1] == "All files (*)"
+    dialog.setDirectory(str(png.parent))
+    dialog.selectFile(png.name)
+    dialog.accept()
+    assert [r.name_label.text() for r in window.compose.attachment_list.rows()] == [png.name]
+    windows.close(window)
+
+    again = windows.open(data_dir)
+    dialog = _open_dialog(qtbot, again)
+    assert dialog.directory().absolutePath() == str(png.parent)
+    dialog.reject()
