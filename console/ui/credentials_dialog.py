@@ -234,9 +234,7 @@ class CredentialsDialog(QDialog):
             )
         else:
             where = escape(self._keychain.backend_name())
-            stored = (
-                f"No password is stored for this profile yet; it will be stored in {where}."
-            )
+            stored = f"No password is stored for this profile yet; it will be stored in {where}."
         self.backend_label.setText(stored)
         self.backend_label.setVisible(bool(stored))
         self.password_edit.setPlaceholderText(

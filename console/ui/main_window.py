@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         self._update_row_actions()
 
     def _build_toolbar(self) -> None:
+        self.demo_banner: QAction | None = None
         bar = QToolBar("Profile")
         bar.setObjectName("profileToolbar")
         bar.setMovable(False)
@@ -260,8 +261,7 @@ class MainWindow(QMainWindow):
                 "QLabel { background: #6f42c1; color: white; border-radius: 3px; "
                 "padding: 2px 6px; font-weight: 600; }"
             )
-            bar.addSeparator()
-            bar.addWidget(demo)
+            self.demo_banner = bar.addWidget(demo)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
@@ -428,6 +428,11 @@ class MainWindow(QMainWindow):
         self.profile_box.blockSignals(False)
         self.badge.set_profile(profile)
         self.compose.set_profile(profile)
+        # The banner speaks of the demo profile only: another one sends where it says.
+        on_demo = self.demo_mode and profile.name == demo.DEMO_PROFILE
+        if self.demo_banner is not None:
+            self.demo_banner.setVisible(on_demo)
+        self.setWindowTitle("Demo mode" if on_demo else "")
         ready = self.session.credentials is not None
         login = f" as {self.session.credentials.login}" if self.session.credentials else ""
         self.profile_label.setText(

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from console.paths import settings_path
-from console.settings import load_settings
+from console.settings import Profile, load_settings, with_profile
 from console.ui.settings_dialog import SettingsDialog
+from tests.ui.driving import choose
 from tests.ui.test_main_window import listener_url, selected_id
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -95,3 +96,21 @@ def test_listener_settings_show_the_url_the_listener_answers_at(qtbot, window):
     (dialog,) = [d for d in window.findChildren(SettingsDialog) if d.isVisible()]
     assert dialog.listener_form.url.text() == url
     dialog.reject()
+
+
+def test_the_demo_banner_shows_only_while_the_demo_profile_is_in_use(qtbot, window):
+    session = window.session
+    production = Profile(name="live", senders=("12345",), login="acme")
+    session.save_settings(with_profile(session.settings, production))
+    window._apply_profile()  # as the settings dialog does once saved
+    banner = window.findChild(QLabel, "demoBanner")
+    assert banner.isVisible()
+
+    choose(qtbot, window.profile_box, "live")
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=5000)
+    assert window.badge.text() == "PRODUCTION"
+    assert window.windowTitle() == ""
+
+    choose(qtbot, window.profile_box, "demo")
+    qtbot.waitUntil(banner.isVisible, timeout=5000)
+    assert window.windowTitle() == "Demo mode"
