@@ -117,7 +117,7 @@ async def stop_console(window: MainWindow, provider: DemoProvider | None) -> Non
 
 async def _run(window: MainWindow, demo_mode: bool) -> None:
     closed = asyncio.get_running_loop().create_future()
-    window.closed.connect(lambda: closed.done() or closed.set_result(None))
+    window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
     provider = None
     try:
         provider = await start_console(window, demo_mode)
@@ -136,7 +136,8 @@ def run_window(data_dir_arg: str | None, demo_mode: bool) -> int:
         # The simulator notes every message it receives; the console's log is no place
         # for customer text.
         logging.getLogger("console.simulator").setLevel(logging.WARNING)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("sms-operator-console")

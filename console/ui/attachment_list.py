@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from console.attachments import AttachmentError, check_limits, load_attachment
 from console.protocol.mt_request import Attachment
+from console.ui.named import named
 from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR
 
 THUMBNAIL_SIZE = 48
@@ -60,7 +61,7 @@ class AttachmentRow(QWidget):
     def __init__(self, attachment: Attachment, index: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         name = attachment_name(attachment, index)
-        self.thumbnail = QLabel(objectName="attachmentThumbnail")
+        self.thumbnail = named(QLabel(), "attachmentThumbnail")
         self.thumbnail.setFixedSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE)
         self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         picture = thumbnail(attachment)
@@ -68,18 +69,18 @@ class AttachmentRow(QWidget):
         if picture is None:
             picture = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon).pixmap(32, 32)
         self.thumbnail.setPixmap(picture)
-        self.name_label = QLabel(name, objectName="attachmentName")
+        self.name_label = named(QLabel(name), "attachmentName")
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.name_label.font()
         font.setBold(True)
         self.name_label.setFont(font)
-        self.detail_label = QLabel(
-            f"{attachment.content_type} · {format_size(len(attachment.content))}",
-            objectName="attachmentDetail",
+        self.detail_label = named(
+            QLabel(f"{attachment.content_type} · {format_size(len(attachment.content))}"),
+            "attachmentDetail",
         )
         self.detail_label.setTextFormat(Qt.TextFormat.PlainText)
         self.detail_label.setStyleSheet(f"color: {MUTED_COLOUR};")
-        self.remove_button = QToolButton(text="Remove", objectName="removeAttachment")
+        self.remove_button = named(QToolButton(), "removeAttachment", text="Remove")
         self.remove_button.setAccessibleName(f"Remove {name}")
         self.remove_button.setToolTip(f"Remove {name} from the message (Delete)")
         self.remove_button.clicked.connect(self.removeClicked)
@@ -100,7 +101,7 @@ class AttachmentRow(QWidget):
 class _AttachmentView(QListWidget):
     deletePressed = Signal(int)
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.currentRow() >= 0:
             self.deletePressed.emit(self.currentRow())
             event.accept()
@@ -126,18 +127,18 @@ class AttachmentList(QWidget):
         self.last_folder = ""
 
         title = QLabel("Attachments")
-        self.add_button = QPushButton("Add…", objectName="addAttachment")
+        self.add_button = named(QPushButton("Add…"), "addAttachment")
         self.add_button.setToolTip("Choose files to send as MMS content")
         self.add_button.clicked.connect(self.choose_files)
         self.hint = QLabel("None. Drop files here or use Add… to send an MMS.")
         self.hint.setStyleSheet(f"color: {MUTED_COLOUR};")
         self.hint.setWordWrap(True)  # a narrow pane wraps it rather than widen
-        self.view = _AttachmentView(objectName="attachmentView")
+        self.view = named(_AttachmentView(), "attachmentView")
         self.view.setAccessibleName("Attachments")
         self.view.setUniformItemSizes(True)
         self.view.deletePressed.connect(self.remove_at)
         self.view.hide()
-        self.rejected = QLabel(objectName="attachmentRejected", wordWrap=True)
+        self.rejected = named(QLabel(), "attachmentRejected", wordWrap=True)
         self.rejected.setTextFormat(Qt.TextFormat.PlainText)
         self.rejected.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.rejected.hide()
@@ -157,7 +158,8 @@ class AttachmentList(QWidget):
         return tuple(self._attachments)
 
     def rows(self) -> list[AttachmentRow]:
-        return [self.view.itemWidget(self.view.item(i)) for i in range(self.view.count())]
+        rows = [self.view.itemWidget(self.view.item(i)) for i in range(self.view.count())]
+        return [row for row in rows if isinstance(row, AttachmentRow)]
 
     def total_size(self) -> int:
         return sum(len(a.content) for a in self._attachments)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +28,7 @@ from console.ui.attachment_list import AttachmentList, format_size
 from console.ui.labels import buddy, coloured, plain_label, reserved
 from console.ui.message_editor import MessageEditor, local_files
 from console.ui.more_options import MoreOptions
+from console.ui.named import named
 from console.ui.recipient_field import RecipientField
 from console.ui.segment_counter import SegmentCounter, Ucs2Highlighter
 from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR
@@ -68,16 +69,18 @@ class ComposePane(QWidget):
         self.recipient_preview = self.recipient_field.preview
         self.recipient_warning = self.recipient_field.warning
 
-        self.sender_box = QComboBox(objectName="sender", editable=True)
+        self.sender_box = named(QComboBox(), "sender", editable=True)
         self.sender_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.sender_box.lineEdit().setPlaceholderText("Sender address enabled on the account")
+        sender_line = self.sender_box.lineEdit()
+        assert sender_line is not None  # an editable combo box has one
+        sender_line.setPlaceholderText("Sender address enabled on the account")
 
-        self.priority = QComboBox(objectName="priority")
+        self.priority = named(QComboBox(), "priority")
         for index, (_value, label, tip) in enumerate(PRIORITY_CHOICES):
             self.priority.addItem(label)
             self.priority.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
-        self.receipt = QCheckBox("Ask for delivery receipts", objectName="receipt")
+        self.receipt = named(QCheckBox("Ask for delivery receipts"), "receipt")
 
         self.more_options = MoreOptions()
         self.more_toggle = self.more_options.toggle
@@ -86,7 +89,7 @@ class ComposePane(QWidget):
         self.app_id = self.more_options.app_id
         self.conversation_id = self.more_options.conversation_id
 
-        self.editor = MessageEditor(objectName="message")
+        self.editor = named(MessageEditor(), "message")
         self.editor.setPlaceholderText("Message text. Ctrl+Enter sends.")
         self.editor.setTabChangesFocus(True)
         self.highlighter = Ucs2Highlighter(self.editor.document())
@@ -96,12 +99,12 @@ class ComposePane(QWidget):
         self.reason = plain_label("sendReason")
         coloured(self.reason, MUTED_COLOUR)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.spinner = QProgressBar(objectName="sendingSpinner", textVisible=False)
+        self.spinner = named(QProgressBar(), "sendingSpinner", textVisible=False)
         self.spinner.setRange(0, 0)
         self.spinner.setFixedWidth(60)
         self.spinner.setMaximumHeight(12)
-        self.sending_label = QLabel("Sending…", objectName="sendingLabel")
-        self.send_button = QPushButton("Send", objectName="send", default=True)
+        self.sending_label = named(QLabel("Sending…"), "sendingLabel")
+        self.send_button = named(QPushButton("Send"), "send", default=True)
         self.send_button.setToolTip("Send the message (Ctrl+Enter)")
         self.outcome = plain_label("outcome")
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -268,19 +271,19 @@ class ComposePane(QWidget):
 
     # Drag and drop: files dropped anywhere on the pane are attached.
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if local_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if local_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         files = local_files(event.mimeData())
         if not files:
             event.ignore()

@@ -21,7 +21,9 @@ def coloured(label: QLabel, colour: str) -> None:
 
 def plain_label(object_name: str, colour: str | None = None) -> QLabel:
     """A wrapping line of plain text (never read as rich text: it may hold what was typed)."""
-    label = QLabel(objectName=object_name, wordWrap=True)
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     if colour is not None:
         coloured(label, colour)

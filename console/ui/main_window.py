@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from importlib.metadata import version
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,9 +35,9 @@ from console.paths import database_path
 from console.protocol.mt_request import InvalidRequest
 from console.protocol.phone import display_number
 from console.session import Alert, ListenerState, NotReady, Session
-from console.settings import with_profile
+from console.settings import Settings, with_profile
 from console.store.errors import DuplicateMessageId, StoreError
-from console.store.models import LogQuery, MessageStatus, NewMessage, StoredMessage
+from console.store.models import LogQuery, LogRow, MessageStatus, NewMessage, StoredMessage
 from console.timeline import message_timeline
 from console.ui.compose import ComposePane
 from console.ui.credentials_dialog import CredentialsDialog
@@ -163,7 +165,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.main_split)
         self.setCentralWidget(container)
 
-    def _action(self, text: str, slot: object, shortcut: object = None, tip: str = "") -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: str | QKeySequence.StandardKey | list[str] | None = None,
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
@@ -355,7 +363,7 @@ class MainWindow(QMainWindow):
             box.setObjectName("quitWhileSending")
             box.setDefaultButton(QMessageBox.StandardButton.No)
             yes = box.button(QMessageBox.StandardButton.Yes)
-            box.buttonClicked.connect(lambda button: button is yes and self.force_close())
+            box.buttonClicked.connect(lambda button: self.force_close() if button is yes else None)
             self._keep(box)
             box.open()
             return
@@ -531,7 +539,7 @@ class MainWindow(QMainWindow):
     def _compose_shown(self) -> None:
         self.compose_action.setChecked(self.main_split.sizes()[0] > 0)
 
-    def selected_row(self) -> object | None:
+    def selected_row(self) -> LogRow | None:
         index = self.table.selectionModel().currentIndex()
         return self.model.message_at(index.row()) if index.isValid() else None
 
@@ -600,10 +608,12 @@ class MainWindow(QMainWindow):
 
     def _update_row_actions(self) -> None:
         row = self.selected_row()
-        outbound = row is not None and row.direction == "out"
+        outbound = row if row is not None and row.direction == "out" else None
         self.copy_id_action.setEnabled(row is not None)
-        self.send_again_action.setEnabled(outbound)
-        self.retry_action.setEnabled(outbound and self.session.can_retry(row.message_id))
+        self.send_again_action.setEnabled(outbound is not None)
+        self.retry_action.setEnabled(
+            outbound is not None and self.session.can_retry(outbound.message_id)
+        )
 
     def _messages_changed(self, message_ids: frozenset[str]) -> None:
         self.model.refresh_ids(message_ids)
@@ -681,7 +691,7 @@ class MainWindow(QMainWindow):
 
     # Dialogs
 
-    def _keep(self, dialog: QWidget) -> None:
+    def _keep(self, dialog: QDialog) -> None:
         # Held until closed, then deleted: an open dialog must outlive the slot opening it.
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._dialogs.append(dialog)
@@ -700,7 +710,7 @@ class MainWindow(QMainWindow):
         if state.running:
             self.listenerRestarted.emit()
 
-    def _settings_accepted(self, settings: object) -> None:
+    def _settings_accepted(self, settings: Settings) -> None:
         old = self.session.settings
         self.session.save_settings(settings)
         if settings.listener != old.listener:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit
 
 _SEND_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -32,7 +32,11 @@ class MessageEditor(QPlainTextEdit):
 
     def event(self, event: QEvent) -> bool:
         # Claim Ctrl+Enter before any window shortcut on the same keys: one press, one send.
-        if event.type() == QEvent.Type.ShortcutOverride and is_send_key(event):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and is_send_key(event)
+        ):
             event.accept()
             return True
         return super().event(event)
@@ -44,19 +48,19 @@ class MessageEditor(QPlainTextEdit):
             return
         super().keyPressEvent(event)
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if local_files(event.mimeData()):
             event.acceptProposedAction()
             return
         super().dragEnterEvent(event)
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if local_files(event.mimeData()):
             event.acceptProposedAction()
             return
         super().dragMoveEvent(event)
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         files = local_files(event.mimeData())
         if files:
             event.acceptProposedAction()

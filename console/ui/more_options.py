@@ -7,25 +7,26 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from console.ui.labels import buddy, plain_label
+from console.ui.named import named
 from console.ui.status_colours import ERROR_COLOUR
 
 
 class MoreOptions(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.toggle = QToolButton(objectName="moreOptions", checkable=True)
+        self.toggle = named(QToolButton(), "moreOptions", checkable=True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setAutoRaise(True)
         # A disclosure line, not a button that stays pressed while the options show.
         self.toggle.setStyleSheet("QToolButton { border: none; }")
-        self.carrier = QLineEdit(objectName="carrier")
+        self.carrier = named(QLineEdit(), "carrier")
         self.carrier.setPlaceholderText("Optional; routing follows the country code")
         self.carrier_error = plain_label("carrierError", ERROR_COLOUR)
-        self.app_id = QLineEdit(objectName="appId")
+        self.app_id = named(QLineEdit(), "appId")
         self.app_id.setPlaceholderText("Optional; returned with delivery receipts")
-        self.conversation_id = QLineEdit(objectName="conversationId")
+        self.conversation_id = named(QLineEdit(), "conversationId")
         self.conversation_id.setPlaceholderText("Optional; returned with delivery receipts")
-        self.group = QWidget(objectName="moreOptionsGroup")
+        self.group = named(QWidget(), "moreOptionsGroup")
         form = QFormLayout(self.group)
         form.setContentsMargins(16, 0, 0, 0)
         carrier_block = QVBoxLayout()

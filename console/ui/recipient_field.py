@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QW
 from console.drafts import check_recipient
 from console.protocol.phone import InvalidPhoneNumber, example_numbers, regions
 from console.ui.labels import ElidedLabel, coloured, plain_label, reserved
+from console.ui.named import named
 from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, WARNING_COLOUR
 
 NO_REGION = "Any: type +country code"
@@ -25,10 +26,10 @@ class RecipientField(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.line = QLineEdit(objectName="recipient")
+        self.line = named(QLineEdit(), "recipient")
         self.line.setClearButtonEnabled(True)
         self._regions: list[str | None] = [None]
-        self.region_box = QComboBox(objectName="region")
+        self.region_box = named(QComboBox(), "region")
         self.region_box.addItem(NO_REGION)
         for code, calling in regions():
             self._regions.append(code)
@@ -37,7 +38,7 @@ class RecipientField(QWidget):
         self.region_box.setAccessibleName("Region of numbers without a country code")
         # One line, cut short to fit, whole in its tooltip: a wrapping line would move the
         # fields below it as the number is typed.
-        self.preview = ElidedLabel(objectName="recipientPreview")
+        self.preview = named(ElidedLabel(), "recipientPreview")
         self.warning = plain_label("recipientWarning", WARNING_COLOUR)
 
         row = QHBoxLayout()

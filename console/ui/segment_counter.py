@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from console.protocol.segments import (
@@ -13,6 +13,7 @@ from console.protocol.segments import (
     gsm_replaceable,
     ucs2_spans,
 )
+from console.ui.named import named
 from console.ui.status_colours import ERROR_COLOUR, WARNING_COLOUR
 
 _UCS2_BACKGROUND = QColor(255, 214, 102)
@@ -31,7 +32,7 @@ _UCS2_EXPLAINED = (
 class Ucs2Highlighter(QSyntaxHighlighter):
     """Marks, in the editor, each character that switches the text to UCS-2."""
 
-    def __init__(self, document) -> None:
+    def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         self._enabled = True
         self._format = QTextCharFormat()
@@ -67,12 +68,12 @@ class SegmentCounter(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.summary = QLabel(objectName="counterSummary", wordWrap=True)
-        self.ucs2_note = QLabel(objectName="ucs2Note", wordWrap=True)
+        self.summary = named(QLabel(), "counterSummary", wordWrap=True)
+        self.ucs2_note = named(QLabel(), "ucs2Note", wordWrap=True)
         self.ucs2_note.setStyleSheet(f"color: {WARNING_COLOUR};")
         self.ucs2_note.setToolTip(_UCS2_EXPLAINED)
         self.ucs2_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.replace_button = QPushButton(objectName="useGsmCharacters")
+        self.replace_button = named(QPushButton(), "useGsmCharacters")
         self.replace_button.clicked.connect(self.replaceRequested)
         note = QHBoxLayout()
         note.setContentsMargins(0, 0, 0, 0)

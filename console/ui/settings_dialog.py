@@ -249,8 +249,7 @@ class ProfileForm(_Form):
             "Login",
             self._field("login", self.login, "The password is kept in the system keychain."),
         )
-        method = self._field("method", _row(self.method, stretch_first=False))
-        method.layout().addWidget(self.method_note)
+        method = self._field("method", _row(self.method, self.method_note, stretch_first=False))
         form.addRow("HTTP method", method)
 
         messages = QGroupBox("Message defaults")
@@ -463,8 +462,8 @@ class ListenerForm(_Form):
             edit.setTabChangesFocus(True)
         self.tls_cert = QLineEdit()
         self.tls_key = QLineEdit()
-        for edit in (self.tls_cert, self.tls_key):
-            edit.setPlaceholderText("none: plain HTTP")
+        for line in (self.tls_cert, self.tls_key):
+            line.setPlaceholderText("none: plain HTTP")
         self.browse_cert = QPushButton("Browse…")
         self.browse_key = QPushButton("Browse…")
         self.max_body = QSpinBox()
@@ -849,6 +848,7 @@ class SettingsDialog(QDialog):
         self._confirm.open()
 
     def _regenerate_answered(self) -> None:
+        assert self._confirm is not None  # it is what answered
         clicked = self._confirm.clickedButton()
         role = self._confirm.buttonRole(clicked) if clicked is not None else None
         if role == QMessageBox.ButtonRole.DestructiveRole:

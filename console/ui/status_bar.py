@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from console.session import Alert, ListenerState
 from console.ui.labels import ElidedLabel
+from console.ui.named import named
 from console.ui.status_colours import ERROR_COLOUR, OK_COLOUR
 
 MASK = "•" * 8
@@ -44,9 +45,9 @@ class CallbackUrlDialog(QDialog):
         self.setObjectName("callbackUrlDialog")
         self.setWindowTitle("Callback URL")
         self._url = url
-        self.field = QLineEdit(masked(url), objectName="callbackUrl", readOnly=True)
+        self.field = named(QLineEdit(masked(url)), "callbackUrl", readOnly=True)
         self.field.setMinimumWidth(420)
-        self.copy_button = QPushButton("&Copy", objectName="copyCallbackUrl")
+        self.copy_button = named(QPushButton("&Copy"), "copyCallbackUrl")
         self.copy_button.setToolTip("Copy the whole URL, token included")
         self.copy_button.clicked.connect(self._copy)
         note = QLabel(
@@ -103,15 +104,15 @@ class AlertArea(QWidget):
         super().__init__(parent)
         self.alerts: deque[tuple[float, Alert]] = deque(maxlen=KEPT_ALERTS)
         self._current: Alert | None = None
-        self.label = ElidedLabel(objectName="lastError")
+        self.label = named(ElidedLabel(), "lastError")
         self.label.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.label.setCursor(Qt.CursorShape.PointingHandCursor)
         self.label.clicked.connect(self._follow_current)
-        self.dismiss = QToolButton(objectName="dismissAlert", text="✕", autoRaise=True)
+        self.dismiss = named(QToolButton(), "dismissAlert", text="✕", autoRaise=True)
         self.dismiss.setToolTip("Dismiss this alert (it stays in the list)")
         self.dismiss.setAccessibleName("Dismiss alert")
         self.dismiss.clicked.connect(self.clear)
-        self.list_button = QToolButton(objectName="alertList", autoRaise=True)
+        self.list_button = named(QToolButton(), "alertList", autoRaise=True)
         self.list_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self.list_button)
         self.list_button.setMenu(self.menu)
