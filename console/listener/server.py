@@ -9,6 +9,7 @@ import ssl
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Final
 
 import uvicorn
 
@@ -36,7 +37,7 @@ class ListenerError(Exception):
 
 # Callbacks are acknowledged only once committed, and the provider does not send them
 # again after that: each commit must survive a power cut, not just a crash.
-LISTENER_SYNCHRONOUS = "FULL"
+LISTENER_SYNCHRONOUS: Final = "FULL"
 # The listener never waits long on a store another program has locked: it tries again
 # between other requests, then answers 503 (see BatchWriter).
 LISTENER_BUSY_TIMEOUT = 0.01

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from console.protocol.mt_request import Attachment, HttpMethod, Priority
 from console.store import callbacks_sql, log, quarantine_sql
@@ -53,6 +53,14 @@ _REPLY_COLUMNS = (
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
 
 
+# PRAGMA takes no parameters: each statement is written out whole.
+_SYNCHRONOUS = {
+    "OFF": "PRAGMA synchronous=OFF",
+    "NORMAL": "PRAGMA synchronous=NORMAL",
+    "FULL": "PRAGMA synchronous=FULL",
+}
+
+
 class SqliteStore:
     """Messages, attempts, receipts, replies and quarantined callbacks in one SQLite file.
 
@@ -65,7 +73,7 @@ class SqliteStore:
         self,
         path: Path,
         *,
-        synchronous: str = "NORMAL",
+        synchronous: Literal["OFF", "NORMAL", "FULL"] = "NORMAL",
         busy_timeout: float = 30.0,
         quarantine_cap: QuarantineCap = DEFAULT_QUARANTINE_CAP,
         any_thread: bool = False,
@@ -82,11 +90,11 @@ class SqliteStore:
         self._log_cache = log.LogCache()
         try:
             self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute(f"PRAGMA synchronous={synchronous}")
+            self._conn.execute(_SYNCHRONOUS[synchronous])
             self._conn.execute("PRAGMA foreign_keys=ON")
             migrate(self._conn)
             quarantine_sql.keep_within(self._conn, quarantine_cap)
-            self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000):d}")
         except BaseException:
             self._conn.close()
             raise
