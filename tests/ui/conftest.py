@@ -24,7 +24,7 @@ from console.session import Session
 from console.settings import load_settings, save_settings
 from console.ui.app import start_console, stop_console
 from console.ui.main_window import MainWindow
-from tests.unit.test_credentials import MemoryKeyring
+from tests.support.keyrings import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

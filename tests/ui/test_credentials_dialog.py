@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox
 
 from console.keychain import Keychain, service_name
 from console.ui.credentials_dialog import CredentialsDialog
+from tests.support.keyrings import MemoryKeyring
 from tests.ui.conftest import run_async
-from tests.unit.test_credentials import MemoryKeyring
 from tests.unit.test_keychain import HangingKeyring, RefusingKeyring
 
 # Qt's offscreen platform cannot pass a dialog's size hints on to a window system.

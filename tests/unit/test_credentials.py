@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import keyring
@@ -14,39 +13,7 @@ from console.credentials import (
     load_credentials,
     service_name,
 )
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
-
-
-class HangingKeyring(MemoryKeyring):
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.release.wait(5)
-        return None
-
-
-class MissingKeyring(MemoryKeyring):
-    def get_password(self, service: str, username: str) -> str | None:
-        raise keyring.errors.NoKeyringError("no backend")
+from tests.support.keyrings import HangingKeyring, MemoryKeyring, MissingKeyring
 
 
 @pytest.fixture(autouse=True)

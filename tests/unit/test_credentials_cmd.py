@@ -12,7 +12,7 @@ import pytest
 
 from console.cli.main import main
 from console.credentials import service_name
-from tests.unit.test_credentials import MemoryKeyring
+from tests.support.keyrings import MemoryKeyring
 
 SECRET = "cmd-Secr3t&pw"
 

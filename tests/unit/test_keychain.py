@@ -23,7 +23,7 @@ from console.keychain import (
     is_system_backend,
     service_name,
 )
-from tests.unit.test_credentials import MemoryKeyring, MissingKeyring
+from tests.support.keyrings import MemoryKeyring, MissingKeyring
 
 SECRET = "kc-Secr3t&+=%/pw"
 

@@ -11,7 +11,7 @@ from keyring.backends import fail
 
 from console.self_check import Report, check_keychain, check_round_trip, simulator_settings
 from console.simulator import SimulatorSettings
-from tests.unit.test_credentials import MemoryKeyring
+from tests.support.keyrings import MemoryKeyring
 from tests.unit.test_keychain import make
 
 
