@@ -6,7 +6,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from console.store.models import Direction, LogQuery, LogState, NewMessage
-from console.ui.log_model import LOG_STATE_LABELS
+from console.ui.log_columns import LOG_STATE_LABELS
 
 # Typing pauses this long before the query runs, so a fast typist costs one query.
 TYPING_DELAY_MS = 200

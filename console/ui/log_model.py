@@ -8,11 +8,8 @@ neighbour or from either end of the log, and only a bounded number of pages is k
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -23,20 +20,10 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from console.protocol.codes import message_state, result_code
-from console.protocol.phone import display_number
 from console.store.interface import MessageStore
-from console.store.models import (
-    Direction,
-    LogKey,
-    LogQuery,
-    LogRow,
-    LogState,
-    MessageStatus,
-)
-from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR, WARNING_COLOUR
+from console.store.models import LogKey, LogQuery, LogRow
+from console.ui.log_columns import HEADER_TIPS, HEADERS, Column, display, status_icon, tooltip
 
 _ROOT = QModelIndex()
 
@@ -52,184 +39,6 @@ _ROLES = frozenset(
         LOG_ROW_ROLE,
     }
 )
-
-
-class Column(IntEnum):
-    TIME = 0
-    DIRECTION = 1
-    NUMBER = 2
-    SENDER = 3
-    PRIORITY = 4
-    TYPE = 5
-    ACCEPTANCE = 6
-    DELIVERY = 7
-    UPDATED = 8
-
-
-HEADERS = {
-    Column.TIME: "Time",
-    Column.DIRECTION: "In/Out",
-    Column.NUMBER: "Number",
-    Column.SENDER: "Sender",
-    Column.PRIORITY: "Priority",
-    Column.TYPE: "Type",
-    Column.ACCEPTANCE: "Acceptance",
-    Column.DELIVERY: "Delivery",
-    Column.UPDATED: "Last update",
-}
-
-HEADER_TIPS = {
-    Column.DIRECTION: "Out: a message sent; In: a customer's reply",
-    Column.TYPE: "SMS, or MMS when the message has attachments",
-    Column.SENDER: "The sender ID of a message sent, or the shortcode a reply was sent to",
-    Column.ACCEPTANCE: "What the provider answered when the message was sent",
-    Column.DELIVERY: "The latest delivery receipt",
-}
-
-LOG_STATE_LABELS = {
-    LogState.PENDING: "Not sent yet",
-    LogState.ACCEPTED: "Accepted, not delivered yet",
-    LogState.DELIVERED: "Delivered",
-    LogState.UNDELIVERED: "Not delivered",
-    LogState.FAILED: "Refused",
-    LogState.ATTENTION: "Needs attention",
-}
-"""Words for the state filter's choices."""
-
-_STATUS_WORDS = {
-    MessageStatus.QUEUED: "Waiting to send",
-    MessageStatus.SENDING: "Sending",
-    MessageStatus.RETRY_WAIT: "Will retry",
-    MessageStatus.ACCEPTED: "Accepted",
-    MessageStatus.FAILED: "Refused",
-    MessageStatus.NEEDS_OPERATOR: "Needs attention",
-}
-
-_DELIVERED = QColor(OK_COLOUR)
-_NOT_DELIVERED = QColor(ERROR_COLOUR)
-_ON_ITS_WAY = QColor(WARNING_COLOUR)
-_NO_RECEIPT = QColor(MUTED_COLOUR)
-
-
-def format_time(timestamp: float, now: float | None = None) -> str:
-    """Short for today (``14:03:07``), longer for earlier days (``2 Dec 14:03``), with
-    the year when it is not this one."""
-    when = datetime.fromtimestamp(timestamp)
-    today = datetime.fromtimestamp(time.time() if now is None else now)
-    if when.date() == today.date():
-        return when.strftime("%H:%M:%S")
-    if when.year == today.year:
-        return f"{when.day} {when:%b %H:%M}"
-    return when.strftime("%Y-%m-%d %H:%M")
-
-
-def acceptance_words(row: LogRow) -> str:
-    """The provider's answer to a message, in a few words (empty-handed for replies)."""
-    if row.status is None:
-        return "Received"
-    words = _STATUS_WORDS[row.status]
-    if row.result_code is not None and row.status in (
-        MessageStatus.FAILED,
-        MessageStatus.RETRY_WAIT,
-        MessageStatus.NEEDS_OPERATOR,
-    ):
-        words += f": {result_code(row.result_code).name}"
-    return words
-
-
-def delivery_words(row: LogRow) -> str:
-    if row.state is not None:
-        return message_state(row.state).name
-    if row.status is MessageStatus.ACCEPTED:
-        return "Awaiting receipt" if row.receipt else "No receipt asked"
-    return ""
-
-
-def _acceptance_tip(row: LogRow) -> str:
-    lines = [acceptance_words(row)]
-    if row.status_detail:
-        lines.append(row.status_detail)
-    if row.result_code is not None:
-        code = result_code(row.result_code)
-        lines.append(f"Result code {code.code}: {code.meaning} {code.action}")
-    return "\n".join(lines)
-
-
-def _delivery_tip(row: LogRow) -> str | None:
-    if row.state is None:
-        return delivery_words(row) or None
-    state = message_state(row.state)
-    tip = f"{state.name}: {state.meaning}"
-    if row.state_result_code:
-        code = result_code(row.state_result_code)
-        tip += f"\nResult code {code.code}: {code.meaning}"
-    return tip
-
-
-_dots: dict[str, QIcon] = {}
-
-
-def _dot(color: QColor) -> QIcon:
-    """A small filled circle; made once per colour."""
-    icon = _dots.get(color.name())
-    if icon is None:
-        pixmap = QPixmap(12, 12)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawEllipse(1, 1, 10, 10)
-        painter.end()
-        icon = _dots[color.name()] = QIcon(pixmap)
-    return icon
-
-
-def _delivery_icon(row: LogRow) -> QIcon | None:
-    if row.state is not None:
-        state = message_state(row.state)
-        if state.delivered:
-            return _dot(_DELIVERED)
-        return _dot(_NOT_DELIVERED if state.final else _ON_ITS_WAY)
-    if row.status is MessageStatus.ACCEPTED:
-        return _dot(_ON_ITS_WAY if row.receipt else _NO_RECEIPT)
-    return None
-
-
-def _display(row: LogRow, column: int) -> str:
-    match column:
-        case Column.TIME:
-            return format_time(row.time)
-        case Column.DIRECTION:
-            return "Out" if row.direction is Direction.OUT else "In"
-        case Column.NUMBER:
-            return display_number(row.phone_number)
-        case Column.SENDER:
-            return row.sender
-        case Column.PRIORITY:
-            if row.direction is Direction.IN:
-                return ""
-            return row.priority.value.replace("_", " ").capitalize() if row.priority else "Default"
-        case Column.TYPE:
-            return "MMS" if row.is_mms else "SMS"
-        case Column.ACCEPTANCE:
-            return acceptance_words(row)
-        case Column.DELIVERY:
-            return delivery_words(row)
-        case Column.UPDATED:
-            return format_time(row.updated_at)
-    return ""
-
-
-def _tooltip(row: LogRow, column: int) -> str | None:
-    match column:
-        case Column.ACCEPTANCE:
-            return _acceptance_tip(row)
-        case Column.DELIVERY:
-            return _delivery_tip(row)
-        case Column.TYPE if row.is_mms:
-            return f"{row.attachments} attachment{'s' if row.attachments > 1 else ''}"
-    return row.preview or None
 
 
 def _position(rows: list[LogRow], key: LogKey) -> int:
@@ -345,11 +154,11 @@ class MessageLogModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(row, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == Column.DELIVERY:
-            return _delivery_icon(row)
+            return display(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
+            return status_icon(row)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(row, column)
+            return tooltip(row, column)
         if role == LOG_ROW_ROLE:
             return row
         return None

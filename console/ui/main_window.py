@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from importlib.metadata import version
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QSplitter,
@@ -42,10 +43,12 @@ from console.timeline import message_timeline
 from console.ui.compose import ComposePane
 from console.ui.credentials_dialog import CredentialsDialog
 from console.ui.detail_panel import DetailPanel
+from console.ui.empty_log import EmptyLogNote
 from console.ui.environment_style import EnvironmentBadge
 from console.ui.export_dialog import ExportController
+from console.ui.log_columns import HEADERS, HIDDEN_AT_FIRST, OPTIONAL
 from console.ui.log_filter import LogFilterBar
-from console.ui.log_model import Column, MessageLogModel
+from console.ui.log_model import MessageLogModel
 from console.ui.settings_dialog import SettingsDialog
 from console.ui.status_bar import AlertArea, CallbackUrlDialog, ListenerStatus
 from console.ui.status_colours import ERROR_COLOUR
@@ -54,6 +57,10 @@ log = logging.getLogger(__name__)
 
 ROW_HEIGHT = 24
 DETAIL_REFRESH_MS = 250
+
+
+# Saved column widths, order and visibility (the columns changed with the Status column).
+_LOG_HEADER = "logHeader2"
 
 
 class MainWindow(QMainWindow):
@@ -85,6 +92,7 @@ class MainWindow(QMainWindow):
         self.compose = ComposePane()
         self.model = MessageLogModel(session.store, self)
         self.table = self._make_table()
+        self.empty_note = EmptyLogNote(self.table)
         self.filter_bar = LogFilterBar()
         # A query that failed is told here, once, above the rows it left in place.
         self.log_error = QLabel()
@@ -123,16 +131,32 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate((110, 52, 128, 62, 84, 48, 150, 120)):
+        # What support staff look for first: when, who, what became of it, and what it said.
+        for column, width in enumerate((100, 52, 128, 170, 240, 62, 84, 48, 120)):
             table.setColumnWidth(column, width)
-        # What support staff look for first: when, who, and what became of it.
         header.setSectionsMovable(True)
-        first = (Column.TIME, Column.NUMBER, Column.ACCEPTANCE, Column.DELIVERY)
-        for visual, column in enumerate(first):
-            header.moveSection(header.visualIndex(column), visual)
+        for column in HIDDEN_AT_FIRST:
+            header.setSectionHidden(column, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         # By pixel: by column, the bar's thumb jumps by whole (wide) columns.
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         return table
+
+    def _column_menu(self, where: QPoint) -> None:
+        """The header's menu: the optional columns, each shown or hidden with a click."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName("columnMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for column in OPTIONAL:
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(
+                lambda shown, column=column: header.setSectionHidden(column, not shown)
+            )
+        menu.popup(header.mapToGlobal(where))
 
     def _build_layout(self) -> None:
         log_box = QWidget()
@@ -382,7 +406,7 @@ class MainWindow(QMainWindow):
         self._state.setValue("windowState", self.saveState())
         self._state.setValue("mainSplit", self.main_split.saveState())
         self._state.setValue("rightSplit", self.right_split.saveState())
-        self._state.setValue("logHeader", self.table.horizontalHeader().saveState())
+        self._state.setValue(_LOG_HEADER, self.table.horizontalHeader().saveState())
         self._state.setValue("attachFolder", self.compose.attachment_list.last_folder)
         self._state.sync()
 
@@ -395,7 +419,7 @@ class MainWindow(QMainWindow):
             ("windowState", self.restoreState),
             ("mainSplit", self.main_split.restoreState),
             ("rightSplit", self.right_split.restoreState),
-            ("logHeader", self.table.horizontalHeader().restoreState),
+            (_LOG_HEADER, self.table.horizontalHeader().restoreState),
         ):
             value = self._state.value(key)
             if isinstance(value, QByteArray):
@@ -652,6 +676,9 @@ class MainWindow(QMainWindow):
     def _update_count(self) -> None:
         count = self.model.rowCount()
         self.count_label.setText(f"{count:,} in the log")
+        query = self.filter_bar.query()
+        filtered = bool(query.text or query.direction or query.state)
+        self.empty_note.show_for(count, filtered)
 
     # Status
 

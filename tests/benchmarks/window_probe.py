@@ -57,8 +57,8 @@ from console.keychain import Keychain  # noqa: E402
 from console.protocol.delivery import FINAL_STATES  # noqa: E402
 from console.session import Session  # noqa: E402
 from console.store.models import Direction, LogRow, MessageStatus  # noqa: E402
+from console.ui.log_columns import Column  # noqa: E402
 from console.ui.log_filter import TYPING_DELAY_MS  # noqa: E402
-from console.ui.log_model import Column  # noqa: E402
 from console.ui.main_window import MainWindow  # noqa: E402
 
 READY_TIMEOUT = 60.0
@@ -127,7 +127,7 @@ class Probe(QObject):
         self._heartbeat = QTimer(self)
         self._heartbeat.setInterval(10)
         self._heartbeat.timeout.connect(self._beat)
-        window.table.setItemDelegateForColumn(Column.DELIVERY, _PaintNotes(self._painted, self))
+        window.table.setItemDelegateForColumn(Column.STATUS, _PaintNotes(self._painted, self))
         typing = [
             timer
             for timer in window.filter_bar.findChildren(QTimer)

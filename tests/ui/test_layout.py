@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from console.ui.log_model import Column
+from console.ui.log_columns import Column
 from tests.ui.test_main_window import CUSTOMER, activate, seed
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -25,7 +25,7 @@ def test_the_status_columns_are_in_view_at_common_sizes(qtbot, windows, data_dir
     window.resize(*size)
     qtbot.waitUntil(lambda: window.width() == size[0], timeout=5000)
     qtbot.wait(50)
-    for column in (Column.TIME, Column.NUMBER, Column.ACCEPTANCE, Column.DELIVERY):
+    for column in (Column.TIME, Column.NUMBER, Column.STATUS):
         assert _in_view(window, column), (size, column.name)
     # Viewing the first columns, the scroll bar's thumb is at its start.
     bar = window.table.horizontalScrollBar()

@@ -12,7 +12,7 @@ from console.paths import database_path
 from console.store import log as log_sql
 from console.store.models import IncomingReceipt, IncomingReply
 from console.store.sqlite import SqliteStore
-from console.ui.log_model import Column
+from console.ui.log_columns import Column
 from tests.ui.driving import choose
 from tests.ui.test_main_window import column_values, seed, visible_error_dialogs
 

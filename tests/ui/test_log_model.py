@@ -16,7 +16,8 @@ from console.store.models import (
     MessageStatus,
     NewMessage,
 )
-from console.ui.log_model import LOG_ROW_ROLE, Column, MessageLogModel, format_time
+from console.ui.log_columns import Column, format_time
+from console.ui.log_model import LOG_ROW_ROLE, MessageLogModel
 
 PNG = Attachment("image/png", b"\x89PNG\r\n\x1a\n", "photo.png")
 
@@ -166,11 +167,11 @@ def test_columns_say_what_happened_to_each_message(store):
         "Time",
         "In/Out",
         "Number",
+        "Status",
+        "Message",
         "Sender",
         "Priority",
         "Type",
-        "Acceptance",
-        "Delivery",
         "Last update",
     ]
     delivered = rows["delivered"]
@@ -181,34 +182,33 @@ def test_columns_say_what_happened_to_each_message(store):
     assert text(model, delivered, Column.PRIORITY) == "Interactive"
     assert text(model, delivered, Column.TYPE) == "MMS"
     assert text(model, delivered, Column.TYPE, Qt.ItemDataRole.ToolTipRole) == "2 attachments"
-    assert text(model, delivered, Column.ACCEPTANCE) == "Accepted"
-    assert text(model, delivered, Column.DELIVERY) == "Delivered"
+    assert text(model, delivered, Column.STATUS) == "Delivered"
     assert text(model, delivered, Column.UPDATED) == format_time(150.0)
-    assert not text(model, delivered, Column.DELIVERY, Qt.ItemDataRole.DecorationRole).isNull()
+    assert not text(model, delivered, Column.STATUS, Qt.ItemDataRole.DecorationRole).isNull()
 
     refused = rows["refused"]
-    assert text(model, refused, Column.ACCEPTANCE) == "Refused: Sender not allowed"
-    tip = text(model, refused, Column.ACCEPTANCE, Qt.ItemDataRole.ToolTipRole)
+    assert text(model, refused, Column.STATUS) == "Refused: Sender not allowed"
+    tip = text(model, refused, Column.STATUS, Qt.ItemDataRole.ToolTipRole)
     assert "sender not allowed" in tip
     assert "Result code 4" in tip
-    assert text(model, refused, Column.DELIVERY) == ""
     assert text(model, refused, Column.PRIORITY) == "Default"
     assert text(model, refused, Column.TYPE) == "SMS"
 
-    assert text(model, rows["throttled"], Column.ACCEPTANCE) == "Will retry: Throttled"
-    assert text(model, rows["queued"], Column.ACCEPTANCE) == "Waiting to send"
-    assert text(model, rows["accepted"], Column.DELIVERY) == "No receipt asked"
+    assert text(model, rows["throttled"], Column.STATUS) == "Will retry: Throttled"
+    assert text(model, rows["queued"], Column.STATUS) == "Waiting to send"
+    assert text(model, rows["accepted"], Column.STATUS) == "Accepted, no receipt asked"
     lost = rows["lost"]
-    assert text(model, lost, Column.DELIVERY) == "Undeliverable"
-    assert "Result code 99" in text(model, lost, Column.DELIVERY, Qt.ItemDataRole.ToolTipRole)
+    assert text(model, lost, Column.STATUS) == "Undeliverable"
+    assert "Result code 99" in text(model, lost, Column.STATUS, Qt.ItemDataRole.ToolTipRole)
 
     inbound = rows["a-reply"]
     assert text(model, inbound, Column.DIRECTION) == "In"
     assert text(model, inbound, Column.NUMBER) == "+44 7700 900123"
-    assert text(model, inbound, Column.ACCEPTANCE) == "Received"
+    assert text(model, inbound, Column.STATUS) == "Received"
+    assert text(model, inbound, Column.TEXT) == "Thanks!"
     assert text(model, inbound, Column.PRIORITY) == ""
     assert text(model, inbound, Column.TIME, Qt.ItemDataRole.ToolTipRole) == "Thanks!"
-    assert text(model, inbound, Column.DELIVERY, Qt.ItemDataRole.DecorationRole) is None
+    assert text(model, inbound, Column.STATUS, Qt.ItemDataRole.DecorationRole) is None
     assert text(model, inbound, Column.TIME, LOG_ROW_ROLE).direction is Direction.IN
 
 
@@ -332,14 +332,14 @@ def test_a_delivery_updates_its_row_in_place(store, view, qtbot):
     model = MessageLogModel(store, page_size=20)
     view.setModel(model)
     row = model.row_for_message_id("m-00090")
-    assert text(model, row, Column.DELIVERY) == "Awaiting receipt"
+    assert text(model, row, Column.STATUS) == "Accepted, awaiting receipt"
 
     deliver(store, "m-00090", 2, at=5001.0)
     with qtbot.waitSignal(model.dataChanged) as changed:
         model.refresh_ids(["m-00090"])
 
     assert changed.args[0].row() == row
-    assert text(model, row, Column.DELIVERY) == "Delivered"
+    assert text(model, row, Column.STATUS) == "Delivered"
     assert text(model, row, Column.UPDATED) == format_time(5001.0)
     assert model.rowCount() == 100
 

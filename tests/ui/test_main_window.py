@@ -30,7 +30,7 @@ from console.store.models import NewMessage
 from console.store.sqlite import SqliteStore
 from console.ui.credentials_dialog import CredentialsDialog
 from console.ui.excepthook import ErrorReporter
-from console.ui.log_model import Column
+from console.ui.log_columns import Column
 from console.ui.main_window import MainWindow
 from tests.ui.test_compose import drag_and_drop, file_mime
 
@@ -172,17 +172,18 @@ def test_ctrl_return_sends_and_the_receipt_updates_the_selected_row(qtbot, windo
     assert window.compose.editor.toPlainText() == ""
     assert window.compose.recipient.text() == CUSTOMER
     # The row follows within the session's notification interval.
-    qtbot.waitUntil(lambda: cell(window, 0, Column.ACCEPTANCE) == "Accepted", timeout=5000)
-    assert cell(window, 0, Column.DELIVERY) == "Awaiting receipt"
+    qtbot.waitUntil(
+        lambda: cell(window, 0, Column.STATUS) == "Accepted, awaiting receipt", timeout=5000
+    )
 
     def final_receipt_shown() -> bool:
         row = window.model.row_for_message_id(message_id)
-        return row is not None and cell(window, row, Column.DELIVERY) in FINAL_STATE_NAMES
+        return row is not None and cell(window, row, Column.STATUS) in FINAL_STATE_NAMES
 
     qtbot.waitUntil(final_receipt_shown, timeout=CALLBACK_WAIT_MS)
     # A customer reply may have arrived above it meanwhile: the selection follows the row.
     assert selected_id(window) == message_id
-    state = cell(window, window.model.row_for_message_id(message_id), Column.DELIVERY)
+    state = cell(window, window.model.row_for_message_id(message_id), Column.STATUS)
     qtbot.waitUntil(lambda: f"Receipt: {state}" in window.detail.toPlainText(), timeout=5000)
     detail = window.detail.toPlainText()
     assert f"To {CUSTOMER}" in detail
@@ -227,9 +228,8 @@ def test_refused_send_keeps_the_form_and_offers_send_again_not_retry(qtbot, wind
     assert window.error_label.text().startswith(f"Message not sent: To {CUSTOMER}: ")
     assert window.error_label.objectName() == "lastError"
     qtbot.waitUntil(
-        lambda: cell(window, 0, Column.ACCEPTANCE) == "Refused: Sender denied", timeout=5000
+        lambda: cell(window, 0, Column.STATUS) == "Refused: Sender denied", timeout=5000
     )
-    assert cell(window, 0, Column.DELIVERY) == ""
     assert selected_id(window) == message_id
     # A refusal would come back the same: only a new message (a new id) can fix it.
     assert not window.retry_action.isEnabled()
@@ -298,7 +298,7 @@ def test_customer_reply_appears_as_an_in_row_with_its_story(qtbot, windows, wind
     assert cell(window, 0, Column.DIRECTION) == "In"
     assert cell(window, 0, Column.NUMBER) == "+1 202-555-0177"
     assert cell(window, 0, Column.SENDER) == "12345"
-    assert cell(window, 0, Column.ACCEPTANCE) == "Received"
+    assert cell(window, 0, Column.STATUS) == "Received"
     # A reply is nothing to send again or retry.
     qtbot.mouseClick(
         window.table.viewport(),
@@ -556,7 +556,7 @@ def test_demo_keeps_working_after_its_settings_change(qtbot, window):
 
     def receipt_arrived() -> bool:
         row = window.model.row_for_message_id(message_id)
-        return row is not None and cell(window, row, Column.DELIVERY) in FINAL_STATE_NAMES
+        return row is not None and cell(window, row, Column.STATUS) in FINAL_STATE_NAMES
 
     qtbot.waitUntil(receipt_arrived, timeout=CALLBACK_WAIT_MS)
 

@@ -1,0 +1,191 @@
+"""The log's columns: what each shows of a row, in words, tooltips and status icons."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from enum import IntEnum
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+
+from console.protocol.codes import message_state, result_code
+from console.protocol.phone import display_number
+from console.store.models import Direction, LogRow, LogState, MessageStatus
+from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR, WARNING_COLOUR
+
+
+class Column(IntEnum):
+    TIME = 0
+    DIRECTION = 1
+    NUMBER = 2
+    STATUS = 3
+    TEXT = 4
+    SENDER = 5
+    PRIORITY = 6
+    TYPE = 7
+    UPDATED = 8
+
+
+HEADERS = {
+    Column.TIME: "Time",
+    Column.DIRECTION: "In/Out",
+    Column.NUMBER: "Number",
+    Column.STATUS: "Status",
+    Column.TEXT: "Message",
+    Column.SENDER: "Sender",
+    Column.PRIORITY: "Priority",
+    Column.TYPE: "Type",
+    Column.UPDATED: "Last update",
+}
+
+HEADER_TIPS = {
+    Column.DIRECTION: "Out: a message sent; In: a customer's reply",
+    Column.STATUS: "Where a message stands: the provider's answer, then its delivery",
+    Column.TYPE: "SMS, or MMS when the message has attachments",
+    Column.SENDER: "The sender ID of a message sent, or the shortcode a reply was sent to",
+}
+
+# Shown unless the operator hides them; the others are a right click on the header away.
+OPTIONAL = (Column.SENDER, Column.PRIORITY, Column.TYPE, Column.UPDATED)
+HIDDEN_AT_FIRST = (Column.PRIORITY, Column.TYPE, Column.UPDATED)
+
+LOG_STATE_LABELS = {
+    LogState.PENDING: "Not sent yet",
+    LogState.ACCEPTED: "Accepted, not delivered yet",
+    LogState.DELIVERED: "Delivered",
+    LogState.UNDELIVERED: "Not delivered",
+    LogState.FAILED: "Refused",
+    LogState.ATTENTION: "Needs attention",
+}
+"""Words for the state filter's choices."""
+
+_STATUS_WORDS = {
+    MessageStatus.QUEUED: "Waiting to send",
+    MessageStatus.SENDING: "Sending",
+    MessageStatus.RETRY_WAIT: "Will retry",
+    MessageStatus.ACCEPTED: "Accepted",
+    MessageStatus.FAILED: "Refused",
+    MessageStatus.NEEDS_OPERATOR: "Needs attention",
+}
+
+
+def format_time(timestamp: float, now: float | None = None) -> str:
+    """Short for today (``14:03:07``), longer for earlier days (``2 Dec 14:03``), with
+    the year when it is not this one."""
+    when = datetime.fromtimestamp(timestamp)
+    today = datetime.fromtimestamp(time.time() if now is None else now)
+    if when.date() == today.date():
+        return when.strftime("%H:%M:%S")
+    if when.year == today.year:
+        return f"{when.day} {when:%b %H:%M}"
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def status_words(row: LogRow) -> str:
+    """Acceptance and delivery in a few words: the delivery once there is news of it."""
+    if row.status is None:
+        return "Received"
+    if row.state is not None and row.status is MessageStatus.ACCEPTED:
+        return message_state(row.state).name
+    if row.status is MessageStatus.ACCEPTED:
+        return "Accepted, awaiting receipt" if row.receipt else "Accepted, no receipt asked"
+    words = _STATUS_WORDS[row.status]
+    if row.result_code is not None and row.status in (
+        MessageStatus.FAILED,
+        MessageStatus.RETRY_WAIT,
+        MessageStatus.NEEDS_OPERATOR,
+    ):
+        words += f": {result_code(row.result_code).name}"
+    return words
+
+
+def _status_tip(row: LogRow) -> str:
+    lines = [status_words(row)]
+    if row.status_detail:
+        lines.append(row.status_detail)
+    if row.result_code is not None and row.status is not MessageStatus.ACCEPTED:
+        code = result_code(row.result_code)
+        lines.append(f"Result code {code.code}: {code.meaning} {code.action}")
+    if row.state is not None:
+        state = message_state(row.state)
+        lines.append(f"Receipt: {state.name}: {state.meaning}")
+        if row.state_result_code:
+            code = result_code(row.state_result_code)
+            lines.append(f"Result code {code.code}: {code.meaning}")
+    return "\n".join(lines)
+
+
+_dots: dict[str, QIcon] = {}
+
+
+def _dot(colour: str) -> QIcon:
+    """A filled circle with a white rim, visible on a selected row too; made once a colour."""
+    icon = _dots.get(colour)
+    if icon is None:
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor("white"), 1.2))
+        painter.setBrush(QColor(colour))
+        painter.drawEllipse(1, 1, 10, 10)
+        painter.end()
+        icon = QIcon()
+        # The same picture selected: a style must not tint it into the highlight.
+        for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+            icon.addPixmap(pixmap, mode)
+        _dots[colour] = icon
+    return icon
+
+
+def status_icon(row: LogRow) -> QIcon | None:
+    if row.status is None:
+        return None
+    if row.state is not None and row.status is MessageStatus.ACCEPTED:
+        state = message_state(row.state)
+        if state.delivered:
+            return _dot(OK_COLOUR)
+        return _dot(ERROR_COLOUR if state.final else WARNING_COLOUR)
+    match row.status:
+        case MessageStatus.ACCEPTED:
+            return _dot(WARNING_COLOUR if row.receipt else MUTED_COLOUR)
+        case MessageStatus.FAILED | MessageStatus.NEEDS_OPERATOR:
+            return _dot(ERROR_COLOUR)
+        case MessageStatus.RETRY_WAIT | MessageStatus.SENDING:
+            return _dot(WARNING_COLOUR)
+    return _dot(MUTED_COLOUR)
+
+
+def display(row: LogRow, column: int) -> str:
+    match column:
+        case Column.TIME:
+            return format_time(row.time)
+        case Column.DIRECTION:
+            return "Out" if row.direction is Direction.OUT else "In"
+        case Column.NUMBER:
+            return display_number(row.phone_number)
+        case Column.STATUS:
+            return status_words(row)
+        case Column.TEXT:
+            return " ".join(row.preview.split())
+        case Column.SENDER:
+            return row.sender
+        case Column.PRIORITY:
+            if row.direction is Direction.IN:
+                return ""
+            return row.priority.value.replace("_", " ").capitalize() if row.priority else "Default"
+        case Column.TYPE:
+            return "MMS" if row.is_mms else "SMS"
+        case Column.UPDATED:
+            return format_time(row.updated_at)
+    return ""
+
+
+def tooltip(row: LogRow, column: int) -> str | None:
+    match column:
+        case Column.STATUS:
+            return _status_tip(row)
+        case Column.TYPE if row.is_mms:
+            return f"{row.attachments} attachment{'s' if row.attachments > 1 else ''}"
+    return row.preview or None

@@ -1,0 +1,81 @@
+"""The log's columns as support staff use them: one Status, the text, optional extras,
+and a word when there is nothing to show."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QIcon
+from PySide6.QtWidgets import QApplication, QMenu
+
+from console.ui.log_columns import Column
+from tests.ui.test_main_window import cell, seed
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def _header_menu(qtbot, window) -> QMenu:
+    header = window.table.horizontalHeader()
+    x = header.sectionViewportPosition(Column.NUMBER) + 10
+    # What the window system sends for a right click.
+    point = QPoint(x, 5)
+    right_click = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, point, header.viewport().mapToGlobal(point)
+    )
+    QApplication.sendEvent(header.viewport(), right_click)
+    (menu,) = [m for m in window.findChildren(QMenu, "columnMenu") if m.isVisible()]
+    return menu
+
+
+def _click(qtbot, menu: QMenu, text: str) -> None:
+    (action,) = [a for a in menu.actions() if a.text() == text]
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+
+
+def test_the_header_menu_shows_and_hides_the_optional_columns(qtbot, windows, data_dir):
+    seed(data_dir, "12025550101")
+    window = windows.open(data_dir)
+    header = window.table.horizontalHeader()
+    assert header.isSectionHidden(Column.PRIORITY)
+    assert not header.isSectionHidden(Column.SENDER)
+    assert cell(window, 0, Column.TEXT) == "Your parcel for 12025550101 is on its way"
+
+    menu = _header_menu(qtbot, window)
+    assert [a.text() for a in menu.actions()] == ["Sender", "Priority", "Type", "Last update"]
+    _click(qtbot, menu, "Priority")
+    assert not header.isSectionHidden(Column.PRIORITY)
+    menu = _header_menu(qtbot, window)
+    _click(qtbot, menu, "Sender")
+    assert header.isSectionHidden(Column.SENDER)
+
+    windows.close(window)
+    again = windows.open(data_dir).table.horizontalHeader()
+    assert not again.isSectionHidden(Column.PRIORITY)
+    assert again.isSectionHidden(Column.SENDER)
+
+
+def test_an_empty_log_says_what_will_appear_and_a_filter_that_hides_all_says_so(
+    qtbot, windows, data_dir
+):
+    window = windows.open(data_dir)
+    note = window.empty_note
+    qtbot.waitUntil(note.isVisible, timeout=5000)
+    assert note.text().startswith("No messages yet.")
+    assert "Ctrl+N" in note.text()
+
+    seed(data_dir, "12025550101")
+    window.filter_bar.reset()
+    qtbot.waitUntil(lambda: not note.isVisible(), timeout=5000)
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        qtbot.keyClicks(window.filter_bar.text, "nobody-has-this")
+    assert note.isVisible()
+    assert note.text().startswith("No message matches the filter.")
+
+
+def test_status_icons_look_the_same_on_a_selected_row(qtbot, windows, data_dir):
+    seed(data_dir, "12025550101")
+    window = windows.open(data_dir)
+    icon = window.model.index(0, Column.STATUS).data(Qt.ItemDataRole.DecorationRole)
+    normal = icon.pixmap(12, 12, QIcon.Mode.Normal).toImage()
+    selected = icon.pixmap(12, 12, QIcon.Mode.Selected).toImage()
+    assert normal == selected
