@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from console.atomic_file import replaced_atomically
 from console.history import iso_time
 from console.protocol.codes import message_state
 from console.store.interface import MessageStore
@@ -96,24 +95,18 @@ def export_csv(
     if head:
         # Rows arriving during the export must not shift the pages under it.
         query = replace(query, up_to=head[0].key)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     done = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
-            before = None
-            while True:
-                rows = store.log_page(query, before=before, limit=PAGE)
-                writer.writerows(csv_row(r) for r in rows)
-                done += len(rows)
-                if not progress(done, max(total, done)):
-                    raise ExportCancelled(f"export stopped after {done} of {total} rows")
-                if len(rows) < PAGE:
-                    break
-                before = rows[-1].key
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replaced_atomically(path, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        before = None
+        while True:
+            rows = store.log_page(query, before=before, limit=PAGE)
+            writer.writerows(csv_row(r) for r in rows)
+            done += len(rows)
+            if not progress(done, max(total, done)):
+                raise ExportCancelled(f"export stopped after {done} of {total} rows")
+            if len(rows) < PAGE:
+                break
+            before = rows[-1].key
     return done

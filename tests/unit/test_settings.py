@@ -10,6 +10,7 @@ from console.protocol.mt_request import HttpMethod, Priority
 from console.settings import (
     PROVIDER_ENDPOINT,
     REGION_CODES,
+    SETTINGS_VERSION,
     Environment,
     ListenerSettings,
     Profile,
@@ -69,7 +70,8 @@ def test_unknown_profile_lists_the_known_ones(tmp_path: Path) -> None:
     ("content", "reason"),
     [
         ("{not json", "not a valid settings file"),
-        ('{"version": 99, "profiles": []}', "unsupported settings version"),
+        ('{"version": 99, "profiles": []}', "settings version 99; this one reads versions up"),
+        ('{"version": "2", "profiles": []}', "unsupported settings version '2'"),
         ('{"version": 1, "profiles": [{"name": "x", "colour": "red"}]}', "unknown profile"),
         ('{"version": 1, "profiles": [{"endpoint": "ftp://x"}]}', "http:// or https://"),
         ('{"version": 1, "profiles": [{"method": "PUT"}]}', "not a valid settings file"),
@@ -314,3 +316,27 @@ def test_changing_a_profile_keeps_its_place_in_the_list() -> None:
     assert changed.profiles[0].default_region == "GB"
     added = with_profile(settings, Profile(name="d"))
     assert [p.name for p in added.profiles] == ["a", "b", "c", "d"]
+
+
+def test_a_file_of_the_first_version_is_upgraded_as_it_is_read_and_saved_as_the_newest(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "profiles.json"
+    path.write_text(
+        '{"version": 1, "active": "us", "profiles": [{"name": "us", "default_region": "US"}]}'
+    )
+    settings = load_settings(path)
+    assert settings.profile().max_segments == 10
+    assert settings.profile().max_characters is None
+    save_settings(path, settings)
+    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 2
+    assert load_settings(path) == settings
+
+
+def test_a_file_of_a_newer_console_is_refused_naming_both_versions(tmp_path: Path) -> None:
+    path = tmp_path / "profiles.json"
+    path.write_text('{"version": 3, "profiles": [{"name": "x", "new_thing": 1}]}')
+    with pytest.raises(SettingsError) as refused:
+        load_settings(path)
+    assert "settings version 3; this one reads versions up to 2" in str(refused.value)
+    assert str(path) in str(refused.value)

@@ -1,4 +1,4 @@
-"""Account profiles and their sending settings, kept as JSON under the data dir.
+"""What the settings hold: account profiles, the callback listener, and their rules.
 
 No secret is ever part of a profile: the password lives in the keychain.
 """
@@ -6,13 +6,10 @@ No secret is ever part of a profile: the password lives in the keychain.
 from __future__ import annotations
 
 import ipaddress
-import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -32,7 +29,6 @@ from console.protocol.mt_request import HttpMethod, Priority
 from console.protocol.phone import known_region
 
 PROVIDER_ENDPOINT = "https://smsc-api.genesyscloud.com/httpapi/receiver"
-SETTINGS_VERSION = 1
 DEFAULT_PROFILE = "default"
 MAX_NAME_LENGTH = 64
 REGION_CODES: tuple[str, ...] = tuple(sorted(phonenumbers.SUPPORTED_REGIONS))
@@ -267,189 +263,9 @@ class Settings:
         for profile in self.profiles:
             if profile.name == wanted:
                 return profile
-        raise _no_such_profile(self, wanted)
+        raise no_such_profile(self, wanted)
 
 
-def _no_such_profile(settings: Settings, name: str) -> SettingsError:
+def no_such_profile(settings: Settings, name: str) -> SettingsError:
     known = ", ".join(p.name for p in settings.profiles)
     return SettingsError(f"no profile named {name!r} (profiles: {known})")
-
-
-def _environment(value: Any) -> Environment:
-    try:
-        return Environment(value)
-    except ValueError:
-        raise SettingsError(f"environment {value!r} must be production or test") from None
-
-
-def _profile_from_json(data: dict[str, Any]) -> Profile:
-    known = {f.name for f in fields(Profile)}
-    unknown = set(data) - known
-    if unknown:
-        raise SettingsError(f"unknown profile settings: {', '.join(sorted(unknown))}")
-    values = dict(data)
-    if "environment" in values:
-        values["environment"] = _environment(values["environment"])
-    if "senders" in values:
-        values["senders"] = tuple(values["senders"])
-    if values.get("default_priority"):
-        values["default_priority"] = Priority(values["default_priority"])
-    if "method" in values:
-        values["method"] = HttpMethod(values["method"])
-    return Profile(**values)
-
-
-def _listener_from_json(data: dict[str, Any]) -> ListenerSettings:
-    known = {f.name for f in fields(ListenerSettings)}
-    unknown = set(data) - known
-    if unknown:
-        raise SettingsError(f"unknown listener settings: {', '.join(sorted(unknown))}")
-    values = dict(data)
-    for name in ("allow", "trusted_proxies"):
-        if name in values:
-            values[name] = tuple(values[name])
-    return ListenerSettings(**values)
-
-
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def load_settings(path: Path) -> Settings:
-    """Read the settings file; a missing file gives the defaults.
-
-    A file written before profiles had an environment reads as production for each: the
-    side that warns the most.
-
-    Raises:
-        SettingsError: the file is not valid, with where and why.
-    """
-    if not path.exists():
-        return Settings()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != SETTINGS_VERSION:
-            raise SettingsError(f"unsupported settings version {data.get('version')!r}")
-        profiles = tuple(_profile_from_json(p) for p in data["profiles"])
-        names = [p.name for p in profiles]
-        # Files written by hand often leave out the active profile.
-        fallback = DEFAULT_PROFILE if DEFAULT_PROFILE in names or not names else names[0]
-        return Settings(
-            profiles=profiles,
-            active=data.get("active") or fallback,
-            listener=_listener_from_json(data.get("listener", {})),
-        )
-    except SettingsError as exc:
-        raise SettingsError(f"{path}: {exc}") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise SettingsError(f"{path}: not a valid settings file ({exc})") from None
-
-
-def save_settings(path: Path, settings: Settings) -> None:
-    """Write the settings atomically (a crash leaves the old file or the new, never half)."""
-    data = {
-        "version": SETTINGS_VERSION,
-        "active": settings.active,
-        "profiles": [{k: _plain(v) for k, v in asdict(p).items()} for p in settings.profiles],
-        "listener": {k: _plain(v) for k, v in asdict(settings.listener).items()},
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".profiles-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def with_profile(settings: Settings, profile: Profile) -> Settings:
-    """``settings`` with ``profile`` replacing the one of the same name, where it stood,
-    or added at the end."""
-    names = [p.name for p in settings.profiles]
-    if profile.name not in names:
-        return replace(settings, profiles=(*settings.profiles, profile))
-    profiles = tuple(profile if p.name == profile.name else p for p in settings.profiles)
-    return replace(settings, profiles=profiles)
-
-
-def unique_name(settings: Settings, base: str) -> str:
-    """``base``, or ``base 2``, ``base 3``… whichever no profile has yet."""
-    taken = {p.name for p in settings.profiles}
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base} {number}"
-    return candidate
-
-
-def _index(settings: Settings, name: str) -> int:
-    for index, profile in enumerate(settings.profiles):
-        if profile.name == name:
-            return index
-    raise _no_such_profile(settings, name)
-
-
-def add_profile(settings: Settings, profile: Profile) -> Settings:
-    """``settings`` with ``profile`` added at the end.
-
-    Raises:
-        SettingsError: a profile already has that name.
-    """
-    return Settings((*settings.profiles, profile), settings.active, settings.listener)
-
-
-def duplicate_profile(settings: Settings, name: str) -> tuple[Settings, Profile]:
-    """A copy of the profile ``name`` placed just after it, under a new name.
-
-    Returns:
-        The new settings and the copy.
-    """
-    index = _index(settings, name)
-    copy = replace(settings.profiles[index], name=unique_name(settings, f"{name} copy"))
-    profiles = list(settings.profiles)
-    profiles.insert(index + 1, copy)
-    return replace(settings, profiles=tuple(profiles)), copy
-
-
-def replace_profile(settings: Settings, name: str, profile: Profile) -> Settings:
-    """``settings`` with the profile ``name`` replaced, in place, by ``profile``.
-
-    ``profile`` may carry a new name: that renames it, and the active profile follows.
-
-    Raises:
-        SettingsError: no profile is called ``name``, or another has the new name.
-    """
-    index = _index(settings, name)
-    profiles = list(settings.profiles)
-    profiles[index] = profile
-    active = profile.name if settings.active == name else settings.active
-    return Settings(tuple(profiles), active, settings.listener)
-
-
-def remove_profile(settings: Settings, name: str) -> Settings:
-    """``settings`` without the profile ``name``; if it was active, the first one left is.
-
-    Raises:
-        SettingsError: it is the last profile, or there is no such profile.
-    """
-    index = _index(settings, name)
-    if len(settings.profiles) == 1:
-        message = "the last profile cannot be removed"
-        raise SettingsError(message, {"profiles": message})
-    profiles = settings.profiles[:index] + settings.profiles[index + 1 :]
-    active = profiles[0].name if settings.active == name else settings.active
-    return Settings(profiles, active, settings.listener)
-
-
-def with_active(settings: Settings, name: str) -> Settings:
-    """``settings`` with ``name`` as the profile in use.
-
-    Raises:
-        SettingsError: there is no such profile.
-    """
-    _index(settings, name)
-    return replace(settings, active=name)

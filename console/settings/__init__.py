@@ -1,0 +1,55 @@
+"""Account profiles, the callback listener, and the file that keeps them.
+
+``model`` holds what the settings are and their rules, ``file`` reads and writes them
+(with versioned upgrades), ``edits`` changes them.
+"""
+
+from console.settings.edits import (
+    add_profile,
+    duplicate_profile,
+    remove_profile,
+    replace_profile,
+    unique_name,
+    with_active,
+    with_profile,
+)
+from console.settings.file import SETTINGS_VERSION, load_settings, save_settings
+from console.settings.model import (
+    DEFAULT_PROFILE,
+    MAX_NAME_LENGTH,
+    PROVIDER_ENDPOINT,
+    REGION_CODES,
+    Environment,
+    ListenerSettings,
+    Profile,
+    Settings,
+    SettingsError,
+    check_endpoint,
+    listener_problems,
+    parse_port,
+)
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "MAX_NAME_LENGTH",
+    "PROVIDER_ENDPOINT",
+    "REGION_CODES",
+    "SETTINGS_VERSION",
+    "Environment",
+    "ListenerSettings",
+    "Profile",
+    "Settings",
+    "SettingsError",
+    "add_profile",
+    "check_endpoint",
+    "duplicate_profile",
+    "listener_problems",
+    "load_settings",
+    "parse_port",
+    "remove_profile",
+    "replace_profile",
+    "save_settings",
+    "unique_name",
+    "with_active",
+    "with_profile",
+]
