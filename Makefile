@@ -39,7 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_engine.py
 
 screenshots: $(STAMP)
-	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python scripts/screenshots.py --out screenshots
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/screenshots.py --out screenshots
 
 bench-window: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_window.py

@@ -1,4 +1,4 @@
-"""Render the main window in demo mode, light and dark, as PNG files.
+"""Render the main window in demo mode, light and dark, at three sizes, as PNG files.
 
 Run under an X server (``make screenshots`` starts Xvfb) or with QT_QPA_PLATFORM=offscreen:
 ``python scripts/screenshots.py [--out DIR]``. It sends a few messages through the compose
@@ -131,13 +131,19 @@ async def scenario(window: MainWindow, out: Path, scratch: Path) -> list[Path]:
             app = QApplication.instance()
             assert isinstance(app, QApplication)
             app.setPalette(palette or app.style().standardPalette())
-            await settle(0.5)
-            path = out / f"main-window-{name}.png"
-            window.grab().save(str(path))
-            saved.append(path)
+            for width, height in SIZES:
+                window.resize(width, height)
+                await settle(0.5)
+                path = out / f"main-window-{width}x{height}-{name}.png"
+                window.grab().save(str(path))
+                saved.append(path)
         return saved
     finally:
         await stop_console(window, simulator)
+
+
+# A small laptop, a common office screen, a large one.
+SIZES = ((1024, 700), (1280, 800), (1920, 1080))
 
 
 def _first_outbound_with_receipts(window: MainWindow) -> str:

@@ -46,7 +46,7 @@ from console.ui.detail_panel import DetailPanel
 from console.ui.empty_log import EmptyLogNote
 from console.ui.environment_style import EnvironmentBadge
 from console.ui.export_dialog import ExportController
-from console.ui.log_columns import HEADERS, HIDDEN_AT_FIRST, OPTIONAL
+from console.ui.log_columns import HEADERS, HIDDEN_AT_FIRST, OPTIONAL, Column
 from console.ui.log_filter import LogFilterBar
 from console.ui.log_model import MessageLogModel
 from console.ui.settings_dialog import SettingsDialog
@@ -129,7 +129,9 @@ class MainWindow(QMainWindow):
         table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The text takes what room is left, whichever columns are shown.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
         # What support staff look for first: when, who, what became of it, and what it said.
         for column, width in enumerate((100, 52, 128, 170, 240, 62, 84, 48, 120)):

@@ -34,6 +34,12 @@ class RecipientField(QWidget):
         for code, calling in regions():
             self._regions.append(code)
             self.region_box.addItem(f"{code} +{calling}")
+        # Narrow beside the number; its list is wide enough for the longest choice.
+        self.region_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.region_box.setMinimumContentsLength(7)
+        self.region_box.view().setMinimumWidth(self.region_box.sizeHint().width() * 2)
         self.region_box.setToolTip("The country of a number typed without + and its country code")
         self.region_box.setAccessibleName("Region of numbers without a country code")
         # One line, cut short to fit, whole in its tooltip: a wrapping line would move the

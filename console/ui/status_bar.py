@@ -133,6 +133,8 @@ class AlertArea(QWidget):
         self._current = alert
         text = f"{alert.title}: {alert.text}"
         self.label.setText(text)
+        # A reply is news, not trouble.
+        self.label.setStyleSheet("" if alert.kind == "reply" else f"color: {ERROR_COLOUR};")
         self.label.setToolTip(
             text + ("\nClick to show it in the log." if alert.message_ids else "")
         )
