@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from console import demo
-from console.credentials import Credentials, CredentialsUnavailable, environment_credentials
-from console.keychain import Keychain, KeychainError
+from console.credentials import Credentials
+from console.keychain import Keychain
 from console.paths import database_path
+from console.profile_credentials import Rename, find_credentials, follow_renames, renames
 from console.protocol.mt_request import InvalidRequest
 from console.protocol.phone import display_number
 from console.session import Alert, ListenerState, NotReady, Session
@@ -352,23 +353,13 @@ class MainWindow(QMainWindow):
         if self.demo_mode and profile.name == demo.DEMO_PROFILE:
             await self.use_credentials(demo.demo_credentials())
             return
-        try:
-            credentials = environment_credentials(profile.login)
-        except CredentialsUnavailable as exc:
-            self.show_alert(str(exc))
-            credentials = None
-        if credentials is None and profile.login:
-            try:
-                password = await self.keychain.get(profile.name, profile.login)
-            except KeychainError as exc:
-                self.show_alert(f"Keychain: {exc}")
-                password = None
-            if password:
-                credentials = Credentials(profile.login, password)
-        if credentials is None:
+        found = await find_credentials(profile, self.keychain)
+        for problem in found.problems:
+            self.show_alert(problem)
+        if found.credentials is None:
             self.open_credentials()
         else:
-            await self.use_credentials(credentials)
+            await self.use_credentials(found.credentials)
 
     async def use_credentials(self, credentials: Credentials | None) -> None:
         await self.session.use_credentials(credentials)
@@ -744,27 +735,17 @@ class MainWindow(QMainWindow):
         self.session.save_settings(settings)
         if settings.listener != old.listener:
             self.run_task(self._restart_listener())
-        if settings.profile() != old.profile():
-            renamed = (
-                old.active not in {p.name for p in settings.profiles}
-                and old.profile().login is not None
-                and old.profile().login == settings.profile().login
-            )
-            self.run_task(self._reload_credentials(old.active if renamed else None))
+        self.run_task(
+            self._follow_profiles(renames(old, settings), settings.profile() != old.profile())
+        )
         self._apply_profile()
 
-    async def _reload_credentials(self, renamed_from: str | None) -> None:
-        """Load the new active profile's credentials; a renamed profile keeps its password."""
-        profile = self.session.profile
-        if renamed_from is not None and profile.login:
-            try:
-                password = await self.keychain.get(renamed_from, profile.login)
-                if password:
-                    await self.keychain.set(profile.name, profile.login, password)
-                    await self.keychain.delete(renamed_from, profile.login)
-            except KeychainError as exc:
-                self.show_alert(f"Keychain: {exc}")
-        await self._load_credentials_task()
+    async def _follow_profiles(self, moves: list[Rename], active_changed: bool) -> None:
+        """Renamed profiles keep their passwords; a changed active one loads its own."""
+        for problem in await follow_renames(self.keychain, moves):
+            self.show_alert(problem)
+        if active_changed:
+            await self._load_credentials_task()
 
     def open_credentials(self) -> None:
         profile = self.session.profile
