@@ -51,7 +51,8 @@ def prepare_settings(data_dir: Path) -> Settings:
             "folder or one used only for demos"
         )
     listener = replace(settings.listener, host="127.0.0.1", port=0)
-    others = tuple(p for p in settings.profiles if p.name != DEMO_PROFILE)
+    # The untouched default profile would send to the real provider: not in a demo.
+    others = tuple(p for p in settings.profiles if p.name != DEMO_PROFILE and p != Profile())
     # The endpoint is a placeholder until the simulator has its port.
     profile = demo_profile("http://127.0.0.1:1/httpapi/receiver")
     earlier = next((p for p in settings.profiles if p.name == DEMO_PROFILE), None)

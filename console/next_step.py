@@ -36,9 +36,12 @@ def summarise(message: StoredMessage) -> Summary:
         if state.delivered:
             return Summary("Delivered to the customer's phone.", "Nothing to do.", "good")
         advice = _AFTER_STATE.get(state.code, "Ask the provider with the message_id.")
+        headline = f"Not delivered: {state.name}. {state.meaning}"
         if message.state_result_code:
-            advice = result_code(message.state_result_code).action
-        return Summary(f"Not delivered: {state.name}. {state.meaning}", advice, "bad")
+            # The receipt's reason; its advice is for an answer to a send, not a receipt.
+            code = result_code(message.state_result_code)
+            headline += f" Reason: {code.name} ({code.meaning})"
+        return Summary(headline, advice, "bad")
     match message.status:
         case MessageStatus.QUEUED | MessageStatus.SENDING:
             return Summary("Being sent.", "Nothing to do: the answer shows here.", "pending")

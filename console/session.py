@@ -63,6 +63,17 @@ def engine_settings(profile: Profile) -> EngineSettings:
     )
 
 
+# What an account's client and engine were made from: any other change leaves them be.
+_SENDING_FIELDS = (
+    "name", "login", "endpoint", "method", "messages_per_second", "retry_wait",
+    "max_attempts", "timeout",
+)  # fmt: skip
+
+
+def _same_sending(old: Profile, new: Profile) -> bool:
+    return all(getattr(old, name) == getattr(new, name) for name in _SENDING_FIELDS)
+
+
 class _Account:
     """One profile's HTTP client and engine; closed once its sends in flight are over."""
 
@@ -137,9 +148,16 @@ class Session:
     # Settings and credentials
 
     def save_settings(self, settings: Settings) -> None:
-        """Keep ``settings`` on disk and in force; the listener restarts only when asked."""
+        """Keep ``settings`` on disk and in force; the listener restarts only when asked.
+
+        A change to the active profile that does not touch how it sends (its region, its
+        senders, its longest message…) keeps its credentials and engine.
+        """
         save_settings(settings_path(self.data_dir), settings)
         self.settings = settings
+        account = self._account
+        if account is not None and _same_sending(account.profile, self.profile):
+            account.profile = self.profile
 
     async def use_credentials(self, credentials: Credentials | None) -> None:
         """Send as the active profile with ``credentials`` (None: sending is off)."""

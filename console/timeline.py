@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from console.protocol.codes import message_state, result_code
+from console.protocol.phone import display_number
 from console.sending.policy import describe_problem
 from console.store.interface import MessageStore
 from console.store.models import (
@@ -84,7 +85,7 @@ def _reply_event(reply: ReplyRecord) -> Event:
     return Event(
         reply.received_at,
         "reply",
-        f"Reply from {reply.phone_number}{extra}",
+        f"Reply from {display_number(reply.phone_number)}{extra}",
         reply.body,
         "neutral",
         # The raw copy leaves the text out: it is the reply's body.

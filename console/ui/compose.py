@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -148,6 +149,22 @@ class ComposePane(QWidget):
         self.editor.filesDropped.connect(self.attachment_list.add_files)
         self.send_button.clicked.connect(self.request_send)
 
+        # Tab goes from the number straight to the text: the rest keep their defaults
+        # mostly. The region comes last, so that Tab never changes it by accident.
+        chain = [
+            self.recipient,
+            self.editor,
+            self.sender_box,
+            self.priority,
+            self.receipt,
+            self.more_toggle,
+            *self.more_options.lines(),
+            self.attachment_list.add_button,
+            self.send_button,
+            self.recipient_field.region_box,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self._apply_profile(self._profile, previous=None)
 
     # The window's API.

@@ -77,6 +77,7 @@ class CredentialsDialog(QDialog):
         self._stored = False
         self._writing = False
         self._task: asyncio.Task[None] | None = None
+        self._closed = False
         self.setObjectName("credentialsDialog")
         self.setWindowTitle(f"Credentials — {profile}")
         self.setMinimumWidth(460)
@@ -259,6 +260,13 @@ class CredentialsDialog(QDialog):
     def _finished(self, task: asyncio.Task[None], work: Coroutine[Any, Any, None]) -> None:
         self._task = None
         self._writing = False
+        if self._closed:
+            # Saved and closed by its own task: its widgets may be gone already.
+            if not task.cancelled() and (error := task.exception()) is not None:
+                task.get_loop().call_exception_handler(
+                    {"message": "credentials dialog", "exception": error, "task": task}
+                )
+            return
         if task.cancelled():
             # A task cancelled before its first step never ran its coroutine.
             work.close()
@@ -335,6 +343,10 @@ class CredentialsDialog(QDialog):
         self.accept()
 
     # Closing
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        super().done(result)
 
     def reject(self) -> None:
         # Esc, Cancel and the window's close button all come here. The outcome of a write

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDialog
 
 from console.export import ExportCancelled, export_database
@@ -19,8 +20,12 @@ log = logging.getLogger(__name__)
 class ExportController:
     """Runs one export at a time on a worker thread with its own store connection."""
 
-    def __init__(self, window: QMainWindow, database: Path) -> None:
+    def __init__(
+        self, window: QMainWindow, database: Path, note: Callable[[str, int], None]
+    ) -> None:
+        """``note(text, milliseconds)`` tells the operator how an export ended."""
         self._window = window
+        self._note = note
         self._database = database
         self._task: asyncio.Task[None] | None = None
         self._cancel = threading.Event()
@@ -37,6 +42,8 @@ class ExportController:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter("CSV files (*.csv)")
         dialog.setDefaultSuffix("csv")
+        documents = QStandardPaths.StandardLocation.DocumentsLocation
+        dialog.setDirectory(QStandardPaths.writableLocation(documents))
         dialog.selectFile("message-log.csv")
         dialog.fileSelected.connect(lambda name: self.export_to(Path(name), query))
         dialog.open()
@@ -63,7 +70,7 @@ class ExportController:
             written = await asyncio.to_thread(export_database, self._database, query, path, report)
         except ExportCancelled:
             self._finish()
-            self._window.statusBar().showMessage("Export cancelled; no file was written", 5000)
+            self._note("Export cancelled; no file was written", 5000)
         except OSError as exc:
             self._finish()
             self._failed(f"{path} could not be written: {exc.strerror}")
@@ -73,7 +80,7 @@ class ExportController:
             self._failed(f"The log could not be read for the export: {exc}")
         else:
             self._finish()
-            self._window.statusBar().showMessage(f"Exported {written:,} rows to {path}", 8000)
+            self._note(f"Exported {written:,} rows to {path}", 8000)
 
     def _failed(self, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", text, parent=self._window)

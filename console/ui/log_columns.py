@@ -60,6 +60,18 @@ LOG_STATE_LABELS = {
 }
 """Words for the state filter's choices."""
 
+LOG_STATE_TIPS = {
+    LogState.PENDING: "Messages not answered by the provider yet, or waiting to be tried again",
+    LogState.ACCEPTED: "Accepted by the provider; no final delivery receipt yet",
+    LogState.DELIVERED: "Delivered to the customer's phone",
+    LogState.UNDELIVERED: "Expired, deleted, undeliverable or rejected after acceptance",
+    LogState.FAILED: "Refused by the provider when sent",
+    LogState.ATTENTION: (
+        "Sent, but the provider's answer never came: whether it went out is unknown "
+        "(retry with the same message_id)"
+    ),
+}
+
 _STATUS_WORDS = {
     MessageStatus.QUEUED: "Waiting to send",
     MessageStatus.SENDING: "Sending",

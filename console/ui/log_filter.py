@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from console.store.models import Direction, LogQuery, LogState, NewMessage
-from console.ui.log_columns import LOG_STATE_LABELS
+from console.ui.log_columns import LOG_STATE_LABELS, LOG_STATE_TIPS
 
 # Typing pauses this long before the query runs, so a fast typist costs one query.
 TYPING_DELAY_MS = 200
@@ -33,6 +33,8 @@ class LogFilterBar(QWidget):
         self.state = QComboBox()
         self.state.setObjectName("stateFilter")
         self.state.addItems(["Any state", *LOG_STATE_LABELS.values()])
+        for index, state in enumerate(LOG_STATE_LABELS, start=1):
+            self.state.setItemData(index, LOG_STATE_TIPS[state], Qt.ItemDataRole.ToolTipRole)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text, 1)

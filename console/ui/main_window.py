@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from html import escape
 from importlib.metadata import version
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QPoint, QSettings, Qt, QTimer, Signal
@@ -88,7 +89,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         # Qt adds the application's name after it.
         self.setWindowTitle("Demo mode" if demo_mode else "")
-        self.resize(1280, 800)
+        self._fit_screen()
 
         self.compose = ComposePane()
         self.model = MessageLogModel(session.store, self)
@@ -102,7 +103,9 @@ class MainWindow(QMainWindow):
         self.log_error.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.log_error.hide()
         self.detail = DetailPanel()
-        self.export = ExportController(self, database_path(session.data_dir))
+        self.export = ExportController(
+            self, database_path(session.data_dir), lambda text, ms: self.alerts.note(text, ms)
+        )
         self._build_layout()
         self._build_actions()
         self._build_toolbar()
@@ -113,6 +116,18 @@ class MainWindow(QMainWindow):
         self._compose_shown()
 
     # Construction
+
+    def _fit_screen(self) -> None:
+        """1280x800 where it fits, else what the screen has room for, frame included; a
+        size saved from the last run takes its place."""
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        width, height = 1280, 800
+        if room is not None:
+            # The frame and title bar the window manager adds are not part of the size.
+            width = min(width, room.width() - 16)
+            height = min(height, room.height() - 48)
+        self.resize(max(width, 640), max(height, 480))
 
     def _make_table(self) -> QTableView:
         table = QTableView()
@@ -564,7 +579,7 @@ class MainWindow(QMainWindow):
         row = self.selected_row()
         if row is not None:
             QGuiApplication.clipboard().setText(row.message_id)
-            self.statusBar().showMessage(f"Copied message_id {row.message_id}", 3000)
+            self.alerts.note(f"Copied message_id {row.message_id}", 3000)
 
     def retry_selected(self) -> None:
         row = self.selected_row()
@@ -575,9 +590,9 @@ class MainWindow(QMainWindow):
         except NotReady:
             self.open_credentials()
         except LookupError as exc:
-            self.statusBar().showMessage(str(exc), 5000)
+            self.alerts.note(str(exc), 5000)
         else:
-            self.statusBar().showMessage(f"Retrying {row.message_id} with the same id", 5000)
+            self.alerts.note(f"Retrying {row.message_id} with the same id", 5000)
 
     def send_again(self) -> None:
         row = self.selected_row()
@@ -588,7 +603,7 @@ class MainWindow(QMainWindow):
             return
         self.compose.load_message(message)
         self.compose.focus_recipient()
-        self.statusBar().showMessage("Copied into a new message: check it and send", 5000)
+        self.alerts.note("Copied into a new message: check it and send", 5000)
 
     # Log and detail
 
@@ -606,7 +621,8 @@ class MainWindow(QMainWindow):
         self.log_error.hide()
         if selected is not None:
             self.select_message(selected.message_id)
-        self._update_row_actions()
+        # A row the filter hides takes its story with it: the detail follows the selection.
+        self._row_changed()
 
     def _row_changed(self) -> None:
         self._show_detail()
@@ -668,9 +684,11 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         count = self.model.rowCount()
-        self.count_label.setText(f"{count:,} in the log")
         query = self.filter_bar.query()
         filtered = bool(query.text or query.direction or query.state)
+        self.count_label.setText(
+            f"{count:,} match the filter" if filtered else f"{count:,} in the log"
+        )
         self.empty_note.show_for(count, filtered)
 
     # Status
@@ -767,21 +785,28 @@ class MainWindow(QMainWindow):
         await self.use_credentials(Credentials(login, password) if password else None)
 
     def show_shortcuts(self) -> None:
-        lines = [
-            f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}\t"
-            f"{action.text().replace('&', '').rstrip('…')}"
+        pairs = sorted(
+            (
+                action.text().replace("&", "").rstrip("…"),
+                action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+            )
             for action in self.actions()
             if not action.shortcut().isEmpty()
-        ]
+        )
+        rows = "".join(
+            f"<tr><td style='padding-right:24px'><b>{escape(keys)}</b></td>"
+            f"<td>{escape(what)}</td></tr>"
+            for what, keys in pairs
+        )
         box = QMessageBox(
             QMessageBox.Icon.NoIcon,
             "Keyboard shortcuts",
-            "\n".join(sorted(lines, key=lambda line: line.split("\t")[1])),
+            f"<table>{rows}</table>",
             QMessageBox.StandardButton.Close,
             self,
         )
         box.setObjectName("shortcutsDialog")
-        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setTextFormat(Qt.TextFormat.RichText)
         self._keep(box)
         box.open()
 

@@ -31,9 +31,9 @@ class RecipientField(QWidget):
         self._regions: list[str | None] = [None]
         self.region_box = named(QComboBox(), "region")
         self.region_box.addItem(NO_REGION)
-        for code, calling in regions():
+        for code, calling, name in regions():
             self._regions.append(code)
-            self.region_box.addItem(f"{code} +{calling}")
+            self.region_box.addItem(f"{code} +{calling}" + (f" · {name}" if name else ""))
         # Narrow beside the number; its list is wide enough for the longest choice.
         self.region_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from console.protocol.segments import (
     Encoding,
@@ -75,15 +75,13 @@ class SegmentCounter(QWidget):
         self.ucs2_note.setTextFormat(Qt.TextFormat.PlainText)
         self.replace_button = named(QPushButton(), "useGsmCharacters")
         self.replace_button.clicked.connect(self.replaceRequested)
-        note = QHBoxLayout()
-        note.setContentsMargins(0, 0, 0, 0)
-        note.addWidget(self.ucs2_note, stretch=1)
-        note.addWidget(self.replace_button, alignment=Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.summary)
-        layout.addLayout(note)
+        layout.addWidget(self.ucs2_note)
+        # Under the note, not beside it: beside, the note wraps into a tall narrow column.
+        layout.addWidget(self.replace_button, alignment=Qt.AlignmentFlag.AlignLeft)
         self.update_for("", attachments=0, attachments_size="")
 
     def update_for(

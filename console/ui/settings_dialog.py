@@ -247,7 +247,12 @@ class ProfileForm(_Form):
         )
         form.addRow(
             "Login",
-            self._field("login", self.login, "The password is kept in the system keychain."),
+            self._field(
+                "login",
+                self.login,
+                "The password is entered in the Credentials dialog, which keeps it in the "
+                "system keychain when there is one.",
+            ),
         )
         method = self._field("method", _row(self.method, self.method_note, stretch_first=False))
         form.addRow("HTTP method", method)
@@ -450,6 +455,7 @@ class ListenerForm(_Form):
         )
         self.port = QLineEdit()
         self.port.setMaximumWidth(100)
+        self.port.setToolTip("0: a free port, chosen each time the listener starts")
         self.token = QLineEdit()
         self.token.setReadOnly(True)
         self.regenerate = QPushButton("Regenerate…")

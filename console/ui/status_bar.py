@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -140,6 +140,21 @@ class AlertArea(QWidget):
         )
         self.dismiss.show()
         self._count()
+
+    def note(self, text: str, milliseconds: int = 5000) -> None:
+        """A passing word (not an alert, not listed) where the alerts show; the status
+        bar's own messages would hide the listener's state and the alerts meanwhile."""
+        self._current = None
+        self.label.setText(text)
+        self.label.setToolTip(text)
+        self.label.setStyleSheet("")
+        self.dismiss.hide()
+        shown = text
+        QTimer.singleShot(milliseconds, self, lambda: self._end_note(shown))
+
+    def _end_note(self, shown: str) -> None:
+        if self._current is None and self.label.text() == shown:
+            self.clear()
 
     def clear(self) -> None:
         self._current = None

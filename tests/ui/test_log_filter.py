@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from console.paths import database_path
 from console.store import log as log_sql
@@ -41,7 +42,7 @@ def test_choosing_a_state_shows_the_rows_in_that_state(qtbot, windows, data_dir)
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):
         choose(qtbot, window.filter_bar.state, "Delivered")
     assert column_values(window, Column.NUMBER) == ["+1 202-555-0101"]
-    assert window.count_label.text() == "1 in the log"
+    assert window.count_label.text() == "1 match the filter"
 
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):
         choose(qtbot, window.filter_bar.state, "Not sent yet")
@@ -93,3 +94,32 @@ def test_a_query_that_fails_is_told_once_in_the_window_and_the_log_goes_on(
         choose(qtbot, window.filter_bar.state, "Any state")
     assert not error.isVisible()
     assert column_values(window, Column.NUMBER) == ["+1 202-555-0102", "+1 202-555-0101"]
+
+
+def test_a_filter_that_hides_the_selected_row_takes_its_story_away(qtbot, windows, data_dir):
+    first, _second = seed(data_dir, "12025550101", "12025550102")
+    window = windows.open(data_dir)
+    window.select_message(first)
+    qtbot.waitUntil(lambda: "+1 202-555-0101" in window.detail.toPlainText(), timeout=5000)
+
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        qtbot.keyClicks(window.filter_bar.text, "555-0102")
+    assert "+1 202-555-0101" not in window.detail.toPlainText()
+    assert window.detail.toPlainText().startswith("Select a message")
+
+
+def test_a_passing_note_leaves_the_listener_state_in_view(qtbot, windows, data_dir):
+    seed(data_dir, "12025550101")
+    window = windows.open(data_dir)
+    window.select_message(window.model.message_at(0).message_id)
+    window.table.setFocus()
+    qtbot.keyClick(
+        window.table,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    # Qt takes the modifiers of the last key event as still held: let them go.
+    qtbot.keyClick(window.table, Qt.Key.Key_Escape)
+    assert window.alerts.label.text().startswith("Copied message_id ")
+    assert window.listener_status.isVisible()
+    assert window.alerts.list_button.isVisible()

@@ -243,7 +243,7 @@ def test_refused_send_keeps_the_form_and_offers_send_again_not_retry(qtbot, wind
     assert window.compose.sender_box.currentText() == "55555"
     assert window.compose.editor.toPlainText() == "From an unregistered sender"
     assert window.compose.recipient.hasFocus()
-    assert window.statusBar().currentMessage() == ("Copied into a new message: check it and send")
+    assert window.alerts.label.text() == "Copied into a new message: check it and send"
 
 
 # The log.
@@ -265,7 +265,7 @@ def test_filter_finds_a_number_and_clearing_it_shows_every_row(qtbot, windows, d
         assert window.model.rowCount() == 3
 
     assert column_values(window, Column.NUMBER) == ["+1 202-555-0102"]
-    assert window.count_label.text() == "1 in the log"
+    assert window.count_label.text() == "1 match the filter"
 
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):
         window.filter_bar.text.clear()
@@ -336,7 +336,7 @@ def test_csv_export_holds_the_rows_the_filter_shows(qtbot, windows, data_dir, tm
     ]
     assert [r["text_start"] for r in exported] == [row.preview for row in shown]
     assert {r["status"] for r in exported} == {"queued"}
-    assert window.statusBar().currentMessage() == f"Exported 2 rows to {target}"
+    assert window.alerts.label.text() == f"Exported 2 rows to {target}"
     # Only the finished file is left in the folder, no temporary one beside it.
     assert list(target.parent.iterdir()) == [target]
 

@@ -59,3 +59,10 @@ def test_without_a_receipt_asked_for_none_is_awaited() -> None:
         "No receipt was asked for, so none will come."
     )
     assert "within a day" in summarise(message()).next_step
+
+
+def test_a_receipts_reason_is_told_but_its_send_advice_is_not_given() -> None:
+    summary = summarise(message(state=8, state_result=6))
+    assert "Reason: Throttled" in summary.headline
+    assert summary.next_step.startswith("The network refused it")
+    assert "Retried automatically" not in summary.next_step

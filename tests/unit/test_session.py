@@ -181,3 +181,9 @@ def test_demo_mode_refuses_a_folder_with_real_profiles(data_dir: Path) -> None:
         demo.prepare_settings(data_dir)
 
     assert path.read_bytes() == before
+
+
+def test_a_demo_folder_holds_the_demo_profile_only(data_dir: Path) -> None:
+    # Nothing in a demo may point at the real provider.
+    settings = demo.prepare_settings(data_dir)
+    assert [p.name for p in settings.profiles] == [demo.DEMO_PROFILE]
