@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 from urllib.parse import urlencode
 
 from console.listener.config import LARGE_BODY
@@ -27,7 +27,10 @@ from console.store.models import (
     QuarantinedCallback,
 )
 
-Change = tuple[str, str]  # (kind, message_id): kind is "receipt", "reply" or "quarantine"
+# What changed for the screen: a receipt or reply stored, a callback quarantined, or (from
+# the sending side) a message's own row.
+ChangeKind = Literal["receipt", "reply", "quarantine", "message"]
+Change = tuple[ChangeKind, str]  # (kind, message_id); a quarantined callback has no id
 
 QUARANTINE_HEAD = 64 * 1024
 
@@ -156,6 +159,6 @@ def verdict(item: CallbackItem, new: bool) -> Verdict:
     """The answer for a stored item (``new`` is False for a redelivery)."""
     if isinstance(item, QuarantinedCallback):
         return Verdict(400, f"bad request: {item.reason}", item.reason, ("quarantine", ""))
-    kind = "receipt" if isinstance(item, IncomingReceipt) else "reply"
+    kind: ChangeKind = "receipt" if isinstance(item, IncomingReceipt) else "reply"
     note = f"{kind} {item.message_id}" + ("" if new else " (redelivery)")
     return Verdict(200, "OK", note, (kind, item.message_id) if new else None)

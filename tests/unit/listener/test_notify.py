@@ -12,7 +12,7 @@ async def test_a_storm_from_another_thread_arrives_in_few_batches() -> None:
     loop = asyncio.get_running_loop()
     batches: list[frozenset[Change]] = []
     coalescer = Coalescer(loop, batches.append, interval=0.05)
-    sent = [("receipt", f"m{i}") for i in range(5000)]
+    sent: list[Change] = [("receipt", f"m{i}") for i in range(5000)]
 
     def storm() -> None:
         for i, change in enumerate(sent):
