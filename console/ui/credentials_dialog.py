@@ -19,7 +19,7 @@ from collections.abc import Coroutine
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -241,9 +241,18 @@ class CredentialsDialog(QDialog):
         self.password_edit.setPlaceholderText(
             "stored; leave empty to keep it" if self._stored else "not stored yet"
         )
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        # A wrapped label in a box of its own (padding, border) is given one line too few
+        # once the dialog is shown; each gets the height its text needs at its width.
+        for label in (self.backend_label, self.warning_label, self.error_label):
+            needed = label.heightForWidth(label.width()) if label.isVisible() else -1
+            label.setMinimumHeight(max(needed, 0))
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
+        QTimer.singleShot(0, self, self._fit_text)
         self.error_label.setVisible(bool(text))
 
     # Keychain work

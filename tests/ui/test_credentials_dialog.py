@@ -213,6 +213,10 @@ def test_without_a_keychain_the_warning_shows_and_nothing_is_written(
     assert dialog.warning_label.isVisible()
     assert "for this session only" in dialog.warning_label.text()
     assert "not saved anywhere" in dialog.warning_label.text()
+    # Every line of it shows, with the reason for a disabled Save under it.
+    qtbot.wait(50)
+    warning = dialog.warning_label
+    assert warning.height() >= warning.heightForWidth(warning.width())
     qtbot.keyClicks(dialog.login_edit, "acme")
     qtbot.keyClicks(dialog.password_edit, SECRET)
     with qtbot.waitSignal(dialog.credentialsSaved, timeout=5000):
