@@ -118,9 +118,13 @@ async def stop_console(window: MainWindow, provider: DemoProvider | None) -> Non
 async def _run(window: MainWindow, demo_mode: bool) -> None:
     closed = asyncio.get_running_loop().create_future()
     window.closed.connect(lambda: None if closed.done() else closed.set_result(None))
+    if window.has_closed:
+        # Closed (by a signal) before this loop ran: its ``closed`` went unheard.
+        closed.set_result(None)
     provider = None
     try:
-        provider = await start_console(window, demo_mode)
+        if not closed.done():
+            provider = await start_console(window, demo_mode)
         await closed
     finally:
         await stop_console(window, provider)

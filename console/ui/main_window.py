@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self._detail_timer.setInterval(DETAIL_REFRESH_MS)
         self._detail_timer.timeout.connect(self._refresh_selected)
         self._closing = False
+        self.has_closed = False  # closed for good: ``closed`` was emitted
         self._dialogs: list[QWidget] = []
         self._state = QSettings(str(session.data_dir / "window.ini"), QSettings.Format.IniFormat)
         self.setObjectName("mainWindow")
@@ -402,6 +403,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         self._save_state()
         event.accept()
+        self.has_closed = True
         self.closed.emit()
 
     def force_close(self) -> None:
