@@ -25,5 +25,5 @@ def limit_reads(transport: asyncio.BaseTransport, size: int) -> None:
     asyncio reads up to 256 KiB at a time. What the listener cannot parse yet (requests
     past the pipeline's limit) it keeps: reads of its own size bound that.
     """
-    if "max_size" in dir(transport):
-        transport.max_size = size  # type: ignore[attr-defined]
+    if hasattr(transport, "max_size"):
+        transport.max_size = size

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
 from collections.abc import Callable
-
-log = logging.getLogger(__name__)
 
 # Trimmed when the connections fall to a quarter of a peak of at least this many.
 FLOOD = 256

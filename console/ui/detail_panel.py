@@ -113,6 +113,12 @@ def render(timeline: Timeline, technical: bool = False) -> str:
     return "".join(parts)
 
 
+def _subject(timeline: Timeline) -> str | None:
+    """The message_id whose story ``timeline`` tells."""
+    subject = timeline.message or timeline.reply
+    return subject.message_id if subject is not None else None
+
+
 class DetailPanel(QTextBrowser):
     """Shows the timeline of the selected row; empty text invites a selection."""
 
@@ -120,7 +126,6 @@ class DetailPanel(QTextBrowser):
         super().__init__()
         self.setObjectName("detailPanel")
         self.setOpenLinks(False)
-        self._shown: str | None = None  # the message_id of the story shown
         self._timeline: Timeline | None = None
         self.technical = False  # the raw fields unfolded
         self.anchorClicked.connect(self._link)
@@ -130,12 +135,10 @@ class DetailPanel(QTextBrowser):
         if timeline is None:
             self.clear_timeline()
             return
-        subject = timeline.message or timeline.reply
-        shown = subject.message_id if subject is not None else None
         # A live update of the same message must not jump the reader back to the top; a
         # new message starts at its heading.
-        scroll = self.verticalScrollBar().value() if shown == self._shown else 0
-        self._shown = shown
+        same = self._timeline is not None and _subject(self._timeline) == _subject(timeline)
+        scroll = self.verticalScrollBar().value() if same else 0
         self._timeline = timeline
         self.setHtml(render(timeline, self.technical))
         self.verticalScrollBar().setValue(scroll)
@@ -146,6 +149,5 @@ class DetailPanel(QTextBrowser):
             self.show_timeline(self._timeline)
 
     def clear_timeline(self) -> None:
-        self._shown = None
         self._timeline = None
         self.setHtml("<p style='color:#6e7781'>Select a message to see its whole story.</p>")
