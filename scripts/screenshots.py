@@ -19,14 +19,15 @@ from pathlib import Path
 
 import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from console import demo
 from console.keychain import Keychain
 from console.session import Session
+from console.settings import Theme
 from console.ui.app import start_console, stop_console
 from console.ui.main_window import MainWindow
+from console.ui.palette import apply_theme
 
 MESSAGES = (
     ("+1 202 555 0143", "12345", "Your order #4411 has shipped and arrives Thursday."),
@@ -60,30 +61,6 @@ def tiny_png(path: Path) -> Path:
         + chunk(b"IEND", b"")
     )
     return path
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    base, text, window = QColor("#1e1f22"), QColor("#e6e6e6"), QColor("#2b2d30")
-    for role, colour in (
-        (QPalette.ColorRole.Window, window),
-        (QPalette.ColorRole.WindowText, text),
-        (QPalette.ColorRole.Base, base),
-        (QPalette.ColorRole.AlternateBase, QColor("#26282b")),
-        (QPalette.ColorRole.Text, text),
-        (QPalette.ColorRole.Button, window),
-        (QPalette.ColorRole.ButtonText, text),
-        (QPalette.ColorRole.ToolTipBase, window),
-        (QPalette.ColorRole.ToolTipText, text),
-        (QPalette.ColorRole.PlaceholderText, QColor("#8c8f94")),
-        (QPalette.ColorRole.Highlight, QColor("#2f65ca")),
-        (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
-        (QPalette.ColorRole.Link, QColor("#6ea8fe")),
-    ):
-        palette.setColor(role, colour)
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b6e73"))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b6e73"))
-    return palette
 
 
 async def settle(seconds: float) -> None:
@@ -127,10 +104,8 @@ async def scenario(window: MainWindow, out: Path, scratch: Path) -> list[Path]:
         window.select_message(_first_outbound_with_receipts(window))
         await settle(0.5)
         saved = []
-        for name, palette in (("light", None), ("dark", dark_palette())):
-            app = QApplication.instance()
-            assert isinstance(app, QApplication)
-            app.setPalette(palette or app.style().standardPalette())
+        for theme in (Theme.LIGHT, Theme.DARK):
+            name = apply_theme(theme).name
             for width, height in SIZES:
                 window.resize(width, height)
                 await settle(0.5)

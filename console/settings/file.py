@@ -21,9 +21,10 @@ from console.settings.model import (
     Profile,
     Settings,
     SettingsError,
+    Theme,
 )
 
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 
 
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
@@ -34,8 +35,14 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 3 added the theme; earlier windows followed the system.
+    data.setdefault("theme", Theme.SYSTEM.value)
+    return data
+
+
 # What turns a file of each version into one of the next.
-_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def _upgraded(data: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +65,13 @@ def _environment(value: Any) -> Environment:
         return Environment(value)
     except ValueError:
         raise SettingsError(f"environment {value!r} must be production or test") from None
+
+
+def _theme(value: Any) -> Theme:
+    try:
+        return Theme(value)
+    except ValueError:
+        raise SettingsError(f"theme {value!r} must be system, light or dark") from None
 
 
 def _profile_from_json(data: dict[str, Any]) -> Profile:
@@ -114,6 +128,7 @@ def load_settings(path: Path) -> Settings:
             profiles=profiles,
             active=data.get("active") or fallback,
             listener=_listener_from_json(data.get("listener", {})),
+            theme=_theme(data["theme"]),
         )
     except SettingsError as exc:
         raise SettingsError(f"{path}: {exc}") from None
@@ -128,6 +143,7 @@ def save_settings(path: Path, settings: Settings) -> None:
         "active": settings.active,
         "profiles": [{k: _plain(v) for k, v in asdict(p).items()} for p in settings.profiles],
         "listener": {k: _plain(v) for k, v in asdict(settings.listener).items()},
+        "theme": settings.theme.value,
     }
     with replaced_atomically(path) as handle:
         json.dump(data, handle, indent=2)

@@ -46,6 +46,14 @@ class SettingsError(ValueError):
         self.problems = dict(problems or {})
 
 
+class Theme(StrEnum):
+    """How the window looks: as the desktop does, or always light or dark."""
+
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+
 class Environment(StrEnum):
     """Whether a profile reaches real customers: shown on screen so nobody mixes them up."""
 
@@ -232,11 +240,12 @@ def parse_port(text: str) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    """Every profile, which one is in use, and the callback listener."""
+    """Every profile, which one is in use, the callback listener and the window's theme."""
 
     profiles: tuple[Profile, ...] = field(default_factory=lambda: (Profile(),))
     active: str = DEFAULT_PROFILE
     listener: ListenerSettings = field(default_factory=ListenerSettings)
+    theme: Theme = Theme.SYSTEM
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.profiles]

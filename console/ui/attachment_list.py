@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from console.attachments import AttachmentError, check_limits, load_attachment
 from console.protocol.mt_request import Attachment
 from console.ui.named import named
-from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR
+from console.ui.palette import Tone, tint
 
 THUMBNAIL_SIZE = 48
 _VISIBLE_ROWS = 3
@@ -79,7 +79,7 @@ class AttachmentRow(QWidget):
             "attachmentDetail",
         )
         self.detail_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.detail_label.setStyleSheet(f"color: {MUTED_COLOUR};")
+        tint(self.detail_label, Tone.MUTED)
         self.remove_button = named(QToolButton(), "removeAttachment", text="Remove")
         self.remove_button.setAccessibleName(f"Remove {name}")
         self.remove_button.setToolTip(f"Remove {name} from the message (Delete)")
@@ -134,7 +134,7 @@ class AttachmentList(QWidget):
         self.add_button.setToolTip("Choose files to send as MMS content")
         self.add_button.clicked.connect(self.choose_files)
         self.hint = QLabel("None. Drop files here or use Add… to send an MMS.")
-        self.hint.setStyleSheet(f"color: {MUTED_COLOUR};")
+        tint(self.hint, Tone.MUTED)
         self.hint.setWordWrap(True)  # a narrow pane wraps it rather than widen
         self.view = named(_AttachmentView(), "attachmentView")
         self.view.setAccessibleName("Attachments")
@@ -143,7 +143,7 @@ class AttachmentList(QWidget):
         self.view.hide()
         self.rejected = named(QLabel(), "attachmentRejected", wordWrap=True)
         self.rejected.setTextFormat(Qt.TextFormat.PlainText)
-        self.rejected.setStyleSheet(f"color: {ERROR_COLOUR};")
+        tint(self.rejected, Tone.ERROR)
         self.rejected.hide()
 
         header = QHBoxLayout()

@@ -30,9 +30,9 @@ from console.ui.labels import buddy, coloured, plain_label, reserved
 from console.ui.message_editor import MessageEditor, local_files
 from console.ui.more_options import MoreOptions
 from console.ui.named import named
+from console.ui.palette import Tone
 from console.ui.recipient_field import RecipientField
 from console.ui.segment_counter import SegmentCounter, Ucs2Highlighter
-from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR
 
 PRIORITY_CHOICES: tuple[tuple[Priority | None, str, str], ...] = (
     (None, "Account default", "Leave it to the account's setting (Bulk unless changed)"),
@@ -98,7 +98,7 @@ class ComposePane(QWidget):
         self.attachment_list = AttachmentList()
 
         self.reason = plain_label("sendReason")
-        coloured(self.reason, MUTED_COLOUR)
+        coloured(self.reason, Tone.MUTED)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.spinner = named(QProgressBar(), "sendingSpinner", textVisible=False)
         self.spinner.setRange(0, 0)
@@ -188,7 +188,7 @@ class ComposePane(QWidget):
     def show_outcome(self, text: str, ok: bool) -> None:
         """Say how the last send went, until the form changes; the form keeps its content."""
         self.outcome.setText(text)
-        coloured(self.outcome, OK_COLOUR if ok else ERROR_COLOUR)
+        coloured(self.outcome, Tone.OK if ok else Tone.ERROR)
         self.outcome.show()
         self._outcome_for = self.draft()
 

@@ -36,15 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from console.keychain import Keychain, KeychainError
+from console.ui.palette import Tone, notice, tint
 
 log = logging.getLogger(__name__)
-
-WARNING_STYLE = (
-    "background: #fff4e5; color: #7a4100; border: 1px solid #f0b060; "
-    "border-radius: 4px; padding: 6px;"
-)
-ERROR_STYLE = "color: #c62828;"
-REASON_STYLE = "color: #57606a;"
 
 
 def _sentence(text: str) -> str:
@@ -124,16 +118,16 @@ class CredentialsDialog(QDialog):
         self.warning_label = QLabel()
         self.warning_label.setObjectName("sessionOnlyWarning")
         self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet(WARNING_STYLE)
+        notice(self.warning_label)
         self.warning_label.hide()
 
         self.reason_label = QLabel()
         self.reason_label.setObjectName("reason")
-        self.reason_label.setStyleSheet(REASON_STYLE)
+        tint(self.reason_label, Tone.MUTED)
         self.error_label = QLabel()
         self.error_label.setObjectName("error")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        tint(self.error_label, Tone.ERROR)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
 

@@ -13,11 +13,12 @@ from console.protocol.codes import message_state
 from console.protocol.phone import display_number
 from console.store.models import StoredMessage
 from console.timeline import Event, Timeline
+from console.ui.palette import Tone, colour, theme_changed
 
 TECHNICAL_LINK = "#technical"
 # Beyond this a timeline is a flood (a misbehaving sender); rendering it all would stall.
 MAX_EVENTS = 200
-TONE_COLOURS = {"good": "#1a7f37", "bad": "#c62828", "pending": "#b26a00", "neutral": "#57606a"}
+TONES = {"good": Tone.OK, "bad": Tone.ERROR, "pending": Tone.WARNING, "neutral": Tone.MUTED}
 
 
 def _time(at: float) -> str:
@@ -28,7 +29,7 @@ def _raw_table(raw: tuple[tuple[str, str], ...]) -> str:
     if not raw:
         return ""
     rows = "".join(
-        f"<tr><td style='color:#6e7781;padding-right:8px'>{escape(k)}</td>"
+        f"<tr><td style='color:{colour(Tone.MUTED)};padding-right:8px'>{escape(k)}</td>"
         f"<td><code>{escape(v)}</code></td></tr>"
         for k, v in raw
     )
@@ -36,21 +37,21 @@ def _raw_table(raw: tuple[tuple[str, str], ...]) -> str:
 
 
 def _event(event: Event, technical: bool) -> str:
-    colour = TONE_COLOURS[event.tone]
+    dot = colour(TONES[event.tone])
     detail = f"<div style='margin-left:14px'>{escape(event.detail)}</div>" if event.detail else ""
     raw = _raw_table(event.raw) if technical else ""
     return (
-        f"<p style='margin:6px 0 0 0'><span style='color:{colour}'>&#9679;</span> "
-        f"<span style='color:#6e7781'>{_time(event.at)}</span> "
+        f"<p style='margin:6px 0 0 0'><span style='color:{dot}'>&#9679;</span> "
+        f"<span style='color:{colour(Tone.MUTED)}'>{_time(event.at)}</span> "
         f"<b>{escape(event.title)}</b></p>{detail}{raw}"
     )
 
 
 def _summary(message: StoredMessage) -> str:
     summary = summarise(message)
-    colour = TONE_COLOURS[summary.tone]
+    tone = colour(TONES[summary.tone])
     return (
-        f"<p style='margin:4px 0 0 0;color:{colour}'><b>{escape(summary.headline)}</b></p>"
+        f"<p style='margin:4px 0 0 0;color:{tone}'><b>{escape(summary.headline)}</b></p>"
         f"<p style='margin:2px 0 6px 0'>Next step: {escape(summary.next_step)}</p>"
     )
 
@@ -70,7 +71,7 @@ def render(timeline: Timeline, technical: bool = False) -> str:
             f"{_summary(message)}"
             f"<p style='margin:2px 0'>From {escape(message.sender)} · {kind} · "
             f"{escape(message.status.value.replace('_', ' '))} · {escape(state)}</p>"
-            f"<p style='margin:2px 0;color:#6e7781'>message_id <code>"
+            f"<p style='margin:2px 0;color:{colour(Tone.MUTED)}'>message_id <code>"
             f"{escape(message.message_id)}</code></p>"
             f"<blockquote style='white-space:pre-wrap'>{escape(message.body)}</blockquote>"
         )
@@ -81,7 +82,7 @@ def render(timeline: Timeline, technical: bool = False) -> str:
             f"<h3 style='margin:0'>Reply from {escape(display_number(reply.phone_number))}</h3>"
             f"<p style='margin:2px 0'>To {escape(reply.shortcode)}"
             f"{' · carrier ' + escape(reply.carrier) if reply.carrier else ''}</p>"
-            f"<p style='margin:2px 0;color:#6e7781'>message_id <code>"
+            f"<p style='margin:2px 0;color:{colour(Tone.MUTED)}'>message_id <code>"
             f"{escape(reply.message_id)}</code></p>"
         )
     parts.append("<h4 style='margin:10px 0 0 0'>Timeline</h4>")
@@ -91,7 +92,7 @@ def render(timeline: Timeline, technical: bool = False) -> str:
         # The first event (stored in the outbox) anchors the story; the rest are the latest.
         events = (events[0], *events[-(MAX_EVENTS - 1) :])
         parts.append(
-            f"<p style='color:#6e7781'>{hidden:,} earlier events are not shown; "
+            f"<p style='color:{colour(Tone.MUTED)}'>{hidden:,} earlier events are not shown; "
             "<code>sms-console log --json</code> lists every receipt.</p>"
         )
     parts += [_event(e, technical) for e in events]
@@ -105,8 +106,9 @@ def render(timeline: Timeline, technical: bool = False) -> str:
     if others:
         number = escape(display_number(others[0].phone_number))
         parts.append(f"<h4 style='margin:10px 0 0 0'>Replies from {number}</h4>")
+        muted = colour(Tone.MUTED)
         parts += [
-            f"<p style='margin:4px 0'><span style='color:#6e7781'>{_time(r.received_at)}</span> "
+            f"<p style='margin:4px 0'><span style='color:{muted}'>{_time(r.received_at)}</span> "
             f"{escape(r.body)}</p>"
             for r in others
         ]
@@ -129,7 +131,15 @@ class DetailPanel(QTextBrowser):
         self._timeline: Timeline | None = None
         self.technical = False  # the raw fields unfolded
         self.anchorClicked.connect(self._link)
+        theme_changed().connect(self._repaint)
         self.clear_timeline()
+
+    def _repaint(self) -> None:
+        # The colours are in the HTML: a new theme needs it made again.
+        if self._timeline is None:
+            self.clear_timeline()
+        else:
+            self.show_timeline(self._timeline)
 
     def show_timeline(self, timeline: Timeline | None) -> None:
         if timeline is None:
@@ -150,4 +160,6 @@ class DetailPanel(QTextBrowser):
 
     def clear_timeline(self) -> None:
         self._timeline = None
-        self.setHtml("<p style='color:#6e7781'>Select a message to see its whole story.</p>")
+        self.setHtml(
+            f"<p style='color:{colour(Tone.MUTED)}'>Select a message to see its whole story.</p>"
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QTableView
 
-from console.ui.status_colours import MUTED_COLOUR
+from console.ui.palette import Tone, tint
 
 NOTHING_YET = (
     "No messages yet.\n\n"
@@ -24,7 +24,8 @@ class EmptyLogNote(QLabel):
         self.setObjectName("emptyLog")
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet(f"color: {MUTED_COLOUR}; padding: 24px;")
+        tint(self, Tone.MUTED)
+        self.setContentsMargins(24, 24, 24, 24)
         self._table = table
         table.viewport().installEventFilter(self)
 

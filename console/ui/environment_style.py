@@ -11,8 +11,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from console.settings import Environment, Profile
+from console.ui.palette import Badge, badge, badge_colour
 
-_COLOURS = {Environment.PRODUCTION: "#b3261e", Environment.TEST: "#00796b"}
 _WORDS = {Environment.PRODUCTION: "PRODUCTION", Environment.TEST: "TEST"}
 _MEANINGS = {
     Environment.PRODUCTION: "messages sent with it reach real customers",
@@ -26,7 +26,7 @@ def _environment(subject: Profile | Environment | str) -> Environment:
 
 def environment_colour(subject: Profile | Environment | str) -> QColor:
     """The colour that stands for the environment of ``subject`` (a profile or environment)."""
-    return QColor(_COLOURS[_environment(subject)])
+    return QColor(badge_colour(Badge(_environment(subject).value)))
 
 
 def environment_word(subject: Profile | Environment | str) -> str:
@@ -63,10 +63,7 @@ class EnvironmentBadge(QLabel):
         self._environment = Environment(environment)
         word = environment_word(self._environment)
         self.setText(word)
-        self.setStyleSheet(
-            f"QLabel {{ background-color: {_COLOURS[self._environment]}; color: white;"
-            " font-weight: bold; padding: 2px 8px; border-radius: 3px; }"
-        )
+        badge(self, Badge(self._environment.value))
         self.setToolTip(f"{word.capitalize()}: {_MEANINGS[self._environment]}.")
         self.setAccessibleName(f"{word.lower()} environment")
 

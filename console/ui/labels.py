@@ -7,6 +7,8 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from console.ui.palette import Tone, tint
+
 
 def buddy(text: str, field: QWidget) -> QLabel:
     """A field's label: Alt plus its underlined letter focuses the field."""
@@ -15,18 +17,19 @@ def buddy(text: str, field: QWidget) -> QLabel:
     return label
 
 
-def coloured(label: QLabel, colour: str) -> None:
-    label.setStyleSheet(f"color: {colour};")
+def coloured(label: QLabel, tone: Tone | None) -> None:
+    """Show ``label``'s text in the theme's colour for ``tone`` (None: plain text)."""
+    tint(label, tone)
 
 
-def plain_label(object_name: str, colour: str | None = None) -> QLabel:
+def plain_label(object_name: str, tone: Tone | None = None) -> QLabel:
     """A wrapping line of plain text (never read as rich text: it may hold what was typed)."""
     label = QLabel()
     label.setObjectName(object_name)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    if colour is not None:
-        coloured(label, colour)
+    if tone is not None:
+        coloured(label, tone)
     return label
 
 

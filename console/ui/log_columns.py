@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from console.protocol.codes import message_state, result_code
 from console.protocol.phone import display_number
 from console.store.models import Direction, LogRow, LogState, MessageStatus
-from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, OK_COLOUR, WARNING_COLOUR
+from console.ui.palette import Tone, colour
 
 
 class Column(IntEnum):
@@ -131,23 +131,25 @@ def _status_tip(row: LogRow) -> str:
 _dots: dict[str, QIcon] = {}
 
 
-def _dot(colour: str) -> QIcon:
-    """A filled circle with a white rim, visible on a selected row too; made once a colour."""
-    icon = _dots.get(colour)
+def _dot(tone: Tone) -> QIcon:
+    """A filled circle in the theme's colour for ``tone``, with a white rim that keeps it
+    visible on a selected row too; made once a colour."""
+    fill = colour(tone)
+    icon = _dots.get(fill)
     if icon is None:
         pixmap = QPixmap(12, 12)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor("white"), 1.2))
-        painter.setBrush(QColor(colour))
+        painter.setBrush(QColor(fill))
         painter.drawEllipse(1, 1, 10, 10)
         painter.end()
         icon = QIcon()
         # The same picture selected: a style must not tint it into the highlight.
         for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
             icon.addPixmap(pixmap, mode)
-        _dots[colour] = icon
+        _dots[fill] = icon
     return icon
 
 
@@ -157,16 +159,16 @@ def status_icon(row: LogRow) -> QIcon | None:
     if row.state is not None and row.status is MessageStatus.ACCEPTED:
         state = message_state(row.state)
         if state.delivered:
-            return _dot(OK_COLOUR)
-        return _dot(ERROR_COLOUR if state.final else WARNING_COLOUR)
+            return _dot(Tone.OK)
+        return _dot(Tone.ERROR if state.final else Tone.WARNING)
     match row.status:
         case MessageStatus.ACCEPTED:
-            return _dot(WARNING_COLOUR if row.receipt else MUTED_COLOUR)
+            return _dot(Tone.WARNING if row.receipt else Tone.MUTED)
         case MessageStatus.FAILED | MessageStatus.NEEDS_OPERATOR:
-            return _dot(ERROR_COLOUR)
+            return _dot(Tone.ERROR)
         case MessageStatus.RETRY_WAIT | MessageStatus.SENDING:
-            return _dot(WARNING_COLOUR)
-    return _dot(MUTED_COLOUR)
+            return _dot(Tone.WARNING)
+    return _dot(Tone.MUTED)
 
 
 def display(row: LogRow, column: int) -> str:

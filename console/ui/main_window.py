@@ -51,9 +51,9 @@ from console.ui.export_dialog import ExportController
 from console.ui.log_columns import HEADERS, HIDDEN_AT_FIRST, OPTIONAL, Column
 from console.ui.log_filter import LogFilterBar
 from console.ui.log_model import MessageLogModel
+from console.ui.palette import Badge, Tone, apply_theme, badge, tint
 from console.ui.settings_dialog import SettingsDialog
 from console.ui.status_bar import AlertArea, CallbackUrlDialog, ListenerStatus
-from console.ui.status_colours import ERROR_COLOUR
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, session: Session, keychain: Keychain, *, demo_mode: bool = False) -> None:
         super().__init__()
+        apply_theme(session.settings.theme)
         self.session = session
         self.keychain = keychain
         self.demo_mode = demo_mode
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
         self.log_error = QLabel()
         self.log_error.setObjectName("logError")
         self.log_error.setWordWrap(True)
-        self.log_error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        tint(self.log_error, Tone.ERROR)
         self.log_error.hide()
         self.detail = DetailPanel()
         self.export = ExportController(
@@ -308,10 +309,7 @@ class MainWindow(QMainWindow):
         if self.demo_mode:
             demo = QLabel("  Demo mode: messages go to the built-in simulator, not to customers  ")
             demo.setObjectName("demoBanner")
-            demo.setStyleSheet(
-                "QLabel { background: #6f42c1; color: white; border-radius: 3px; "
-                "padding: 2px 6px; font-weight: 600; }"
-            )
+            badge(demo, Badge.DEMO)
             self.demo_banner = bar.addWidget(demo)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)

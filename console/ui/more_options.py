@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QToolButton, QVBoxLayout, 
 
 from console.ui.labels import buddy, plain_label
 from console.ui.named import named
-from console.ui.status_colours import ERROR_COLOUR
+from console.ui.palette import Tone
 
 
 class MoreOptions(QWidget):
@@ -21,7 +21,7 @@ class MoreOptions(QWidget):
         self.toggle.setStyleSheet("QToolButton { border: none; }")
         self.carrier = named(QLineEdit(), "carrier")
         self.carrier.setPlaceholderText("Optional; routing follows the country code")
-        self.carrier_error = plain_label("carrierError", ERROR_COLOUR)
+        self.carrier_error = plain_label("carrierError", Tone.ERROR)
         self.app_id = named(QLineEdit(), "appId")
         self.app_id.setPlaceholderText("Optional; returned with delivery receipts")
         self.conversation_id = named(QLineEdit(), "conversationId")

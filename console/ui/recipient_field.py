@@ -9,7 +9,7 @@ from console.drafts import check_recipient
 from console.protocol.phone import InvalidPhoneNumber, example_numbers, regions
 from console.ui.labels import ElidedLabel, coloured, plain_label, reserved
 from console.ui.named import named
-from console.ui.status_colours import ERROR_COLOUR, MUTED_COLOUR, WARNING_COLOUR
+from console.ui.palette import Tone
 
 NO_REGION = "Any: type +country code"
 
@@ -45,7 +45,7 @@ class RecipientField(QWidget):
         # One line, cut short to fit, whole in its tooltip: a wrapping line would move the
         # fields below it as the number is typed.
         self.preview = named(ElidedLabel(), "recipientPreview")
-        self.warning = plain_label("recipientWarning", WARNING_COLOUR)
+        self.warning = plain_label("recipientWarning", Tone.WARNING)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -84,12 +84,12 @@ class RecipientField(QWidget):
         except InvalidPhoneNumber as exc:
             self.preview.setText(f"Not a usable number: {exc.reason}")
             self.preview.setToolTip(self.preview.text())
-            coloured(self.preview, ERROR_COLOUR)
+            coloured(self.preview, Tone.ERROR)
         else:
             region = f" ({number.region})" if number.region else ""
             self.preview.setText(f"→ {number.display}{region}")
             self.preview.setToolTip("")
-            coloured(self.preview, MUTED_COLOUR)
+            coloured(self.preview, Tone.MUTED)
             if number.warning:
                 self.warning.setText(number.warning)
                 self.warning.show()

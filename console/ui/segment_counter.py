@@ -14,9 +14,7 @@ from console.protocol.segments import (
     ucs2_spans,
 )
 from console.ui.named import named
-from console.ui.status_colours import ERROR_COLOUR, WARNING_COLOUR
-
-_UCS2_BACKGROUND = QColor(255, 214, 102)
+from console.ui.palette import Tone, colour, scheme, theme_changed, tint
 
 # A block's text keeps no-break spaces and line separators that the editor's
 # toPlainText(), which is what gets sent, turns into a space and a newline.
@@ -36,9 +34,18 @@ class Ucs2Highlighter(QSyntaxHighlighter):
         super().__init__(document)
         self._enabled = True
         self._format = QTextCharFormat()
-        self._format.setBackground(_UCS2_BACKGROUND)
         self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        self._format.setUnderlineColor(QColor(WARNING_COLOUR))
+        self._colour()
+        theme_changed().connect(self._recolour)
+
+    def _colour(self) -> None:
+        self._format.setBackground(QColor(scheme().ucs2_background))
+        self._format.setForeground(QColor(scheme().text))
+        self._format.setUnderlineColor(QColor(colour(Tone.WARNING)))
+
+    def _recolour(self) -> None:
+        self._colour()
+        self.rehighlight()
 
     def set_enabled(self, enabled: bool) -> None:
         """An MMS is not split into segments, so its characters cost nothing extra."""
@@ -70,7 +77,7 @@ class SegmentCounter(QWidget):
         super().__init__(parent)
         self.summary = named(QLabel(), "counterSummary", wordWrap=True)
         self.ucs2_note = named(QLabel(), "ucs2Note", wordWrap=True)
-        self.ucs2_note.setStyleSheet(f"color: {WARNING_COLOUR};")
+        tint(self.ucs2_note, Tone.WARNING)
         self.ucs2_note.setToolTip(_UCS2_EXPLAINED)
         self.ucs2_note.setTextFormat(Qt.TextFormat.PlainText)
         self.replace_button = named(QPushButton(), "useGsmCharacters")
@@ -145,5 +152,4 @@ class SegmentCounter(QWidget):
         if segments is not None and max_segments is not None:
             over = over or segments > max_segments
             near = near or (max_segments > 1 and segments >= max_segments)
-        colour = ERROR_COLOUR if over else WARNING_COLOUR if near else ""
-        self.summary.setStyleSheet(f"color: {colour};" if colour else "")
+        tint(self.summary, Tone.ERROR if over else Tone.WARNING if near else None)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from console.session import Alert, ListenerState
 from console.ui.labels import ElidedLabel
 from console.ui.named import named
-from console.ui.status_colours import ERROR_COLOUR, OK_COLOUR
+from console.ui.palette import Tone, tint
 
 MASK = "•" * 8
 # Alerts kept for the list, newest first; older ones are in the log anyway.
@@ -84,11 +84,11 @@ class ListenerStatus(QToolButton):
         self.url = state.url if state.running else None
         if state.running:
             self.setText("● Receiving callbacks")
-            self.setStyleSheet(f"color: {OK_COLOUR};")
+            tint(self, Tone.OK)
             self.setToolTip("The callback URL to give the provider, with Copy")
         else:
             self.setText(f"Listener stopped: {state.error or 'not started'}")
-            self.setStyleSheet(f"color: {ERROR_COLOUR};")
+            tint(self, Tone.ERROR)
             self.setToolTip(state.error or "")
 
 
@@ -105,7 +105,7 @@ class AlertArea(QWidget):
         self.alerts: deque[tuple[float, Alert]] = deque(maxlen=KEPT_ALERTS)
         self._current: Alert | None = None
         self.label = named(ElidedLabel(), "lastError")
-        self.label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        tint(self.label, Tone.ERROR)
         self.label.setCursor(Qt.CursorShape.PointingHandCursor)
         self.label.clicked.connect(self._follow_current)
         self.dismiss = named(QToolButton(), "dismissAlert", text="✕", autoRaise=True)
@@ -134,7 +134,7 @@ class AlertArea(QWidget):
         text = f"{alert.title}: {alert.text}"
         self.label.setText(text)
         # A reply is news, not trouble.
-        self.label.setStyleSheet("" if alert.kind == "reply" else f"color: {ERROR_COLOUR};")
+        tint(self.label, None if alert.kind == "reply" else Tone.ERROR)
         self.label.setToolTip(
             text + ("\nClick to show it in the log." if alert.message_ids else "")
         )
@@ -147,7 +147,7 @@ class AlertArea(QWidget):
         self._current = None
         self.label.setText(text)
         self.label.setToolTip(text)
-        self.label.setStyleSheet("")
+        tint(self.label, None)
         self.dismiss.hide()
         shown = text
         QTimer.singleShot(milliseconds, self, lambda: self._end_note(shown))

@@ -24,6 +24,7 @@ from console.settings import Profile
 from console.store import open_store
 from console.store.models import NewMessage
 from console.ui.compose import ComposePane
+from console.ui.palette import scheme
 
 # The offscreen platform says so whenever a window is shown; it is not about our code.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -315,7 +316,7 @@ def test_failed_send_keeps_the_form(qtbot, pane, png):
     pane.show_outcome("Not accepted: the sender is not allowed on this account.", ok=False)
     assert pane.outcome.isVisible()
     assert pane.outcome.text() == "Not accepted: the sender is not allowed on this account."
-    assert "#c62828" in pane.outcome.styleSheet()
+    assert scheme().error in pane.outcome.styleSheet()
     assert pane.recipient.text() == US_NUMBER
     assert pane.editor.toPlainText() == "Please call us back"
     assert len(pane.attachment_list.rows()) == 1
@@ -334,7 +335,7 @@ def test_success_clears_the_message_but_keeps_who_it_goes_to(qtbot, pane, png):
     assert pane.recipient.text() == US_NUMBER
     assert pane.sender_box.currentText() == "12345"
     assert pane.outcome.text() == "Accepted by the provider."
-    assert "#1a7f37" in pane.outcome.styleSheet()
+    assert scheme().ok in pane.outcome.styleSheet()
     # Typing replaces the number; Tab goes on to the text for the same customer.
     assert pane.recipient.hasFocus()
     assert pane.recipient.selectedText() == US_NUMBER

@@ -32,6 +32,7 @@ from console.ui.credentials_dialog import CredentialsDialog
 from console.ui.excepthook import ErrorReporter
 from console.ui.log_columns import Column
 from console.ui.main_window import MainWindow
+from console.ui.palette import scheme
 from tests.ui.test_compose import drag_and_drop, file_mime
 
 # The offscreen platform says so whenever a window is shown; it is not about our code.
@@ -219,7 +220,7 @@ def test_refused_send_keeps_the_form_and_offers_send_again_not_retry(qtbot, wind
 
     outcome = wait_for_outcome(qtbot, window)
     assert outcome.startswith("Not sent: Sender denied: This sender is not registered")
-    assert "#c62828" in window.compose.outcome.styleSheet()
+    assert scheme().error in window.compose.outcome.styleSheet()
     # Nothing the operator typed is lost.
     assert window.compose.recipient.text() == CUSTOMER
     assert window.compose.sender_box.currentText() == "55555"
@@ -462,7 +463,7 @@ def test_listener_port_in_use_is_reported_and_sending_still_works(qtbot, windows
         text = window.listener_status.text()
         assert text.startswith("Listener stopped: ")
         assert f"port {port} on 127.0.0.1 is already in use" in text
-        assert "#c62828" in window.listener_status.styleSheet()
+        assert scheme().error in window.listener_status.styleSheet()
         compose(qtbot, window, "Sent without a listener")
         press_send(qtbot, window)
         assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from console.ui.palette import scheme
 from tests.ui.test_main_window import CUSTOMER
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -25,12 +26,12 @@ def test_text_past_the_profiles_maximum_cannot_be_sent(qtbot, window):
         pane.counter.summary.text()
         == "SMS · 1,530 characters · GSM-7 · 10 of 10 segments (0 left in this segment)"
     )
-    assert "#b26a00" in pane.counter.summary.styleSheet()  # amber: the last segment allowed
+    assert scheme().warning in pane.counter.summary.styleSheet()  # amber: the last segment allowed
     assert pane.send_button.isEnabled()
 
     qtbot.keyClicks(pane.editor, "b")
     assert pane.counter.summary.text().endswith("11 of 10 segments (152 left in this segment)")
-    assert "#c62828" in pane.counter.summary.styleSheet()
+    assert scheme().error in pane.counter.summary.styleSheet()
     assert not pane.send_button.isEnabled()
     assert pane.reason.text() == "Too long: 11 segments, this profile allows 10"
 

@@ -16,6 +16,7 @@ from console.settings import (
     Profile,
     Settings,
     SettingsError,
+    Theme,
     add_profile,
     duplicate_profile,
     listener_problems,
@@ -328,15 +329,25 @@ def test_a_file_of_the_first_version_is_upgraded_as_it_is_read_and_saved_as_the_
     settings = load_settings(path)
     assert settings.profile().max_segments == 10
     assert settings.profile().max_characters is None
+    assert settings.theme is Theme.SYSTEM
     save_settings(path, settings)
-    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 2
+    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 3
     assert load_settings(path) == settings
+
+
+def test_the_theme_is_kept_and_an_unknown_one_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "profiles.json"
+    save_settings(path, Settings(theme=Theme.DARK))
+    assert load_settings(path).theme is Theme.DARK
+    path.write_text('{"version": 3, "theme": "purple", "profiles": [{"name": "x"}]}')
+    with pytest.raises(SettingsError, match="theme 'purple' must be system, light or dark"):
+        load_settings(path)
 
 
 def test_a_file_of_a_newer_console_is_refused_naming_both_versions(tmp_path: Path) -> None:
     path = tmp_path / "profiles.json"
-    path.write_text('{"version": 3, "profiles": [{"name": "x", "new_thing": 1}]}')
+    path.write_text('{"version": 4, "profiles": [{"name": "x", "new_thing": 1}]}')
     with pytest.raises(SettingsError) as refused:
         load_settings(path)
-    assert "settings version 3; this one reads versions up to 2" in str(refused.value)
+    assert "settings version 4; this one reads versions up to 3" in str(refused.value)
     assert str(path) in str(refused.value)

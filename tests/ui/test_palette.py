@@ -1,0 +1,80 @@
+"""The palette: every text colour readable (WCAG AA) in both themes, and a theme change
+repaints what is already open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QPalette
+
+from console.settings import Theme
+from console.ui.labels import plain_label
+from console.ui.palette import SCHEMES, Badge, Scheme, Tone, apply_theme, badge, scheme
+
+AA_TEXT = 4.5
+
+
+def _luminance(colour: str) -> float:
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours."""
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _pairs(chosen: Scheme) -> Iterator[tuple[str, str, str]]:
+    """(what, text colour, background) for every text the window shows in ``chosen``."""
+    for ground in ("window", "base", "alternate_base"):
+        yield f"text on {ground}", chosen.text, getattr(chosen, ground)
+        yield f"link on {ground}", chosen.link, getattr(chosen, ground)
+        for tone in Tone:
+            yield f"{tone} on {ground}", chosen.tone(tone), getattr(chosen, ground)
+    yield "placeholder on base", chosen.placeholder, chosen.base
+    yield "selected text", chosen.highlighted_text, chosen.highlight
+    for kind in Badge:
+        yield f"{kind} badge", chosen.badge_text, getattr(chosen, kind.value)
+    yield "notice", chosen.notice_text, chosen.notice_background
+    yield "UCS-2 character", chosen.text, chosen.ucs2_background
+
+
+@pytest.mark.parametrize("chosen", SCHEMES, ids=lambda s: s.name)
+def test_every_text_colour_meets_wcag_aa_against_what_it_sits_on(chosen: Scheme) -> None:
+    weak = [
+        f"{what}: {text} on {ground} is {contrast(text, ground):.2f}:1"
+        for what, text, ground in _pairs(chosen)
+        if contrast(text, ground) < AA_TEXT
+    ]
+    assert not weak
+
+
+def test_the_contrast_formula_gives_the_known_extremes() -> None:
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#777777") == pytest.approx(1.0)
+    # A grey that famously just fails AA on white.
+    assert contrast("#777777", "#ffffff") < AA_TEXT < contrast("#767676", "#ffffff")
+
+
+def test_a_theme_change_recolours_what_is_open(qapp: object) -> None:
+    label = plain_label("note", Tone.ERROR)
+    tag = plain_label("tag")
+    badge(tag, Badge.PRODUCTION)
+    try:
+        apply_theme(Theme.LIGHT)
+        assert scheme().error in label.styleSheet()
+        apply_theme(Theme.DARK)
+        assert scheme().name == "dark"
+        assert scheme().error in label.styleSheet()
+        assert scheme().production in tag.styleSheet()
+        window = qapp.palette().color(QPalette.ColorRole.Window)  # type: ignore[attr-defined]
+        assert window.name() == scheme().window
+    finally:
+        apply_theme(Theme.SYSTEM)
+    assert scheme().name == "light"  # the offscreen desktop is light
