@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.drafts import check_recipient
 from console.protocol.phone import InvalidPhoneNumber, example_numbers, regions
@@ -12,6 +19,8 @@ from console.ui.named import named
 from console.ui.palette import Tone
 
 NO_REGION = "Any: type +country code"
+# What people call a country besides its name, so that typing it finds the country.
+ALIASES = {"GB": "UK", "US": "USA", "AE": "UAE"}
 
 
 class RecipientField(QWidget):
@@ -33,7 +42,19 @@ class RecipientField(QWidget):
         self.region_box.addItem(NO_REGION)
         for code, calling, name in regions():
             self._regions.append(code)
-            self.region_box.addItem(f"{code} +{calling}" + (f" · {name}" if name else ""))
+            alias = f" ({ALIASES[code]})" if code in ALIASES else ""
+            self.region_box.addItem(f"{code} +{calling}" + (f" · {name}{alias}" if name else ""))
+        # Typing finds a region by any part of its line: "uk", "kingdom", "+44".
+        self.region_box.setEditable(True)
+        self._region_text = QLineEdit()
+        self.region_box.setLineEdit(self._region_text)
+        self.region_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(self.region_box.model(), self.region_box)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.region_box.setCompleter(completer)
+        self._region_text.editingFinished.connect(self._typed)
         # Narrow beside the number; its list is wide enough for the longest choice.
         self.region_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -94,6 +115,16 @@ class RecipientField(QWidget):
                 self.warning.setText(number.warning)
                 self.warning.show()
         self.preview.show()
+
+    def _typed(self) -> None:
+        """Take a region code typed whole; anything else that is no region is undone."""
+        box = self.region_box
+        text = self._region_text.text().strip().upper()
+        if text in self._regions and self._regions.index(text) != box.currentIndex():
+            box.setCurrentIndex(self._regions.index(text))
+            self._chosen(box.currentIndex())
+        else:
+            self._region_text.setText(box.itemText(box.currentIndex()))
 
     def _chosen(self, _index: int) -> None:
         self._describe()

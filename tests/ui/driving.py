@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QStyle, QStyleOptionComboBox
 
 
 def choose(qtbot: Any, combo: QComboBox, text: str) -> None:
     """Open ``combo``'s list with a click and click the item that reads ``text``."""
-    qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
+    if combo.isEditable():
+        # A click on the text of an editable one edits it: its list opens at the arrow.
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        arrow = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxArrow, combo
+        )
+        qtbot.mouseClick(combo, Qt.MouseButton.LeftButton, pos=arrow.center())
+    else:
+        qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
     view = combo.view()
     qtbot.waitUntil(view.isVisible, timeout=5000)
     # The list ignores a click that comes too soon after it opened (a double click's time).

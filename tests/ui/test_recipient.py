@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.ui.driving import choose
 from tests.ui.test_main_window import compose, press_send, wait_for_outcome
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 def test_the_region_beside_to_reads_national_numbers_and_is_kept(qtbot, windows, data_dir):
     window = windows.open(data_dir)  # the demo profile reads numbers as US ones
     pane = window.compose
-    assert pane.recipient_field.region_box.currentText() == "US +1 · United States"
+    assert pane.recipient_field.region_box.currentText() == "US +1 · United States (USA)"
     # The example is one the profile's region accepts.
     assert pane.recipient.placeholderText().startswith("(201) 555-0123, +1 201-555-0123")
 
@@ -24,14 +25,14 @@ def test_the_region_beside_to_reads_national_numbers_and_is_kept(qtbot, windows,
     )
     assert not pane.send_button.isEnabled()
 
-    choose(qtbot, pane.recipient_field.region_box, "GB +44 · United Kingdom")
+    choose(qtbot, pane.recipient_field.region_box, "GB +44 · United Kingdom (UK)")
     assert pane.recipient_preview.text() == "→ +44 7700 900123 (GB)"
     assert pane.send_button.isEnabled()
     assert pane.recipient.placeholderText().startswith("07400 123456, +44 7400 123456")
 
     windows.close(window)
     again = windows.open(data_dir)
-    assert again.compose.recipient_field.region_box.currentText() == "GB +44 · United Kingdom"
+    assert again.compose.recipient_field.region_box.currentText() == "GB +44 · United Kingdom (UK)"
     qtbot.keyClicks(again.compose.recipient, "07700 900123")
     assert again.compose.recipient_preview.text() == "→ +44 7700 900123 (GB)"
 
@@ -57,9 +58,41 @@ def test_sending_goes_on_after_the_region_is_changed(qtbot, window):
     press_send(qtbot, window)
     assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")
 
-    choose(qtbot, pane.recipient_field.region_box, "GB +44 · United Kingdom")
+    choose(qtbot, pane.recipient_field.region_box, "GB +44 · United Kingdom (UK)")
     pane.recipient.clear()
     qtbot.keyClicks(pane.recipient, "07700 900123")
     qtbot.keyClicks(pane.editor, "Then a UK one, typed the local way")
     press_send(qtbot, window)
     assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider for +44 7700")
+
+
+def test_typing_in_the_region_list_finds_a_country_by_any_part_of_its_name(qtbot, window):
+    pane = window.compose
+    box = pane.recipient_field.region_box
+    qtbot.keyClicks(pane.recipient, "07700 900123")
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "uk")
+    popup = box.completer().popup()
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    shown = [popup.model().index(i, 0).data() for i in range(popup.model().rowCount())]
+    assert shown == ["GB +44 · United Kingdom (UK)", "UA +380 · Ukraine"]
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert box.currentText() == "GB +44 · United Kingdom (UK)"
+    assert pane.recipient_preview.text() == "→ +44 7700 900123 (GB)"
+
+
+def test_a_region_code_typed_whole_is_taken_and_other_text_is_undone(qtbot, window):
+    pane = window.compose
+    box = pane.recipient_field.region_box
+    for typed, expected in (("de", "DE +49 · Germany"), ("nowhere", "DE +49 · Germany")):
+        box.setFocus()
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box.lineEdit(), typed)
+        qtbot.keyClick(box.completer().popup(), Qt.Key.Key_Escape)  # no suggestion taken
+        qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+        qtbot.wait(200)
+        assert (typed, box.currentText(), box.lineEdit().text()) == (typed, expected, expected)
+        assert box.lineEdit().text() == expected
+    assert pane.recipient.placeholderText().startswith("01512 3456789, +49 1512 3456789")
