@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -55,6 +55,8 @@ class RecipientField(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.region_box.setCompleter(completer)
         self._region_text.editingFinished.connect(self._typed)
+        # The code and calling code lead the line: show them, not the line's end.
+        self.region_box.currentIndexChanged.connect(lambda _: self._region_text.home(False))
         # Narrow beside the number; its list is wide enough for the longest choice.
         self.region_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -91,6 +93,7 @@ class RecipientField(QWidget):
         code = region.upper() if region else None
         index = self._regions.index(code) if code in self._regions else 0
         self.region_box.setCurrentIndex(index)
+        self._region_text.home(False)
         self._describe()
 
     def refresh(self) -> None:
@@ -125,8 +128,11 @@ class RecipientField(QWidget):
             self._chosen(box.currentIndex())
         else:
             self._region_text.setText(box.itemText(box.currentIndex()))
+        self._region_text.home(False)
 
     def _chosen(self, _index: int) -> None:
+        # A suggestion taken is written into the box after this: show its start then.
+        QTimer.singleShot(0, self, lambda: self._region_text.home(False))
         self._describe()
         self.refresh()
         self.regionChosen.emit(self.region())

@@ -15,6 +15,7 @@ def test_the_region_beside_to_reads_national_numbers_and_is_kept(qtbot, windows,
     window = windows.open(data_dir)  # the demo profile reads numbers as US ones
     pane = window.compose
     assert pane.recipient_field.region_box.currentText() == "US +1 · United States (USA)"
+    assert pane.recipient_field.region_box.lineEdit().cursorPosition() == 0  # "US +1" shows
     # The example is one the profile's region accepts.
     assert pane.recipient.placeholderText().startswith("(201) 555-0123, +1 201-555-0123")
 
@@ -80,6 +81,7 @@ def test_typing_in_the_region_list_finds_a_country_by_any_part_of_its_name(qtbot
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert box.currentText() == "GB +44 · United Kingdom (UK)"
+    qtbot.waitUntil(lambda: box.lineEdit().cursorPosition() == 0, timeout=2000)
     assert pane.recipient_preview.text() == "→ +44 7700 900123 (GB)"
 
 
