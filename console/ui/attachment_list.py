@@ -1,12 +1,22 @@
-"""The MMS attachments of the message being composed: a list with thumbnails, Add… and Remove."""
+"""The MMS attachments of the message being composed: a list with thumbnails, Add… and Remove.
+
+Files are read and their thumbnails drawn in a worker thread (``attachment_loading``); the
+list shows each file by name as soon as it is added, in the order added, and says when
+all of them are ready to go.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QLocale, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QPixmap
+from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -20,13 +30,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.attachments import AttachmentError, check_limits, load_attachment
+from console.attachments import AttachmentError, check_limits
 from console.protocol.mt_request import Attachment
+from console.ui.attachment_loading import THUMBNAIL_SIZE, Loaded, read_file, with_thumbnail
 from console.ui.named import named
 from console.ui.palette import Tone, tint
 
-THUMBNAIL_SIZE = 48
+log = logging.getLogger(__name__)
+
 _VISIBLE_ROWS = 3
+LOADING_TEXT = "Loading…"
+T = TypeVar("T")
 
 
 def format_size(count: int) -> str:
@@ -34,50 +48,54 @@ def format_size(count: int) -> str:
     return QLocale.c().formattedDataSize(count, 1)
 
 
-def attachment_name(attachment: Attachment, index: int) -> str:
-    return attachment.filename or f"Attachment {index + 1}"
+@dataclass(eq=False)
+class _Entry:
+    """One attachment in the list, from the moment it is added."""
 
-
-def thumbnail(attachment: Attachment) -> QPixmap | None:
-    """A small picture of an image attachment; None when Qt cannot read it as an image."""
-    image = QImage.fromData(attachment.content)
-    if image.isNull():
-        return None
-    return QPixmap.fromImage(
-        image.scaled(
-            THUMBNAIL_SIZE,
-            THUMBNAIL_SIZE,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-    )
+    name: str
+    path: Path | None = None  # None: given whole (a message sent again)
+    # Set once read and within the limits: it goes with the message.
+    attachment: Attachment | None = None
+    # Read, waiting for the files added before it (the limits are checked in that order),
+    # or the reason it cannot be attached.
+    outcome: Attachment | str | None = None
+    picture: QPixmap | None = None
+    pictured: bool = False  # the thumbnail is drawn, or known not to be possible
+    task: asyncio.Task[None] | None = None
 
 
 class AttachmentRow(QWidget):
-    """One attachment: its picture (or a file icon), name, type and size, and Remove."""
+    """One attachment: its picture (or a file icon), name, type and size, and Remove.
+
+    While the file is still being read it shows its name and "Loading…".
+    """
 
     removeClicked = Signal()
 
-    def __init__(self, attachment: Attachment, index: int, parent: QWidget | None = None) -> None:
+    def __init__(self, entry: _Entry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        name = attachment_name(attachment, index)
+        name = entry.name
         self.thumbnail = named(QLabel(), "attachmentThumbnail")
         self.thumbnail.setFixedSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE)
         self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        picture = thumbnail(attachment)
-        self.has_thumbnail = picture is not None
-        if picture is None:
-            picture = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon).pixmap(32, 32)
-        self.thumbnail.setPixmap(picture)
+        self.has_thumbnail = entry.picture is not None
+        if entry.picture is not None:
+            self.thumbnail.setPixmap(entry.picture)
+        elif entry.pictured:
+            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+            self.thumbnail.setPixmap(icon.pixmap(32, 32))
         self.name_label = named(QLabel(name), "attachmentName")
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.name_label.font()
         font.setBold(True)
         self.name_label.setFont(font)
-        self.detail_label = named(
-            QLabel(f"{attachment.content_type} · {format_size(len(attachment.content))}"),
-            "attachmentDetail",
+        attachment = entry.attachment
+        detail = (
+            LOADING_TEXT
+            if attachment is None
+            else f"{attachment.content_type} · {format_size(len(attachment.content))}"
         )
+        self.detail_label = named(QLabel(detail), "attachmentDetail")
         self.detail_label.setTextFormat(Qt.TextFormat.PlainText)
         tint(self.detail_label, Tone.MUTED)
         self.remove_button = named(QToolButton(), "removeAttachment", text="Remove")
@@ -117,13 +135,24 @@ ATTACHABLE_FILTER = (
 
 
 class AttachmentList(QWidget):
-    """The attachments, each checked on the way in; rejected files are named with the reason."""
+    """The attachments, each checked on the way in; rejected files are named with the reason.
+
+    Each file is listed as soon as it is added and read in a worker thread meanwhile;
+    :meth:`is_loading` says whether any still is, and :meth:`attachments` holds only those
+    read. The limits are checked in the order the files were added, whichever was quicker
+    to read, so the outcome is the same as reading them one by one.
+    """
 
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._attachments: list[Attachment] = []
+        self._entries: list[_Entry] = []
+        self._reasons: list[str] = []
+        tasks: set[asyncio.Task[None]] = set()
+        self._tasks = tasks
+        # A file read after the list is gone must not reach its deleted widgets.
+        self.destroyed.connect(lambda: _cancel_all(tasks))
         # Pictures, where there is such a folder; the last folder used once there is one.
         self.last_folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.PicturesLocation
@@ -158,47 +187,56 @@ class AttachmentList(QWidget):
         layout.addWidget(self.rejected)
 
     def attachments(self) -> tuple[Attachment, ...]:
-        return tuple(self._attachments)
+        """The attachments read and accepted so far, in the order they were added."""
+        return tuple(e.attachment for e in self._entries if e.attachment is not None)
+
+    def is_loading(self) -> bool:
+        """Whether a file added is still being read (or waits for one added before it)."""
+        return any(e.attachment is None for e in self._entries)
 
     def rows(self) -> list[AttachmentRow]:
         rows = [self.view.itemWidget(self.view.item(i)) for i in range(self.view.count())]
         return [row for row in rows if isinstance(row, AttachmentRow)]
 
     def total_size(self) -> int:
-        return sum(len(a.content) for a in self._attachments)
+        return sum(len(a.content) for a in self.attachments())
 
     def add_files(self, paths: Iterable[Path]) -> None:
-        """Attach each readable file of a known type that still fits; say why others do not."""
-        reasons: list[str] = []
+        """Attach each readable file of a known type that still fits; say why others do not.
+
+        The files are listed at once, as loading, and read in a worker thread.
+        """
+        self._reasons = []
         for path in paths:
-            try:
-                attachment = load_attachment(path)
-            except AttachmentError as exc:
-                reasons.append(str(exc))
-                continue
-            try:
-                check_limits((*self._attachments, attachment))
-            except AttachmentError as exc:
-                reasons.append(f"{path}: {exc}")
-                continue
-            self._attachments.append(attachment)
-            self.last_folder = str(path.parent)
-        self._show_rejected(reasons)
+            entry = _Entry(path.name or str(path), path)
+            self._entries.append(entry)
+            self._start(entry, read_file, path)
+        self._show_rejected()
         self._rebuild()
 
     def set_attachments(self, attachments: Iterable[Attachment]) -> None:
-        self._attachments = list(attachments)
-        self._show_rejected([])
+        """Show ``attachments``, already read: they count at once, their thumbnails follow."""
+        _cancel_all(self._tasks)
+        self._entries = []
+        for index, attachment in enumerate(attachments):
+            entry = _Entry(attachment.filename or f"Attachment {index + 1}", attachment=attachment)
+            self._entries.append(entry)
+            self._start(entry, with_thumbnail, attachment)
+        self._reasons = []
+        self._show_rejected()
         self._rebuild()
 
     def clear(self) -> None:
         self.set_attachments(())
 
     def remove_at(self, index: int) -> None:
-        if 0 <= index < len(self._attachments):
-            del self._attachments[index]
-            self._show_rejected([])
-            self._rebuild()
+        """Take an attachment off; one still being read is dropped when its read ends."""
+        if 0 <= index < len(self._entries):
+            entry = self._entries.pop(index)
+            if entry.task is not None:
+                entry.task.cancel()
+            self._reasons = []
+            self._settle()  # files added after it may have waited for it
             if self.view.count():
                 self.view.setCurrentRow(min(index, self.view.count() - 1))
                 self.view.setFocus()
@@ -212,7 +250,56 @@ class AttachmentList(QWidget):
         dialog.filesSelected.connect(lambda names: self.add_files(Path(n) for n in names))
         dialog.open()
 
-    def _show_rejected(self, reasons: list[str]) -> None:
+    def _start(self, entry: _Entry, work: Callable[[T], Loaded], argument: T) -> None:
+        task = asyncio.get_running_loop().create_task(self._load(entry, work, argument))
+        entry.task = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _load(self, entry: _Entry, work: Callable[[T], Loaded], argument: T) -> None:
+        try:
+            loaded = await asyncio.to_thread(work, argument)
+        except AttachmentError as exc:
+            entry.outcome = str(exc)
+        except Exception:
+            # Said like any other unreadable file, rather than the file silently missing.
+            log.exception("reading the attachment %s failed", entry.path or entry.name)
+            entry.outcome = f"{entry.path or entry.name}: cannot be read (details in the log)"
+        else:
+            # Only this step runs on the GUI thread: the image is thumbnail-sized already.
+            if loaded.thumbnail is not None:
+                entry.picture = QPixmap.fromImage(loaded.thumbnail)
+            if entry.attachment is None:
+                entry.outcome = loaded.attachment
+        entry.pictured = True
+        entry.task = None
+        self._settle()
+
+    def _settle(self) -> None:
+        """Accept or refuse the files read, in the order added, up to one still being read."""
+        for entry in list(self._entries):
+            if entry.attachment is not None:
+                continue
+            outcome = entry.outcome
+            if outcome is None:
+                break
+            if isinstance(outcome, Attachment):
+                try:
+                    check_limits((*self.attachments(), outcome))
+                except AttachmentError as exc:
+                    outcome = f"{entry.path}: {exc}"
+                else:
+                    entry.attachment = outcome
+                    if entry.path is not None:
+                        self.last_folder = str(entry.path.parent)
+                    continue
+            self._reasons.append(outcome)
+            self._entries.remove(entry)
+        self._show_rejected()
+        self._rebuild()
+
+    def _show_rejected(self) -> None:
+        reasons = self._reasons
         if not reasons:
             self.rejected.clear()
             self.rejected.hide()
@@ -224,18 +311,26 @@ class AttachmentList(QWidget):
         self.rejected.show()
 
     def _rebuild(self) -> None:
+        current = self.view.currentRow()
         self.view.clear()
-        for index, attachment in enumerate(self._attachments):
-            row = AttachmentRow(attachment, index)
-            row.removeClicked.connect(lambda index=index: self.remove_at(index))
+        for index, entry in enumerate(self._entries):
+            row = AttachmentRow(entry)
+            row.removeClicked.connect(partial(self.remove_at, index))
             item = QListWidgetItem(self.view)
             item.setSizeHint(row.sizeHint())
             self.view.setItemWidget(item, row)
-        has_any = bool(self._attachments)
+        has_any = bool(self._entries)
         self.view.setVisible(has_any)
         self.hint.setVisible(not has_any)
         if has_any:
+            # A file finishing must not move the operator's place in the list.
+            self.view.setCurrentRow(min(current, self.view.count() - 1))
             row_height = self.view.sizeHintForRow(0)
-            shown = min(len(self._attachments), _VISIBLE_ROWS)
+            shown = min(len(self._entries), _VISIBLE_ROWS)
             self.view.setFixedHeight(row_height * shown + 2 * self.view.frameWidth())
         self.changed.emit()
+
+
+def _cancel_all(tasks: set[asyncio.Task[None]]) -> None:
+    for task in list(tasks):
+        task.cancel()

@@ -41,6 +41,7 @@ PRIORITY_CHOICES: tuple[tuple[Priority | None, str, str], ...] = (
     (Priority.INTERACTIVE_LOW, "Interactive, low", "Conversations that can wait a little"),
     (Priority.INTERACTIVE, "Interactive", "Conversations: sent first"),
 )
+LOADING_REASON = "Waiting for the attachments to load"
 
 
 class ComposePane(QWidget):
@@ -219,6 +220,7 @@ class ComposePane(QWidget):
         if sent is not None and (
             self.editor.toPlainText() != sent.body
             or self.attachment_list.attachments() != sent.attachments
+            or self.attachment_list.is_loading()
         ):
             return
         self._clear_text()
@@ -255,12 +257,13 @@ class ComposePane(QWidget):
         self.recipient.selectAll()
 
     def request_send(self) -> bool:
-        """Emit ``sendRequested`` if the form is valid and no send is under way.
+        """Emit ``sendRequested`` if the form is valid, no send is under way and every
+        attachment is read.
 
         Otherwise focus the field of the first problem. Returns whether it was emitted.
         """
         self._refresh()
-        if self._busy:
+        if self._busy or self.attachment_list.is_loading():
             return False
         if self._problems:
             self._focus_field(self._problems[0].field)
@@ -366,10 +369,14 @@ class ComposePane(QWidget):
         if self.outcome.isVisible() and draft != self._outcome_for:
             self.outcome.hide()  # it spoke of another form
         self._problems = problems(draft, self._profile)
+        loading = self.attachment_list.is_loading()
         first = self._problems[0].text if self._problems else ""
+        if loading:
+            # Until the files are read the form is not what will be sent ("Message is empty").
+            first = LOADING_REASON
         self.reason.setText(first)
         self.reason.setVisible(bool(first))
-        self.send_button.setEnabled(not self._problems and not self._busy)
+        self.send_button.setEnabled(not self._problems and not self._busy and not loading)
         carrier = next((p.text for p in self._problems if p.field == drafts.CARRIER), "")
         self.more_options.show_carrier_problem(carrier)
         count = len(draft.attachments)

@@ -7,6 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QStyle, QStyleOptionComboBox
 
+from console.ui.attachment_list import LOADING_TEXT, AttachmentList
+
 
 def choose(qtbot: Any, combo: QComboBox, text: str) -> None:
     """Open ``combo``'s list with a click and click the item that reads ``text``."""
@@ -32,3 +34,11 @@ def choose(qtbot: Any, combo: QComboBox, text: str) -> None:
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: not view.isVisible(), timeout=5000)
     assert combo.currentText() == text
+
+
+def wait_for_attachments(qtbot: Any, attachments: AttachmentList) -> None:
+    """Wait, as the operator would, until no attachment in the list still says it is loading."""
+    qtbot.waitUntil(
+        lambda: all(row.detail_label.text() != LOADING_TEXT for row in attachments.rows()),
+        timeout=10000,
+    )

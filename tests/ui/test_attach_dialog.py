@@ -6,6 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from tests.ui.driving import wait_for_attachments
+
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
@@ -28,6 +30,7 @@ def test_the_dialog_filters_to_attachable_files_and_remembers_its_folder(
     dialog.setDirectory(str(png.parent))
     dialog.selectFile(png.name)
     dialog.accept()
+    wait_for_attachments(qtbot, window.compose.attachment_list)
     assert [r.name_label.text() for r in window.compose.attachment_list.rows()] == [png.name]
     windows.close(window)
 

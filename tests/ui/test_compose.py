@@ -25,6 +25,7 @@ from console.store import open_store
 from console.store.models import NewMessage
 from console.ui.compose import ComposePane
 from console.ui.palette import scheme
+from tests.ui.driving import wait_for_attachments
 
 # The offscreen platform says so whenever a window is shown; it is not about our code.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -39,7 +40,8 @@ US_NUMBER = "+1 (202) 555-0143"
 
 
 @pytest.fixture
-def pane(qtbot):
+def pane(qtbot, qloop):
+    # qloop: attachments are read in worker threads, through the Qt-driven asyncio loop.
     widget = ComposePane(PROFILE)
     qtbot.addWidget(widget)
     widget.resize(520, 640)
@@ -309,6 +311,7 @@ def test_busy_blocks_a_second_send_and_shows_progress(qtbot, pane):
 def test_failed_send_keeps_the_form(qtbot, pane, png):
     fill_valid(qtbot, pane, "Please call us back")
     pane.attachment_list.add_files([png])
+    wait_for_attachments(qtbot, pane.attachment_list)
     with qtbot.waitSignal(pane.sendRequested):
         pane.request_send()
     pane.set_busy(True)
@@ -326,6 +329,7 @@ def test_failed_send_keeps_the_form(qtbot, pane, png):
 def test_success_clears_the_message_but_keeps_who_it_goes_to(qtbot, pane, png):
     fill_valid(qtbot, pane)
     pane.attachment_list.add_files([png])
+    wait_for_attachments(qtbot, pane.attachment_list)
     with qtbot.waitSignal(pane.sendRequested):
         pane.request_send()
     pane.clear_message()
@@ -360,6 +364,7 @@ def test_text_typed_while_sending_survives_the_success(qtbot, pane):
 def test_dropped_png_and_text_file_are_listed(qtbot, pane, png, text_file):
     accepted = drag_and_drop(pane, file_mime(png, text_file))
     assert accepted == (True, True, True)
+    wait_for_attachments(qtbot, pane.attachment_list)
     image_row, text_row = pane.attachment_list.rows()
     assert image_row.name_label.text() == "photo.png"
     assert image_row.detail_label.text().startswith("image/png · ")
@@ -378,6 +383,7 @@ def test_files_dropped_on_the_editor_are_attached_not_pasted(qtbot, pane, png):
     qtbot.keyClicks(pane.editor, "See the photo")
     accepted = drag_and_drop(pane.editor.viewport(), file_mime(png))
     assert accepted == (True, True, True)
+    wait_for_attachments(qtbot, pane.attachment_list)
     assert [r.name_label.text() for r in pane.attachment_list.rows()] == ["photo.png"]
     assert pane.editor.toPlainText() == "See the photo"
 
@@ -386,6 +392,7 @@ def test_attached_message_is_an_mms_and_sent_with_its_attachments(qtbot, pane, p
     fill_valid(qtbot, pane, "Photo attached")
     commit_text(pane.editor, " 😀")
     drag_and_drop(pane, file_mime(png))
+    wait_for_attachments(qtbot, pane.attachment_list)
     assert pane.counter.summary.text().startswith("MMS · 16 characters · 1 attachment, ")
     # An MMS is not split into segments: nothing to warn about.
     assert not pane.counter.ucs2_note.isVisible()
@@ -406,6 +413,7 @@ def test_dropped_folder_is_refused_with_the_reason(qtbot, pane, tmp_path):
     folder = tmp_path / "holiday"
     folder.mkdir()
     drag_and_drop(pane, file_mime(folder))
+    wait_for_attachments(qtbot, pane.attachment_list)
     assert pane.attachment_list.rows() == []
     assert pane.attachment_list.rejected.isVisible()
     assert pane.attachment_list.rejected.text() == (
@@ -419,6 +427,7 @@ def test_over_limit_file_is_refused_and_good_ones_kept(qtbot, pane, png, tmp_pat
     empty = tmp_path / "empty.txt"
     empty.touch()
     drag_and_drop(pane, file_mime(big, png, empty))
+    wait_for_attachments(qtbot, pane.attachment_list)
     assert [r.name_label.text() for r in pane.attachment_list.rows()] == ["photo.png"]
     lines = pane.attachment_list.rejected.text().splitlines()
     assert lines == [
@@ -435,6 +444,7 @@ def test_files_that_together_exceed_the_limit_are_refused(qtbot, pane, tmp_path)
         path.write_bytes(b"x" * (MAX_TOTAL_BYTES // 2 + 1))
         paths.append(path)
     drag_and_drop(pane, file_mime(*paths))
+    wait_for_attachments(qtbot, pane.attachment_list)
     assert [r.name_label.text() for r in pane.attachment_list.rows()] == ["a.txt"]
     assert pane.attachment_list.rejected.text().startswith(
         f"Not attached: {paths[1]}: attachments total 5.0 MiB; at most 5.0 MiB"
@@ -450,6 +460,7 @@ def test_add_button_attaches_the_files_chosen(qtbot, pane, png, text_file):
     dialog.setDirectory(str(png.parent))
     dialog.selectFile(f'"{png.name}" "{text_file.name}"')
     dialog.accept()
+    wait_for_attachments(qtbot, pane.attachment_list)
     names = [r.name_label.text() for r in pane.attachment_list.rows()]
     assert sorted(names) == ["notes.txt", "photo.png"]
     assert pane.editor.toPlainText() == "Hi"
@@ -457,6 +468,7 @@ def test_add_button_attaches_the_files_chosen(qtbot, pane, png, text_file):
 
 def test_remove_button_and_delete_key_take_attachments_off(qtbot, pane, png, text_file):
     drag_and_drop(pane, file_mime(png, text_file))
+    wait_for_attachments(qtbot, pane.attachment_list)
     qtbot.mouseClick(pane.attachment_list.rows()[0].remove_button, Qt.MouseButton.LeftButton)
     assert [r.name_label.text() for r in pane.attachment_list.rows()] == ["notes.txt"]
     view = pane.attachment_list.view
@@ -522,7 +534,7 @@ def test_send_again_loads_a_message(qtbot, pane, png):
     assert pane.carrier.isVisible()
     assert (pane.carrier.text(), pane.app_id.text()) == ("31", "crm")
     assert pane.editor.toPlainText() == "Your code is 1234"
-    assert pane.attachment_list.rows()[0].has_thumbnail
+    qtbot.waitUntil(lambda: pane.attachment_list.rows()[0].has_thumbnail)
     with qtbot.waitSignal(pane.sendRequested) as sent:
         pane.request_send()
     again = sent.args[0]

@@ -33,6 +33,7 @@ from console.ui.excepthook import ErrorReporter
 from console.ui.log_columns import Column
 from console.ui.main_window import MainWindow
 from console.ui.palette import scheme
+from tests.ui.driving import wait_for_attachments
 from tests.ui.test_compose import drag_and_drop, file_mime
 
 # The offscreen platform says so whenever a window is shown; it is not about our code.
@@ -196,6 +197,7 @@ def test_ctrl_return_sends_and_the_receipt_updates_the_selected_row(qtbot, windo
 def test_dropped_picture_is_sent_as_an_mms(qtbot, window, png):
     compose(qtbot, window, "The photo you asked for")
     assert drag_and_drop(window.compose, file_mime(png)) == (True, True, True)
+    wait_for_attachments(qtbot, window.compose.attachment_list)
     assert [r.name_label.text() for r in window.compose.attachment_list.rows()] == [png.name]
 
     activate(qtbot, window)
