@@ -51,7 +51,7 @@ from console.ui.export_dialog import ExportController
 from console.ui.log_columns import HEADERS, HIDDEN_AT_FIRST, OPTIONAL, Column
 from console.ui.log_filter import LogFilterBar
 from console.ui.log_model import MessageLogModel
-from console.ui.settings_dialog import SettingsDialog
+from console.ui.options.dialog import SettingsDialog
 from console.ui.status_bar import AlertArea, CallbackUrlDialog, ListenerStatus
 from console.ui.status_colours import ERROR_COLOUR
 
