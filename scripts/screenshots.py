@@ -80,7 +80,7 @@ async def compose_and_send(
     if not pane.request_send():
         raise SystemExit(f"the compose pane refused to send to {to}")
     deadline = time.monotonic() + 20
-    while window._pending_send is not None:
+    while window.sending.pending is not None:
         if time.monotonic() > deadline:
             raise SystemExit("a send did not finish within 20 s")
         await settle(0.1)

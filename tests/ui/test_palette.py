@@ -1,16 +1,23 @@
-"""The palette: every text colour readable (WCAG AA) in both themes, and a theme change
-repaints what is already open."""
+"""The palette: every text colour readable (WCAG AA) in both themes, and a theme chosen in
+the settings repaints what is already open."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QDialogButtonBox, QToolBar
 
-from console.settings import Theme
+from console.paths import settings_path
+from console.settings import Theme, load_settings
 from console.ui.labels import plain_label
-from console.ui.palette import SCHEMES, Badge, Scheme, Tone, apply_theme, badge, scheme
+from console.ui.options.dialog import SettingsDialog
+from console.ui.palette import DARK, SCHEMES, Badge, Scheme, Tone, apply_theme, badge, scheme
+from tests.ui.driving import choose
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 AA_TEXT = 4.5
 
@@ -78,3 +85,35 @@ def test_a_theme_change_recolours_what_is_open(qapp: object) -> None:
     finally:
         apply_theme(Theme.SYSTEM)
     assert scheme().name == "light"  # the offscreen desktop is light
+
+
+def test_choosing_dark_in_the_settings_turns_the_open_window_dark_and_stays(
+    qtbot, windows, data_dir
+):
+    window = windows.open(data_dir)
+    try:
+        toolbar = window.findChild(QToolBar)
+        qtbot.mouseClick(toolbar.widgetForAction(window.settings_action), Qt.MouseButton.LeftButton)
+        (dialog,) = [d for d in window.findChildren(SettingsDialog) if d.isVisible()]
+        tabs = dialog.tabs.tabBar()
+        appearance = next(i for i in range(tabs.count()) if tabs.tabText(i) == "Appearance")
+        qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(appearance).center())
+        assert dialog.theme_box.isVisible()
+        assert dialog.theme_box.currentText() == "System (as the desktop)"
+        choose(qtbot, dialog.theme_box, "Dark")
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+
+        qtbot.waitUntil(
+            lambda: window.palette().color(QPalette.ColorRole.Window).name() == DARK.window
+        )
+        assert window.table.palette().color(QPalette.ColorRole.Base).name() == DARK.base
+        # Coloured words already shown take the dark theme's colour.
+        assert DARK.ok in window.listener_status.styleSheet()
+        assert load_settings(settings_path(data_dir)).theme is Theme.DARK
+
+        windows.close(window)
+        again = windows.open(data_dir)
+        assert again.palette().color(QPalette.ColorRole.Window).name() == DARK.window
+    finally:
+        apply_theme(Theme.SYSTEM)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QToolBar
 from console.keychain import service_name
 from console.paths import settings_path
 from console.settings import ListenerSettings, Profile, Settings, save_settings
-from console.ui.settings_dialog import SettingsDialog
+from console.ui.options.dialog import SettingsDialog
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 

@@ -21,7 +21,7 @@ from console.settings import (
     save_settings,
 )
 from console.ui.environment_style import EnvironmentBadge, environment_colour
-from console.ui.settings_dialog import SettingsDialog
+from console.ui.options.dialog import SettingsDialog
 
 TOKEN = "t" * 24
 

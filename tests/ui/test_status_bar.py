@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from console.paths import settings_path
 from console.settings import Profile, load_settings, with_profile
-from console.ui.settings_dialog import SettingsDialog
+from console.ui.options.dialog import SettingsDialog
 from tests.ui.driving import choose
 from tests.ui.test_main_window import listener_url, selected_id
 

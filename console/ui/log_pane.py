@@ -1,0 +1,160 @@
+"""The message log and the detail of its selected message: the filter bar, the rows, the
+detail panel, and how they follow the store's changes as they come."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from console.store.errors import StoreError
+from console.store.interface import MessageStore
+from console.store.models import LogQuery, LogRow, NewMessage
+from console.timeline import message_timeline
+from console.ui.detail_panel import DetailPanel
+from console.ui.empty_log import EmptyLogNote
+from console.ui.log_filter import LogFilterBar
+from console.ui.log_model import MessageLogModel
+from console.ui.log_table import MessageLogTable
+from console.ui.palette import Tone, tint
+
+DETAIL_REFRESH_MS = 250
+
+
+class LogPane(QSplitter):
+    """The log above, the selected message's detail below.
+
+    ``rowChanged`` fires when another row is selected, or the selected one changed.
+    """
+
+    rowChanged = Signal()
+
+    def __init__(self, model: MessageLogModel, store: MessageStore) -> None:
+        super().__init__(Qt.Orientation.Vertical)
+        self.setObjectName("logDetailSplit")
+        self.model = model
+        self._store = store
+        self.table = MessageLogTable(model)
+        self.empty_note = EmptyLogNote(self.table)
+        self.filter_bar = LogFilterBar()
+        # A query that failed is told here, once, above the rows it left in place.
+        self.log_error = QLabel()
+        self.log_error.setObjectName("logError")
+        self.log_error.setWordWrap(True)
+        tint(self.log_error, Tone.ERROR)
+        self.log_error.hide()
+        self.detail = DetailPanel()
+        # Shown in the window's status bar.
+        self.count_label = QLabel()
+        self.count_label.setObjectName("logCount")
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(DETAIL_REFRESH_MS)
+        self._detail_timer.timeout.connect(self._row_changed)
+
+        log_box = QWidget()
+        log_layout = QVBoxLayout(log_box)
+        log_layout.setContentsMargins(0, 0, 0, 0)
+        log_layout.setSpacing(4)
+        log_layout.addWidget(self.filter_bar)
+        log_layout.addWidget(self.log_error)
+        log_layout.addWidget(self.table)
+        self.addWidget(log_box)
+        self.addWidget(self.detail)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+
+        self.filter_bar.queryChanged.connect(self._query_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.modelReset.connect(self.update_count)
+        self.model.rowsInserted.connect(self.update_count)
+        self.model.rowsRemoved.connect(self.update_count)
+
+    # Selection
+
+    def select_message(self, message_id: str) -> None:
+        row = self.model.row_for_message_id(message_id)
+        if row is not None:
+            self._select_row(row)
+
+    def _select_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def select_newest(self) -> None:
+        self._select_row(0)
+
+    def select_oldest(self) -> None:
+        row = self.model.oldest_row()
+        if row is not None:
+            self._select_row(row)
+
+    def selected_row(self) -> LogRow | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.message_at(index.row()) if index.isValid() else None
+
+    def show_sent(self, new: NewMessage) -> None:
+        """Select a message just handed to the session, clearing a filter that hides it."""
+        self.filter_bar.clear_if_hiding(new)
+        self.model.refresh_ids([new.message_id])
+        self.select_message(new.message_id)
+
+    def show_first_of(self, message_ids: Iterable[str]) -> None:
+        """Select the first of ``message_ids`` in the log, clearing a filter that hides it."""
+        for message_id in message_ids:
+            if self.model.row_for_message_id(message_id) is None:
+                self.filter_bar.reset()  # a filter may hide it
+            if self.model.row_for_message_id(message_id) is not None:
+                self.select_message(message_id)
+                self.table.setFocus()
+                return
+
+    # Query, detail and live changes
+
+    def _query_changed(self, query: LogQuery) -> None:
+        selected = self.selected_row()
+        try:
+            self.model.set_query(query)
+        except StoreError as exc:
+            self.log_error.setText(f"{exc}. The rows below are from before this filter.")
+            self.log_error.show()
+            return
+        self.log_error.hide()
+        if selected is not None:
+            self.select_message(selected.message_id)
+        # A row the filter hides takes its story with it: the detail follows the selection.
+        self._row_changed()
+
+    def _row_changed(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            self.detail.clear_timeline()
+        else:
+            self.detail.show_timeline(message_timeline(self._store, row.message_id))
+        self.rowChanged.emit()
+
+    def messages_changed(self, message_ids: frozenset[str]) -> None:
+        """Show what the store now has of ``message_ids``."""
+        self.model.refresh_ids(message_ids)
+        row = self.selected_row()
+        # A receipt storm on the selected message must not rebuild its timeline each time:
+        # one refresh per interval shows the latest state.
+        if row is not None and row.message_id in message_ids and not self._detail_timer.isActive():
+            self._detail_timer.start()
+
+    def update_count(self) -> None:
+        count = self.model.rowCount()
+        query = self.filter_bar.query()
+        filtered = bool(query.text or query.direction or query.state)
+        self.count_label.setText(
+            f"{count:,} match the filter" if filtered else f"{count:,} in the log"
+        )
+        self.empty_note.show_for(count, filtered)

@@ -1,0 +1,83 @@
+"""The Listener page: the callback listener's settings and the URL the provider is given."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout
+
+from console.listener.config import ListenerConfigError, new_path_token
+from console.listener.setup import listener_config
+from console.ui.options.listener_form import ListenerForm
+from console.ui.options.page import Draft, SettingsPage
+
+
+class ListenerPage(SettingsPage):
+    """Where the callback listener listens, who may post to it, and the URL it answers at."""
+
+    TITLE = "Listener"
+
+    def __init__(self, draft: Draft, data_dir: Path, running_url: str | None) -> None:
+        """``running_url``: where the listener answers now (its port may have been chosen
+        when it started)."""
+        super().__init__(draft)
+        self._running = (draft.settings.listener, running_url)
+        self._confirm: QMessageBox | None = None
+        self.form = ListenerForm(data_dir)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        self.form.edited.connect(self._listener_edited)
+        self.form.regenerate.clicked.connect(self._ask_regenerate)
+        self.form.load(draft.settings.listener)
+        self._listener_edited()
+
+    def _listener_edited(self) -> None:
+        listener, problems = self.form.listener(self.draft.settings.listener.port)
+        self.problems = problems
+        self.form.show_problems(problems)
+        if problems:
+            self.form.show_url(None, None)
+        else:
+            self.draft.settings = replace(self.draft.settings, listener=listener)
+            running, running_url = self._running
+            try:
+                url = listener_config(listener).url()
+                if running_url and listener == running:
+                    url = running_url
+                if listener.port == 0 and url != running_url:
+                    # Not a URL yet: a free port is chosen when the listener starts.
+                    host, _, path = url.partition(":0/")
+                    self.form.show_url(f"{host}:(port chosen at start)/{path}", None)
+                    self.form.copy.setEnabled(False)
+                else:
+                    self.form.show_url(url, None)
+            except ListenerConfigError as exc:
+                self.problems = {"url": str(exc)}
+                self.form.show_url(None, str(exc))
+        self.changed.emit()
+
+    def _ask_regenerate(self) -> None:
+        # One box, kept: a box deleted on close can take its buttons' wrappers with it.
+        if self._confirm is None:
+            self._confirm = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Regenerate the path token?",
+                "A new token changes the callback URL. Until the provider account is set to "
+                "the new URL, its delivery receipts and replies are refused, and it retries "
+                "them for hours.",
+                QMessageBox.StandardButton.Cancel,
+                self.window(),
+            )
+            self._confirm.addButton("Regenerate", QMessageBox.ButtonRole.DestructiveRole)
+            self._confirm.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            self._confirm.finished.connect(self._regenerate_answered)
+        self._confirm.open()
+
+    def _regenerate_answered(self) -> None:
+        assert self._confirm is not None  # it is what answered
+        clicked = self._confirm.clickedButton()
+        role = self._confirm.buttonRole(clicked) if clicked is not None else None
+        if role == QMessageBox.ButtonRole.DestructiveRole:
+            self.form.set_token(new_path_token())

@@ -1,0 +1,212 @@
+"""The form of the callback listener: address, access, and the URL it answers at."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from console.settings import ListenerSettings, SettingsError, listener_problems, parse_port
+from console.ui.options.form import Form, hint_label, in_row
+
+
+class ListenerForm(Form):
+    """Where the callback listener listens, who may post to it, and the URL it answers at."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self._data_dir = data_dir
+        self.host = QComboBox()
+        self.host.setEditable(True)
+        self.host.addItems(["127.0.0.1", "0.0.0.0", "::"])  # noqa: S104 -- offered, not forced
+        self.host.setMinimumContentsLength(24)
+        self.host.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.port = QLineEdit()
+        self.port.setMaximumWidth(100)
+        self.port.setToolTip("0: a free port, chosen each time the listener starts")
+        self.token = QLineEdit()
+        self.token.setReadOnly(True)
+        self.regenerate = QPushButton("Regenerate…")
+        self.allow = QPlainTextEdit()
+        self.allow.setPlaceholderText("203.0.113.0/24\n2001:db8::/32")
+        self.proxies = QPlainTextEdit()
+        self.proxies.setPlaceholderText("10.0.0.5")
+        for edit in (self.allow, self.proxies):
+            edit.setMaximumHeight(64)
+            edit.setTabChangesFocus(True)
+        self.tls_cert = QLineEdit()
+        self.tls_key = QLineEdit()
+        for line in (self.tls_cert, self.tls_key):
+            line.setPlaceholderText("none: plain HTTP")
+        self.browse_cert = QPushButton("Browse…")
+        self.browse_key = QPushButton("Browse…")
+        self.max_body = QSpinBox()
+        self.max_body.setRange(1, 1024 * 1024)
+        self.max_body.setSuffix(" KiB")
+        self.max_body.setMaximumWidth(140)
+        self.url = QLineEdit()
+        self.url.setReadOnly(True)
+        self.url.setPlaceholderText("shown once the settings above are valid")
+        self.copy = QPushButton("Copy")
+        self._copied = QTimer(self)
+        self._copied.setSingleShot(True)
+        self._copied.setInterval(1500)
+        self._copied.timeout.connect(lambda: self.copy.setText("Copy"))
+        self._file_dialogs: dict[str, QFileDialog] = {}
+
+        self._lay_out()
+        self._connect()
+
+    def _lay_out(self) -> None:
+        where = QGroupBox("Address")
+        form = QFormLayout(where)
+        form.addRow(
+            "Bind address",
+            self._field(
+                "host",
+                in_row(self.host, stretch_first=False),
+                "127.0.0.1 answers this computer only (a reverse proxy on it); "
+                "0.0.0.0 (IPv4) or :: (IPv6) answers every network.",
+            ),
+        )
+        form.addRow("Port", self._field("port", self.port))
+        form.addRow(
+            "Path token",
+            self._field(
+                "path_token",
+                in_row(self.token, self.regenerate),
+                "The secret part of the URL that tells our callbacks from a scan.",
+            ),
+        )
+        form.addRow(
+            "Largest callback",
+            self._field(
+                "max_body", self.max_body, "An MMS reply with pictures can take a few MiB."
+            ),
+        )
+
+        access = QGroupBox("Access")
+        form = QFormLayout(access)
+        form.addRow(
+            "Allowed ranges",
+            self._field("allow", self.allow, "One per line. Empty: any address may post."),
+        )
+        form.addRow(
+            "Trusted proxies",
+            self._field(
+                "trusted_proxies",
+                self.proxies,
+                "Reverse proxies whose X-Forwarded-For header is believed; one per line.",
+            ),
+        )
+        form.addRow("TLS certificate", in_row(self.tls_cert, self.browse_cert))
+        form.addRow(
+            "TLS key",
+            self._field("tls", in_row(self.tls_key, self.browse_key), "Both files for HTTPS."),
+        )
+
+        url = QGroupBox("Callback URL for the provider")
+        column = QVBoxLayout(url)
+        column.addWidget(self._field("url", in_row(self.url, self.copy)))
+        column.addWidget(
+            hint_label(
+                "Configure this URL on the provider account. If the provider reaches this "
+                "computer through another address (a public one, or a reverse proxy), give "
+                "that address with the same path."
+            )
+        )
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(where)
+        layout.addWidget(access)
+        layout.addWidget(url)
+        layout.addStretch(1)
+
+    def _connect(self) -> None:
+        self._bind("host", self.host.currentTextChanged, lambda: self.host.currentText().strip())
+        self._bind("port", self.port.textEdited, self.port.text)
+        self._bind("allow", self.allow.textChanged, lambda: _lines(self.allow))
+        self._bind("trusted_proxies", self.proxies.textChanged, lambda: _lines(self.proxies))
+        self._bind(
+            "tls_cert", self.tls_cert.textChanged, lambda: self.tls_cert.text().strip() or None
+        )
+        self._bind("tls_key", self.tls_key.textChanged, lambda: self.tls_key.text().strip() or None)
+        self._bind("max_body", self.max_body.valueChanged, lambda: self.max_body.value() * 1024)
+        self.browse_cert.clicked.connect(lambda: self._browse(self.tls_cert, "TLS certificate"))
+        self.browse_key.clicked.connect(lambda: self._browse(self.tls_key, "TLS private key"))
+        self.copy.clicked.connect(self._copy_url)
+
+    def load(self, listener: ListenerSettings) -> None:
+        self._loading = True
+        try:
+            self.values = {**asdict(listener), "port": str(listener.port)}
+            self.host.setCurrentText(listener.host)
+            self.port.setText(str(listener.port))
+            self.token.setText(listener.path_token)
+            self.allow.setPlainText("\n".join(listener.allow))
+            self.proxies.setPlainText("\n".join(listener.trusted_proxies))
+            self.tls_cert.setText(listener.tls_cert or "")
+            self.tls_key.setText(listener.tls_key or "")
+            self.max_body.setValue(max(1, listener.max_body // 1024))
+        finally:
+            self._loading = False
+
+    def set_token(self, token: str) -> None:
+        self.values["path_token"] = token
+        self.token.setText(token)
+        self.edited.emit()
+
+    def listener(self, fallback_port: int) -> tuple[ListenerSettings, dict[str, str]]:
+        """The settings as typed, and what is wrong with them by field."""
+        problems: dict[str, str] = {}
+        try:
+            port = parse_port(self.values["port"])
+        except SettingsError as exc:
+            problems.update(exc.problems)
+            port = fallback_port
+        values = {**self.values, "port": port}
+        for key in ("allow", "trusted_proxies"):
+            values[key] = tuple(values[key])
+        listener = ListenerSettings(**values)
+        return listener, {**listener_problems(listener), **problems}
+
+    def show_url(self, url: str | None, problem: str | None) -> None:
+        self.url.setText(url or "")
+        self.copy.setEnabled(bool(url))
+        self.fields["url"].set_error(problem)
+
+    def _copy_url(self) -> None:
+        QGuiApplication.clipboard().setText(self.url.text())
+        self.copy.setText("Copied")
+        self._copied.start()
+
+    def _browse(self, target: QLineEdit, title: str) -> None:
+        dialog = self._file_dialogs.get(title)
+        if dialog is None:
+            dialog = QFileDialog(self, title)
+            dialog.setNameFilters(["PEM files (*.pem *.crt *.key)", "All files (*)"])
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+            dialog.fileSelected.connect(target.setText)
+            self._file_dialogs[title] = dialog
+        current = target.text().strip()
+        dialog.setDirectory(str(Path(current).parent) if current else str(self._data_dir))
+        dialog.open()
+
+
+def _lines(edit: QPlainTextEdit) -> list[str]:
+    return [line.strip() for line in edit.toPlainText().splitlines() if line.strip()]

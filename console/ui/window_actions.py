@@ -1,0 +1,224 @@
+"""The window's commands as the operator finds them: menus, the log's context menu, the
+profile toolbar, and the Help menu's list of shortcuts and About box."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from html import escape
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QSizePolicy, QToolBar, QWidget
+
+from console.settings import Profile, Settings
+from console.ui.environment_style import EnvironmentBadge
+from console.ui.palette import Badge, badge
+
+if TYPE_CHECKING:
+    from console.ui.main_window import MainWindow
+
+
+def make_action(
+    window: QWidget,
+    text: str,
+    slot: Callable[..., object],
+    shortcut: str | QKeySequence.StandardKey | list[str] | None = None,
+    tip: str = "",
+) -> QAction:
+    """An action of ``window``: its shortcut works wherever the focus is in the window."""
+    action = QAction(text, window)
+    if shortcut is not None:
+        shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    if tip:
+        action.setStatusTip(tip)
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def add_actions(window: MainWindow) -> None:
+    """The window's commands, each with its shortcut, placed in the menus and the log's
+    context menu."""
+    window.new_action = make_action(
+        window,
+        "&New message",
+        window.new_message,
+        QKeySequence.StandardKey.New,
+        "Start a new message",
+    )
+    window.send_action = make_action(
+        window,
+        "&Send",
+        window.compose.request_send,
+        ["Ctrl+Return", "Ctrl+Enter"],
+        "Send the message",
+    )
+    window.filter_action = make_action(
+        window,
+        "&Filter log",
+        window.filter_bar.focus,
+        QKeySequence.StandardKey.Find,
+        "Filter the log",
+    )
+    window.copy_id_action = make_action(
+        window,
+        "&Copy message_id",
+        window.copy_message_id,
+        "Ctrl+Shift+C",
+        "Copy the selected id",
+    )
+    window.retry_action = make_action(
+        window, "&Retry with the same id", window.retry_selected, "Ctrl+R", "Attempt it again"
+    )
+    window.send_again_action = make_action(
+        window, "Send &again…", window.send_again, "Ctrl+Shift+R", "Copy into a new message"
+    )
+    window.export_action = make_action(
+        window,
+        "&Export log to CSV…",
+        lambda: window.export.start(window.filter_bar.query()),
+        "Ctrl+Shift+E",
+        "Export the rows the filter shows",
+    )
+    window.settings_action = make_action(
+        window, "&Profiles and listener…", window.open_settings, "Ctrl+,"
+    )
+    window.credentials_action = make_action(
+        window, "&Credentials…", window.open_credentials, "Ctrl+Shift+K", "Login and password"
+    )
+    window.quit_action = make_action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    window.oldest_action = make_action(
+        window,
+        "Go to &oldest",
+        window.log_pane.select_oldest,
+        "Ctrl+End",
+        "Select the oldest message",
+    )
+    window.newest_action = make_action(
+        window,
+        "Go to &newest",
+        window.log_pane.select_newest,
+        "Ctrl+Home",
+        "Select the newest message",
+    )
+    window.compose_action = make_action(
+        window,
+        "&Compose pane",
+        window.show_compose,
+        "Ctrl+Shift+M",
+        "Show or fold away the compose pane",
+    )
+    window.compose_action.setCheckable(True)
+    window.compose_action.setChecked(True)
+    window.shortcuts_action = make_action(
+        window, "&Keyboard shortcuts", window.show_shortcuts, "F1", "Every shortcut of the window"
+    )
+    _place(window)
+
+
+def _place(window: MainWindow) -> None:
+    """The menu bar, and the log's context menu, of the window's actions."""
+    menus = window.menuBar()
+    file_menu = menus.addMenu("&File")
+    file_menu.addActions([window.new_action, window.export_action])
+    file_menu.addSeparator()
+    file_menu.addAction(window.quit_action)
+    message_menu = menus.addMenu("&Message")
+    message_menu.addActions(
+        [window.send_action, window.retry_action, window.send_again_action, window.copy_id_action]
+    )
+    view_menu = menus.addMenu("&View")
+    view_menu.addActions([window.filter_action, window.newest_action, window.oldest_action])
+    view_menu.addSeparator()
+    view_menu.addAction(window.compose_action)
+    settings_menu = menus.addMenu("&Settings")
+    settings_menu.addActions([window.settings_action, window.credentials_action])
+    help_menu = menus.addMenu("&Help")
+    help_menu.addAction(window.shortcuts_action)
+    help_menu.addAction(make_action(window, "&About", window.show_about))
+    window.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    window.table.addActions(
+        [window.copy_id_action, window.retry_action, window.send_again_action, window.export_action]
+    )
+
+
+class ProfileToolbar(QToolBar):
+    """The profile in use, chosen in a box, with its environment's badge; in demo mode, a
+    banner while the demo profile is in use; then ``actions`` at the far end."""
+
+    def __init__(self, demo_mode: bool, actions: Iterable[QAction]) -> None:
+        super().__init__("Profile")
+        self.demo_banner: QAction | None = None
+        self.setObjectName("profileToolbar")
+        self.setMovable(False)
+        self.addWidget(QLabel(" Profile "))
+        self.profile_box = QComboBox()
+        self.profile_box.setObjectName("profileBox")
+        self.profile_box.setMinimumWidth(160)
+        self.addWidget(self.profile_box)
+        self.badge = EnvironmentBadge()
+        self.addWidget(self.badge)
+        if demo_mode:
+            banner = QLabel(
+                "  Demo mode: messages go to the built-in simulator, not to customers  "
+            )
+            banner.setObjectName("demoBanner")
+            badge(banner, Badge.DEMO)
+            self.demo_banner = self.addWidget(banner)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addWidget(spacer)
+        for action in actions:
+            self.addAction(action)
+
+    def show_profile(self, settings: Settings, profile: Profile, on_demo: bool) -> None:
+        """``profile`` chosen among the profiles of ``settings``; the banner if ``on_demo``."""
+        self.profile_box.blockSignals(True)
+        self.profile_box.clear()
+        for candidate in settings.profiles:
+            self.profile_box.addItem(candidate.name)
+        self.profile_box.setCurrentText(profile.name)
+        self.profile_box.blockSignals(False)
+        self.badge.set_profile(profile)
+        if self.demo_banner is not None:
+            self.demo_banner.setVisible(on_demo)
+
+
+def shortcuts_box(window: QWidget) -> QMessageBox:
+    """Every shortcut of ``window``'s actions, with what it does."""
+    pairs = sorted(
+        (
+            action.text().replace("&", "").rstrip("…"),
+            action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+        )
+        for action in window.actions()
+        if not action.shortcut().isEmpty()
+    )
+    rows = "".join(
+        f"<tr><td style='padding-right:24px'><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>"
+        for what, keys in pairs
+    )
+    box = QMessageBox(
+        QMessageBox.Icon.NoIcon,
+        "Keyboard shortcuts",
+        f"<table>{rows}</table>",
+        QMessageBox.StandardButton.Close,
+        window,
+    )
+    box.setObjectName("shortcutsDialog")
+    box.setTextFormat(Qt.TextFormat.RichText)
+    return box
+
+
+def about_box(parent: QWidget, data_dir: Path) -> QMessageBox:
+    return QMessageBox(
+        QMessageBox.Icon.Information,
+        "About SMS Operator Console",
+        f"SMS Operator Console {version('sms-operator-console')}\n\nData folder: {data_dir}",
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )

@@ -1,0 +1,134 @@
+"""The profile in use and its credentials, as the window shows and changes them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from console import demo
+from console.credentials import Credentials
+from console.profile_credentials import Rename, find_credentials, follow_renames, renames
+from console.settings import Settings, with_profile
+from console.ui.credentials_dialog import CredentialsDialog
+from console.ui.options.dialog import SettingsDialog
+from console.ui.palette import apply_theme
+
+if TYPE_CHECKING:
+    from console.ui.main_window import MainWindow
+
+
+class WindowProfiles:
+    """Switching profiles (the toolbar's box), editing them (the settings dialog) and their
+    credentials (the credentials dialog); what the window shows of the profile in use.
+
+    Renamed profiles keep their passwords; a profile taken into use loads its own.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self.session = window.session
+        self.keychain = window.keychain
+
+    def apply_profile(self) -> None:
+        """Show the profile in use: in the toolbar, the compose pane, title and status bar."""
+        window = self._window
+        profile = self.session.profile
+        # The banner speaks of the demo profile only: another one sends where it says.
+        on_demo = window.demo_mode and profile.name == demo.DEMO_PROFILE
+        window.toolbar.show_profile(self.session.settings, profile, on_demo)
+        window.compose.set_profile(profile)
+        window.setWindowTitle("Demo mode" if on_demo else "")
+        ready = self.session.credentials is not None
+        login = f" as {self.session.credentials.login}" if self.session.credentials else ""
+        window.profile_label.setText(
+            f"Profile {profile.name}{login}" if ready else f"Profile {profile.name}: no credentials"
+        )
+
+    def profile_chosen(self, index: int) -> None:
+        name = self._window.toolbar.profile_box.itemText(index)
+        if name == self.session.settings.active:
+            return
+        self.session.save_settings(replace(self.session.settings, active=name))
+        self.apply_profile()
+        self._window.run_task(self._load_credentials_task())
+
+    def region_chosen(self, region: str | None) -> None:
+        # The profile keeps it: the next number, and the next start, are read there too.
+        profile = replace(self.session.profile, default_region=region)
+        self.session.save_settings(with_profile(self.session.settings, profile))
+
+    # Credentials
+
+    async def load_credentials(self) -> None:
+        """Credentials of the active profile: environment, then keychain, else the dialog."""
+        profile = self.session.profile
+        if self._window.demo_mode and profile.name == demo.DEMO_PROFILE:
+            await self.use_credentials(demo.demo_credentials())
+            return
+        found = await find_credentials(profile, self.keychain)
+        for problem in found.problems:
+            self._window.show_alert(problem)
+        if found.credentials is None:
+            self.open_credentials()
+        else:
+            await self.use_credentials(found.credentials)
+
+    async def use_credentials(self, credentials: Credentials | None) -> None:
+        await self.session.use_credentials(credentials)
+        self.apply_profile()
+
+    async def _load_credentials_task(self) -> None:
+        await self.session.use_credentials(None)
+        await self.load_credentials()
+
+    def open_credentials(self) -> None:
+        profile = self.session.profile
+        dialog = CredentialsDialog(
+            profile.name, self.keychain, login=profile.login or "", parent=self._window
+        )
+        dialog.credentialsSaved.connect(lambda login: self._window.run_task(self._saved(login)))
+        dialog.credentialsDeleted.connect(lambda: self._window.run_task(self.use_credentials(None)))
+        self._window.open_dialog(dialog)
+
+    async def _saved(self, login: str) -> None:
+        profile = self.session.profile
+        if profile.login != login:
+            self.session.save_settings(
+                with_profile(self.session.settings, replace(profile, login=login))
+            )
+        password = await self.keychain.get(profile.name, login)
+        await self.use_credentials(Credentials(login, password) if password else None)
+
+    # Settings
+
+    def open_settings(self) -> None:
+        window = self._window
+        dialog = SettingsDialog(
+            self.session.settings, self.session.data_dir, window, window.listener_status.url
+        )
+        dialog.settingsAccepted.connect(self.settings_accepted)
+        window.open_dialog(dialog)
+
+    def settings_accepted(self, settings: Settings) -> None:
+        old = self.session.settings
+        self.session.save_settings(settings)
+        if settings.theme != old.theme:
+            apply_theme(settings.theme)
+        if settings.listener != old.listener:
+            self._window.run_task(self._restart_listener())
+        self._window.run_task(
+            self._follow_profiles(renames(old, settings), settings.profile() != old.profile())
+        )
+        self.apply_profile()
+
+    async def _restart_listener(self) -> None:
+        state = await self.session.restart_listener()
+        if state.running:
+            self._window.listenerRestarted.emit()
+
+    async def _follow_profiles(self, moves: list[Rename], active_changed: bool) -> None:
+        """Renamed profiles keep their passwords; a changed active one loads its own."""
+        for problem in await follow_renames(self.keychain, moves):
+            self._window.show_alert(problem)
+        if active_changed:
+            await self._load_credentials_task()
