@@ -163,8 +163,11 @@ class ProfileToolbar(QToolBar):
         self.badge = EnvironmentBadge()
         self.addWidget(self.badge)
         if demo_mode:
-            banner = QLabel(
-                "  Demo mode: messages go to the built-in simulator, not to customers  "
+            # Short enough for the toolbar of an 800-pixel-wide window; the rest in its tip.
+            banner = QLabel("Demo mode: simulator only")
+            banner.setToolTip(
+                "Messages go to the built-in provider simulator, never to customers. It sends "
+                "receipts and a few replies, as a real account would."
             )
             banner.setObjectName("demoBanner")
             badge(banner, Badge.DEMO)

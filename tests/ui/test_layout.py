@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QToolBar, QToolButton
 
 from console.ui.log_columns import Column
 from tests.ui.test_main_window import CUSTOMER, activate, seed
@@ -112,3 +112,20 @@ def test_the_first_window_fits_the_screen_with_its_frame(qtbot, window):
     assert room.width() < 1280  # this screen is smaller than the window likes to be
     assert window.width() <= room.width() - 16
     assert window.height() <= room.height() - 48
+
+
+@pytest.mark.parametrize("size", [(800, 600), (1024, 700)])
+def test_the_toolbar_shows_everything_on_a_small_screen(qtbot, windows, data_dir, size):
+    window = windows.open(data_dir)  # demo mode: its banner is the widest part
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() <= size[0], timeout=5000)
+    qtbot.wait(50)
+    toolbar = window.findChild(QToolBar)
+    # Past its width a toolbar hides what does not fit behind a » button.
+    folded = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert folded is None or not folded.isVisible()
+    for action in (window.credentials_action, window.settings_action):
+        assert toolbar.widgetForAction(action).isVisible()
+    banner = window.findChild(QLabel, "demoBanner")
+    assert banner.isVisible()
+    assert "simulator" in banner.text() + banner.toolTip()
