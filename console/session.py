@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.credentials import Credentials
+from console.keychain import Credentials
 from console.listener.config import ListenerConfigError
 from console.listener.intake import Change
 from console.listener.notify import Coalescer

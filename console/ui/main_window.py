@@ -31,10 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from console import demo
-from console.credentials import Credentials
-from console.keychain import Keychain
+from console.keychain import (
+    Credentials,
+    Keychain,
+    Rename,
+    find_credentials,
+    follow_renames,
+    renames,
+)
 from console.paths import database_path
-from console.profile_credentials import Rename, find_credentials, follow_renames, renames
 from console.protocol.mt_request import InvalidRequest
 from console.protocol.phone import display_number
 from console.session import Alert, ListenerState, NotReady, Session
