@@ -53,8 +53,10 @@ _REPLY_COLUMNS = (
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
 
 
+Synchronous = Literal["OFF", "NORMAL", "FULL"]
+
 # PRAGMA takes no parameters: each statement is written out whole.
-_SYNCHRONOUS = {
+_SYNCHRONOUS: dict[Synchronous, str] = {
     "OFF": "PRAGMA synchronous=OFF",
     "NORMAL": "PRAGMA synchronous=NORMAL",
     "FULL": "PRAGMA synchronous=FULL",
@@ -73,7 +75,7 @@ class SqliteStore:
         self,
         path: Path,
         *,
-        synchronous: Literal["OFF", "NORMAL", "FULL"] = "NORMAL",
+        synchronous: Synchronous = "NORMAL",
         busy_timeout: float = 30.0,
         quarantine_cap: QuarantineCap = DEFAULT_QUARANTINE_CAP,
         any_thread: bool = False,

@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.listener.config import ListenerConfigError, new_path_token
-from console.listener.setup import listener_config
 from console.paths import settings_path
 from console.protocol.mt_request import HttpMethod, Priority
 from console.settings import (
@@ -61,6 +60,7 @@ from console.settings import (
     unique_name,
     with_active,
 )
+from console.settings.listener import listener_config
 from console.ui.environment_style import EnvironmentBadge, environment_colour, environment_word
 
 ERROR_COLOUR = "#b3261e"

@@ -17,7 +17,7 @@ import trustme
 from console.history import recent
 from console.listener.config import ListenerConfig, parse_networks
 from console.listener.intake import Change
-from console.listener.server import CallbackListener, ListenerError
+from console.listener.server import CallbackListener, ListenerError, callback_store
 from console.store.models import CallbackItem, NewMessage
 from console.store.sqlite import SqliteStore
 from tests.support.listener import TOKEN, running_listener
@@ -238,7 +238,8 @@ def test_port_in_use_is_a_plain_error(data_dir: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         listener = CallbackListener(
-            ListenerConfig(port=port, path_token=TOKEN), data_dir / "messages.sqlite3"
+            ListenerConfig(port=port, path_token=TOKEN),
+            callback_store(data_dir / "messages.sqlite3"),
         )
         with pytest.raises(ListenerError, match=f"port {port} .* already in use"):
             listener.start_in_thread()
