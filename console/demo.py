@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from console.credentials import Credentials
+from console.keychain import Credentials
 from console.paths import settings_path
 from console.settings import (
     Environment,

@@ -10,9 +10,8 @@ from pathlib import Path
 from console.atomic_file import replaced_atomically
 from console.history import iso_time
 from console.protocol.codes import message_state
-from console.store.interface import MessageStore
+from console.store import MessageStore, open_store
 from console.store.models import LogQuery, LogRow
-from console.store.sqlite import SqliteStore
 
 PAGE = 2000
 COLUMNS = (
@@ -72,7 +71,7 @@ def export_database(
     progress: Callable[[int, int], bool] = lambda _done, _total: True,
 ) -> int:
     """:func:`export_csv` over a connection of its own (for a worker thread)."""
-    with SqliteStore(database) as store:
+    with open_store(database) as store:
         return export_csv(store, query, path, progress)
 
 

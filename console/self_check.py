@@ -68,7 +68,7 @@ ICON_SIZE = 64
 # packed with keyring's metadata: without them it would silently find no keychain.
 NATIVE_BACKENDS = {"linux": "SecretService", "darwin": "macOS", "win32": "Windows"}
 # The systems where a keychain is always there, with its name as the check prints it
-# (console.keychain.describe_backend): finding none there is a broken installation.
+# (console.keychain.backends.describe_backend): finding none there is a broken installation.
 ALWAYS_THERE = {"darwin": "macOS Keychain", "win32": "Windows Credential Manager"}
 SYSTEM_NAMES = {"darwin": "macOS", "win32": "Windows"}
 

@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.credentials import Credentials
+from console.keychain import Credentials
 from console.listener.config import ListenerConfigError
 from console.listener.intake import Change
 from console.listener.notify import Coalescer
-from console.listener.server import CallbackListener, ListenerError
-from console.listener.setup import ensure_path_token, listener_config
+from console.listener.server import CallbackListener, ListenerError, callback_store
 from console.paths import access_log_path, database_path, settings_path
 from console.protocol.codes import message_state
 from console.protocol.delivery import FINAL_STATES
@@ -26,8 +25,9 @@ from console.protocol.phone import display_number
 from console.sending.engine import EngineSettings, SendingEngine, http_client
 from console.sending.policy import RetrySettings, may_retry_same_id
 from console.settings import Profile, Settings, load_settings, save_settings
+from console.settings.listener import ensure_path_token, listener_config
+from console.store import MessageStore, open_store
 from console.store.models import MessageStatus, NewMessage, StoredMessage
-from console.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class _Account:
         self,
         profile: Profile,
         credentials: Credentials,
-        store: SqliteStore,
+        store: MessageStore,
         on_change: Callable[[str], None],
     ) -> None:
         self.profile = profile
@@ -109,7 +109,7 @@ class Session:
     def __init__(self, data_dir: Path, *, notify_interval: float = 0.05) -> None:
         self.data_dir = data_dir
         self.settings = load_settings(settings_path(data_dir))
-        self.store = SqliteStore(database_path(data_dir))
+        self.store = open_store(database_path(data_dir))
         self.listener_state = ListenerState(running=False)
         self.on_messages: Callable[[frozenset[str]], None] = lambda _ids: None
         self.on_outcome: Callable[[StoredMessage], None] = lambda _message: None
@@ -255,7 +255,7 @@ class Session:
             self.settings = load_settings(settings_path(self.data_dir))
             listener = CallbackListener(
                 listener_config(saved),
-                database_path(self.data_dir),
+                callback_store(database_path(self.data_dir)),
                 access_log=access_log_path(self.data_dir),
                 on_changes=self._listener_changed,
             )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from console.credentials import Credentials
+from console.keychain import Credentials
 from console.store.sqlite import SqliteStore
 from tests.support.provider import FakeProvider
 

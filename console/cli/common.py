@@ -7,7 +7,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TypeAlias
 
-from console.credentials import Credentials, CredentialsUnavailable, load_credentials
+from console.keychain import Credentials, CredentialsUnavailable, load_credentials
 from console.paths import settings_path
 from console.settings import Profile, SettingsError, load_settings
 

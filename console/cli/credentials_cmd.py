@@ -9,12 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from console.cli.common import CliError, ExitCode, Subparsers, load_profile
-from console.credentials import (
+from console.keychain import (
+    PASSWORD_ENV,
     CredentialsUnavailable,
-    delete_password,
-    keychain_name,
+    Keychain,
+    KeychainError,
+    NoKeychain,
     load_credentials,
-    store_password,
 )
 from console.paths import settings_path
 from console.settings import load_settings, save_settings, with_profile
@@ -58,31 +59,43 @@ def _read_password(from_stdin: bool) -> str:
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     profile = load_profile(data_dir, args.profile)
+    # The command ends at once: a password kept for its session only would be lost.
+    keychain = Keychain(session_fallback=False)
     try:
         if args.action == "set":
             password = _read_password(args.password_stdin)
-            store_password(profile.name, args.login, password)
+            try:
+                keychain.set_blocking(profile.name, args.login, password)
+            except NoKeychain:
+                raise CliError(
+                    "no keychain is available here, so the password was not stored; "
+                    f"set {PASSWORD_ENV} instead",
+                    ExitCode.UNAVAILABLE,
+                ) from None
             path = settings_path(data_dir)
             save_settings(
                 path, with_profile(load_settings(path), replace(profile, login=args.login))
             )
-            print(f"stored: login {args.login!r} of profile {profile.name!r} ({keychain_name()})")
+            print(
+                f"stored: login {args.login!r} of profile {profile.name!r} "
+                f"({keychain.backend_name()})"
+            )
         elif args.action == "show":
             if not profile.login:
                 print(f"profile {profile.name!r} has no login")
                 return ExitCode.UNAVAILABLE
             try:
-                load_credentials(profile.name, profile.login)
+                load_credentials(profile.name, profile.login, keychain)
                 stored = "stored"
             except CredentialsUnavailable as exc:
                 stored = f"not available: {exc}"
             print(f"profile {profile.name!r}: login {profile.login!r}, password {stored}")
-            print(f"keychain: {keychain_name()}")
+            print(f"keychain: {keychain.backend_name()}")
         else:
             if not profile.login:
                 raise CliError(f"profile {profile.name!r} has no login", ExitCode.UNAVAILABLE)
-            existed = delete_password(profile.name, profile.login)
+            existed = keychain.delete_blocking(profile.name, profile.login)
             print("deleted" if existed else "no password was stored")
-    except CredentialsUnavailable as exc:
+    except KeychainError as exc:
         raise CliError(str(exc), ExitCode.UNAVAILABLE) from None
     return ExitCode.OK

@@ -16,10 +16,10 @@ from console.listener.config import (
     DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     ListenerConfigError,
 )
-from console.listener.server import CallbackListener, ListenerError
-from console.listener.setup import ensure_path_token, listener_config
+from console.listener.server import CallbackListener, ListenerError, callback_store
 from console.paths import access_log_path, database_path
 from console.settings import SettingsError
+from console.settings.listener import ensure_path_token, listener_config
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         raise CliError(str(exc)) from None
 
     listener = CallbackListener(
-        config, database_path(data_dir), access_log=access_log_path(data_dir)
+        config, callback_store(database_path(data_dir)), access_log=access_log_path(data_dir)
     )
     # Before the "listening" line: whoever reads it may signal at once.
     stop = threading.Event()

@@ -5,19 +5,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 
+from console.asgi_types import Message, Receive, Scope, Send
 from console.listener.access_log import AccessLog
 from console.listener.batching import BatchWriter, StorageUnavailable
 from console.listener.body_budget import BodyBudget, OverBudget, Reservation
 from console.listener.config import ListenerConfig, allowed, client_address
 from console.listener.intake import Delivery
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
 
 # Headers kept with a quarantined request; others (cookies, auth) are not ours to keep.
 _KEPT_HEADERS = frozenset(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import socket
 import ssl
@@ -11,8 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-import uvicorn
-
+from console.asgi_server import AsgiServer
 from console.listener.access_log import AccessLog
 from console.listener.admission import Admission
 from console.listener.app import CallbackApp
@@ -24,7 +24,8 @@ from console.listener.intake import Change
 from console.listener.slow_clients import Sweeper
 from console.listener.write_batching import Flusher
 from console.net import PortUnavailable, bind_socket, raise_open_file_limit
-from console.store.sqlite import SqliteStore
+from console.store import open_store
+from console.store.interface import StoreOpener
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,20 @@ LISTENER_SYNCHRONOUS: Final = "FULL"
 # The listener never waits long on a store another program has locked: it tries again
 # between other requests, then answers 503 (see BatchWriter).
 LISTENER_BUSY_TIMEOUT = 0.01
+# Requests in flight when the listener is told to stop may take this long to finish.
+_GRACEFUL_SHUTDOWN_SECONDS = 10
+
+
+def callback_store(database: Path) -> StoreOpener:
+    """Opens the store at ``database`` as the listener needs it: each commit durable, a
+    lock held by another program waited on only briefly, commits from the writer's thread."""
+    return functools.partial(
+        open_store,
+        database,
+        synchronous=LISTENER_SYNCHRONOUS,
+        busy_timeout=LISTENER_BUSY_TIMEOUT,
+        any_thread=True,
+    )
 
 
 def tls_context(config: ListenerConfig) -> ssl.SSLContext | None:
@@ -90,21 +105,23 @@ def listener_protocol(
 
 
 class CallbackListener:
-    """The callback server over one store file; start it once, stop it once."""
+    """The callback server over one store; start it once, stop it once."""
 
     def __init__(
         self,
         config: ListenerConfig,
-        database: Path,
+        store: StoreOpener,
         *,
         access_log: Path | None = None,
         on_changes: OnChanges | None = None,
     ) -> None:
+        """``store`` opens the store callbacks go to, on the listener's thread (see
+        :func:`callback_store`)."""
         self.config = config
-        self._database = database
+        self._open_store = store
         self._access_log_path = access_log
         self._on_changes = on_changes
-        self._server: uvicorn.Server | None = None
+        self._server: AsgiServer | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
         self.port: int | None = None
@@ -126,17 +143,12 @@ class CallbackListener:
         return sock
 
     async def serve(self, ready: Callable[[str], None] | None = None) -> None:
-        """Serve until stopped (uvicorn handles SIGINT/SIGTERM on the main thread)."""
+        """Serve until :meth:`stop`; ``ready`` gets the callback URL once requests are taken."""
         sock = self._sock or self._bind()
         self._sock = None
         tls = tls_context(self.config)
         raise_open_file_limit(self.config.max_connections + 256)
-        store = SqliteStore(
-            self._database,
-            synchronous=LISTENER_SYNCHRONOUS,
-            busy_timeout=LISTENER_BUSY_TIMEOUT,
-            any_thread=True,  # commits run in a thread of the batch writer's
-        )
+        store = self._open_store()
         writer = BatchWriter(
             store,
             self._on_changes,
@@ -144,32 +156,18 @@ class CallbackListener:
             limits=FieldLimits(self.config.max_fields, self.config.max_text_bytes),
         )
         access = AccessLog(self._access_log_path, self.config.path_token)
-        app = CallbackApp(self.config, writer, access)
-        config = uvicorn.Config(
-            app,
-            http=listener_protocol(self.config, tls, access),
-            ws="none",
-            loop="none",
-            lifespan="off",
-            log_config=None,
-            access_log=False,
-            # Forwarded headers are judged by our own allowlist of proxies, not uvicorn's.
-            proxy_headers=False,
-            server_header=False,
+        server = AsgiServer(
+            CallbackApp(self.config, writer, access),
+            protocol=listener_protocol(self.config, tls, access),
+            graceful_shutdown_seconds=_GRACEFUL_SHUTDOWN_SECONDS,
             date_header=False,
-            # TLS, keep-alive and connection limits are the protocol class's own.
-            timeout_graceful_shutdown=10,
         )
-        server = uvicorn.Server(config)
         self._server = server
-        task = asyncio.create_task(server.serve(sockets=[sock]))
         try:
-            # uvicorn signals readiness only through this flag.
-            while not server.started and not task.done():  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
-            if server.started and ready is not None:
+            await server.start(sock)
+            if ready is not None:
                 ready(self.url)
-            await task
+            await server.wait()
         finally:
             # Every acknowledged callback was committed before its answer; this only
             # releases the files.
@@ -211,7 +209,7 @@ class CallbackListener:
     def stop(self, timeout: float = 15.0) -> None:
         """Stop accepting, finish requests in flight, and release the port."""
         if self._server is not None:
-            self._server.should_exit = True
+            self._server.request_stop()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None

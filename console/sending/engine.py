@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import httpx
 
-from console.credentials import Credentials
+from console.keychain import Credentials
 from console.protocol.mt_request import HttpMethod, MtRequest
 from console.sending.attempt import attempt
 from console.sending.pacing import Pacer

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from console.simulator.asgi_types import Receive, Scope, Send
+from console.asgi_types import Receive, Scope, Send
 from console.simulator.callback_plan import CallbackPlanner
 from console.simulator.callbacks import CallbackDispatcher
 from console.simulator.codes import MtResult

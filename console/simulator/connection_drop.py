@@ -15,7 +15,7 @@ from typing import cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from console.simulator.asgi_types import Receive, Scope
+from console.asgi_types import Receive, Scope
 
 EXTENSION = "sms_simulator.connection"
 

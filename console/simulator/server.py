@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from console.asgi_server import AsgiServer
 from console.net import bind_socket
 from console.simulator.app import JOURNAL_PATH, MT_PATH, SimulatorApp
-from console.simulator.asgi_server import AsgiServer
 from console.simulator.callback_plan import CallbackPlanner
 from console.simulator.callbacks import CallbackDispatcher
 from console.simulator.config import SimulatorSettings
+from console.simulator.connection_drop import DroppableHttpToolsProtocol
 from console.simulator.journal import Journal
 from console.simulator.mt_handler import MtHandler
 
@@ -91,7 +92,7 @@ class SimulatorServer:
             journal=self._journal,
             journal_view=self.journal,
         )
-        http = AsgiServer(app)
+        http = AsgiServer(app, protocol=DroppableHttpToolsProtocol)
         try:
             self._base_url = await http.start(sock)
         except BaseException:

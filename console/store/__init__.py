@@ -8,11 +8,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from console.store.interface import MessageStore
-from console.store.sqlite import SqliteStore
+from console.store.sqlite import SqliteStore, Synchronous
 
 
-def open_store(path: Path) -> MessageStore:
-    return SqliteStore(path)
+def open_store(
+    path: Path,
+    *,
+    synchronous: Synchronous = "NORMAL",
+    busy_timeout: float = 30.0,
+    any_thread: bool = False,
+) -> MessageStore:
+    """The store at ``path``.
+
+    ``synchronous``: how far each commit is made durable (``FULL``: it survives a power
+    cut). ``busy_timeout``: how long a write waits for another writer's lock before
+    :class:`~console.store.errors.StoreBusy`. ``any_thread``: the store may be used from
+    other threads than the one that opened it, one at a time.
+    """
+    return SqliteStore(
+        path, synchronous=synchronous, busy_timeout=busy_timeout, any_thread=any_thread
+    )
 
 
-__all__ = ["MessageStore", "SqliteStore", "open_store"]
+__all__ = ["MessageStore", "Synchronous", "open_store"]

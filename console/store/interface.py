@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import Protocol, TypeAlias
 
 from console.store.models import (
     AttemptRecord,
@@ -91,3 +91,7 @@ class MessageStore(Protocol):
     ) -> int: ...
 
     def log_rows(self, query: LogQuery, message_ids: Iterable[str]) -> list[LogRow]: ...
+
+
+# Opens a store of its own on the calling thread (the listener calls it on its thread).
+StoreOpener: TypeAlias = Callable[[], MessageStore]

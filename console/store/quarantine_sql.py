@@ -17,6 +17,7 @@ from console.store.models import (
     QuarantineRecord,
     QuarantineSummary,
 )
+from console.store.rows import select
 
 # Past a cap, the oldest entries go until the quarantine is this far under it, so that a
 # full quarantine drops a few entries now and then rather than one with every insert.
@@ -88,24 +89,25 @@ def _drop_oldest(conn: sqlite3.Connection, entries: int, stored: int, cap: Quara
 
 
 def listed(conn: sqlite3.Connection, limit: int) -> list[QuarantineRecord]:
-    rows = conn.execute(
+    rows = select(
+        conn,
         "SELECT id, received_at, source_address, method, target, headers, body, reason,"
         " body_length, body_sha256 FROM quarantine ORDER BY id DESC LIMIT ?",
         (limit,),
     ).fetchall()
     return [
         QuarantineRecord(
-            id=r[0],
-            received_at=r[1],
-            source_address=r[2],
-            method=r[3],
-            target=r[4],
-            headers=tuple((k, v) for k, v in json.loads(r[5])),
-            body=r[6],
-            reason=r[7],
+            id=r["id"],
+            received_at=r["received_at"],
+            source_address=r["source_address"],
+            method=r["method"],
+            target=r["target"],
+            headers=tuple((k, v) for k, v in json.loads(r["headers"])),
+            body=r["body"],
+            reason=r["reason"],
             # Entries kept before lengths and hashes were recorded hold their whole body.
-            body_length=r[8] if r[8] is not None else len(r[6]),
-            body_sha256=r[9] or hashlib.sha256(r[6]).hexdigest(),
+            body_length=len(r["body"]) if r["body_length"] is None else r["body_length"],
+            body_sha256=r["body_sha256"] or hashlib.sha256(r["body"]).hexdigest(),
         )
         for r in rows
     ]

@@ -7,10 +7,10 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from console.protocol.mt_request import Attachment, HttpMethod, Priority
-from console.store import callbacks_sql, log, quarantine_sql
+from console.protocol.mt_request import Attachment
+from console.store import callbacks_sql, log, quarantine_sql, rows
 from console.store.errors import DuplicateMessageId, StoreBusy, StoreError, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
@@ -33,28 +33,15 @@ from console.store.models import (
     ReplyRecord,
     StoredMessage,
 )
-
-_MESSAGE_COLUMNS = (
-    "id, message_id, profile, phone_number, sender, body, endpoint, method, priority, carrier,"
-    " receipt, app_id, conversation_id, status, result_code, status_detail, attempt_count,"
-    " next_attempt_at, state, state_result_code, state_at, created_at, updated_at,"
-    " (SELECT COUNT(*) FROM attachments a WHERE a.message_ref = messages.id)"
-)
-_RECEIPT_COLUMNS = (
-    "id, message_id, message_state, result_code, app_id, conversation_id, received_at,"
-    " source_address, raw, redeliveries"
-)
-_REPLY_COLUMNS = (
-    "id, message_id, shortcode, phone_number, carrier, body, received_at, source_address, raw,"
-    " redeliveries"
-)
-
+from console.store.rows import select
 
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
 
 
+Synchronous = Literal["OFF", "NORMAL", "FULL"]
+
 # PRAGMA takes no parameters: each statement is written out whole.
-_SYNCHRONOUS = {
+_SYNCHRONOUS: dict[Synchronous, str] = {
     "OFF": "PRAGMA synchronous=OFF",
     "NORMAL": "PRAGMA synchronous=NORMAL",
     "FULL": "PRAGMA synchronous=FULL",
@@ -73,7 +60,7 @@ class SqliteStore:
         self,
         path: Path,
         *,
-        synchronous: Literal["OFF", "NORMAL", "FULL"] = "NORMAL",
+        synchronous: Synchronous = "NORMAL",
         busy_timeout: float = 30.0,
         quarantine_cap: QuarantineCap = DEFAULT_QUARANTINE_CAP,
         any_thread: bool = False,
@@ -174,48 +161,52 @@ class SqliteStore:
                 ],
             )
             # Receipts that arrived before the message are applied now, in arrival order.
-            for row in conn.execute(
+            for state, result_code, received_at in conn.execute(
                 "SELECT message_state, result_code, received_at FROM receipts"
                 " WHERE message_id = ? ORDER BY id",
                 (new.message_id,),
             ).fetchall():
                 conn.execute(
-                    callbacks_sql.ADVANCE_STATE, (row[0], row[1], row[2], row[2], new.message_id)
+                    callbacks_sql.ADVANCE_STATE,
+                    (state, result_code, received_at, received_at, new.message_id),
                 )
         found = self.get_message(new.message_id)
         assert found is not None
         return found
 
     def get_message(self, message_id: str) -> StoredMessage | None:
-        row = self._conn.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE message_id = ?", (message_id,)
+        row = select(
+            self._conn,
+            f"SELECT {rows.MESSAGE_COLUMNS} FROM messages WHERE message_id = ?",
+            (message_id,),
         ).fetchone()
         if row is None:
             return None
         attachments = tuple(
-            Attachment(content_type=r[0], content=r[2], filename=r[1])
-            for r in self._conn.execute(
+            Attachment(content_type=content_type, content=content, filename=filename)
+            for content_type, filename, content in self._conn.execute(
                 "SELECT content_type, filename, content FROM attachments"
                 " WHERE message_ref = ? ORDER BY position",
-                (row[0],),
+                (row["id"],),
             )
         )
-        return _message(row, attachments)
+        return rows.message(row, attachments)
 
     def messages(self, limit: int = 100, before_id: int | None = None) -> list[StoredMessage]:
         """Messages newest first, ``limit`` at a time, continuing below ``before_id``."""
-        rows = self._conn.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?",
+        found = select(
+            self._conn,
+            f"SELECT {rows.MESSAGE_COLUMNS} FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?",
             (before_id if before_id is not None else 2**62, limit),
         ).fetchall()
-        return [_message(row, ()) for row in rows]
+        return [rows.message(row, ()) for row in found]
 
     def undecided(self) -> list[StoredMessage]:
         """Messages whose acceptance is not settled yet, oldest first."""
         placeholders = ", ".join("?" for s in MessageStatus if s.undecided)
         ids = [
-            r[0]
-            for r in self._conn.execute(
+            message_id
+            for (message_id,) in self._conn.execute(
                 f"SELECT message_id FROM messages WHERE status IN ({placeholders}) ORDER BY id",
                 [s.value for s in MessageStatus if s.undecided],
             )
@@ -237,15 +228,16 @@ class SqliteStore:
             ).fetchone()
             if row is None:
                 raise UnknownMessage(message_id)
-            number = int(row[1]) + 1
+            ref, attempt_count = row
+            number = int(attempt_count) + 1
             conn.execute(
                 "INSERT INTO attempts (message_ref, number, started_at) VALUES (?, ?, ?)",
-                (row[0], number, started_at),
+                (ref, number, started_at),
             )
             conn.execute(
                 "UPDATE messages SET status = ?, attempt_count = ?, next_attempt_at = NULL,"
                 " updated_at = ? WHERE id = ?",
-                (MessageStatus.SENDING.value, number, started_at, row[0]),
+                (MessageStatus.SENDING.value, number, started_at, ref),
             )
         return number
 
@@ -287,31 +279,13 @@ class SqliteStore:
             )
 
     def attempts(self, message_id: str) -> list[AttemptRecord]:
-        rows = self._conn.execute(
-            "SELECT a.number, a.started_at, a.finished_at, a.http_status, a.result_code,"
-            " a.transport_error, a.raw_response, a.outcome_known, a.decision, a.detail,"
-            " a.retry_at FROM attempts a JOIN messages m ON m.id = a.message_ref"
-            " WHERE m.message_id = ? ORDER BY a.number",
+        found = select(
+            self._conn,
+            f"SELECT {rows.ATTEMPT_COLUMNS} FROM attempts a JOIN messages m"
+            " ON m.id = a.message_ref WHERE m.message_id = ? ORDER BY a.number",
             (message_id,),
         ).fetchall()
-        return [
-            AttemptRecord(
-                number=r[0],
-                started_at=r[1],
-                finished_at=r[2],
-                http_status=r[3],
-                result_code=r[4],
-                transport_error=r[5],
-                raw_response=r[6],
-                # An attempt never finished (the program stopped mid-request) has an
-                # unknown outcome.
-                outcome_known=bool(r[7]) if r[7] is not None else False,
-                decision=MessageStatus(r[8]) if r[8] else None,
-                detail=r[9],
-                retry_at=r[10],
-            )
-            for r in rows
-        ]
+        return [rows.attempt(r) for r in found]
 
     # Callbacks ---------------------------------------------------------------------------
 
@@ -355,19 +329,21 @@ class SqliteStore:
 
     def receipts(self, message_id: str) -> list[ReceiptRecord]:
         """Every distinct receipt for ``message_id``, in arrival order."""
-        rows = self._conn.execute(
-            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE message_id = ? ORDER BY id",
+        found = select(
+            self._conn,
+            f"SELECT {rows.RECEIPT_COLUMNS} FROM receipts WHERE message_id = ? ORDER BY id",
             (message_id,),
         ).fetchall()
-        return [_receipt(r) for r in rows]
+        return [rows.receipt(r) for r in found]
 
     def orphan_receipts(self) -> list[ReceiptRecord]:
         """Receipts whose message_id matches no stored message, oldest first."""
-        rows = self._conn.execute(
-            f"SELECT {_RECEIPT_COLUMNS} FROM receipts r WHERE NOT EXISTS"
-            " (SELECT 1 FROM messages m WHERE m.message_id = r.message_id) ORDER BY id"
+        found = select(
+            self._conn,
+            f"SELECT {rows.RECEIPT_COLUMNS} FROM receipts r WHERE NOT EXISTS"
+            " (SELECT 1 FROM messages m WHERE m.message_id = r.message_id) ORDER BY id",
         ).fetchall()
-        return [_receipt(r) for r in rows]
+        return [rows.receipt(r) for r in found]
 
     def add_reply(self, reply: IncomingReply) -> bool:
         """Keep a customer reply; returns False when it is a redelivery."""
@@ -376,21 +352,26 @@ class SqliteStore:
     def replies(self, phone_number: str | None = None, limit: int = 100) -> list[ReplyRecord]:
         """Customer replies newest first, optionally from one number."""
         if phone_number is None:
-            rows = self._conn.execute(
-                f"SELECT {_REPLY_COLUMNS} FROM replies ORDER BY id DESC LIMIT ?", (limit,)
+            found = select(
+                self._conn,
+                f"SELECT {rows.REPLY_COLUMNS} FROM replies ORDER BY id DESC LIMIT ?",
+                (limit,),
             ).fetchall()
         else:
-            rows = self._conn.execute(
-                f"SELECT {_REPLY_COLUMNS} FROM replies WHERE phone_number = ?"
+            found = select(
+                self._conn,
+                f"SELECT {rows.REPLY_COLUMNS} FROM replies WHERE phone_number = ?"
                 " ORDER BY id DESC LIMIT ?",
                 (phone_number, limit),
             ).fetchall()
-        return [self._reply(r) for r in rows]
+        return [self._reply(r) for r in found]
 
     def reply(self, message_id: str) -> ReplyRecord | None:
         """The customer reply with this provider message_id, with its attachments."""
-        row = self._conn.execute(
-            f"SELECT {_REPLY_COLUMNS} FROM replies WHERE message_id = ?", (message_id,)
+        row = select(
+            self._conn,
+            f"SELECT {rows.REPLY_COLUMNS} FROM replies WHERE message_id = ?",
+            (message_id,),
         ).fetchone()
         return None if row is None else self._reply(row)
 
@@ -471,72 +452,16 @@ class SqliteStore:
         row = conn.execute("SELECT id FROM messages WHERE message_id = ?", (message_id,)).fetchone()
         if row is None:
             raise UnknownMessage(message_id)
-        return int(row[0])
+        (ref,) = row
+        return int(ref)
 
-    def _reply(self, row: tuple[Any, ...]) -> ReplyRecord:
+    def _reply(self, row: sqlite3.Row) -> ReplyRecord:
         attachments = tuple(
-            Attachment(content_type=r[0], content=r[1])
-            for r in self._conn.execute(
+            Attachment(content_type=content_type, content=content)
+            for content_type, content in self._conn.execute(
                 "SELECT content_type, content FROM reply_attachments WHERE reply_ref = ?"
                 " ORDER BY position",
-                (row[0],),
+                (row["id"],),
             )
         )
-        return ReplyRecord(
-            id=row[0],
-            message_id=row[1],
-            shortcode=row[2],
-            phone_number=row[3],
-            carrier=row[4],
-            body=row[5],
-            received_at=row[6],
-            source_address=row[7],
-            raw=row[8],
-            redeliveries=row[9],
-            attachments=attachments,
-        )
-
-
-def _message(row: tuple[Any, ...], attachments: tuple[Attachment, ...]) -> StoredMessage:
-    return StoredMessage(
-        id=row[0],
-        message_id=row[1],
-        profile=row[2],
-        phone_number=row[3],
-        sender=row[4],
-        body=row[5],
-        endpoint=row[6],
-        method=HttpMethod(row[7]),
-        priority=Priority(row[8]) if row[8] else None,
-        carrier=row[9],
-        receipt=bool(row[10]),
-        app_id=row[11],
-        conversation_id=row[12],
-        status=MessageStatus(row[13]),
-        result_code=row[14],
-        status_detail=row[15],
-        attempt_count=row[16],
-        next_attempt_at=row[17],
-        state=row[18],
-        state_result_code=row[19],
-        state_at=row[20],
-        created_at=row[21],
-        updated_at=row[22],
-        attachment_count=row[23],
-        attachments=attachments,
-    )
-
-
-def _receipt(row: tuple[Any, ...]) -> ReceiptRecord:
-    return ReceiptRecord(
-        id=row[0],
-        message_id=row[1],
-        message_state=row[2],
-        result_code=row[3],
-        app_id=row[4],
-        conversation_id=row[5],
-        received_at=row[6],
-        source_address=row[7],
-        raw=row[8],
-        redeliveries=row[9],
-    )
+        return rows.reply(row, attachments)

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.credentials import Credentials
-from console.keychain import Keychain
+from console.keychain import Credentials, Keychain
 from console.paths import database_path
 from console.session import Alert, ListenerState, NotReady, Session
 from console.settings import Settings

@@ -6,8 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from console import demo
-from console.credentials import Credentials
-from console.profile_credentials import Rename, find_credentials, follow_renames, renames
+from console.keychain import Credentials, Rename, find_credentials, follow_renames, renames
 from console.settings import Settings, with_profile
 from console.ui.credentials_dialog import CredentialsDialog
 from console.ui.options.dialog import SettingsDialog

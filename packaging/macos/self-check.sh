@@ -28,7 +28,7 @@ if [ -s "$err" ]; then
     echo "self-check.sh: --self-check of $app wrote to stderr" >&2
     exit 1
 fi
-# console.keychain.describe_backend's words for keyring's macOS backend.
+# console.keychain.backends.describe_backend's words for keyring's macOS backend.
 keychain="ok    keychain: macOS Keychain"
 if ! grep -Fqx "$keychain" "$out"; then
     echo "self-check.sh: --self-check of $app did not find the macOS Keychain" \

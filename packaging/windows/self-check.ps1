@@ -34,7 +34,7 @@ if ((Get-Item $err).Length -gt 0) {
 }
 if ($run.ExitCode -ne 0) { throw "--self-check of $Exe failed (exit code $($run.ExitCode))" }
 if ((Get-Item $err).Length -gt 0) { throw "--self-check of $Exe wrote to stderr" }
-# console.keychain.describe_backend's words for keyring's WinVaultKeyring.
+# console.keychain.backends.describe_backend's words for keyring's WinVaultKeyring.
 $keychain = "ok    keychain: Windows Credential Manager"
 if (-not (Select-String -Path $out -SimpleMatch -Quiet -Pattern $keychain)) {
     throw "--self-check of $Exe did not find Windows Credential Manager (no line '$keychain')"

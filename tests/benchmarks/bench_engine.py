@@ -21,7 +21,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from console.credentials import Credentials  # noqa: E402
+from console.keychain import Credentials  # noqa: E402
 from console.protocol.mt_request import FORM_CONTENT_TYPE, MtRequest  # noqa: E402
 from console.sending.engine import EngineSettings, open_engine  # noqa: E402
 from console.store.models import MessageStatus, NewMessage  # noqa: E402

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import httpx
 
 from console.listener.config import ListenerConfig
-from console.listener.server import CallbackListener
+from console.listener.server import CallbackListener, callback_store
 
 TOKEN = "stall-token-0123456789abcdef"
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -112,7 +112,9 @@ def locked_store(url: str, database: Path) -> list[int]:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="stalls-") as folder:
         database = Path(folder) / "messages.sqlite3"
-        listener = CallbackListener(ListenerConfig(port=0, path_token=TOKEN), database)
+        listener = CallbackListener(
+            ListenerConfig(port=0, path_token=TOKEN), callback_store(database)
+        )
         ready: list[asyncio.AbstractEventLoop] = []
 
         def serve() -> None:

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from console.listener.config import ListenerConfig  # noqa: E402
 from console.listener.intake import Change  # noqa: E402
 from console.listener.notify import Coalescer  # noqa: E402
-from console.listener.server import CallbackListener  # noqa: E402
+from console.listener.server import CallbackListener, callback_store  # noqa: E402
 
 
 def main() -> None:
@@ -58,7 +58,7 @@ def main() -> None:
     coalescer = Coalescer(loop, show)
 
     listener = CallbackListener(
-        ListenerConfig(port=0, path_token=token), database, on_changes=coalescer.add
+        ListenerConfig(port=0, path_token=token), callback_store(database), on_changes=coalescer.add
     )
     print(f"listening {listener.start_in_thread()}", flush=True)
     heartbeat = QTimer()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from console.listener.config import ListenerConfig
-from console.listener.server import CallbackListener, OnChanges
+from console.listener.server import CallbackListener, OnChanges, callback_store
 
 TOKEN = "test-token-0123456789abcdef"
 
@@ -21,7 +21,7 @@ def running_listener(
     config = replace(ListenerConfig(port=0, path_token=TOKEN), **settings)
     listener = CallbackListener(
         config,
-        data_dir / "messages.sqlite3",
+        callback_store(data_dir / "messages.sqlite3"),
         access_log=data_dir / "listener-access.log",
         on_changes=on_changes,
     )

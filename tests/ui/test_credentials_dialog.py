@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox
 
 from console.keychain import Keychain, service_name
 from console.ui.credentials_dialog import CredentialsDialog
-from tests.support.keyrings import MemoryKeyring
+from tests.support.keyrings import HangingKeyring, MemoryKeyring, RefusingKeyring
 from tests.ui.conftest import run_async
-from tests.unit.test_keychain import HangingKeyring, RefusingKeyring
 
 # Qt's offscreen platform cannot pass a dialog's size hints on to a window system.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

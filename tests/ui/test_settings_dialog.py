@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 
-from console.listener.setup import listener_config
 from console.paths import settings_path
 from console.protocol.mt_request import HttpMethod, Priority
 from console.settings import (
@@ -20,6 +19,7 @@ from console.settings import (
     load_settings,
     save_settings,
 )
+from console.settings.listener import listener_config
 from console.ui.environment_style import EnvironmentBadge, environment_colour
 from console.ui.options.dialog import SettingsDialog
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import keyring
 import pytest
+from keyring.backends import fail
 
 from console.cli.main import main
-from console.credentials import service_name
-from tests.support.keyrings import MemoryKeyring
+from console.keychain import service_name
+from tests.support.keyrings import MemoryKeyring, make
 
 SECRET = "cmd-Secr3t&pw"
 
@@ -77,3 +78,15 @@ def test_send_uses_the_stored_credentials_and_says_how_to_set_missing_ones(
             "--endpoint", "http://127.0.0.1:9/httpapi/receiver"]  # fmt: skip
     assert run(data_dir, *args) == 3
     assert "sms-console credentials set" in capsys.readouterr().err
+
+
+def test_without_a_keychain_nothing_is_stored_and_the_environment_is_suggested(
+    data_dir: Path, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keyring.set_keyring(make(fail.Keyring))
+    assert run(data_dir, "credentials", "set", "--login", "acme", "--password-stdin",
+               stdin=SECRET + "\n") == 3  # fmt: skip
+    err = capsys.readouterr().err
+    assert "no keychain is available here, so the password was not stored" in err
+    assert "SMS_CONSOLE_PASSWORD" in err
+    assert not (data_dir / "profiles.json").exists()

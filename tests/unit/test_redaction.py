@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.credentials import Credentials
+from console.keychain import Credentials
 from console.logging_setup import configure_logging
 from console.paths import log_path
 from console.protocol.mt_response import RAW_LIMIT, parse_answer, truncate

@@ -11,8 +11,7 @@ from keyring.backends import fail
 
 from console.self_check import Report, check_keychain, check_round_trip, simulator_settings
 from console.simulator import SimulatorSettings
-from tests.support.keyrings import MemoryKeyring
-from tests.unit.test_keychain import make
+from tests.support.keyrings import MemoryKeyring, make
 
 
 def without_receipts(_callback_url: str | None) -> SimulatorSettings:

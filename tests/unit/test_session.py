@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from console import demo
-from console.credentials import Credentials
+from console.keychain import Credentials
 from console.paths import database_path, settings_path
 from console.session import Alert, ListenerState, NotReady, Session
 from console.settings import Profile, Settings, SettingsError, load_settings, save_settings

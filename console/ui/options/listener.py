@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout
 
 from console.listener.config import ListenerConfigError, new_path_token
-from console.listener.setup import listener_config
+from console.settings.listener import listener_config
 from console.ui.options.listener_form import ListenerForm
 from console.ui.options.page import Draft, SettingsPage
 

@@ -6,6 +6,7 @@ import base64
 import socket
 import sqlite3
 import ssl
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,8 @@ import trustme
 from console.history import recent
 from console.listener.config import ListenerConfig, parse_networks
 from console.listener.intake import Change
-from console.listener.server import CallbackListener, ListenerError
+from console.listener.server import CallbackListener, ListenerError, callback_store
+from console.store.interface import MessageStore
 from console.store.models import CallbackItem, NewMessage
 from console.store.sqlite import SqliteStore
 from tests.support.listener import TOKEN, running_listener
@@ -238,7 +240,8 @@ def test_port_in_use_is_a_plain_error(data_dir: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         listener = CallbackListener(
-            ListenerConfig(port=port, path_token=TOKEN), data_dir / "messages.sqlite3"
+            ListenerConfig(port=port, path_token=TOKEN),
+            callback_store(data_dir / "messages.sqlite3"),
         )
         with pytest.raises(ListenerError, match=f"port {port} .* already in use"):
             listener.start_in_thread()
@@ -314,3 +317,23 @@ def test_a_client_too_slow_to_send_its_request_is_disconnected(data_dir: Path) -
             for _ in range(3):
                 assert client.post(guarded.url, data=RECEIPT).status_code == 200
                 time.sleep(0.3)
+
+
+def test_the_listener_stores_through_the_store_it_is_handed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    opened_on: list[str] = []
+
+    def open_elsewhere() -> MessageStore:
+        opened_on.append(threading.current_thread().name)
+        return callback_store(elsewhere)()
+
+    listener = CallbackListener(ListenerConfig(port=0, path_token=TOKEN), open_elsewhere)
+    listener.start_in_thread()
+    try:
+        assert post(listener.url, RECEIPT).status_code == 200
+    finally:
+        listener.stop()
+    # Opened once, on the listener's own thread, where its connection is used.
+    assert opened_on == ["callback-listener"]
+    with SqliteStore(elsewhere) as store:
+        assert [r.message_id for r in store.receipts("m-1")] == ["m-1"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from console.credentials import Credentials
+from console.keychain import Credentials
 from console.protocol.mt_request import Attachment, HttpMethod, InvalidRequest
 from console.sending.engine import INTERRUPTED, EngineSettings, SendingEngine, open_engine
 from console.sending.policy import RetrySettings

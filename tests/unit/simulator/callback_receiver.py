@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl
 
+from console.asgi_server import AsgiServer
+from console.asgi_types import Receive, Scope, Send
 from console.net import bind_socket
-from console.simulator.asgi_server import AsgiServer
-from console.simulator.asgi_types import Receive, Scope, Send
-from console.simulator.connection_drop import drop_connection
+from console.simulator.connection_drop import DroppableHttpToolsProtocol, drop_connection
 
 Answer = int | Literal["drop"]
 WAIT_SECONDS = 10.0
@@ -40,7 +40,9 @@ class CallbackReceiver:
         self.in_flight = 0
         self.max_in_flight = 0
         self._arrived = asyncio.Event()
-        self._server = AsgiServer(self._app, graceful_shutdown_seconds=1)
+        self._server = AsgiServer(
+            self._app, protocol=DroppableHttpToolsProtocol, graceful_shutdown_seconds=1
+        )
         self.url = ""
 
     @property

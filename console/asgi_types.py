@@ -1,4 +1,4 @@
-"""The few ASGI shapes the simulator's own HTTP apps use."""
+"""The few ASGI shapes the listener's and the simulator's HTTP apps use."""
 
 from __future__ import annotations
 

@@ -1,102 +1,34 @@
-"""The keychain service over in-memory, failing, hanging and refusing keyring backends."""
+"""The keychain service over in-memory, failing, hanging and refusing keyring backends:
+awaited (the window) and blocking (the command line)."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable, Iterator
 
-import keyring
 import keyring.backend
-import keyring.errors
 import pytest
-from keyring.backends import SecretService, chainer, fail, null
+from keyring.backends import fail, null
 
 from console.keychain import (
     SESSION_ONLY_WARNING,
     Keychain,
     KeychainError,
     KeychainTimeout,
-    call_in_thread,
-    call_with_timeout,
-    describe_backend,
-    is_system_backend,
+    NoKeychain,
     service_name,
 )
-from tests.support.keyrings import MemoryKeyring, MissingKeyring
+from tests.support.keyrings import (
+    EmptyChainer,
+    HangingKeyring,
+    MemoryKeyring,
+    MissingKeyring,
+    PlaintextKeyring,
+    RefusingKeyring,
+    make,
+)
+from tests.unit.keychain.conftest import Install
 
 SECRET = "kc-Secr3t&+=%/pw"
-
-
-class HangingKeyring(MemoryKeyring):
-    """A keychain waiting for an unlock that never comes (until the test lets it go)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.release.wait(10)
-        return None
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.release.wait(10)
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.release.wait(10)
-
-    def let_go(self) -> None:
-        """Finish the hung calls, so no thread outlives the test's event loop."""
-        self.release.set()
-        for thread in threading.enumerate():
-            if thread.name == "keychain-call":
-                thread.join(5)
-
-
-class RefusingKeyring(MemoryKeyring):
-    """Fails with messages that carry the password, as a careless backend might."""
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise keyring.errors.PasswordSetError(f"cannot store {password!r}")
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise keyring.errors.KeyringLocked("collection is locked")
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise ConnectionRefusedError(f"no bus for {username}")
-
-
-class EmptyChainer(chainer.ChainerBackend):
-    backends: list[keyring.backend.KeyringBackend] = []  # noqa: RUF012 (overrides a class property)
-
-
-class PlaintextKeyring(MemoryKeyring):
-    """Stands for keyrings.alt's plain-text file backend, which is not installed here."""
-
-
-PlaintextKeyring.__module__ = "keyrings.alt.file"
-
-
-def make(cls: type[keyring.backend.KeyringBackend]) -> keyring.backend.KeyringBackend:
-    return cls()
-
-
-Install = Callable[[keyring.backend.KeyringBackend], None]
-
-
-@pytest.fixture
-def install() -> Iterator[Install]:
-    """Installs a backend for this test; the previous one comes back afterwards."""
-    previous = keyring.get_keyring()
-    yield keyring.set_keyring
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def memory(install: Install) -> MemoryKeyring:
-    backend = MemoryKeyring()
-    install(backend)
-    return backend
 
 
 async def test_set_get_delete_go_to_the_keychain_entry_of_the_profile(
@@ -161,7 +93,6 @@ async def test_backends_that_would_drop_or_write_out_the_password_are_not_used(
     install: Install, cls: type[keyring.backend.KeyringBackend]
 ) -> None:
     backend = make(cls)
-    assert not is_system_backend(backend)
     install(backend)
     keychain = Keychain()
     await keychain.set("default", "acme", SECRET)
@@ -169,15 +100,6 @@ async def test_backends_that_would_drop_or_write_out_the_password_are_not_used(
     assert await keychain.get("default", "acme") == SECRET
     if isinstance(backend, MemoryKeyring):
         assert backend.entries == {}
-
-
-def test_known_backends_are_named_in_words() -> None:
-    secret_service = make(SecretService.Keyring)
-    assert is_system_backend(secret_service)
-    assert describe_backend(secret_service).startswith("Secret Service keychain")
-    assert describe_backend(make(fail.Keyring)) == "no keychain"
-    assert describe_backend(make(EmptyChainer)) == "no keychain"
-    assert "not a keychain" in describe_backend(PlaintextKeyring())
 
 
 async def test_a_hanging_keychain_times_out_while_the_loop_keeps_running(
@@ -223,19 +145,42 @@ async def test_errors_are_plain_and_never_carry_the_password(
     )
 
 
-def test_call_with_timeout_hands_back_results_and_errors() -> None:
-    assert call_with_timeout("adding", lambda: 1 + 1, 5) == 2
-    with pytest.raises(ZeroDivisionError):
-        call_with_timeout("dividing", lambda: 1 // 0, 5)
-    release = threading.Event()
+def test_blocking_calls_go_to_the_same_keychain_entries(memory: MemoryKeyring) -> None:
+    keychain = Keychain()
+    keychain.set_blocking("support", "acme", SECRET)
+    assert memory.entries == {(service_name("support"), "acme"): SECRET}
+    assert keychain.get_blocking("support", "acme") == SECRET
+    assert keychain.delete_blocking("support", "acme") is True
+    assert keychain.delete_blocking("support", "acme") is False
+    assert keychain.get_blocking("support", "acme") is None
+
+
+@pytest.mark.parametrize("cls", [fail.Keyring, MissingKeyring], ids=["fail", "missing"])
+def test_without_session_fallback_no_keychain_is_an_error(
+    install: Install, cls: type[keyring.backend.KeyringBackend]
+) -> None:
+    install(make(cls))
+    keychain = Keychain(session_fallback=False)
+    with pytest.raises(NoKeychain, match="no keychain is available here"):
+        keychain.get_blocking("default", "acme")
+    with pytest.raises(NoKeychain):
+        keychain.set_blocking("default", "acme", SECRET)
+    with pytest.raises(NoKeychain):
+        keychain.delete_blocking("default", "acme")
+
+
+def test_a_hanging_keychain_times_out_a_blocking_call(install: Install) -> None:
+    backend = HangingKeyring()
+    install(backend)
     try:
-        with pytest.raises(KeychainTimeout, match="while waiting"):
-            call_with_timeout("waiting", lambda: release.wait(10), 0.1)
+        with pytest.raises(KeychainTimeout, match=r"within 0\.2 s while deleting the password"):
+            Keychain(timeout=0.2).delete_blocking("default", "acme")
     finally:
-        release.set()
+        backend.let_go()
 
 
-async def test_call_in_thread_hands_back_results_and_errors() -> None:
-    assert await call_in_thread("adding", lambda: 1 + 1, 5) == 2
-    with pytest.raises(ZeroDivisionError):
-        await call_in_thread("dividing", lambda: 1 // 0, 5)
+def test_a_non_system_backend_is_named_as_it_is(install: Install) -> None:
+    install(make(null.Keyring))
+    keychain = Keychain()
+    assert keychain.session_only
+    assert keychain.backend_name() == "no keychain (keyring is disabled)"

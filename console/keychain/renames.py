@@ -1,40 +1,12 @@
-"""A profile's credentials: where they come from, and their keychain entry following the
-profile when it is renamed (in use or not)."""
+"""A profile's keychain entry follows the profile when it is renamed (in use or not)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.credentials import Credentials, CredentialsUnavailable, environment_credentials
-from console.keychain import Keychain, KeychainError
-from console.settings import Profile, Settings
-
-
-@dataclass(frozen=True)
-class Found:
-    """Credentials found for a profile (None: none), and what went wrong looking."""
-
-    credentials: Credentials | None
-    problems: tuple[str, ...] = ()
-
-
-async def find_credentials(profile: Profile, keychain: Keychain) -> Found:
-    """The environment's credentials, else the keychain's password for the profile's login."""
-    problems: list[str] = []
-    try:
-        credentials = environment_credentials(profile.login)
-    except CredentialsUnavailable as exc:
-        problems.append(str(exc))
-        credentials = None
-    if credentials is None and profile.login:
-        try:
-            password = await keychain.get(profile.name, profile.login)
-        except KeychainError as exc:
-            problems.append(f"Keychain: {exc}")
-            password = None
-        if password:
-            credentials = Credentials(profile.login, password)
-    return Found(credentials, tuple(problems))
+from console.keychain.errors import KeychainError
+from console.keychain.passwords import Keychain
+from console.settings import Settings
 
 
 @dataclass(frozen=True)

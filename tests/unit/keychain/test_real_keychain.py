@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SECRET = "real-Secr3t&+=%/pw"
 TOOLS = ("dbus-run-session", "gnome-keyring-daemon")
 TIME_LIMIT = 60

@@ -1,4 +1,4 @@
-"""Building the listener's configuration from saved settings and overrides."""
+"""The listener's configuration from the saved settings, and its path token, made once."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 from console.listener.config import ListenerConfig, new_path_token, parse_networks
 from console.paths import settings_path
-from console.settings import ListenerSettings, load_settings, save_settings
+from console.settings.file import load_settings, save_settings
+from console.settings.model import ListenerSettings
 
 
 def ensure_path_token(data_dir: Path) -> ListenerSettings:
