@@ -152,6 +152,50 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT 1, COUNT(*), IFNULL(SUM(length(body) + length(target) + length(headers)), 0), 0
         FROM quarantine;
     """,
+    # 4: text search by index. Trigram full-text tables over the message and reply bodies,
+    # kept current by triggers. They index lower(body) with a case-sensitive tokenizer:
+    # SQLite's lower() folds ASCII letters only, as LIKE does, so a phrase query finds
+    # exactly the rows LIKE '%text%' finds (the tokenizer's own folding would also match
+    # letters LIKE tells apart, such as É and é). The views are their external content.
+    """
+    CREATE VIEW messages_text_content AS SELECT id, lower(body) AS body FROM messages;
+    CREATE VIRTUAL TABLE messages_text USING fts5(
+        body, content = 'messages_text_content', content_rowid = 'id',
+        tokenize = 'trigram case_sensitive 1'
+    );
+    INSERT INTO messages_text (messages_text) VALUES ('rebuild');
+    CREATE TRIGGER messages_text_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_text (rowid, body) VALUES (new.id, lower(new.body));
+    END;
+    CREATE TRIGGER messages_text_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_text (messages_text, rowid, body)
+            VALUES ('delete', old.id, lower(old.body));
+    END;
+    CREATE TRIGGER messages_text_update AFTER UPDATE OF id, body ON messages BEGIN
+        INSERT INTO messages_text (messages_text, rowid, body)
+            VALUES ('delete', old.id, lower(old.body));
+        INSERT INTO messages_text (rowid, body) VALUES (new.id, lower(new.body));
+    END;
+
+    CREATE VIEW replies_text_content AS SELECT id, lower(body) AS body FROM replies;
+    CREATE VIRTUAL TABLE replies_text USING fts5(
+        body, content = 'replies_text_content', content_rowid = 'id',
+        tokenize = 'trigram case_sensitive 1'
+    );
+    INSERT INTO replies_text (replies_text) VALUES ('rebuild');
+    CREATE TRIGGER replies_text_insert AFTER INSERT ON replies BEGIN
+        INSERT INTO replies_text (rowid, body) VALUES (new.id, lower(new.body));
+    END;
+    CREATE TRIGGER replies_text_delete AFTER DELETE ON replies BEGIN
+        INSERT INTO replies_text (replies_text, rowid, body)
+            VALUES ('delete', old.id, lower(old.body));
+    END;
+    CREATE TRIGGER replies_text_update AFTER UPDATE OF id, body ON replies BEGIN
+        INSERT INTO replies_text (replies_text, rowid, body)
+            VALUES ('delete', old.id, lower(old.body));
+        INSERT INTO replies_text (rowid, body) VALUES (new.id, lower(new.body));
+    END;
+    """,
 )
 
 

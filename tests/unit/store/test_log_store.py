@@ -7,7 +7,7 @@ import pytest
 
 from console.protocol.mt_request import Attachment, Priority
 from console.store import log
-from console.store.log import NumberSearch, number_search
+from console.store.log_search import NumberSearch, number_search
 from console.store.migrations import MIGRATIONS
 from console.store.models import (
     AttemptResult,
