@@ -1,7 +1,9 @@
-"""The message log in SQL: messages and replies as one list, filtered and paged by key.
+"""The message log in SQL: messages, replies and orphan receipts as one list, filtered
+and paged by key.
 
 Each table contributes a branch read in (time, id) index order; a UNION ALL with the same
-ORDER BY lets SQLite merge the two scans instead of sorting. Orphan receipts are not rows.
+ORDER BY lets SQLite merge the scans instead of sorting. Orphan receipts come from the
+``orphans`` table the schema keeps (migration 5), one row per message_id.
 """
 
 # Statements here interpolate only this module's table and column names and placeholder
@@ -17,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from console.protocol.codes import MESSAGE_STATES
+from console.protocol.delivery import FINAL_STATES
 from console.protocol.mt_request import Priority
 from console.store.log_search import Condition, TextSearch, text_search
 from console.store.models import (
@@ -34,6 +38,7 @@ _IN_CHUNK = 500  # stays under SQLite's limit on parameters per statement
 # A search matching at most this many rows of a table reads them by id and sorts them;
 # one matching more reads the table in time order, where matches come soon enough.
 FEW_MATCHES = 2000
+_DELIVERED = tuple(code for code, state in MESSAGE_STATES.items() if state.delivered)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class _Branch:
     rows: str
     keys: str
     text_index: str | None  # the full-text table over its text, if it has text
+    log_state: str = "log_state"  # its rows' LogState, as SQL
 
 
 # Every branch names its columns as _row reads them; a UNION takes the first one's names.
@@ -70,6 +76,26 @@ _REPLIES = _Branch(
     f" substr(body, 1, {PREVIEW_CHARS}) AS preview FROM replies",
     "SELECT received_at, id, 1 FROM replies",
     "replies_text",
+)
+# An orphan receipt's outcome is its delivery alone: not final yet counts as accepted.
+_ORPHAN_STATE = (
+    f"CASE WHEN state IN ({', '.join(map(str, _DELIVERED))}) THEN '{LogState.DELIVERED}'"
+    f" WHEN state IN ({', '.join(map(str, FINAL_STATES))}) THEN '{LogState.UNDELIVERED}'"
+    f" ELSE '{LogState.ACCEPTED}' END"
+)
+# The state filters an orphan receipt can pass: it is never pending, refused or stuck.
+_ORPHAN_STATES = (None, LogState.DELIVERED, LogState.UNDELIVERED, LogState.ACCEPTED)
+_ORPHANS = _Branch(
+    LogKind.ORPHAN_RECEIPT,
+    "orphans",
+    "received_at",
+    "SELECT received_at AS time, id, 2 AS kind, message_id, '' AS phone_number, '' AS sender,"
+    " NULL AS priority, 0 AS attachments, 1 AS receipt, NULL AS status, NULL AS result_code,"
+    f" NULL AS status_detail, state, state_result_code, {_ORPHAN_STATE} AS log_state,"
+    " received_at AS updated_at, '' AS preview FROM orphans",
+    "SELECT received_at, id, 2 FROM orphans",
+    None,
+    _ORPHAN_STATE,
 )
 
 
@@ -115,6 +141,8 @@ def _branches(query: LogQuery) -> list[_Branch]:
         found.append(_MESSAGES)
     if query.direction is not Direction.OUT and query.state is None:
         found.append(_REPLIES)
+    if query.direction is not Direction.OUT and query.state in _ORPHAN_STATES:
+        found.append(_ORPHANS)
     return found
 
 
@@ -179,7 +207,7 @@ def _where(
             terms.append("id IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(ids))
     if search.query.state is not None:
-        terms.append("log_state = ?")
+        terms.append(f"{branch.log_state} = ?")
         params.append(search.query.state.value)
     bounds = ((search.query.up_to, "<", True), (before, "<", False), (after, ">", False))
     for key, op, inclusive in bounds:
@@ -198,7 +226,7 @@ def _compound(
     keys_only: bool,
 ) -> tuple[str, list[Any]]:
     # On equal (time, id) SQLite's merge emits its left input first: put first the kind that
-    # comes first in this direction (replies sort above messages).
+    # comes first in this direction (orphan receipts, then replies, sort above messages).
     branches = sorted(search.branches, key=lambda b: b.kind, reverse=newest_first)
     parts: list[str] = []
     params: list[Any] = []
