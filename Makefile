@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-attach bench-listener drill-listener clean
+.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-attach bench-search bench-listener drill-listener clean
 
 $(STAMP): pyproject.toml scripts/system_packages.sh scripts/apt_install_missing.sh
 	$(PYTHON) scripts/check_python.py
@@ -49,6 +49,9 @@ bench-log: $(STAMP)
 
 bench-attach: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_attach.py
+
+bench-search: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_search.py
 
 bench-listener: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

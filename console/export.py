@@ -11,7 +11,7 @@ from console.atomic_file import replaced_atomically
 from console.history import iso_time
 from console.protocol.codes import message_state
 from console.store import MessageStore, open_store
-from console.store.models import LogQuery, LogRow
+from console.store.models import LogKind, LogQuery, LogRow
 
 PAGE = 2000
 COLUMNS = (
@@ -46,14 +46,16 @@ class ExportCancelled(Exception):
 
 
 def csv_row(row: LogRow) -> list[str]:
+    # Receipts for a message never sent from here: their status is what `log` calls them.
+    orphan = row.kind is LogKind.ORPHAN_RECEIPT
     return [
         iso_time(row.time) or "",
         row.direction.value,
         _cell(row.phone_number),
         _cell(row.sender),
         row.priority.value if row.priority else "",
-        "MMS" if row.is_mms else "SMS",
-        row.status.value if row.status else "received",
+        "" if orphan else "MMS" if row.is_mms else "SMS",
+        "orphan_receipt" if orphan else row.status.value if row.status else "received",
         "" if row.result_code is None else str(row.result_code),
         _cell(row.status_detail or ""),
         "" if row.state is None else str(row.state),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from console.protocol.codes import message_state, result_code
-from console.store.models import MessageStatus, StoredMessage
+from console.protocol.delivery import current_state
+from console.store.models import MessageStatus, ReceiptRecord, StoredMessage
 
 # What to do after each final state that is not a delivery (message_state codes).
 _AFTER_STATE = {
@@ -79,4 +81,25 @@ def summarise(message: StoredMessage) -> Summary:
         if message.receipt
         else "No receipt was asked for, so none will come.",
         "pending",
+    )
+
+
+def summarise_orphan(receipts: Sequence[ReceiptRecord]) -> Summary:
+    """Where the message behind receipts for a message_id never sent from here stands,
+    by the delivery-state rule of known messages (``receipts`` in arrival order)."""
+    current = current_state((r.message_state, r.result_code) for r in receipts)
+    if current is None:
+        raise ValueError("no receipts to summarise")
+    state = message_state(current[0])
+    headline = f"A receipt for a message not sent from here: {state.name}. {state.meaning}"
+    if current[1] and state.final and not state.delivered:
+        code = result_code(current[1])
+        headline += f" Reason: {code.name} ({code.meaning})"
+    tone = "good" if state.delivered else "bad" if state.final else "pending"
+    return Summary(
+        headline,
+        "Nothing to do here: this console has no such message. If another program or "
+        "installation sends with this account, the message is theirs; if none does, ask the "
+        "provider about the message_id.",
+        tone,
     )

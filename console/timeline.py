@@ -34,10 +34,22 @@ class Event:
 
 @dataclass(frozen=True)
 class Timeline:
+    """The story of a message sent, a reply, or the receipts for a message_id never sent
+    from here (``orphan_receipts``, in arrival order, when neither is known)."""
+
     message: StoredMessage | None
     reply: ReplyRecord | None
     events: tuple[Event, ...]
     conversation: tuple[ReplyRecord, ...]
+    orphan_receipts: tuple[ReceiptRecord, ...] = ()
+
+    @property
+    def message_id(self) -> str | None:
+        """The message_id whose story this is."""
+        subject = self.message or self.reply
+        if subject is not None:
+            return subject.message_id
+        return self.orphan_receipts[0].message_id if self.orphan_receipts else None
 
 
 def _attempt_event(attempt: AttemptRecord) -> Event:
@@ -97,7 +109,8 @@ def _reply_event(reply: ReplyRecord) -> Event:
 
 
 def message_timeline(store: MessageStore, message_id: str) -> Timeline | None:
-    """The timeline of an outbound message or an inbound reply; None if unknown."""
+    """The timeline of an outbound message, an inbound reply, or receipts for a message_id
+    never sent from here; None if nothing is known of it."""
     message = store.get_message(message_id)
     if message is not None:
         events = [Event(message.created_at, "created", "Stored in the outbox", "", "neutral")]
@@ -108,7 +121,11 @@ def message_timeline(store: MessageStore, message_id: str) -> Timeline | None:
         events.sort(key=lambda e: e.at)
         return Timeline(message, None, tuple(events), replies)
     reply = store.reply(message_id)
-    if reply is None:
+    if reply is not None:
+        replies = tuple(store.replies(reply.phone_number, limit=CONVERSATION_LIMIT))
+        return Timeline(None, reply, (_reply_event(reply),), replies)
+    receipts = tuple(store.receipts(message_id))
+    if not receipts:
         return None
-    replies = tuple(store.replies(reply.phone_number, limit=CONVERSATION_LIMIT))
-    return Timeline(None, reply, (_reply_event(reply),), replies)
+    events = sorted((_receipt_event(r) for r in receipts), key=lambda e: e.at)
+    return Timeline(None, None, tuple(events), (), receipts)

@@ -1,7 +1,9 @@
-"""The message log in SQL: messages and replies as one list, filtered and paged by key.
+"""The message log in SQL: messages, replies and orphan receipts as one list, filtered
+and paged by key.
 
 Each table contributes a branch read in (time, id) index order; a UNION ALL with the same
-ORDER BY lets SQLite merge the two scans instead of sorting. Orphan receipts are not rows.
+ORDER BY lets SQLite merge the scans instead of sorting. Orphan receipts come from the
+``orphans`` table the schema keeps (migration 5), one row per message_id.
 """
 
 # Statements here interpolate only this module's table and column names and placeholder
@@ -11,13 +13,16 @@ ORDER BY lets SQLite merge the two scans instead of sorting. Orphan receipts are
 from __future__ import annotations
 
 import json
-import re
+import operator
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+from console.protocol.codes import MESSAGE_STATES
+from console.protocol.delivery import FINAL_STATES
 from console.protocol.mt_request import Priority
+from console.store.log_search import Condition, TextSearch, text_search
 from console.store.models import (
     Direction,
     LogKey,
@@ -33,13 +38,7 @@ _IN_CHUNK = 500  # stays under SQLite's limit on parameters per statement
 # A search matching at most this many rows of a table reads them by id and sorts them;
 # one matching more reads the table in time order, where matches come soon enough.
 FEW_MATCHES = 2000
-# Shorter text is a number or a word, not the start of a message_id.
-MIN_ID_PREFIX = 6
-
-# Digits and what people type around them in a phone number.
-_PHONE_TEXT = re.compile(r"[\d\s+().\-/]*\d[\d\s+().\-/]*")
-# From this many digits the text is a whole number, whose dialling prefix can be dropped.
-_WHOLE_NUMBER = 9
+_DELIVERED = tuple(code for code, state in MESSAGE_STATES.items() if state.delivered)
 
 
 @dataclass(frozen=True)
@@ -49,56 +48,55 @@ class _Branch:
     time: str
     rows: str
     keys: str
+    text_index: str | None  # the full-text table over its text, if it has text
+    log_state: str = "log_state"  # its rows' LogState, as SQL
 
 
+# Every branch names its columns as _row reads them; a UNION takes the first one's names.
 _MESSAGES = _Branch(
     LogKind.MESSAGE,
     "messages",
     "created_at",
-    "SELECT created_at, id, 0, message_id, phone_number, sender, priority,"
-    " (SELECT COUNT(*) FROM attachments a WHERE a.message_ref = messages.id), receipt,"
-    " status, result_code, status_detail, state, state_result_code, log_state, updated_at,"
-    f" substr(body, 1, {PREVIEW_CHARS}) FROM messages",
+    "SELECT created_at AS time, id, 0 AS kind, message_id, phone_number, sender, priority,"
+    " (SELECT COUNT(*) FROM attachments a WHERE a.message_ref = messages.id) AS attachments,"
+    " receipt, status, result_code, status_detail, state, state_result_code, log_state,"
+    f" updated_at, substr(body, 1, {PREVIEW_CHARS}) AS preview FROM messages",
     "SELECT created_at, id, 0 FROM messages",
+    "messages_text",
 )
 _REPLIES = _Branch(
     LogKind.REPLY,
     "replies",
     "received_at",
-    "SELECT received_at, id, 1, message_id, phone_number, shortcode, NULL,"
-    " (SELECT COUNT(*) FROM reply_attachments a WHERE a.reply_ref = replies.id), 0,"
-    " NULL, NULL, NULL, NULL, NULL, NULL, received_at,"
-    f" substr(body, 1, {PREVIEW_CHARS}) FROM replies",
+    "SELECT received_at AS time, id, 1 AS kind, message_id, phone_number, shortcode AS sender,"
+    " NULL AS priority,"
+    " (SELECT COUNT(*) FROM reply_attachments a WHERE a.reply_ref = replies.id) AS attachments,"
+    " 0 AS receipt, NULL AS status, NULL AS result_code, NULL AS status_detail, NULL AS state,"
+    " NULL AS state_result_code, NULL AS log_state, received_at AS updated_at,"
+    f" substr(body, 1, {PREVIEW_CHARS}) AS preview FROM replies",
     "SELECT received_at, id, 1 FROM replies",
+    "replies_text",
 )
-
-
-@dataclass(frozen=True)
-class NumberSearch:
-    """Digits to find in phone numbers: at their start, or anywhere."""
-
-    digits: str
-    at_start: bool
-
-
-def number_search(text: str) -> NumberSearch | None:
-    """How ``text`` searches phone numbers, or None when it is not a number."""
-    stripped = text.strip()
-    if not _PHONE_TEXT.fullmatch(stripped):
-        return None
-    digits = re.sub(r"\D", "", stripped)
-    if stripped.startswith("+"):
-        return NumberSearch(digits, at_start=True)
-    if len(digits) >= _WHOLE_NUMBER and digits.startswith("00"):
-        return NumberSearch(digits[2:], at_start=True)
-    if len(digits) >= _WHOLE_NUMBER and digits.startswith("0"):
-        # A national number: stored numbers are international, so what follows the trunk
-        # 0 is somewhere after the country code.
-        return NumberSearch(digits[1:], at_start=False)
-    return NumberSearch(digits, at_start=False)
-
-
-_Condition = tuple[str, tuple[Any, ...]]
+# An orphan receipt's outcome is its delivery alone: not final yet counts as accepted.
+_ORPHAN_STATE = (
+    f"CASE WHEN state IN ({', '.join(map(str, _DELIVERED))}) THEN '{LogState.DELIVERED}'"
+    f" WHEN state IN ({', '.join(map(str, FINAL_STATES))}) THEN '{LogState.UNDELIVERED}'"
+    f" ELSE '{LogState.ACCEPTED}' END"
+)
+# The state filters an orphan receipt can pass: it is never pending, refused or stuck.
+_ORPHAN_STATES = (None, LogState.DELIVERED, LogState.UNDELIVERED, LogState.ACCEPTED)
+_ORPHANS = _Branch(
+    LogKind.ORPHAN_RECEIPT,
+    "orphans",
+    "received_at",
+    "SELECT received_at AS time, id, 2 AS kind, message_id, '' AS phone_number, '' AS sender,"
+    " NULL AS priority, 0 AS attachments, 1 AS receipt, NULL AS status, NULL AS result_code,"
+    f" NULL AS status_detail, state, state_result_code, {_ORPHAN_STATE} AS log_state,"
+    " received_at AS updated_at, '' AS preview FROM orphans",
+    "SELECT received_at, id, 2 FROM orphans",
+    None,
+    _ORPHAN_STATE,
+)
 
 
 class LogCache:
@@ -109,33 +107,28 @@ class LogCache:
 
     def __init__(self) -> None:
         self._version: tuple[int, int] | None = None
-        self._ids: dict[tuple[str, tuple[_Condition, ...]], list[int] | None] = {}
+        self._ids: dict[tuple[Condition, ...], list[int] | None] = {}
 
     def ids(
-        self, conn: sqlite3.Connection, table: str, conditions: tuple[_Condition, ...]
+        self, conn: sqlite3.Connection, alternatives: tuple[Condition, ...]
     ) -> list[int] | None:
-        """The ids of ``table`` rows meeting any of ``conditions``; None when there are many."""
+        """The ids that ``alternatives`` select; None when there are many."""
         # data_version moves when another connection commits; total_changes with ours.
         (data_version,) = conn.execute("PRAGMA data_version").fetchone()
         version = (int(data_version), conn.total_changes)
         if version != self._version:
             self._version = version
             self._ids.clear()
-        key = (table, conditions)
-        if key not in self._ids:
-            self._ids[key] = _few_ids(conn, table, conditions)
-        return self._ids[key]
+        if alternatives not in self._ids:
+            self._ids[alternatives] = _few_ids(conn, alternatives)
+        return self._ids[alternatives]
 
 
-def _few_ids(
-    conn: sqlite3.Connection, table: str, conditions: tuple[_Condition, ...]
-) -> list[int] | None:
-    # One statement per condition: each can use its own index, where an OR could not.
+def _few_ids(conn: sqlite3.Connection, alternatives: tuple[Condition, ...]) -> list[int] | None:
+    # One statement per alternative: each can use its own index, where an OR could not.
     found: set[int] = set()
-    for condition, params in conditions:
-        ids = conn.execute(
-            f"SELECT id FROM {table} WHERE {condition} LIMIT ?", [*params, FEW_MATCHES + 1]
-        ).fetchall()
+    for select, params in alternatives:
+        ids = conn.execute(f"{select} LIMIT ?", [*params, FEW_MATCHES + 1]).fetchall()
         found.update(int(r[0]) for r in ids)
         if len(found) > FEW_MATCHES:
             return None
@@ -148,6 +141,8 @@ def _branches(query: LogQuery) -> list[_Branch]:
         found.append(_MESSAGES)
     if query.direction is not Direction.OUT and query.state is None:
         found.append(_REPLIES)
+    if query.direction is not Direction.OUT and query.state in _ORPHAN_STATES:
+        found.append(_ORPHANS)
     return found
 
 
@@ -172,67 +167,29 @@ class _Filter:
     """A query made ready for SQL once per call."""
 
     query: LogQuery
-    # Per table: the text search as a condition, in the form that keeps a scan in time
-    # order, and the matching ids when they are few (None: use the condition).
-    matches: dict[str, tuple[str, list[Any]]]
+    # The branches that can hold matches.
+    branches: list[_Branch]
+    # Per table: its text search, and the matching ids when they are few (None: use the
+    # search's scan condition).
+    text: dict[str, TextSearch]
     ids: dict[str, list[int] | None]
-
-
-def _text_matches(
-    conn: sqlite3.Connection, branch: _Branch, text: str
-) -> tuple[tuple[str, list[Any]], tuple[_Condition, ...]]:
-    """The search for ``text`` in ``branch``: one condition, and the same as alternatives.
-
-    The one condition filters a scan in time order, so it must not tempt the planner into
-    reading the phone number index instead; each alternative may use any index.
-    """
-    number = number_search(text)
-    if number is not None and number.at_start:
-        term = "{0}phone_number >= ? AND {0}phone_number < ?"
-        params: tuple[Any, ...] = (number.digits, number.digits + "\U0010ffff")
-    elif number is not None:
-        term = "instr(phone_number, ?) > 0"
-        params = (number.digits,)
-    else:
-        term = "body LIKE ? ESCAPE '\\'"
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params = (f"%{escaped}%",)
-    alternatives: list[_Condition] = [(term.format(""), params)]
-    scan = [(term.format("+"), params)]
-    upper = text + "\U0010ffff"
-    # Only a table holding such an id needs that test: it costs a look-up per row scanned.
-    if (
-        len(text) >= MIN_ID_PREFIX
-        and conn.execute(
-            f"SELECT 1 FROM {branch.table} WHERE message_id >= ? AND message_id < ? LIMIT 1",
-            (text, upper),
-        ).fetchone()
-    ):
-        by_id = (
-            f"id IN (SELECT id FROM {branch.table} WHERE message_id >= ? AND message_id < ?)",
-            (text, upper),
-        )
-        alternatives.append(("message_id >= ? AND message_id < ?", (text, upper)))
-        scan.append(by_id)
-    return (
-        ("(" + " OR ".join(f"({t})" for t, _ in scan) + ")", [p for _, ps in scan for p in ps]),
-        tuple(alternatives),
-    )
 
 
 def _filter(conn: sqlite3.Connection, query: LogQuery, cache: LogCache | None) -> _Filter:
     """Prepare ``query``; with a ``cache``, a search matching few rows is read by id."""
     text = query.text.strip()
-    matches: dict[str, tuple[str, list[Any]]] = {}
+    branches: list[_Branch] = []
+    searches: dict[str, TextSearch] = {}
     ids: dict[str, list[int] | None] = {}
-    if text:
-        for branch in _branches(query):
-            scan, alternatives = _text_matches(conn, branch, text)
-            matches[branch.table] = scan
-            ids[branch.table] = (
-                None if cache is None else cache.ids(conn, branch.table, alternatives)
-            )
-    return _Filter(query, matches, ids)
+    for branch in _branches(query):
+        if text:
+            search = text_search(conn, branch.table, branch.text_index, text)
+            if search is None:
+                continue
+            searches[branch.table] = search
+            ids[branch.table] = None if cache is None else cache.ids(conn, search.alternatives)
+        branches.append(branch)
+    return _Filter(query, branches, searches, ids)
 
 
 def _where(
@@ -240,17 +197,17 @@ def _where(
 ) -> tuple[str, list[Any]]:
     terms: list[str] = []
     params: list[Any] = []
-    if branch.table in search.matches:
+    if branch.table in search.text:
         ids = search.ids[branch.table]
         if ids is None:
-            match, values = search.matches[branch.table]
+            match, values = search.text[branch.table].scan
             terms.append(match)
             params += values
         else:
             terms.append("id IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(ids))
     if search.query.state is not None:
-        terms.append("log_state = ?")
+        terms.append(f"{branch.log_state} = ?")
         params.append(search.query.state.value)
     bounds = ((search.query.up_to, "<", True), (before, "<", False), (after, ">", False))
     for key, op, inclusive in bounds:
@@ -268,10 +225,9 @@ def _compound(
     newest_first: bool,
     keys_only: bool,
 ) -> tuple[str, list[Any]]:
-    branches = _branches(search.query)
     # On equal (time, id) SQLite's merge emits its left input first: put first the kind that
-    # comes first in this direction (replies sort above messages).
-    branches.sort(key=lambda b: b.kind, reverse=newest_first)
+    # comes first in this direction (orphan receipts, then replies, sort above messages).
+    branches = sorted(search.branches, key=lambda b: b.kind, reverse=newest_first)
     parts: list[str] = []
     params: list[Any] = []
     for branch in branches:
@@ -292,7 +248,7 @@ def page(
     newest_first: bool,
 ) -> list[LogRow]:
     """Up to ``limit`` rows beyond ``bound`` in the given order, after ``skip`` of them."""
-    if not _branches(query) or limit <= 0:
+    if limit <= 0:
         return []
     return _page(conn, _filter(conn, query, cache), bound, limit, skip, newest_first)
 
@@ -305,6 +261,8 @@ def _page(
     skip: int,
     newest_first: bool,
 ) -> list[LogRow]:
+    if not search.branches:
+        return []
     before, after = (bound, None) if newest_first else (None, bound)
     if skip > 0:
         # Step over the skipped rows reading keys only (index entries), then page on.
@@ -315,15 +273,13 @@ def _page(
         bound = LogKey(found[0], found[1], LogKind(found[2]))
         before, after = (bound, None) if newest_first else (None, bound)
     sql, params = _compound(search, before, after, newest_first, keys_only=False)
-    return [_row(r) for r in conn.execute(sql + " LIMIT ?", [*params, limit])]
+    return _rows(conn, sql + " LIMIT ?", [*params, limit])
 
 
 def head(
     conn: sqlite3.Connection, cache: LogCache, query: LogQuery, limit: int
 ) -> tuple[list[LogRow], int]:
     """The newest ``limit`` rows and the number of rows in all; call in one read snapshot."""
-    if not _branches(query):
-        return [], 0
     search = _filter(conn, query, cache)
     rows = _page(conn, search, None, limit, 0, newest_first=True)
     # A short page holds every match, and spares a text search a second pass.
@@ -343,11 +299,20 @@ def count(
 def _count(
     conn: sqlite3.Connection, search: _Filter, before: LogKey | None, after: LogKey | None
 ) -> int:
+    # Whole text searches of many rows are counted in the full-text index: a scan of the
+    # table would read every message's text. With other conditions the scan stays.
+    whole = search.query.state is None and search.query.up_to is None and not (before or after)
     total = 0
-    for branch in _branches(search.query):
-        where, params = _where(branch, search, before, after)
-        (found,) = conn.execute(f"SELECT COUNT(*) FROM {branch.table}{where}", params).fetchone()
-        total += int(found)
+    for branch in search.branches:
+        text = search.text.get(branch.table)
+        if whole and text is not None and text.counts and search.ids[branch.table] is None:
+            statements = list(text.counts)
+        else:
+            where, params = _where(branch, search, before, after)
+            statements = [(f"SELECT COUNT(*) FROM {branch.table}{where}", tuple(params))]
+        for sql, values in statements:
+            (found,) = conn.execute(sql, values).fetchone()
+            total += int(found)
     return total
 
 
@@ -359,33 +324,65 @@ def by_message_ids(
     # These few rows are tested against the search directly.
     search = _filter(conn, query, None)
     rows: list[LogRow] = []
-    for branch in _branches(query):
+    for branch in search.branches:
         where, params = _where(branch, search, None, None)
         joiner = " AND " if where else " WHERE "
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start : start + _IN_CHUNK]
             sql = f"{branch.rows}{where}{joiner}message_id IN ({', '.join('?' * len(chunk))})"
-            rows += [_row(r) for r in conn.execute(sql, [*params, *chunk])]
+            rows += _rows(conn, sql, [*params, *chunk])
     rows.sort(key=lambda r: r.key, reverse=True)
     return rows
 
 
-def _row(r: tuple[Any, ...]) -> LogRow:
+class _Columns(NamedTuple):
+    """A log row as every branch selects it, by column name."""
+
+    time: float
+    id: int
+    kind: int
+    message_id: str
+    phone_number: str
+    sender: str
+    priority: str | None
+    attachments: int
+    receipt: int
+    status: str | None
+    result_code: int | None
+    status_detail: str | None
+    state: int | None
+    state_result_code: int | None
+    log_state: str | None
+    updated_at: float
+    preview: str
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[LogRow]:
+    cursor = conn.execute(sql, params)
+    # Each column is found by its name once a statement; sqlite3.Row would look every
+    # name up again in every row.
+    names = [column[0] for column in cursor.description]
+    pick = operator.itemgetter(*(names.index(name) for name in _Columns._fields))
+    make = _Columns._make
+    return [_row(make(pick(r))) for r in cursor]
+
+
+def _row(r: _Columns) -> LogRow:
     return LogRow(
-        key=LogKey(r[0], r[1], LogKind(r[2])),
-        message_id=r[3],
-        phone_number=r[4],
-        sender=r[5],
-        priority=Priority(r[6]) if r[6] else None,
-        attachments=r[7],
-        receipt=bool(r[8]),
-        status=MessageStatus(r[9]) if r[9] else None,
-        result_code=r[10],
-        status_detail=r[11],
-        state=r[12],
-        state_result_code=r[13],
-        log_state=LogState(r[14]) if r[14] else None,
-        updated_at=r[15],
+        key=LogKey(r.time, r.id, LogKind(r.kind)),
+        message_id=r.message_id,
+        phone_number=r.phone_number,
+        sender=r.sender,
+        priority=Priority(r.priority) if r.priority else None,
+        attachments=r.attachments,
+        receipt=bool(r.receipt),
+        status=MessageStatus(r.status) if r.status else None,
+        result_code=r.result_code,
+        status_detail=r.status_detail,
+        state=r.state,
+        state_result_code=r.state_result_code,
+        log_state=LogState(r.log_state) if r.log_state else None,
+        updated_at=r.updated_at,
         # One line, whatever the message's own line breaks.
-        preview=" ".join(r[16].split()),
+        preview=" ".join(r.preview.split()),
     )

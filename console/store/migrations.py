@@ -152,6 +152,92 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT 1, COUNT(*), IFNULL(SUM(length(body) + length(target) + length(headers)), 0), 0
         FROM quarantine;
     """,
+    # 4: text search by index. Trigram full-text tables over the message and reply bodies,
+    # kept current by triggers. They index lower(body) with a case-sensitive tokenizer:
+    # SQLite's lower() folds ASCII letters only, as LIKE does, so a phrase query finds
+    # exactly the rows LIKE '%text%' finds (the tokenizer's own folding would also match
+    # letters LIKE tells apart, such as É and é). The views are their external content.
+    """
+    CREATE VIEW messages_text_content AS SELECT id, lower(body) AS body FROM messages;
+    CREATE VIRTUAL TABLE messages_text USING fts5(
+        body, content = 'messages_text_content', content_rowid = 'id',
+        tokenize = 'trigram case_sensitive 1'
+    );
+    INSERT INTO messages_text (messages_text) VALUES ('rebuild');
+    CREATE TRIGGER messages_text_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_text (rowid, body) VALUES (new.id, lower(new.body));
+    END;
+    CREATE TRIGGER messages_text_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_text (messages_text, rowid, body)
+            VALUES ('delete', old.id, lower(old.body));
+    END;
+    CREATE TRIGGER messages_text_update AFTER UPDATE OF id, body ON messages BEGIN
+        INSERT INTO messages_text (messages_text, rowid, body)
+            VALUES ('delete', old.id, lower(old.body));
+        INSERT INTO messages_text (rowid, body) VALUES (new.id, lower(new.body));
+    END;
+
+    CREATE VIEW replies_text_content AS SELECT id, lower(body) AS body FROM replies;
+    CREATE VIRTUAL TABLE replies_text USING fts5(
+        body, content = 'replies_text_content', content_rowid = 'id',
+        tokenize = 'trigram case_sensitive 1'
+    );
+    INSERT INTO replies_text (replies_text) VALUES ('rebuild');
+    CREATE TRIGGER replies_text_insert AFTER INSERT ON replies BEGIN
+        INSERT INTO replies_text (rowid, body) VALUES (new.id, lower(new.body));
+    END;
+    CREATE TRIGGER replies_text_delete AFTER DELETE ON replies BEGIN
+        INSERT INTO replies_text (replies_text, rowid, body)
+            VALUES ('delete', old.id, lower(old.body));
+    END;
+    CREATE TRIGGER replies_text_update AFTER UPDATE OF id, body ON replies BEGIN
+        INSERT INTO replies_text (replies_text, rowid, body)
+            VALUES ('delete', old.id, lower(old.body));
+        INSERT INTO replies_text (rowid, body) VALUES (new.id, lower(new.body));
+    END;
+    """,
+    # 5: receipts for message_ids never sent from here, one log row each: the delivery-state
+    # rule applied in arrival order (the first final state, 2 3 4 5 8, stands; until then
+    # the latest), placed at the latest receipt's time; its id is its first receipt's.
+    # Triggers keep it: a receipt for an unknown message_id adds or updates its row, the
+    # message's arrival removes it. Two b-trees and no computed column: every receipt of a
+    # flood of unknown ids passes here.
+    """
+    CREATE TABLE orphans (
+        message_id TEXT PRIMARY KEY,
+        id INTEGER NOT NULL,
+        state INTEGER NOT NULL,
+        state_result_code INTEGER,
+        received_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX orphans_log_time ON orphans(received_at, id);
+
+    WITH orphaned AS (
+        SELECT message_id, MAX(received_at) AS latest, MIN(id) AS first,
+            MIN(CASE WHEN message_state IN (2, 3, 4, 5, 8) THEN id END) AS first_final,
+            MAX(id) AS last
+        FROM receipts r
+        WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = r.message_id)
+        GROUP BY message_id
+    )
+    INSERT INTO orphans (message_id, id, state, state_result_code, received_at)
+        SELECT g.message_id, g.first, r.message_state, r.result_code, g.latest
+        FROM orphaned g JOIN receipts r ON r.id = COALESCE(g.first_final, g.last);
+
+    CREATE TRIGGER receipts_orphan AFTER INSERT ON receipts
+    WHEN NOT EXISTS (SELECT 1 FROM messages WHERE message_id = new.message_id) BEGIN
+        INSERT INTO orphans (message_id, id, state, state_result_code, received_at)
+            VALUES (new.message_id, new.id, new.message_state, new.result_code, new.received_at)
+            ON CONFLICT (message_id) DO UPDATE SET
+                state = CASE WHEN state IN (2, 3, 4, 5, 8) THEN state ELSE excluded.state END,
+                state_result_code = CASE WHEN state IN (2, 3, 4, 5, 8)
+                    THEN state_result_code ELSE excluded.state_result_code END,
+                received_at = MAX(received_at, excluded.received_at);
+    END;
+    CREATE TRIGGER messages_orphan AFTER INSERT ON messages BEGIN
+        DELETE FROM orphans WHERE message_id = new.message_id;
+    END;
+    """,
 )
 
 

@@ -249,6 +249,7 @@ class LogKind(IntEnum):
 
     MESSAGE = 0
     REPLY = 1
+    ORPHAN_RECEIPT = 2  # receipts for a message_id never sent from here
 
 
 class Direction(StrEnum):
@@ -287,10 +288,13 @@ class LogQuery:
     (``(202) 555-0100``, ``07700 900123``, ``0100``) numbers containing its digits, less the
     national trunk ``0`` of a whole number. Any other text finds messages and replies whose
     text contains it, ignoring ASCII case. Text of six characters or more also finds the
-    message_ids starting with it.
+    message_ids starting with it (the only way text finds an orphan receipt).
 
-    ``state`` keeps only outbound messages in that state. ``up_to`` leaves out rows newer
-    than that key: a snapshot whose positions stay still while new rows arrive.
+    ``direction`` IN keeps replies and orphan receipts: both came in as callbacks, and an
+    orphan receipt's message was not sent from here. ``state`` keeps outbound messages and
+    orphan receipts in that state (an orphan receipt's state is its delivery: not final yet
+    counts as accepted), never replies. ``up_to`` leaves out rows newer than that key: a
+    snapshot whose positions stay still while new rows arrive.
     """
 
     text: str = ""
@@ -301,10 +305,12 @@ class LogQuery:
 
 @dataclass(frozen=True)
 class LogRow:
-    """One row of the message log: an outbound message or an inbound reply.
+    """One row of the message log: an outbound message, an inbound reply, or the receipts
+    for a message_id never sent from here (an orphan receipt).
 
     For a reply, ``sender`` is the shortcode it was sent to and the acceptance and delivery
-    fields are empty.
+    fields are empty. An orphan receipt has its delivery fields only; its time is its latest
+    receipt's, so its key moves when another receipt arrives.
     """
 
     key: LogKey

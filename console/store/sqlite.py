@@ -443,7 +443,8 @@ class SqliteStore:
         return log.count(self._conn, self._log_cache, query, before, after)
 
     def log_rows(self, query: LogQuery, message_ids: Iterable[str]) -> list[LogRow]:
-        """The rows of ``query`` (messages and replies) with these message_ids, newest first."""
+        """The rows of ``query`` (messages, replies, orphan receipts) with these message_ids,
+        newest first."""
         return log.by_message_ids(self._conn, query, message_ids)
 
     # Helpers -----------------------------------------------------------------------------

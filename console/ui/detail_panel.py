@@ -8,10 +8,9 @@ from html import escape
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser
 
-from console.next_step import summarise
+from console.next_step import Summary, summarise, summarise_orphan
 from console.protocol.codes import message_state
 from console.protocol.phone import display_number
-from console.store.models import StoredMessage
 from console.timeline import Event, Timeline
 from console.ui.palette import Tone, colour, theme_changed
 
@@ -47,8 +46,7 @@ def _event(event: Event, technical: bool) -> str:
     )
 
 
-def _summary(message: StoredMessage) -> str:
-    summary = summarise(message)
+def _summary(summary: Summary) -> str:
     tone = colour(TONES[summary.tone])
     return (
         f"<p style='margin:4px 0 0 0;color:{tone}'><b>{escape(summary.headline)}</b></p>"
@@ -68,7 +66,7 @@ def render(timeline: Timeline, technical: bool = False) -> str:
         state = message_state(message.state).name if message.state else "no receipt yet"
         parts.append(
             f"<h3 style='margin:0'>To {escape(display_number(message.phone_number))}</h3>"
-            f"{_summary(message)}"
+            f"{_summary(summarise(message))}"
             f"<p style='margin:2px 0'>From {escape(message.sender)} · {kind} · "
             f"{escape(message.status.value.replace('_', ' '))} · {escape(state)}</p>"
             f"<p style='margin:2px 0;color:{colour(Tone.MUTED)}'>message_id <code>"
@@ -84,6 +82,13 @@ def render(timeline: Timeline, technical: bool = False) -> str:
             f"{' · carrier ' + escape(reply.carrier) if reply.carrier else ''}</p>"
             f"<p style='margin:2px 0;color:{colour(Tone.MUTED)}'>message_id <code>"
             f"{escape(reply.message_id)}</code></p>"
+        )
+    elif timeline.orphan_receipts:
+        parts.append(
+            "<h3 style='margin:0'>Receipt for a message not sent from here</h3>"
+            f"{_summary(summarise_orphan(timeline.orphan_receipts))}"
+            f"<p style='margin:2px 0;color:#6e7781'>message_id <code>"
+            f"{escape(timeline.orphan_receipts[0].message_id)}</code></p>"
         )
     parts.append("<h4 style='margin:10px 0 0 0'>Timeline</h4>")
     events = timeline.events
@@ -115,12 +120,6 @@ def render(timeline: Timeline, technical: bool = False) -> str:
     return "".join(parts)
 
 
-def _subject(timeline: Timeline) -> str | None:
-    """The message_id whose story ``timeline`` tells."""
-    subject = timeline.message or timeline.reply
-    return subject.message_id if subject is not None else None
-
-
 class DetailPanel(QTextBrowser):
     """Shows the timeline of the selected row; empty text invites a selection."""
 
@@ -147,7 +146,7 @@ class DetailPanel(QTextBrowser):
             return
         # A live update of the same message must not jump the reader back to the top; a
         # new message starts at its heading.
-        same = self._timeline is not None and _subject(self._timeline) == _subject(timeline)
+        same = self._timeline is not None and self._timeline.message_id == timeline.message_id
         scroll = self.verticalScrollBar().value() if same else 0
         self._timeline = timeline
         self.setHtml(render(timeline, self.technical))

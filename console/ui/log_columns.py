@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 from console.protocol.codes import message_state, result_code
 from console.protocol.phone import display_number
-from console.store.models import Direction, LogRow, LogState, MessageStatus
+from console.store.models import Direction, LogKind, LogRow, LogState, MessageStatus
 from console.ui.palette import Tone, colour
 
 
@@ -40,7 +40,9 @@ HEADERS = {
 }
 
 HEADER_TIPS = {
-    Column.DIRECTION: "Out: a message sent; In: a customer's reply",
+    Column.DIRECTION: (
+        "Out: a message sent; In: a customer's reply, or receipts for a message not sent from here"
+    ),
     Column.STATUS: "Where a message stands: the provider's answer, then its delivery",
     Column.TYPE: "SMS, or MMS when the message has attachments",
     Column.SENDER: "The sender ID of a message sent, or the shortcode a reply was sent to",
@@ -72,6 +74,12 @@ LOG_STATE_TIPS = {
     ),
 }
 
+ORPHAN_TEXT = "Receipt for a message not sent from here"
+ORPHAN_TIP = (
+    "The provider reported on a message_id this console never sent: another program or "
+    "installation sends with the same account, or the message was sent before this log began."
+)
+
 _STATUS_WORDS = {
     MessageStatus.QUEUED: "Waiting to send",
     MessageStatus.SENDING: "Sending",
@@ -94,8 +102,14 @@ def format_time(timestamp: float, now: float | None = None) -> str:
     return when.strftime("%Y-%m-%d %H:%M")
 
 
+def _is_orphan(row: LogRow) -> bool:
+    return row.kind is LogKind.ORPHAN_RECEIPT
+
+
 def status_words(row: LogRow) -> str:
     """Acceptance and delivery in a few words: the delivery once there is news of it."""
+    if _is_orphan(row) and row.state is not None:
+        return message_state(row.state).name
     if row.status is None:
         return "Received"
     if row.state is not None and row.status is MessageStatus.ACCEPTED:
@@ -113,7 +127,7 @@ def status_words(row: LogRow) -> str:
 
 
 def _status_tip(row: LogRow) -> str:
-    lines = [status_words(row)]
+    lines = [ORPHAN_TEXT if _is_orphan(row) else status_words(row)]
     if row.status_detail:
         lines.append(row.status_detail)
     if row.result_code is not None and row.status is not MessageStatus.ACCEPTED:
@@ -154,9 +168,9 @@ def _dot(tone: Tone) -> QIcon:
 
 
 def status_icon(row: LogRow) -> QIcon | None:
-    if row.status is None:
+    if row.status is None and not _is_orphan(row):
         return None
-    if row.state is not None and row.status is MessageStatus.ACCEPTED:
+    if row.state is not None and (row.status is MessageStatus.ACCEPTED or _is_orphan(row)):
         state = message_state(row.state)
         if state.delivered:
             return _dot(Tone.OK)
@@ -178,11 +192,12 @@ def display(row: LogRow, column: int) -> str:
         case Column.DIRECTION:
             return "Out" if row.direction is Direction.OUT else "In"
         case Column.NUMBER:
-            return display_number(row.phone_number)
+            # An orphan receipt carries no number: a dash says there is none to show.
+            return "\u2014" if _is_orphan(row) else display_number(row.phone_number)
         case Column.STATUS:
             return status_words(row)
         case Column.TEXT:
-            return " ".join(row.preview.split())
+            return ORPHAN_TEXT if _is_orphan(row) else " ".join(row.preview.split())
         case Column.SENDER:
             return row.sender
         case Column.PRIORITY:
@@ -190,6 +205,8 @@ def display(row: LogRow, column: int) -> str:
                 return ""
             return row.priority.value.replace("_", " ").capitalize() if row.priority else "Default"
         case Column.TYPE:
+            if _is_orphan(row):
+                return ""  # a receipt does not say what its message was
             return "MMS" if row.is_mms else "SMS"
         case Column.UPDATED:
             return format_time(row.updated_at)
@@ -202,4 +219,6 @@ def tooltip(row: LogRow, column: int) -> str | None:
             return _status_tip(row)
         case Column.TYPE if row.is_mms:
             return f"{row.attachments} attachment{'s' if row.attachments > 1 else ''}"
+    if _is_orphan(row):
+        return ORPHAN_TIP
     return row.preview or None

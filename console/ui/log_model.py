@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 
 from console.store.interface import MessageStore
-from console.store.models import LogKey, LogQuery, LogRow
+from console.store.models import LogKey, LogKind, LogQuery, LogRow
 from console.ui.log_columns import HEADER_TIPS, HEADERS, Column, display, status_icon, tooltip
 
 _ROOT = QModelIndex()
@@ -212,6 +212,7 @@ class MessageLogModel(QAbstractTableModel):
         if not ids:
             return
         rows = self._store.log_rows(LogQuery(), ids)
+        self._drop_moved_orphans(set(ids), {row.key for row in rows})
         if self._query == LogQuery():
             matching = {row.key for row in rows}
         else:
@@ -224,6 +225,21 @@ class MessageLogModel(QAbstractTableModel):
                 unsure.append(row.key)
         for key in unsure:
             self._reconcile_around(key)
+
+    def _drop_moved_orphans(self, ids: set[str], keys: set[LogKey]) -> None:
+        """Take away shown orphan receipt rows of ``ids`` that are no longer at their key.
+
+        An orphan receipt sits at its latest receipt's time, so another receipt moves it;
+        and it leaves the log when its message appears. Its new place, if any, comes as
+        any changed row does.
+        """
+        shown = [*self._fresh, *(row for page in self._pages for row in page.rows)]
+        for row in shown:
+            if row.kind is LogKind.ORPHAN_RECEIPT and row.message_id in ids and row.key not in keys:
+                if self._ceiling is None or row.key > self._ceiling:
+                    self._refresh_fresh(row, matches=False)
+                else:
+                    self._refresh_snapshot(row, matches=False)
 
     # Rows newer than the snapshot ---------------------------------------------------------
 

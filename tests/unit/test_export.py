@@ -10,7 +10,7 @@ import pytest
 
 from console import export
 from console.export import ExportCancelled, export_csv
-from console.store.models import IncomingReply, LogQuery, NewMessage
+from console.store.models import IncomingReceipt, IncomingReply, LogQuery, NewMessage
 from console.store.sqlite import SqliteStore
 
 
@@ -133,3 +133,20 @@ def test_a_reply_from_a_number_a_spreadsheet_would_run_is_written_as_text(
     assert len(rows) == 1
     assert dict(zip(header, rows[0], strict=True))["phone_number"] == "'" + start
     assert [cell for cell in rows[0] if cell.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+
+
+def test_receipts_for_a_message_not_sent_here_are_one_row_saying_so(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    fill(store, 1)
+    for state in (2, 1):
+        store.add_receipt(
+            IncomingReceipt("elsewhere", state, 0, time.time() + 10, "203.0.113.7", "")
+        )
+    target = tmp_path / "log.csv"
+
+    assert export_csv(store, LogQuery(), target) == 2
+
+    orphan = read(target)[0]
+    assert (orphan["message_id"], orphan["direction"], orphan["type"]) == ("elsewhere", "in", "")
+    assert (orphan["status"], orphan["state_name"]) == ("orphan_receipt", "Delivered")

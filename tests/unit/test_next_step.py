@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from console.next_step import summarise
+from console.next_step import summarise, summarise_orphan
 from console.protocol.codes import result_code
 from console.protocol.mt_request import HttpMethod
-from console.store.models import MessageStatus, StoredMessage
+from console.store.models import MessageStatus, ReceiptRecord, StoredMessage
 
 
 def message(
@@ -66,3 +66,28 @@ def test_a_receipts_reason_is_told_but_its_send_advice_is_not_given() -> None:
     assert "Reason: Throttled" in summary.headline
     assert summary.next_step.startswith("The network refused it")
     assert "Retried automatically" not in summary.next_step
+
+
+def orphan_receipt(state: int, code: int | None = 0) -> ReceiptRecord:
+    return ReceiptRecord(
+        id=1, message_id="elsewhere", message_state=state, result_code=code, app_id=None,
+        conversation_id=None, received_at=0.0, source_address="203.0.113.7", raw="",
+        redeliveries=0,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("states", "headline", "tone"),
+    [
+        ([6, 2, 1], "Delivered. Delivered to the handset.", "good"),
+        ([1, 6], "Accepted by aggregator. Accepted by an aggregator.", "pending"),
+        ([5], "Undeliverable. Cannot be delivered to the handset. Reason: ", "bad"),
+    ],
+)
+def test_receipts_for_a_message_not_sent_here_say_so_with_the_state_that_stands(
+    states: list[int], headline: str, tone: str
+) -> None:
+    summary = summarise_orphan([orphan_receipt(s, 34 if s == 5 else 0) for s in states])
+    assert summary.headline.startswith(f"A receipt for a message not sent from here: {headline}")
+    assert summary.next_step.startswith("Nothing to do here: this console has no such message.")
+    assert summary.tone == tone

@@ -7,7 +7,7 @@ import pytest
 
 from console.protocol.mt_request import Attachment, Priority
 from console.store import log
-from console.store.log import NumberSearch, number_search
+from console.store.log_search import NumberSearch, number_search
 from console.store.migrations import MIGRATIONS
 from console.store.models import (
     AttemptResult,
@@ -126,20 +126,25 @@ def page_through(store: SqliteStore, query: LogQuery, size: int, newest_first: b
         bound = rows[-1].key
 
 
-def test_log_interleaves_messages_and_replies_newest_first_without_orphan_receipts(
+def test_log_interleaves_messages_replies_and_orphan_receipts_newest_first(
     store: SqliteStore,
 ) -> None:
     send(store, "m-1", at=100.0)
     reply(store, "r-1", at=150.0)
+    deliver(store, "nobody-sent-this", 2, at=175.0)
     send(store, "m-2", at=200.0)
-    deliver(store, "nobody-sent-this", 2, at=250.0)
 
     rows = store.log_page(EVERYTHING)
 
-    assert ids(rows) == ["m-2", "r-1", "m-1"]
-    assert [r.direction for r in rows] == [Direction.OUT, Direction.IN, Direction.OUT]
-    assert [r.kind for r in rows] == [LogKind.MESSAGE, LogKind.REPLY, LogKind.MESSAGE]
-    assert store.log_count(EVERYTHING) == 3
+    assert ids(rows) == ["m-2", "nobody-sent-this", "r-1", "m-1"]
+    assert [r.direction for r in rows] == [Direction.OUT, Direction.IN, Direction.IN, Direction.OUT]
+    assert [r.kind for r in rows] == [
+        LogKind.MESSAGE,
+        LogKind.ORPHAN_RECEIPT,
+        LogKind.REPLY,
+        LogKind.MESSAGE,
+    ]
+    assert store.log_count(EVERYTHING) == 4
 
 
 @pytest.mark.parametrize("size", [1, 4, 7, 100])

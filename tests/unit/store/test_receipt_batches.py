@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from console.protocol.delivery import FINAL_STATES
-from console.store.models import IncomingReceipt, ReceiptRecord
+from console.store.models import IncomingReceipt, LogQuery, ReceiptRecord
 from console.store.sqlite import SqliteStore
 from tests.unit.store.test_sqlite_store import new_message
 
@@ -46,6 +46,7 @@ def test_batches_keep_each_receipt_once_and_never_regress_a_final_state(
 ) -> None:
     kept: dict[tuple[object, ...], int] = {}  # identity -> redeliveries
     state: dict[str, int | None] = {"m-1": None, "m-2": None}
+    orphan: tuple[int, float] | None = None  # the orphan's log row: its state and time
     with tempfile.TemporaryDirectory() as folder, SqliteStore(Path(folder) / "s.db") as store:
         for message_id in state:
             store.create_message(new_message(message_id))
@@ -61,6 +62,10 @@ def test_batches_keep_each_receipt_once_and_never_regress_a_final_state(
                     kept[identity] += 1
                     continue
                 kept[identity] = 0
+                if r.message_id == "orphan":
+                    if orphan is None or orphan[0] not in FINAL_STATES:
+                        orphan = (r.message_state, r.received_at)
+                    orphan = (orphan[0], r.received_at)
                 current = state.get(r.message_id, "absent")
                 if current != "absent" and current not in FINAL_STATES:
                     state[r.message_id] = r.message_state
@@ -74,3 +79,5 @@ def test_batches_keep_each_receipt_once_and_never_regress_a_final_state(
         assert stored == kept
         for message_id, expected_state in state.items():
             assert store.get_message(message_id).state == expected_state  # type: ignore[union-attr]
+        rows = store.log_rows(LogQuery(), ["orphan"])
+        assert [(r.state, r.time) for r in rows] == ([] if orphan is None else [orphan])

@@ -1,0 +1,140 @@
+"""What the log's search text finds, as SQL: phone numbers, message text, message_ids.
+
+Message and reply text is found through trigram full-text tables (migration 4) when the
+text is long enough to make a trigram, and by LIKE over the table when it is shorter.
+A search matching many rows is counted in an index (the full-text one, or the phone
+numbers' for a number with its country code), never by reading every message.
+"""
+
+# Statements here interpolate only the caller's table names; every value goes as a
+# parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+# Shorter text is a number or a word, not the start of a message_id.
+MIN_ID_PREFIX = 6
+# A trigram index finds text of at least this many characters.
+MIN_INDEXED_TEXT = 3
+
+# Digits and what people type around them in a phone number.
+_PHONE_TEXT = re.compile(r"[\d\s+().\-/]*\d[\d\s+().\-/]*")
+# From this many digits the text is a whole number, whose dialling prefix can be dropped.
+_WHOLE_NUMBER = 9
+# The text as one FTS5 phrase: quoted, so that no character of it is query syntax, and
+# folded by the lower() that folded the indexed text.
+_PHRASE = """'"' || replace(lower(?), '"', '""') || '"'"""
+
+Condition = tuple[str, tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class NumberSearch:
+    """Digits to find in phone numbers: at their start, or anywhere."""
+
+    digits: str
+    at_start: bool
+
+
+def number_search(text: str) -> NumberSearch | None:
+    """How ``text`` searches phone numbers, or None when it is not a number."""
+    stripped = text.strip()
+    if not _PHONE_TEXT.fullmatch(stripped):
+        return None
+    digits = re.sub(r"\D", "", stripped)
+    if stripped.startswith("+"):
+        return NumberSearch(digits, at_start=True)
+    if len(digits) >= _WHOLE_NUMBER and digits.startswith("00"):
+        return NumberSearch(digits[2:], at_start=True)
+    if len(digits) >= _WHOLE_NUMBER and digits.startswith("0"):
+        # A national number: stored numbers are international, so what follows the trunk
+        # 0 is somewhere after the country code.
+        return NumberSearch(digits[1:], at_start=False)
+    return NumberSearch(digits, at_start=False)
+
+
+@dataclass(frozen=True)
+class TextSearch:
+    """A text search in one table, in the forms each use of it needs.
+
+    ``scan`` filters a scan in time order, so it must not tempt the planner into reading
+    another index instead. Each of ``alternatives`` selects the ids of some matches through
+    an index of its own; together they select every match. ``counts`` add up to the number
+    of matches from indexes alone; empty when they cannot tell it.
+    """
+
+    scan: tuple[str, list[Any]]
+    alternatives: tuple[Condition, ...]
+    counts: tuple[Condition, ...]
+
+
+def text_search(
+    conn: sqlite3.Connection, table: str, text_index: str | None, text: str
+) -> TextSearch | None:
+    """The search for ``text`` in ``table``, whose text (if any) ``text_index`` holds; None
+    when no row of it can match."""
+    number = number_search(text)
+    scan: list[Condition] = []
+    alternatives: list[Condition] = []
+    # Matches counted from an index alone: the statement, and the same test of a row ``t``.
+    counted: tuple[str, str, tuple[Any, ...]] | None = None
+    if text_index is not None and number is not None:
+        if number.at_start:
+            term = "{0}phone_number >= ? AND {0}phone_number < ?"
+            params: tuple[Any, ...] = (number.digits, number.digits + "\U0010ffff")
+            on_index = term.format("")
+            counted = (f"SELECT COUNT(*) FROM {table} WHERE {on_index}", on_index, params)
+        else:
+            term = "instr(phone_number, ?) > 0"
+            params = (number.digits,)
+        scan.append((term.format("+"), params))
+        alternatives.append((f"SELECT id FROM {table} WHERE {term.format('')}", params))
+    elif text_index is not None:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like: Condition = ("body LIKE ? ESCAPE '\\'", (f"%{escaped}%",))
+        scan.append(like)
+        # A full-text query ends at a NUL character: such text is read as LIKE reads it.
+        if len(text) >= MIN_INDEXED_TEXT and "\x00" not in text:
+            phrase = f"{text_index} MATCH {_PHRASE}"
+            alternatives.append((f"SELECT rowid FROM {text_index} WHERE {phrase}", (text,)))
+            counted = (
+                f"SELECT COUNT(*) FROM {text_index} WHERE {phrase}",
+                f"EXISTS (SELECT 1 FROM {text_index} WHERE {phrase} AND rowid = t.id)",
+                (text,),
+            )
+        else:
+            # Too short for a trigram: the table's own text is read.
+            alternatives.append((f"SELECT id FROM {table} WHERE {like[0]}", like[1]))
+    counts = [] if counted is None else [(counted[0], counted[2])]
+    upper = text + "\U0010ffff"
+    # Only a table holding such an id needs that test: it costs a look-up per row scanned.
+    if (
+        len(text) >= MIN_ID_PREFIX
+        and conn.execute(
+            f"SELECT 1 FROM {table} WHERE message_id >= ? AND message_id < ? LIMIT 1",
+            (text, upper),
+        ).fetchone()
+    ):
+        prefix = "message_id >= ? AND message_id < ?"
+        scan.append((f"id IN (SELECT id FROM {table} WHERE {prefix})", (text, upper)))
+        alternatives.append((f"SELECT id FROM {table} WHERE {prefix}", (text, upper)))
+        if counted is not None:
+            # The ids not counted already.
+            counts.append(
+                (
+                    f"SELECT COUNT(*) FROM {table} t WHERE {prefix} AND NOT ({counted[1]})",
+                    (text, upper, *counted[2]),
+                )
+            )
+    if not scan:
+        return None
+    return TextSearch(
+        ("(" + " OR ".join(f"({t})" for t, _ in scan) + ")", [p for _, ps in scan for p in ps]),
+        tuple(alternatives),
+        tuple(counts),
+    )

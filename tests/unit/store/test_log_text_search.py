@@ -1,0 +1,289 @@
+"""Text search through the trigram index finds exactly what LIKE '%text%' found: the same
+rows, case folded for ASCII letters only, every character literal, counted alike."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from console.store import log
+from console.store.log_search import number_search
+from console.store.migrations import MIGRATIONS
+from console.store.models import LogQuery, LogState, MessageStatus
+from console.store.sqlite import SqliteStore
+from tests.unit.store.test_log_store import decide, deliver, ids, page_through, reply, send
+
+
+@pytest.fixture(params=["few", "many"])
+def matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a search both ways: reading its few matches by id, or scanning in time order
+    and counting in the index."""
+    if request.param == "many":
+        monkeypatch.setattr(log, "FEW_MATCHES", 1)
+    return str(request.param)
+
+
+def like(path: Path, text: str) -> list[str]:
+    """What LIKE finds in message and reply text, newest first: the search as it was."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    conn = sqlite3.connect(path)
+    try:
+        found = conn.execute(
+            "SELECT message_id FROM (SELECT message_id, created_at AS t, body FROM messages"
+            " UNION ALL SELECT message_id, received_at, body FROM replies)"
+            " WHERE body LIKE ? ESCAPE '\\' ORDER BY t DESC",
+            (f"%{escaped}%",),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [r[0] for r in found]
+
+
+def found(store: SqliteStore, text: str) -> list[str]:
+    query = LogQuery(text=text)
+    rows = ids(store.log_page(query, limit=1000))
+    assert store.log_count(query) == len(rows)
+    assert store.log_head(query, limit=1)[1] == len(rows)
+    return rows
+
+
+# Letters that fold differently in LIKE and in Unicode (É/é, the Kelvin sign and k, ß),
+# query syntax of FTS5 and LIKE, spaces and NUL; no digits, so no text is a phone number.
+_ALPHABET = "aAbBkKÉé\u212aß%_\\\"*^:()-+ .'🎉\x00"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.text(_ALPHABET, min_size=0, max_size=12), min_size=1, max_size=8),
+    st.lists(st.text(_ALPHABET, min_size=1, max_size=5), min_size=1, max_size=4),
+)
+def test_a_search_finds_exactly_what_like_finds(bodies: list[str], texts: list[str]) -> None:
+    assume(all(t.strip() and number_search(t) is None for t in texts))
+    with tempfile.TemporaryDirectory() as folder, SqliteStore(Path(folder) / "s.db") as store:
+        for i, body in enumerate(bodies):
+            if i % 3 == 2:
+                reply(store, f"r{i}", at=float(i), body=body)
+            else:
+                send(store, f"m{i}", at=float(i), body=body)
+        for text in texts:
+            assert found(store, text) == like(store.path, text.strip()), text
+
+
+def test_rows_stored_edited_and_deleted_are_found_as_they_read_now(
+    store: SqliteStore, matches: str
+) -> None:
+    send(store, "m-1", at=100.0, body="Your PARCEL is here")
+    reply(store, "r-1", at=150.0, body="Where is the parcel?")
+    assert found(store, "parcel") == ["r-1", "m-1"]
+
+    send(store, "m-2", at=200.0, body="A second parcel left")
+    assert found(store, "parcel") == ["m-2", "r-1", "m-1"]
+
+    # No program path edits or deletes a message; the index follows whoever does.
+    with sqlite3.connect(store.path) as other:
+        other.execute("UPDATE messages SET body = 'Your order is here' WHERE message_id = 'm-1'")
+        other.execute("UPDATE replies SET body = 'Thanks' WHERE message_id = 'r-1'")
+        other.execute("DELETE FROM messages WHERE message_id = 'm-2'")
+    other.close()
+
+    assert found(store, "parcel") == []
+    assert found(store, "order is") == ["m-1"]
+    assert found(store, "thanks") == ["r-1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a", ["m-7", "m-6", "m-3", "m-2", "m-1"]),
+        ("B", ["m-3", "m-1"]),
+        ("Ab", ["m-1"]),
+        ("%", ["m-4"]),
+        ("_", ["m-5"]),
+        ("é", ["m-6"]),
+        ("É", []),
+        ('"', ["m-7"]),
+    ],
+)
+def test_text_too_short_for_the_index_is_still_found(
+    store: SqliteStore, matches: str, text: str, expected: list[str]
+) -> None:
+    send(store, "m-1", at=100.0, body="Abc")
+    send(store, "m-2", at=200.0, body="a")
+    send(store, "m-3", at=300.0, body="xyz a Bx")
+    send(store, "m-4", at=400.0, body="50% off")
+    send(store, "m-5", at=500.0, body="file_1")
+    send(store, "m-6", at=600.0, body="café")
+    send(store, "m-7", at=700.0, body='say "hi"')
+
+    assert found(store, text) == expected
+    assert expected == like(store.path, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        '""',
+        'say "hi"',
+        "it's",
+        "* star",
+        "NEAR(one two)",
+        "one AND two",
+        "one OR two",
+        "NOT one",
+        "-minus",
+        "^caret",
+        "body:text",
+        "{body} : x",
+        "(paren)",
+        "back\\slash",
+        "50% off",
+        "file_name",
+        "+plus",
+        "nul\x00char",
+    ],
+)
+def test_query_syntax_in_the_text_is_plain_text(
+    store: SqliteStore, matches: str, text: str
+) -> None:
+    send(store, "m-1", at=100.0, body=f"before {text} after")
+    send(store, "m-2", at=200.0, body="one two star paren minus caret body text filename")
+
+    assert found(store, text) == ["m-1"]
+    assert found(store, text.upper()) == ["m-1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("grüße", ["m-1"]),  # G and g fold: ASCII letters
+        ("köln", ["m-3", "m-1"]),
+        ("KÖLN", ["m-2"]),  # Ö and ö do not, as with LIKE
+        ("5 k", ["m-5"]),  # the Kelvin sign is not a k to LIKE
+        ("5 \u212a", ["m-4"]),
+        ("🎉 party", ["m-6"]),
+        ("ß au", []),
+        ("ße au", ["m-1"]),
+    ],
+)
+def test_text_outside_ascii_is_found_as_like_found_it(
+    store: SqliteStore, matches: str, text: str, expected: list[str]
+) -> None:
+    for number, body in enumerate(
+        ["Grüße aus Köln", "KÖLN calling", "köln", "5 \u212a", "5 K", "🎉 party 🎉"], start=1
+    ):
+        send(store, f"m-{number}", at=100.0 * number, body=body)
+
+    assert found(store, text) == expected
+    assert expected == like(store.path, text)
+
+
+def test_a_store_from_the_schema_before_the_index_finds_its_old_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:3], start=1):
+        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    conn.execute(
+        "INSERT INTO messages (message_id, profile, phone_number, sender, body, endpoint,"
+        " method, receipt, status, created_at, updated_at)"
+        " VALUES ('old', 'default', '12025550100', '12345', 'Your PARCEL waits', 'x', 'POST',"
+        " 1, 'accepted', 10.0, 12.0)"
+    )
+    conn.execute(
+        "INSERT INTO replies (message_id, shortcode, phone_number, body, received_at,"
+        " source_address, raw) VALUES ('old-reply', '12345', '12025550100',"
+        " 'which parcel?', 20.0, '203.0.113.7', '')"
+    )
+    conn.close()
+
+    with SqliteStore(path) as upgraded:
+        assert found(upgraded, "parcel") == ["old-reply", "old"]
+        (indexed,) = upgraded._conn.execute(
+            "SELECT COUNT(*) FROM messages_text WHERE messages_text MATCH '\"parcel\"'"
+        ).fetchone()
+        send(upgraded, "new", at=30.0, body="parcel again")
+        assert found(upgraded, "parcel") == ["new", "old-reply", "old"]
+    assert indexed == 1
+
+
+def test_many_matches_are_counted_once_whether_by_text_or_by_message_id(
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(log, "FEW_MATCHES", 1)
+    send(store, "abcdef-1", at=100.0, body="has abcdef in its text too")
+    send(store, "abcdef-2", at=200.0, body="found by its id only")
+    send(store, "other-3", at=300.0, body="found by abcdef in the text only")
+    send(store, "other-4", at=400.0, body="not found")
+    decide(store, "other-3", MessageStatus.ACCEPTED, 0, at=301.0)
+    deliver(store, "other-3", 2, at=302.0)
+    query = LogQuery(text="abcdef")
+
+    expected = ["other-3", "abcdef-2", "abcdef-1"]
+    assert page_through(store, query, 1, newest_first=True) == expected
+    assert store.log_head(query, limit=1)[1] == 3
+    assert store.log_count(query) == 3
+    top = store.log_page(query, limit=1)[0].key
+    assert store.log_count(LogQuery(text="abcdef", up_to=top), before=top) == 2
+    assert store.log_count(LogQuery(text="abcdef", state=LogState.DELIVERED)) == 1
+
+
+def test_many_matches_of_a_number_are_counted_once_whether_by_number_or_by_message_id(
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(log, "FEW_MATCHES", 1)
+    send(store, "00447700900-1", at=100.0, phone="447700900123")  # both
+    send(store, "00447700900-2", at=200.0, phone="12025550100")  # its id only
+    send(store, "m-3", at=300.0, phone="447700900124")  # its number only
+    send(store, "m-4", at=400.0, phone="12025550101")
+    query = LogQuery(text="00447700900")
+
+    expected = ["m-3", "00447700900-2", "00447700900-1"]
+    assert page_through(store, query, 1, newest_first=True) == expected
+    assert store.log_head(query, limit=1)[1] == 3
+    assert store.log_count(query) == 3
+
+
+def test_a_worker_thread_searches_with_its_own_connection_while_rows_arrive(
+    store: SqliteStore,
+) -> None:
+    for i in range(50):
+        send(store, f"m-{i}", at=float(i), body=f"parcel number {i}")
+    results: list[tuple[int, int]] = []
+    errors: list[BaseException] = []
+
+    def search() -> None:
+        try:
+            with SqliteStore(store.path) as own:
+                for _ in range(20):
+                    rows, total = own.log_head(LogQuery(text="parcel number"), limit=10)
+                    results.append((len(rows), total))
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    worker = threading.Thread(target=search)
+    worker.start()
+    for i in range(50, 80):
+        send(store, f"m-{i}", at=float(i), body=f"parcel number {i}")
+    worker.join(timeout=30)
+
+    assert not errors
+    assert len(results) == 20
+    assert all(rows == 10 and 50 <= total <= 80 for rows, total in results)
+
+
+def test_a_store_made_for_any_thread_searches_from_a_worker(data_dir: Path) -> None:
+    with SqliteStore(data_dir / "s.db", any_thread=True) as shared:
+        send(shared, "m-1", at=1.0, body="Your parcel")
+        answers: list[list[str]] = []
+        worker = threading.Thread(
+            target=lambda: answers.append(ids(shared.log_head(LogQuery(text="parcel"))[0]))
+        )
+        worker.start()
+        worker.join(timeout=30)
+    assert answers == [["m-1"]]
