@@ -87,7 +87,7 @@ def render(timeline: Timeline, technical: bool = False) -> str:
         parts.append(
             "<h3 style='margin:0'>Receipt for a message not sent from here</h3>"
             f"{_summary(summarise_orphan(timeline.orphan_receipts))}"
-            f"<p style='margin:2px 0;color:#6e7781'>message_id <code>"
+            f"<p style='margin:2px 0;color:{colour(Tone.MUTED)}'>message_id <code>"
             f"{escape(timeline.orphan_receipts[0].message_id)}</code></p>"
         )
     parts.append("<h4 style='margin:10px 0 0 0'>Timeline</h4>")
