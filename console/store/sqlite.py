@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Literal
 
 from console.protocol.mt_request import Attachment
-from console.store import callbacks_sql, log, quarantine_sql, rows
-from console.store.errors import DuplicateMessageId, StoreBusy, StoreError, UnknownMessage
+from console.store import callbacks_sql, log, outbox_sql, quarantine_sql, rows
+from console.store.errors import StoreBusy, StoreError, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
     AttemptRecord,
@@ -125,51 +125,7 @@ class SqliteStore:
         """
         now = time.time() if now is None else now
         with self._write() as conn:
-            try:
-                cursor = conn.execute(
-                    "INSERT INTO messages (message_id, profile, phone_number, sender, body,"
-                    " endpoint, method, priority, carrier, receipt, app_id, conversation_id,"
-                    " status, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        new.message_id,
-                        new.profile,
-                        new.phone_number,
-                        new.sender,
-                        new.body,
-                        new.endpoint,
-                        new.method.value,
-                        new.priority.value if new.priority else None,
-                        new.carrier,
-                        int(new.receipt),
-                        new.app_id,
-                        new.conversation_id,
-                        MessageStatus.QUEUED.value,
-                        now,
-                        now,
-                    ),
-                )
-            except sqlite3.IntegrityError as exc:
-                raise DuplicateMessageId(new.message_id) from exc
-            ref = cursor.lastrowid
-            conn.executemany(
-                "INSERT INTO attachments (message_ref, position, content_type, filename, content)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (ref, i, a.content_type, a.filename, a.content)
-                    for i, a in enumerate(new.attachments)
-                ],
-            )
-            # Receipts that arrived before the message are applied now, in arrival order.
-            for state, result_code, received_at in conn.execute(
-                "SELECT message_state, result_code, received_at FROM receipts"
-                " WHERE message_id = ? ORDER BY id",
-                (new.message_id,),
-            ).fetchall():
-                conn.execute(
-                    callbacks_sql.ADVANCE_STATE,
-                    (state, result_code, received_at, received_at, new.message_id),
-                )
+            outbox_sql.insert_message(conn, new, now)
         found = self.get_message(new.message_id)
         assert found is not None
         return found
@@ -223,60 +179,14 @@ class SqliteStore:
     def begin_attempt(self, message_id: str, started_at: float) -> int:
         """Record that an attempt is about to go out; returns its number (from 1)."""
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT id, attempt_count FROM messages WHERE message_id = ?", (message_id,)
-            ).fetchone()
-            if row is None:
-                raise UnknownMessage(message_id)
-            ref, attempt_count = row
-            number = int(attempt_count) + 1
-            conn.execute(
-                "INSERT INTO attempts (message_ref, number, started_at) VALUES (?, ?, ?)",
-                (ref, number, started_at),
-            )
-            conn.execute(
-                "UPDATE messages SET status = ?, attempt_count = ?, next_attempt_at = NULL,"
-                " updated_at = ? WHERE id = ?",
-                (MessageStatus.SENDING.value, number, started_at, ref),
-            )
-        return number
+            return outbox_sql.begin_attempt(conn, message_id, started_at)
 
     def finish_attempt(
         self, message_id: str, number: int, result: AttemptResult, decision: Decision
     ) -> None:
         """Record what attempt ``number`` produced and what was decided."""
         with self._write() as conn:
-            ref = self._ref(conn, message_id)
-            conn.execute(
-                "UPDATE attempts SET finished_at = ?, http_status = ?, result_code = ?,"
-                " transport_error = ?, raw_response = ?, outcome_known = ?, decision = ?,"
-                " detail = ?, retry_at = ? WHERE message_ref = ? AND number = ?",
-                (
-                    result.finished_at,
-                    result.http_status,
-                    result.result_code,
-                    result.transport_error,
-                    result.raw_response,
-                    int(result.outcome_known),
-                    decision.status.value,
-                    decision.detail,
-                    decision.retry_at,
-                    ref,
-                    number,
-                ),
-            )
-            conn.execute(
-                "UPDATE messages SET status = ?, status_detail = ?, next_attempt_at = ?,"
-                " result_code = COALESCE(?, result_code), updated_at = ? WHERE id = ?",
-                (
-                    decision.status.value,
-                    decision.detail,
-                    decision.retry_at,
-                    result.result_code,
-                    result.finished_at,
-                    ref,
-                ),
-            )
+            outbox_sql.finish_attempt(conn, self._ref(conn, message_id), number, result, decision)
 
     def attempts(self, message_id: str) -> list[AttemptRecord]:
         found = select(
