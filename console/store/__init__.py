@@ -11,8 +11,9 @@ from console.store.interface import MessageStore
 from console.store.sqlite import SqliteStore
 
 
-def open_store(path: Path) -> MessageStore:
-    return SqliteStore(path)
+def open_store(path: Path, *, any_thread: bool = False) -> MessageStore:
+    """The store in ``path``; with ``any_thread``, usable from other threads, one at a time."""
+    return SqliteStore(path, any_thread=any_thread)
 
 
 __all__ = ["MessageStore", "SqliteStore", "open_store"]

@@ -39,8 +39,9 @@ from console.protocol.mt_request import InvalidRequest
 from console.protocol.phone import display_number
 from console.session import Alert, ListenerState, NotReady, Session
 from console.settings import Settings, with_profile
-from console.store.errors import DuplicateMessageId, StoreError
-from console.store.models import LogQuery, LogRow, MessageStatus, NewMessage, StoredMessage
+from console.store import open_store
+from console.store.errors import DuplicateMessageId
+from console.store.models import LogRow, MessageStatus, NewMessage, StoredMessage
 from console.timeline import message_timeline
 from console.ui.compose import ComposePane
 from console.ui.credentials_dialog import CredentialsDialog
@@ -93,7 +94,12 @@ class MainWindow(QMainWindow):
         self._fit_screen()
 
         self.compose = ComposePane()
-        self.model = MessageLogModel(session.store, self)
+        self.model = MessageLogModel(
+            session.store,
+            self,
+            open_reader=lambda: open_store(database_path(session.data_dir), any_thread=True),
+        )
+        self._select_after: str | None = None  # to select once the search under way ends
         self.table = self._make_table()
         self.empty_note = EmptyLogNote(self.table)
         self.filter_bar = LogFilterBar()
@@ -342,7 +348,11 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.compose.sendRequested.connect(self._send)
-        self.filter_bar.queryChanged.connect(self._query_changed)
+        self.filter_bar.queryChanged.connect(self.model.set_query)
+        self.model.searching.connect(self.filter_bar.set_busy)
+        self.model.modelAboutToBeReset.connect(self._remember_selected)
+        self.model.queryApplied.connect(self._query_applied)
+        self.model.queryFailed.connect(self._query_failed)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
@@ -402,6 +412,7 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self._save_state()
+        self.model.close()
         event.accept()
         self.has_closed = True
         self.closed.emit()
@@ -532,6 +543,9 @@ class MainWindow(QMainWindow):
             )
 
     def select_message(self, message_id: str) -> None:
+        if self.model.is_searching:
+            self._select_after = message_id  # the rows it would be found in are going
+            return
         row = self.model.row_for_message_id(message_id)
         if row is not None:
             self._select_row(row)
@@ -612,19 +626,25 @@ class MainWindow(QMainWindow):
     def focus_filter(self) -> None:
         self.filter_bar.focus()
 
-    def _query_changed(self, query: LogQuery) -> None:
-        selected = self.selected_row()
-        try:
-            self.model.set_query(query)
-        except StoreError as exc:
-            self.log_error.setText(f"{exc}. The rows below are from before this filter.")
-            self.log_error.show()
-            return
+    def _remember_selected(self) -> None:
+        if self._select_after is None:
+            row = self.selected_row()
+            self._select_after = None if row is None else row.message_id
+
+    def _query_applied(self) -> None:
         self.log_error.hide()
+        selected, self._select_after = self._select_after, None
         if selected is not None:
-            self.select_message(selected.message_id)
+            self.select_message(selected)
         # A row the filter hides takes its story with it: the detail follows the selection.
         self._row_changed()
+
+    def _query_failed(self, error: str) -> None:
+        self.log_error.setText(f"{error}. The rows below are from before this filter.")
+        self.log_error.show()
+        selected, self._select_after = self._select_after, None
+        if selected is not None:
+            self.select_message(selected)
 
     def _row_changed(self) -> None:
         self._show_detail()
@@ -686,7 +706,7 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         count = self.model.rowCount()
-        query = self.filter_bar.query()
+        query = self.model.query
         filtered = bool(query.text or query.direction or query.state)
         self.count_label.setText(
             f"{count:,} match the filter" if filtered else f"{count:,} in the log"
@@ -721,13 +741,14 @@ class MainWindow(QMainWindow):
             self.tray.showMessage(alert.title, alert.text, icon)
 
     def _follow_alert(self, alert: Alert) -> None:
-        for message_id in alert.message_ids:
-            if self.model.row_for_message_id(message_id) is None:
-                self.filter_bar.reset()  # a filter may hide it
-            if self.model.row_for_message_id(message_id) is not None:
-                self.select_message(message_id)
-                self.table.setFocus()
-                return
+        if not alert.message_ids:
+            return
+        ids = alert.message_ids
+        shown = next((m for m in ids if self.model.row_for_message_id(m) is not None), None)
+        if shown is None:
+            self.filter_bar.reset()  # a filter may hide them; selected once it is gone
+        self.select_message(shown or ids[0])
+        self.table.setFocus()
 
     # Dialogs
 
