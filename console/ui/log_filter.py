@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from console.store.models import Direction, LogQuery, LogState, NewMessage
 from console.ui.log_columns import LOG_STATE_LABELS, LOG_STATE_TIPS
 
 # Typing pauses this long before the query runs, so a fast typist costs one query.
 TYPING_DELAY_MS = 200
+# A search over sooner than this shows no sign of itself: a flash would only distract.
+BUSY_DELAY_MS = 150
 
 
 class LogFilterBar(QWidget):
@@ -35,15 +37,27 @@ class LogFilterBar(QWidget):
         self.state.addItems(["Any state", *LOG_STATE_LABELS.values()])
         for index, state in enumerate(LOG_STATE_LABELS, start=1):
             self.state.setItemData(index, LOG_STATE_TIPS[state], Qt.ItemDataRole.ToolTipRole)
+        self.busy = QLabel("Searching…")
+        self.busy.setObjectName("logSearching")
+        # Its room is kept while hidden, so the fields stay put as it comes and goes.
+        policy = self.busy.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.busy.setSizePolicy(policy)
+        self.busy.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.busy)
         layout.addWidget(self.direction)
         layout.addWidget(self.state)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_DELAY_MS)
         self._timer.timeout.connect(self._emit)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_DELAY_MS)
+        self._busy_timer.timeout.connect(self.busy.show)
         self.text.textChanged.connect(self._timer.start)
         self.text.returnPressed.connect(self._emit)
         self.direction.currentIndexChanged.connect(self._emit)
@@ -57,6 +71,14 @@ class LogFilterBar(QWidget):
     def focus(self) -> None:
         self.text.setFocus()
         self.text.selectAll()
+
+    def set_busy(self, busy: bool) -> None:
+        """Say that a search is under way (once it has taken a moment), or is over."""
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.busy.hide()
 
     def reset(self) -> None:
         """Show every row again."""

@@ -8,9 +8,8 @@ from collections.abc import Iterable
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from console.store.errors import StoreError
 from console.store.interface import MessageStore
-from console.store.models import LogQuery, LogRow, NewMessage
+from console.store.models import LogRow, NewMessage
 from console.timeline import message_timeline
 from console.ui.detail_panel import DetailPanel
 from console.ui.empty_log import EmptyLogNote
@@ -52,6 +51,7 @@ class LogPane(QSplitter):
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(DETAIL_REFRESH_MS)
         self._detail_timer.timeout.connect(self._row_changed)
+        self._select_after: str | None = None  # to select once the search under way ends
 
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
@@ -65,7 +65,11 @@ class LogPane(QSplitter):
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
 
-        self.filter_bar.queryChanged.connect(self._query_changed)
+        self.filter_bar.queryChanged.connect(self.model.set_query)
+        self.model.searching.connect(self.filter_bar.set_busy)
+        self.model.modelAboutToBeReset.connect(self._remember_selected)
+        self.model.queryApplied.connect(self._query_applied)
+        self.model.queryFailed.connect(self._query_failed)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.modelReset.connect(self.update_count)
         self.model.rowsInserted.connect(self.update_count)
@@ -74,6 +78,9 @@ class LogPane(QSplitter):
     # Selection
 
     def select_message(self, message_id: str) -> None:
+        if self.model.is_searching:
+            self._select_after = message_id  # the rows it would be found in are going
+            return
         row = self.model.row_for_message_id(message_id)
         if row is not None:
             self._select_row(row)
@@ -109,29 +116,36 @@ class LogPane(QSplitter):
 
     def show_first_of(self, message_ids: Iterable[str]) -> None:
         """Select the first of ``message_ids`` in the log, clearing a filter that hides it."""
-        for message_id in message_ids:
-            if self.model.row_for_message_id(message_id) is None:
-                self.filter_bar.reset()  # a filter may hide it
-            if self.model.row_for_message_id(message_id) is not None:
-                self.select_message(message_id)
-                self.table.setFocus()
-                return
+        ids = list(message_ids)
+        if not ids:
+            return
+        shown = next((m for m in ids if self.model.row_for_message_id(m) is not None), None)
+        if shown is None:
+            self.filter_bar.reset()  # a filter may hide them; selected once it is gone
+        self.select_message(shown or ids[0])
+        self.table.setFocus()
 
     # Query, detail and live changes
 
-    def _query_changed(self, query: LogQuery) -> None:
-        selected = self.selected_row()
-        try:
-            self.model.set_query(query)
-        except StoreError as exc:
-            self.log_error.setText(f"{exc}. The rows below are from before this filter.")
-            self.log_error.show()
-            return
+    def _remember_selected(self) -> None:
+        if self._select_after is None:
+            row = self.selected_row()
+            self._select_after = None if row is None else row.message_id
+
+    def _query_applied(self) -> None:
         self.log_error.hide()
+        selected, self._select_after = self._select_after, None
         if selected is not None:
-            self.select_message(selected.message_id)
+            self.select_message(selected)
         # A row the filter hides takes its story with it: the detail follows the selection.
         self._row_changed()
+
+    def _query_failed(self, error: str) -> None:
+        self.log_error.setText(f"{error}. The rows below are from before this filter.")
+        self.log_error.show()
+        selected, self._select_after = self._select_after, None
+        if selected is not None:
+            self.select_message(selected)
 
     def _row_changed(self) -> None:
         row = self.selected_row()
@@ -152,7 +166,7 @@ class LogPane(QSplitter):
 
     def update_count(self) -> None:
         count = self.model.rowCount()
-        query = self.filter_bar.query()
+        query = self.model.query
         filtered = bool(query.text or query.direction or query.state)
         self.count_label.setText(
             f"{count:,} match the filter" if filtered else f"{count:,} in the log"

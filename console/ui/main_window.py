@@ -22,6 +22,7 @@ from console.keychain import Credentials, Keychain
 from console.paths import database_path
 from console.session import Alert, ListenerState, NotReady, Session
 from console.settings import Settings
+from console.store import open_store
 from console.store.models import LogRow
 from console.ui.compose import ComposePane
 from console.ui.export_dialog import ExportController
@@ -79,7 +80,11 @@ class MainWindow(QMainWindow):
         fit_screen(self)
 
         self.compose = ComposePane()
-        self.model = MessageLogModel(session.store, self)
+        self.model = MessageLogModel(
+            session.store,
+            self,
+            open_reader=lambda: open_store(database_path(session.data_dir), any_thread=True),
+        )
         self.log_pane = LogPane(self.model, session.store)
         # The log's parts, by the names the window has always given them.
         self.table = self.log_pane.table
@@ -187,6 +192,7 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self._state.save(self)
+        self.model.close()
         event.accept()
         self.has_closed = True
         self.closed.emit()

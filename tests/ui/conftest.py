@@ -22,7 +22,9 @@ from console.keychain import Keychain
 from console.paths import settings_path
 from console.session import Session
 from console.settings import load_settings, save_settings
+from console.store.sqlite import SqliteStore
 from console.ui.app import start_console, stop_console
+from console.ui.log_model import MessageLogModel
 from console.ui.main_window import MainWindow
 from tests.support.keyrings import MemoryKeyring
 
@@ -124,3 +126,22 @@ def png(tmp_path: Path) -> Path:
     path = tmp_path / "receipt-photo.png"
     assert image.save(str(path))
     return path
+
+
+@pytest.fixture
+def log_model():
+    """Makes the model over a store (or a wrapper of it), its searches on a store of their
+    own, as the window does; closes them after the test."""
+    made = []
+
+    def make(store, **options):
+        path = store.path
+        model = MessageLogModel(
+            store, open_reader=lambda: SqliteStore(path, any_thread=True), **options
+        )
+        made.append(model)
+        return model
+
+    yield make
+    for model in made:
+        model.close()

@@ -78,9 +78,10 @@ def test_a_query_that_fails_is_told_once_in_the_window_and_the_log_goes_on(
 
     monkeypatch.setattr(log_sql, "head", broken)
     for label in ("Delivered", "Refused", "Needs attention"):
-        choose(qtbot, window.filter_bar.state, label)
-    qtbot.keyClicks(window.filter_bar.text, "555")
-    qtbot.waitUntil(lambda: not window.filter_bar._timer.isActive(), timeout=5000)
+        with qtbot.waitSignal(window.model.queryFailed, timeout=5000):
+            choose(qtbot, window.filter_bar.state, label)
+    with qtbot.waitSignal(window.model.queryFailed, timeout=5000):
+        qtbot.keyClicks(window.filter_bar.text, "555")
 
     error = window.log_error
     assert error.isVisible()

@@ -1,0 +1,161 @@
+"""Searching the log from the filter box while the search is slow: the window goes on."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt, QTimer
+
+from console.ui.log_columns import Column
+from tests.support.held_searches import HeldSearches
+from tests.ui.test_main_window import column_values, listener_url, seed, selected_id
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+# The longest the window may go without handling its events while a search runs.
+MAX_GAP_MS = 50
+
+
+class Heartbeat:
+    """A timer ticking every 10 ms; its longest gap is how long the window was held."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._beat)
+        self._timer.start()
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+    def stop(self) -> float:
+        """Stop; the longest gap in milliseconds."""
+        self._timer.stop()
+        self._beat()
+        return self.longest * 1000
+
+
+def test_a_slow_search_keeps_the_window_answering_and_the_rows_until_it_ends(
+    qtbot, windows, data_dir, monkeypatch
+):
+    seed(data_dir, "12025550101", "12025550102", "447700900123")
+    window = windows.open(data_dir)
+    HeldSearches(monkeypatch, delay=0.8)
+    everything = column_values(window, Column.NUMBER)
+    beat = Heartbeat()
+
+    qtbot.keyClicks(window.filter_bar.text, "555-0102")
+    qtbot.waitUntil(window.filter_bar.busy.isVisible, timeout=5000)
+    assert column_values(window, Column.NUMBER) == everything
+    qtbot.waitUntil(
+        lambda: column_values(window, Column.NUMBER) == ["+1 202-555-0102"], timeout=5000
+    )
+
+    assert beat.stop() <= MAX_GAP_MS
+    assert not window.filter_bar.busy.isVisible()
+    assert window.count_label.text() == "1 match the filter"
+
+
+def test_a_search_superseded_by_a_newer_one_never_shows_its_rows(
+    qtbot, windows, data_dir, monkeypatch
+):
+    seed(data_dir, "12025550101", "12025550102", "447700900123")
+    window = windows.open(data_dir)
+    held = HeldSearches(monkeypatch)
+    held.hold("555-0101")
+    shown = []
+    window.model.modelReset.connect(lambda: shown.append(column_values(window, Column.NUMBER)))
+
+    qtbot.keyClicks(window.filter_bar.text, "555-0101")
+    qtbot.waitUntil(held.reached("555-0101").is_set, timeout=5000)
+    window.filter_bar.text.clear()
+    qtbot.keyClicks(window.filter_bar.text, "555-0102")
+    qtbot.wait(400)  # past the typing pause: the newer search is asked for
+    held.release("555-0101")
+    qtbot.waitUntil(
+        lambda: column_values(window, Column.NUMBER) == ["+1 202-555-0102"], timeout=5000
+    )
+    qtbot.wait(300)
+
+    assert column_values(window, Column.NUMBER) == ["+1 202-555-0102"]
+    assert ["+1 202-555-0101"] not in shown
+    assert window.filter_bar.text.text() == "555-0102"
+
+
+def test_a_reply_arriving_during_a_search_is_among_its_rows(qtbot, windows, data_dir, monkeypatch):
+    seed(data_dir, "12025550101", "447700900123")
+    window = windows.open(data_dir)
+    url = listener_url(window)
+    held = HeldSearches(monkeypatch)
+    held.hold("+1 202")
+
+    qtbot.keyClicks(window.filter_bar.text, "+1 202")
+    # The search has read the store: the reply is not among what it found.
+    qtbot.waitUntil(held.reached("+1 202").is_set, timeout=5000)
+
+    async def post() -> int:
+        fields = {
+            "type": "MO",
+            "message_id": "MO-during-search",
+            "shortcode": "12345",
+            "phone_number": "12025550177",
+            "message": "Is my parcel on its way?",
+        }
+        async with httpx.AsyncClient(timeout=10) as client:
+            return (await client.post(url, data=fields)).status_code
+
+    assert windows.run(post()) == 200
+    # It shows at once, above the rows from before the search.
+    qtbot.waitUntil(
+        lambda: column_values(window, Column.NUMBER)[0] == "+1 202-555-0177", timeout=10_000
+    )
+    assert len(column_values(window, Column.NUMBER)) == 3
+    held.release("+1 202")
+
+    qtbot.waitUntil(lambda: len(column_values(window, Column.NUMBER)) == 2, timeout=5000)
+    assert column_values(window, Column.NUMBER) == ["+1 202-555-0177", "+1 202-555-0101"]
+    assert window.count_label.text() == "2 match the filter"
+
+
+def test_an_alert_for_a_row_the_filter_hides_clears_the_filter_and_selects_it(
+    qtbot, windows, data_dir, monkeypatch
+):
+    seed(data_dir, "12025550101", "447700900123")
+    window = windows.open(data_dir)
+    url = listener_url(window)
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        qtbot.keyClicks(window.filter_bar.text, "+44")
+    HeldSearches(monkeypatch, delay=0.3)  # the search clearing the filter takes a while
+
+    async def post() -> int:
+        fields = {
+            "type": "MO",
+            "message_id": "MO-hidden",
+            "shortcode": "12345",
+            "phone_number": "12025550177",
+            "message": "Where is my parcel?",
+        }
+        async with httpx.AsyncClient(timeout=10) as client:
+            return (await client.post(url, data=fields)).status_code
+
+    assert windows.run(post()) == 200
+    alert = window.alerts.label
+    qtbot.waitUntil(lambda: alert.text().startswith("Customer reply"), timeout=10_000)
+    assert column_values(window, Column.NUMBER) == ["+44 7700 900123"]
+
+    qtbot.mouseClick(alert, Qt.MouseButton.LeftButton)
+
+    assert window.filter_bar.text.text() == ""
+    qtbot.waitUntil(lambda: selected_id(window) == "MO-hidden", timeout=5000)
+    assert column_values(window, Column.NUMBER) == [
+        "+1 202-555-0177",
+        "+44 7700 900123",
+        "+1 202-555-0101",
+    ]
+    assert "Where is my parcel?" in window.detail.toPlainText()
