@@ -30,7 +30,12 @@ class LogFilterBar(QWidget):
         self._directions: list[Direction | None] = [None, Direction.OUT, Direction.IN]
         self.direction = QComboBox()
         self.direction.setObjectName("directionFilter")
-        self.direction.addItems(["In and out", "Sent (out)", "Replies (in)"])
+        self.direction.addItems(["In and out", "Sent (out)", "Received (in)"])
+        self.direction.setItemData(
+            2,
+            "Customers' replies, and receipts for messages not sent from here",
+            Qt.ItemDataRole.ToolTipRole,
+        )
         self._states: list[LogState | None] = [None, *LOG_STATE_LABELS]
         self.state = QComboBox()
         self.state.setObjectName("stateFilter")

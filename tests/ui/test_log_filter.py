@@ -57,7 +57,7 @@ def test_replies_in_shows_only_what_customers_sent(qtbot, windows, data_dir):
     assert window.model.rowCount() == 3
 
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):
-        choose(qtbot, window.filter_bar.direction, "Replies (in)")
+        choose(qtbot, window.filter_bar.direction, "Received (in)")
     assert column_values(window, Column.NUMBER) == ["+1 202-555-0199"]
 
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):

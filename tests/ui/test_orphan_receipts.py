@@ -110,7 +110,7 @@ def test_the_filters_find_an_orphan_by_its_delivery_direction_and_message_id(
     choose(qtbot, window.filter_bar.direction, "Sent (out)")
     applied(qtbot, window)
     assert window.model.rowCount() == 0
-    choose(qtbot, window.filter_bar.direction, "Replies (in)")
+    choose(qtbot, window.filter_bar.direction, "Received (in)")
     applied(qtbot, window)
     assert len(orphan_rows(window)) == 1
 
