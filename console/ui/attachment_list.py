@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from console.attachments import AttachmentError, check_limits
 from console.protocol.mt_request import Attachment
 from console.ui.attachment_loading import THUMBNAIL_SIZE, Loaded, read_file, with_thumbnail
+from console.ui.folders import start_folder
 from console.ui.named import named
 from console.ui.palette import Tone, tint
 
@@ -153,10 +154,8 @@ class AttachmentList(QWidget):
         self._tasks = tasks
         # A file read after the list is gone must not reach its deleted widgets.
         self.destroyed.connect(lambda: _cancel_all(tasks))
-        # Pictures, where there is such a folder; the last folder used once there is one.
-        self.last_folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.PicturesLocation
-        )
+        # The last folder used; until there is one, Pictures (see start_folder).
+        self.last_folder = ""
 
         title = QLabel("Attachments")
         self.add_button = named(QPushButton("Add…"), "addAttachment")
@@ -243,7 +242,8 @@ class AttachmentList(QWidget):
 
     def choose_files(self) -> None:
         """Open a file dialog without blocking; the chosen files are added when it closes."""
-        dialog = QFileDialog(self, "Attach files", self.last_folder)
+        pictures = QStandardPaths.StandardLocation.PicturesLocation
+        dialog = QFileDialog(self, "Attach files", start_folder(pictures, self.last_folder))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.setNameFilters([ATTACHABLE_FILTER, "All files (*)"])
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDi
 
 from console.export import ExportCancelled, export_database
 from console.store.models import LogQuery
+from console.ui.folders import start_folder
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,7 @@ class ExportController:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter("CSV files (*.csv)")
         dialog.setDefaultSuffix("csv")
-        documents = QStandardPaths.StandardLocation.DocumentsLocation
-        dialog.setDirectory(QStandardPaths.writableLocation(documents))
+        dialog.setDirectory(start_folder(QStandardPaths.StandardLocation.DocumentsLocation))
         dialog.selectFile("message-log.csv")
         dialog.fileSelected.connect(lambda name: self.export_to(Path(name), query))
         dialog.open()

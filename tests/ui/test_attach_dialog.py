@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from tests.ui.driving import wait_for_attachments
 
@@ -37,4 +37,18 @@ def test_the_dialog_filters_to_attachable_files_and_remembers_its_folder(
     again = windows.open(data_dir)
     dialog = _open_dialog(qtbot, again)
     assert dialog.directory().absolutePath() == str(png.parent)
+    dialog.reject()
+
+
+def test_the_first_dialog_opens_in_the_home_folder_when_there_is_no_pictures_folder(
+    qtbot, windows, data_dir, tmp_path, monkeypatch
+):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    window = windows.open(data_dir)
+    dialog = _open_dialog(qtbot, window)
+    assert dialog.directory().absolutePath() == str(home)
+    # A folder that is not there used to be offered as the name of the file to choose.
+    assert dialog.findChild(QLineEdit, "fileNameEdit").text() == ""
     dialog.reject()
