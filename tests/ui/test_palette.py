@@ -3,12 +3,13 @@ the settings repaints what is already open."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QDialogButtonBox, QToolBar
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QToolBar
 
 from console.paths import settings_path
 from console.settings import Theme, load_settings
@@ -115,5 +116,38 @@ def test_choosing_dark_in_the_settings_turns_the_open_window_dark_and_stays(
         windows.close(window)
         again = windows.open(data_dir)
         assert again.palette().color(QPalette.ColorRole.Window).name() == DARK.window
+    finally:
+        apply_theme(Theme.SYSTEM)
+
+
+def _text_colour(label: QLabel) -> str:
+    sheet = re.search(r"(?<![-\w])color: (#[0-9a-f]{6})", label.styleSheet())
+    if sheet:
+        return sheet.group(1)
+    group = QPalette.ColorGroup.Active if label.isEnabled() else QPalette.ColorGroup.Disabled
+    return label.palette().color(group, QPalette.ColorRole.WindowText).name()
+
+
+@pytest.mark.parametrize("theme", [Theme.SYSTEM, Theme.LIGHT, Theme.DARK])
+def test_every_line_of_the_settings_dialog_is_readable(qtbot, window, theme):
+    apply_theme(theme)
+    try:
+        toolbar = window.findChild(QToolBar)
+        qtbot.mouseClick(toolbar.widgetForAction(window.settings_action), Qt.MouseButton.LeftButton)
+        (dialog,) = [d for d in window.findChildren(SettingsDialog) if d.isVisible()]
+        ground = dialog.palette().color(QPalette.ColorRole.Window).name()
+        weak = [
+            (
+                label.text()[:40],
+                _text_colour(label),
+                round(contrast(_text_colour(label), ground), 2),
+            )
+            for label in dialog.findChildren(QLabel)
+            # Badges have a background of their own, checked with the scheme above.
+            if label.text() and "background" not in label.styleSheet()
+            if contrast(_text_colour(label), ground) < AA_TEXT
+        ]
+        assert not weak
+        dialog.reject()
     finally:
         apply_theme(Theme.SYSTEM)

@@ -19,7 +19,7 @@ def hint_label(text: str) -> QLabel:
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 0.9)
     label.setFont(font)
-    label.setEnabled(False)  # the palette's muted text, in light and dark themes alike
+    tint(label, Tone.MUTED)
     return label
 
 
