@@ -14,6 +14,10 @@ def buddy(text: str, field: QWidget) -> QLabel:
     """A field's label: Alt plus its underlined letter focuses the field."""
     label = QLabel(text)
     label.setBuddy(field)
+    # A label is sized by its text's advance, but a letter's ink may reach a pixel past it
+    # ("To": its "o" was cut); its bounding box keeps the whole letter.
+    ink = label.fontMetrics().boundingRect(text.replace("&", "")).width()
+    label.setMinimumWidth(max(label.sizeHint().width(), ink + 1))
     return label
 
 

@@ -129,3 +129,14 @@ def test_the_toolbar_shows_everything_on_a_small_screen(qtbot, windows, data_dir
     banner = window.findChild(QLabel, "demoBanner")
     assert banner.isVisible()
     assert "simulator" in banner.text() + banner.toolTip()
+
+
+def test_every_field_label_of_the_form_shows_its_whole_text(qtbot, window):
+    for name in ("To", "From", "Priority", "Message"):
+        (label,) = [
+            w
+            for w in window.compose.findChildren(QLabel)
+            if w.text().replace("&", "") == name and w.isVisible()
+        ]
+        ink = label.fontMetrics().boundingRect(name).width()
+        assert label.width() > ink, name  # "To" was cut to "Tc"
