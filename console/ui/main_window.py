@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.main_split.setStretchFactor(0, 0)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([400, 880])
+        self._compose_width = 400  # what unfolding the compose pane gives it back
         self.main_split.setCollapsible(1, False)  # the log is always there
         self.main_split.splitterMoved.connect(lambda _pos, _index: self._compose_shown())
         container = QWidget()
@@ -244,9 +245,11 @@ class MainWindow(QMainWindow):
         sizes = self.main_split.sizes()
         total = sum(sizes)
         if shown and sizes[0] == 0:
-            width = max(self.compose.minimumSizeHint().width(), min(400, total // 3))
-            self.main_split.setSizes([width, total - width])
-        elif not shown:
+            # Back at the width it had (a third of a small window was too narrow a form).
+            width = max(self.compose.minimumSizeHint().width(), self._compose_width)
+            self.main_split.setSizes([width, max(0, total - width)])
+        elif not shown and sizes[0] > 0:
+            self._compose_width = sizes[0]
             self.main_split.setSizes([0, total])
         self._compose_shown()
 

@@ -140,3 +140,18 @@ def test_every_field_label_of_the_form_shows_its_whole_text(qtbot, window):
         ]
         ink = label.fontMetrics().boundingRect(name).width()
         assert label.width() > ink, name  # "To" was cut to "Tc"
+
+
+@pytest.mark.parametrize("size", [(800, 600), (1280, 800)])
+def test_the_compose_pane_unfolds_as_wide_as_it_was(qtbot, windows, data_dir, size):
+    window = windows.open(data_dir)
+    window.resize(*size)
+    activate(qtbot, window)
+    qtbot.waitUntil(lambda: window.width() <= size[0], timeout=5000)
+    before = window.compose.width()
+    fold = (Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.table, *fold)
+    assert window.compose.width() == 0
+    qtbot.keyClick(window.table, *fold)
+    qtbot.keyClick(window.table, Qt.Key.Key_Escape)  # no modifier held after the chord
+    assert window.compose.width() == before
