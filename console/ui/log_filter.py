@@ -25,6 +25,9 @@ class LogFilterBar(QWidget):
         self.text.setObjectName("logFilter")
         self.text.setPlaceholderText("Filter by number, text or message_id  (Ctrl+F)")
         self.text.setClearButtonEnabled(True)
+        self.text.setToolTip("Filter by number, text or message_id (Ctrl+F)")
+        # Room for a number or a word even in a narrow window: the lists give way first.
+        self.text.setMinimumWidth(self.text.fontMetrics().horizontalAdvance("+44 7700 900123  ✕"))
         # The choices' values are kept here, by position: Qt gives back an enum stored as
         # item data as a plain string.
         self._directions: list[Direction | None] = [None, Direction.OUT, Direction.IN]
@@ -40,6 +43,12 @@ class LogFilterBar(QWidget):
         self.state = QComboBox()
         self.state.setObjectName("stateFilter")
         self.state.addItems(["Any state", *LOG_STATE_LABELS.values()])
+        for box in (self.direction, self.state):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(8)
+            box.view().setMinimumWidth(box.sizeHint().width() * 2)
         for index, state in enumerate(LOG_STATE_LABELS, start=1):
             self.state.setItemData(index, LOG_STATE_TIPS[state], Qt.ItemDataRole.ToolTipRole)
         self.busy = QLabel("Searching…")

@@ -155,3 +155,13 @@ def test_the_compose_pane_unfolds_as_wide_as_it_was(qtbot, windows, data_dir, si
     qtbot.keyClick(window.table, *fold)
     qtbot.keyClick(window.table, Qt.Key.Key_Escape)  # no modifier held after the chord
     assert window.compose.width() == before
+
+
+def test_the_log_filter_keeps_room_to_type_in_a_small_window(qtbot, windows, data_dir):
+    window = windows.open(data_dir)
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() <= 800, timeout=5000)
+    qtbot.wait(50)
+    box = window.filter_bar.text
+    assert box.width() >= box.fontMetrics().horizontalAdvance("+44 7700 900123")
+    assert box.toolTip().startswith("Filter by number, text or message_id")
