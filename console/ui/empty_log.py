@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QTableView
 
+from console.store.models import LogQuery
 from console.ui.palette import Tone, tint
 
 NOTHING_YET = (
@@ -13,7 +14,20 @@ NOTHING_YET = (
     "customers' replies arrive here too.\n"
     "Write one in the compose pane on the left (Ctrl+N)."
 )
-NOTHING_MATCHES = "No message matches the filter.\n\nClear the filter to see every message."
+
+
+def nothing_matches(query: LogQuery) -> str:
+    """What hides every row: the words to change, named as the filter bar shows them."""
+    choices = [
+        words
+        for words, active in (("In and out", query.direction), ("Any state", query.state))
+        if active is not None
+    ]
+    undo = ["clear the filter box"] if query.text else []
+    if choices:
+        undo.append("choose " + " and ".join(choices))
+    steps = " and ".join(undo)
+    return f"No message matches.\n\nTo see every message, {steps}."
 
 
 class EmptyLogNote(QLabel):
@@ -29,8 +43,9 @@ class EmptyLogNote(QLabel):
         self._table = table
         table.viewport().installEventFilter(self)
 
-    def show_for(self, rows: int, filtered: bool) -> None:
-        self.setText(NOTHING_MATCHES if filtered else NOTHING_YET)
+    def show_for(self, rows: int, query: LogQuery) -> None:
+        filtered = bool(query.text or query.direction or query.state)
+        self.setText(nothing_matches(query) if filtered else NOTHING_YET)
         self.setVisible(rows == 0)
         self._fit()
 

@@ -171,4 +171,4 @@ class LogPane(QSplitter):
         self.count_label.setText(
             f"{count:,} match the filter" if filtered else f"{count:,} in the log"
         )
-        self.empty_note.show_for(count, filtered)
+        self.empty_note.show_for(count, query)
