@@ -107,7 +107,7 @@ def add_actions(window: MainWindow) -> None:
     )
     window.compose_action = make_action(
         window,
-        "&Compose pane",
+        "Show the &compose pane",
         window.show_compose,
         "Ctrl+Shift+M",
         "Show or fold away the compose pane",
@@ -191,6 +191,9 @@ class ProfileToolbar(QToolBar):
             self.demo_banner.setVisible(on_demo)
 
 
+APP_TITLE = "SMS Operator Console"
+
+
 def shortcuts_box(window: QWidget) -> QMessageBox:
     """Every shortcut of ``window``'s actions, with what it does."""
     pairs = sorted(
@@ -214,6 +217,9 @@ def shortcuts_box(window: QWidget) -> QMessageBox:
     )
     box.setObjectName("shortcutsDialog")
     box.setTextFormat(Qt.TextFormat.RichText)
+    # A message box sizes itself to its text; its title would be cut by the frame.
+    title = box.fontMetrics().horizontalAdvance(f"Keyboard shortcuts — {APP_TITLE}")
+    box.setStyleSheet(f"QLabel {{ min-width: {title + 80}px; }}")
     return box
 
 

@@ -104,6 +104,8 @@ def test_help_lists_the_keyboard_shortcuts(qtbot, window):
     text = box.text()
     for keys, what in (("Ctrl+N", "New message"), ("Ctrl+F", "Filter log"), ("F1", "Keyboard")):
         assert f"<b>{keys}</b></td><td>{what}" in text
+    title = box.fontMetrics().horizontalAdvance("Keyboard shortcuts — SMS Operator Console")
+    assert box.width() > title + 60  # its title is not cut by the window's frame
     box.close()
 
 
