@@ -78,6 +78,7 @@ def test_typing_in_the_region_list_finds_a_country_by_any_part_of_its_name(qtbot
     qtbot.waitUntil(popup.isVisible, timeout=5000)
     shown = [popup.model().index(i, 0).data() for i in range(popup.model().rowCount())]
     assert shown == ["GB +44 · United Kingdom (UK)", "UA +380 · Ukraine"]
+    assert popup.width() > popup.fontMetrics().horizontalAdvance(shown[0])  # not cut short
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert box.currentText() == "GB +44 · United Kingdom (UK)"
