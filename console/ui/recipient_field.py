@@ -64,7 +64,9 @@ class RecipientField(QWidget):
         self.region_box.setMinimumContentsLength(7)
         self.region_box.view().setMinimumWidth(self.region_box.sizeHint().width() * 2)
         # Its suggestions whole too, not as narrow as the box.
-        completer.popup().setMinimumWidth(self.region_box.view().minimumWidth())
+        popup = completer.popup()
+        assert popup is not None  # a completer makes its popup when asked for it
+        popup.setMinimumWidth(self.region_box.view().minimumWidth())
         self.region_box.setToolTip("The country of a number typed without + and its country code")
         self.region_box.setAccessibleName("Region of numbers without a country code")
         # One line, cut short to fit, whole in its tooltip: a wrapping line would move the
