@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumbers import NumberParseException, ValidationResult, geocoder
+from phonenumbers import NumberParseException, ValidationResult
 
 
 class InvalidPhoneNumber(ValueError):
@@ -86,15 +86,12 @@ def example_numbers(region: str | None) -> tuple[str, ...]:
 
 
 @functools.cache
-def regions() -> tuple[tuple[str, int, str], ...]:
-    """Every region the number library knows, by code: its calling code and its name in
-    English (empty for the few it has no name for)."""
-    found = []
-    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
-        example = phonenumbers.example_number(region)
-        name = geocoder.country_name_for_number(example, "en") if example else ""
-        found.append((region, phonenumbers.country_code_for_region(region), name))
-    return tuple(found)
+def regions() -> tuple[tuple[str, int], ...]:
+    """Every region the number library knows, by code, with its calling code."""
+    return tuple(
+        (region, phonenumbers.country_code_for_region(region))
+        for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+    )
 
 
 def _country(number: phonenumbers.PhoneNumber) -> str:

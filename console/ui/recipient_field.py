@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -23,6 +23,15 @@ NO_REGION = "Any: type +country code"
 ALIASES = {"GB": "UK", "US": "USA", "AE": "UAE"}
 
 
+def _country_name(code: str) -> str:
+    """The English name of a region (Qt's own list: the number library's geocoder held
+    about 100 MB and most of a second at start for the same names)."""
+    territory = QLocale.codeToTerritory(code)
+    if territory == QLocale.Country.AnyTerritory:
+        return ""
+    return QLocale.territoryToString(territory)
+
+
 class RecipientField(QWidget):
     """A number, read in the region beside it (a number with ``+`` needs none).
 
@@ -40,7 +49,8 @@ class RecipientField(QWidget):
         self._regions: list[str | None] = [None]
         self.region_box = named(QComboBox(), "region")
         self.region_box.addItem(NO_REGION)
-        for code, calling, name in regions():
+        for code, calling in regions():
+            name = _country_name(code)
             self._regions.append(code)
             alias = f" ({ALIASES[code]})" if code in ALIASES else ""
             self.region_box.addItem(f"{code} +{calling}" + (f" · {name}{alias}" if name else ""))
