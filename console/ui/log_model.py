@@ -148,11 +148,17 @@ class MessageLogModel(QAbstractTableModel):
                 self._ended()
                 self.queryFailed.emit(f"{exc}")
             return
+        except BaseException:
+            if not self._closed:
+                self._ended()  # whatever went wrong, the window waits no more
+            raise
         if self._closed:
             return
-        if head is not None:
-            self._rows.show(query, head)
-        self._ended()
+        try:
+            if head is not None:
+                self._rows.show(query, head)
+        finally:
+            self._ended()
         if head is not None:
             self.queryApplied.emit()
 

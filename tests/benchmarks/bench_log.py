@@ -6,8 +6,8 @@ Each figure is the median of ``--repeat`` runs, timed until the view has painted
 it shows; a search runs in a worker thread, so it is timed from the query asked for to the
 paint of its rows, the event loop running meanwhile. Targets: filter by number <= 150 ms,
 jump to the oldest row <= 200 ms, peak RSS <= 300 MB; the other figures are printed for
-reference, with the longest the event loop was held during the common-word searches (a
-10 ms timer's longest gap).
+reference, with the longest the event loop was held while the common-word searches ran
+(a 10 ms timer's longest gap, from the query asked for to its rows arriving).
 """
 
 from __future__ import annotations
@@ -57,22 +57,11 @@ def painted(view: QTableView) -> None:
     view.viewport().repaint()
 
 
-def shown(model: MessageLogModel, query: LogQuery) -> None:
-    """Ask for ``query`` and run the event loop until its rows are in the model."""
-    waiting = QEventLoop()
-    model.queryApplied.connect(waiting.quit)
-    model.queryFailed.connect(waiting.quit)
-    model.set_query(query)
-    waiting.exec()
-    model.queryApplied.disconnect(waiting.quit)
-    model.queryFailed.disconnect(waiting.quit)
-
-
 class Heartbeat:
-    """A 10 ms timer; its longest gap is the longest the event loop was held."""
+    """A 10 ms timer; its longest gap since ``restart`` is the longest the loop was held."""
 
     def __init__(self) -> None:
-        self.longest = 0.0
+        self._longest = 0.0
         self._last = time.perf_counter()
         self._timer = QTimer()
         self._timer.setInterval(10)
@@ -81,14 +70,39 @@ class Heartbeat:
 
     def _beat(self) -> None:
         now = time.perf_counter()
-        self.longest = max(self.longest, now - self._last)
+        self._longest = max(self._longest, now - self._last)
         self._last = now
 
-    def stop(self) -> float:
-        """Stop; the longest gap in milliseconds."""
-        self._timer.stop()
+    def restart(self) -> None:
+        self._longest = 0.0
+        self._last = time.perf_counter()
+
+    def longest_ms(self) -> float:
         self._beat()
-        return self.longest * 1000
+        return self._longest * 1000
+
+
+def shown(model: MessageLogModel, query: LogQuery, beat: Heartbeat) -> float:
+    """Ask for ``query`` and run the event loop until its rows are in the model; the
+    longest the loop was held while the search ran, in milliseconds."""
+    waiting = QEventLoop()
+    held = []
+
+    def arrived() -> None:
+        held.append(beat.longest_ms())
+
+    model.modelAboutToBeReset.connect(arrived)
+    model.queryApplied.connect(waiting.quit)
+    model.queryFailed.connect(waiting.quit)
+    beat.restart()
+    model.set_query(query)
+    waiting.exec()
+    model.modelAboutToBeReset.disconnect(arrived)
+    model.queryApplied.disconnect(waiting.quit)
+    model.queryFailed.disconnect(waiting.quit)
+    if not held:
+        raise RuntimeError(f"the search for {query} failed")
+    return held[0]
 
 
 def median_ms(runs: int, prepare: Callable[[], None], action: Callable[[int], None]) -> float:
@@ -136,6 +150,8 @@ def main() -> int:
     loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
 
+    beat = Heartbeat()
+
     started = time.perf_counter()
     store = SqliteStore(path)
     model = MessageLogModel(store, open_reader=lambda: SqliteStore(path, any_thread=True))
@@ -158,13 +174,18 @@ def main() -> int:
     everything = LogQuery()
 
     def top() -> None:
-        shown(model, everything)
+        shown(model, everything, beat)
         view.scrollToTop()
         painted(view)
+        # What the view put off after its reset to every row is done here, not in the
+        # figure that follows.
+        app.processEvents()
+
+    held: list[float] = []  # by each search timed
 
     def search(queries: list[LogQuery]) -> Callable[[int], None]:
         def run(number: int) -> None:
-            shown(model, queries[number % len(queries)])
+            held.append(shown(model, queries[number % len(queries)], beat))
             painted(view)
 
         return run
@@ -183,9 +204,9 @@ def main() -> int:
     state_ms = median_ms(args.repeat, top, search([LogQuery(state=LogState.FAILED)]))
     inbound_ms = median_ms(args.repeat, top, search([LogQuery(direction=Direction.IN)]))
     words = ["parcel", "invoice", "appointment", "code is", "shipped", "STOP"]
-    beat = Heartbeat()
+    held.clear()
     words_ms = median_ms(args.repeat, top, search([LogQuery(text=w) for w in words]))
-    held_ms = beat.stop()
+    held_ms = max(held)
     rare = [LogQuery(text=f"order {n}") for n in range(5_000_000, 5_000_000 + args.repeat)]
     rare_ms = median_ms(args.repeat, top, search(rare))
 
@@ -239,7 +260,7 @@ def main() -> int:
     line("filter by state (refused)", state_ms, "ms")
     line("filter by direction (replies)", inbound_ms, "ms")
     line("search message text (common words)", words_ms, "ms")
-    line("  the event loop held at most, meanwhile", held_ms, "ms")
+    line("  the event loop held at most while they ran", held_ms, "ms")
     line("search message text (no match)", rare_ms, "ms")
     line("jump to the middle", middle_ms, "ms")
     line("page down, per step", scroll_ms, "ms")
