@@ -103,11 +103,14 @@ class LogFilterBar(QWidget):
         self.blockSignals(False)
         self._emit()
 
-    def clear_if_hiding(self, new: NewMessage) -> None:
-        """Drop filters that would hide a message just sent, so the operator sees its row."""
+    def clear_if_hiding(self, new: NewMessage) -> bool:
+        """Drop filters that would hide a message just sent, so the operator sees its row;
+        True when there were such filters."""
         query = self.query()
-        if query.text or query.direction is Direction.IN or query.state is not None:
+        hiding = bool(query.text or query.direction is Direction.IN or query.state is not None)
+        if hiding:
             self.reset()
+        return hiding
 
     def _emit(self) -> None:
         self._timer.stop()

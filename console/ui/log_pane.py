@@ -108,11 +108,13 @@ class LogPane(QSplitter):
         index = self.table.selectionModel().currentIndex()
         return self.model.message_at(index.row()) if index.isValid() else None
 
-    def show_sent(self, new: NewMessage) -> None:
-        """Select a message just handed to the session, clearing a filter that hides it."""
-        self.filter_bar.clear_if_hiding(new)
+    def show_sent(self, new: NewMessage) -> bool:
+        """Select a message just handed to the session, clearing a filter that hides it;
+        True when a filter was cleared."""
+        cleared = self.filter_bar.clear_if_hiding(new)
         self.model.refresh_ids([new.message_id])
         self.select_message(new.message_id)
+        return cleared
 
     def show_first_of(self, message_ids: Iterable[str]) -> None:
         """Select the first of ``message_ids`` in the log, clearing a filter that hides it."""

@@ -97,7 +97,13 @@ class MainWindow(QMainWindow):
         self.export = ExportController(
             self, database_path(session.data_dir), lambda text, ms: self.alerts.note(text, ms)
         )
-        self.sending = SendFlow(session, self.compose, self.log_pane, self.open_credentials)
+        self.sending = SendFlow(
+            session,
+            self.compose,
+            self.log_pane,
+            self.open_credentials,
+            lambda text: self.alerts.note(text),  # the alerts are made further down
+        )
         self.profiles = WindowProfiles(self)
         self._build_layout()
         add_actions(self)

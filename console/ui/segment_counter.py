@@ -116,7 +116,12 @@ class SegmentCounter(QWidget):
         segments = _plural(count.segments, "segment")
         if max_segments is not None:
             segments = f"{count.segments} of {max_segments} segments"
-        left = f" ({count.remaining_in_segment} left in this segment)" if count.segments else ""
+        if max_segments is not None and count.segments > max_segments:
+            left = f" ({count.segments - max_segments} too many: shorten the text)"
+        elif count.segments:
+            left = f" ({count.remaining_in_segment} left in this segment)"
+        else:
+            left = ""
         self.summary.setText(f"SMS · {characters} · {count.encoding.value} · {segments}{left}")
         limit = f" This profile allows {max_segments}." if max_segments is not None else ""
         self.summary.setToolTip(

@@ -26,11 +26,13 @@ class SendFlow:
         compose: ComposePane,
         log: LogPane,
         ask_credentials: Callable[[], None],
+        note: Callable[[str], None],
     ) -> None:
         self.session = session
         self.compose = compose
         self.log = log
         self._ask_credentials = ask_credentials
+        self._note = note
         self.pending: str | None = None
 
     def send(self, new: NewMessage) -> None:
@@ -47,7 +49,8 @@ class SendFlow:
             return
         self.pending = new.message_id
         self.compose.set_busy(True)
-        self.log.show_sent(new)
+        if self.log.show_sent(new):
+            self._note("The log's filter was cleared to show the message just sent.")
 
     def outcome(self, message: StoredMessage) -> None:
         if message.message_id != self.pending:

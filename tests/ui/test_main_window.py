@@ -354,6 +354,8 @@ def test_sending_clears_a_filter_that_would_hide_the_new_row(qtbot, windows, dat
     message_id = press_send(qtbot, window)
 
     assert window.filter_bar.text.text() == ""
+    # Said where the alerts show, so the operator knows why the other rows are back.
+    assert "filter was cleared" in window.alerts.label.text()
     assert column_values(window, Column.NUMBER) == [CUSTOMER, "+44 7700 900123"]
     assert selected_id(window) == message_id
     assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")

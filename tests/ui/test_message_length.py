@@ -30,7 +30,7 @@ def test_text_past_the_profiles_maximum_cannot_be_sent(qtbot, window):
     assert pane.send_button.isEnabled()
 
     qtbot.keyClicks(pane.editor, "b")
-    assert pane.counter.summary.text().endswith("11 of 10 segments (152 left in this segment)")
+    assert pane.counter.summary.text().endswith("11 of 10 segments (1 too many: shorten the text)")
     assert scheme().error in pane.counter.summary.styleSheet()
     assert not pane.send_button.isEnabled()
     assert pane.reason.text() == "Too long: 11 segments, this profile allows 10"
