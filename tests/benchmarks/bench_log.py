@@ -17,7 +17,6 @@ import asyncio
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -28,13 +27,14 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync  # noqa: E402
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication, QHeaderView, QTableView  # noqa: E402
 
 from console.store.models import Direction, LogQuery, LogState  # noqa: E402
 from console.store.sqlite import SqliteStore  # noqa: E402
 from console.ui.log_model import MessageLogModel  # noqa: E402
-from tests.benchmarks.big_store import store_path  # noqa: E402
+from tests.benchmarks.big_store import ensure_store  # noqa: E402
+from tests.support.heartbeat import Heartbeat  # noqa: E402
 
 TARGET_FILTER_MS = 150.0
 TARGET_OLDEST_MS = 200.0
@@ -57,31 +57,6 @@ def painted(view: QTableView) -> None:
     view.viewport().repaint()
 
 
-class Heartbeat:
-    """A 10 ms timer; its longest gap since ``restart`` is the longest the loop was held."""
-
-    def __init__(self) -> None:
-        self._longest = 0.0
-        self._last = time.perf_counter()
-        self._timer = QTimer()
-        self._timer.setInterval(10)
-        self._timer.timeout.connect(self._beat)
-        self._timer.start()
-
-    def _beat(self) -> None:
-        now = time.perf_counter()
-        self._longest = max(self._longest, now - self._last)
-        self._last = now
-
-    def restart(self) -> None:
-        self._longest = 0.0
-        self._last = time.perf_counter()
-
-    def longest_ms(self) -> float:
-        self._beat()
-        return self._longest * 1000
-
-
 def shown(model: MessageLogModel, query: LogQuery, beat: Heartbeat) -> float:
     """Ask for ``query`` and run the event loop until its rows are in the model; the
     longest the loop was held while the search ran, in milliseconds."""
@@ -89,12 +64,13 @@ def shown(model: MessageLogModel, query: LogQuery, beat: Heartbeat) -> float:
     held = []
 
     def arrived() -> None:
-        held.append(beat.longest_ms())
+        beat.stop()
+        held.append(beat.longest_gap_ms())
 
     model.modelAboutToBeReset.connect(arrived)
     model.queryApplied.connect(waiting.quit)
     model.queryFailed.connect(waiting.quit)
-    beat.restart()
+    beat.start()
     model.set_query(query)
     waiting.exec()
     model.modelAboutToBeReset.disconnect(arrived)
@@ -127,30 +103,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    path = store_path(args.messages)
-    cached = path.exists()
-    started = time.perf_counter()
-    if not cached:
-        # In a process of its own, so that building does not count in this one's memory.
-        subprocess.run(
-            [sys.executable, "-m", "tests.benchmarks.big_store", str(args.messages)],
-            check=True,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
-    built = time.perf_counter() - started
-    print(
-        f"store: {path} ({path.stat().st_size / 2**20:.0f} MB, "
-        + ("reused" if cached else f"built in {built:.0f} s")
-        + ")"
-    )
+    path = ensure_store(args.messages)
     app = QApplication([])
     loop = qasync.QEventLoop(app, already_running=True)
     executor = qasync.QThreadExecutor()
     loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
 
-    beat = Heartbeat()
+    beat = Heartbeat(interval_ms=10)
 
     started = time.perf_counter()
     store = SqliteStore(path)

@@ -19,7 +19,6 @@ import os
 import random
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,7 +38,7 @@ from console.store.models import (  # noqa: E402
     MessageStatus,
 )
 from console.store.sqlite import SqliteStore  # noqa: E402
-from tests.benchmarks.big_store import store_path  # noqa: E402
+from tests.benchmarks.big_store import ensure_store  # noqa: E402
 
 TARGET_MS = 150.0
 PAGE = 200
@@ -128,22 +127,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=6)
     args = parser.parse_args()
 
-    path = store_path(args.messages)
-    cached = path.exists()
-    started = time.perf_counter()
-    if not cached:
-        subprocess.run(
-            [sys.executable, "-m", "tests.benchmarks.big_store", str(args.messages)],
-            check=True,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
-    built = time.perf_counter() - started
-    print(
-        f"store: {path} ({path.stat().st_size / 2**20:.0f} MB, "
-        + ("reused" if cached else f"built in {built:.0f} s")
-        + ")"
-    )
+    path = ensure_store(args.messages)
 
     searches = kinds(path, args.rounds)
     indexed_store = SqliteStore(path)

@@ -70,7 +70,7 @@ HERE = ROOT / "tests" / "benchmarks"
 sys.path.insert(0, str(ROOT))
 
 from console.settings import ListenerSettings, Settings, save_settings  # noqa: E402
-from tests.benchmarks.big_store import store_path  # noqa: E402
+from tests.benchmarks.big_store import ensure_store  # noqa: E402
 
 TARGET_INTERACTIVE_S = 2.0
 TARGET_FILTER_MS = 150.0
@@ -115,23 +115,6 @@ def display(platform: str) -> Iterator[tuple[dict[str, str], str]]:
 
 
 # The store ----------------------------------------------------------------------------------
-
-
-def ensure_store(messages: int) -> Path:
-    path = store_path(messages)
-    cached = path.exists()
-    started = time.perf_counter()
-    if not cached:
-        # In a process of its own, so that building does not count in this one's memory.
-        subprocess.run(
-            [sys.executable, "-m", "tests.benchmarks.big_store", str(messages)],
-            check=True,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
-    how = "reused" if cached else f"built in {time.perf_counter() - started:.0f} s"
-    print(f"store: {path} ({path.stat().st_size / 2**20:.0f} MB, {how})")
-    return path
 
 
 def customers(store: Path, wanted: int) -> list[str]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import random
 import sqlite3
+import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +64,24 @@ def store_path(messages: int) -> Path:
     """Where the store is cached: a changed schema or generator makes a new file."""
     schema = hashlib.sha256("".join(MIGRATIONS).encode()).hexdigest()[:12]
     return CACHE_DIR / f"log-{messages}-{schema}-g{GENERATOR_VERSION}.sqlite3"
+
+
+def ensure_store(messages: int) -> Path:
+    """The store of ``messages`` messages, built first if it is not cached; says which."""
+    path = store_path(messages)
+    cached = path.exists()
+    started = time.perf_counter()
+    if not cached:
+        # In a process of its own, so that building does not count in the caller's memory.
+        subprocess.run(
+            [sys.executable, "-m", "tests.benchmarks.big_store", str(messages)],
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+            stdout=subprocess.DEVNULL,
+        )
+    how = "reused" if cached else f"built in {time.perf_counter() - started:.0f} s"
+    print(f"store: {path} ({path.stat().st_size / 2**20:.0f} MB, {how})")
+    return path
 
 
 def big_store(messages: int = 1_000_000) -> Path:
