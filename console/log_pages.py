@@ -46,14 +46,27 @@ class RowsListener(Protocol):
         """Rows left the query unreported: call ``resync`` once nothing is reading rows."""
 
 
-def read_head(store: MessageStore, query: LogQuery, page_size: int) -> Head:
+def read_head(
+    store: MessageStore, query: LogQuery, page_size: int, count_limit: int | None = None
+) -> Head:
     """What :meth:`LogPages.show` needs to show ``query``, read from ``store`` (which may
-    be another thread's).
+    be another thread's); with ``count_limit``, a count that reaches it is a lower bound,
+    which :func:`read_count` completes.
 
     Raises:
         StoreError: the rows could not be read.
     """
-    return store.log_head(replace(query, up_to=None), page_size)
+    return store.log_head(replace(query, up_to=None), page_size, count_limit)
+
+
+def read_count(store: MessageStore, snapshot: LogQuery) -> int:
+    """How many rows the shown ``snapshot`` (:attr:`LogPages.snapshot`) has, for
+    :meth:`LogPages.counted`.
+
+    Raises:
+        StoreError: the rows could not be counted.
+    """
+    return store.log_count(snapshot)
 
 
 class _BelowFresh:
@@ -131,26 +144,43 @@ class LogPages:
         """No search is out any more, and none will be shown."""
         self._noted = None
 
-    def show(self, query: LogQuery, head: Head) -> None:
-        """Show the rows of ``query`` from the top, ``head`` being :func:`read_head`'s.
+    @property
+    def snapshot(self) -> LogQuery:
+        """The query of the rows shown, up to the newest one when it was shown."""
+        return self._snapshot
+
+    def show(self, query: LogQuery, head: Head, *, exact: bool = True) -> None:
+        """Show the rows of ``query`` from the top, ``head`` being :func:`read_head`'s;
+        unless ``exact``, its count is a lower bound until :meth:`counted`.
 
         What was reported since :meth:`begin_search` is applied again afterwards, as
         ``head`` may have been read before it.
         """
         noted, self._noted = self._noted, None
         self._listener.resetting()
-        self._load(query, head)
+        self._load(query, head, exact)
         self._listener.reset()
         if noted:
             self.refresh_ids(noted)
 
-    def _load(self, query: LogQuery, head: Head) -> None:
+    def counted(self, snapshot: LogQuery, total: int) -> None:
+        """``snapshot`` has ``total`` rows (see :func:`read_count`): if it is still the one
+        shown, the rows past its first count are added at the bottom."""
+        if snapshot == self._snapshot:
+            self._pages.counted(total)
+
+    @property
+    def counting(self) -> bool:
+        """Whether :attr:`count` is still a lower bound."""
+        return self._pages.counting
+
+    def _load(self, query: LogQuery, head: Head, exact: bool = True) -> None:
         rows, total = head
         self._query = replace(query, up_to=None)
         self._ceiling = rows[0].key if rows else None
         self._snapshot = replace(query, up_to=self._ceiling)
         self._fresh.clear()
-        self._pages.load(self._snapshot, rows, total)
+        self._pages.load(self._snapshot, rows, total, exact=exact)
 
     # Reading ------------------------------------------------------------------------------
 

@@ -59,17 +59,39 @@ class SnapshotPages:
         self._max_pages = max_pages
         self._query = LogQuery()
         self.total = 0
+        # While the count is a lower bound: what it was when loaded (None: it is exact).
+        self._at_least: int | None = None
         self._pages: list[_Page] = []  # in position order, never overlapping
         self._last: _Page | None = None
         self._clock = 0
         self._resync_due = False
 
-    def load(self, snapshot: LogQuery, rows: list[LogRow], total: int) -> None:
-        """Hold ``snapshot``: ``total`` rows, of which ``rows`` are the newest."""
+    def load(
+        self, snapshot: LogQuery, rows: list[LogRow], total: int, *, exact: bool = True
+    ) -> None:
+        """Hold ``snapshot``: ``total`` rows (at least, unless ``exact``), of which ``rows``
+        are the newest."""
         self._query = snapshot
         self.total = total
+        self._at_least = None if exact else total
         self._pages = [_Page(0, rows, self._tick())] if rows else []
         self._last = None
+
+    @property
+    def counting(self) -> bool:
+        """Whether ``total`` is still a lower bound (see :meth:`counted`)."""
+        return self._at_least is not None
+
+    def counted(self, total: int) -> None:
+        """The snapshot has ``total`` rows in all, counted after :meth:`load`: the rows past
+        its lower bound come at the bottom."""
+        if self._at_least is None:
+            return
+        extra, self._at_least = total - self._at_least, None
+        if extra > 0:
+            self._listener.inserting(self.total, self.total + extra - 1)
+            self.total += extra
+            self._listener.inserted()
 
     def row_at(self, position: int) -> LogRow | None:
         """The row at ``position``, read from the store if it is not loaded yet."""
@@ -179,6 +201,8 @@ class SnapshotPages:
         ``changed``: a row among them changed, wherever it is."""
         start = above.end if above is not None else 0
         end = below.start if below is not None else self.total
+        if below is None:
+            self._at_least = None  # the stretch reaches the bottom: counted in full now
         actual = self._store.log_count(
             self._query,
             before=above.rows[-1].key if above is not None else None,
@@ -194,7 +218,7 @@ class SnapshotPages:
         else:
             self._listener.removing(start, start - delta - 1)
         self._shift(below, delta)
-        self.total += delta
+        self._resize(delta)
         if delta > 0:
             self._listener.inserted()
         else:
@@ -203,6 +227,14 @@ class SnapshotPages:
         # may have moved.
         if start + max(delta, 0) < start + actual:
             self._listener.changed(start + max(delta, 0), start + actual - 1)
+
+    def _resize(self, delta: int) -> None:
+        """Rows came or went among those counted: a whole count read afterwards has them
+        too, so the lower bound it completes moves with them. (One read before a change
+        that is applied after it leaves the count one out until a read reaches the bottom.)"""
+        self.total += delta
+        if self._at_least is not None:
+            self._at_least += delta
 
     def _drifted(self) -> None:
         # Rows cannot be added or removed while they are being read: the listener has
@@ -215,14 +247,14 @@ class SnapshotPages:
         self._listener.inserting(page.start + number, page.start + number)
         page.rows.insert(number, row)
         self._shift_after(page, 1)
-        self.total += 1
+        self._resize(1)
         self._listener.inserted()
 
     def _remove(self, page: _Page, number: int) -> None:
         self._listener.removing(page.start + number, page.start + number)
         del page.rows[number]
         self._shift_after(page, -1)
-        self.total -= 1
+        self._resize(-1)
         if not page.rows:
             self._pages.remove(page)
             self._last = None
@@ -274,7 +306,9 @@ class SnapshotPages:
         start = above.end if above is not None else 0
         end = below.start if below is not None else self.total
         size = self._page_size
-        if position - start <= end - 1 - position:
+        # Until counted, the bottom of the log is not known: read towards it from above.
+        open_end = below is None and self._at_least is not None
+        if open_end or position - start <= end - 1 - position:
             # Newest first from the page above (or the top), skipping what lies between.
             first = start if position - start < size else position
             wanted = min(size, end - first)
@@ -283,7 +317,7 @@ class SnapshotPages:
             rows = self._store.log_page(
                 self._query,
                 before=above.rows[-1].key if above is not None else None,
-                limit=wanted + (first + wanted == end),
+                limit=wanted + (first + wanted == end and not open_end),
                 skip=first - start,
             )
             if below is not None:

@@ -28,6 +28,10 @@ from console.store.models import (
 class MessageStore(Protocol):
     def close(self) -> None: ...
 
+    def interrupt(self) -> None:
+        """Stop what another thread is reading from this store: the read raises
+        StoreError there. Safe to call from any thread, and harmless when nothing runs."""
+
     def __enter__(self) -> MessageStore: ...
 
     def __exit__(self, *exc: object) -> None: ...
@@ -76,7 +80,9 @@ class MessageStore(Protocol):
 
     def quarantine_summary(self) -> QuarantineSummary: ...
 
-    def log_head(self, query: LogQuery, limit: int = 100) -> tuple[list[LogRow], int]: ...
+    def log_head(
+        self, query: LogQuery, limit: int = 100, count_limit: int | None = None
+    ) -> tuple[list[LogRow], int]: ...
 
     def log_page(
         self, query: LogQuery, before: LogKey | None = None, limit: int = 100, skip: int = 0

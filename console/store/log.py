@@ -16,7 +16,7 @@ import json
 import operator
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from console.protocol.codes import MESSAGE_STATES
@@ -49,6 +49,7 @@ class _Branch:
     rows: str
     keys: str
     text_index: str | None  # the full-text table over its text, if it has text
+    number_index: str | None  # the trigram table over its phone numbers, if it has them
     log_state: str = "log_state"  # its rows' LogState, as SQL
 
 
@@ -63,6 +64,7 @@ _MESSAGES = _Branch(
     f" updated_at, substr(body, 1, {PREVIEW_CHARS}) AS preview FROM messages",
     "SELECT created_at, id, 0 FROM messages",
     "messages_text",
+    "messages_numbers",
 )
 _REPLIES = _Branch(
     LogKind.REPLY,
@@ -76,6 +78,7 @@ _REPLIES = _Branch(
     f" substr(body, 1, {PREVIEW_CHARS}) AS preview FROM replies",
     "SELECT received_at, id, 1 FROM replies",
     "replies_text",
+    "replies_numbers",
 )
 # An orphan receipt's outcome is its delivery alone: not final yet counts as accepted.
 _ORPHAN_STATE = (
@@ -94,6 +97,7 @@ _ORPHANS = _Branch(
     f" NULL AS status_detail, state, state_result_code, {_ORPHAN_STATE} AS log_state,"
     " received_at AS updated_at, '' AS preview FROM orphans",
     "SELECT received_at, id, 2 FROM orphans",
+    None,
     None,
     _ORPHAN_STATE,
 )
@@ -183,7 +187,7 @@ def _filter(conn: sqlite3.Connection, query: LogQuery, cache: LogCache | None) -
     ids: dict[str, list[int] | None] = {}
     for branch in _branches(query):
         if text:
-            search = text_search(conn, branch.table, branch.text_index, text)
+            search = text_search(conn, branch.table, branch.text_index, branch.number_index, text)
             if search is None:
                 continue
             searches[branch.table] = search
@@ -277,13 +281,21 @@ def _page(
 
 
 def head(
-    conn: sqlite3.Connection, cache: LogCache, query: LogQuery, limit: int
+    conn: sqlite3.Connection,
+    cache: LogCache,
+    query: LogQuery,
+    limit: int,
+    count_limit: int | None = None,
 ) -> tuple[list[LogRow], int]:
-    """The newest ``limit`` rows and the number of rows in all; call in one read snapshot."""
+    """The newest ``limit`` rows and the number of rows in all, counting no further than
+    ``count_limit`` if given; call in one read snapshot."""
     search = _filter(conn, query, cache)
     rows = _page(conn, search, None, limit, 0, newest_first=True)
     # A short page holds every match, and spares a text search a second pass.
-    return rows, len(rows) if len(rows) < limit else _count(conn, search, None, None)
+    if len(rows) < limit:
+        return rows, len(rows)
+    # Counted at least past the rows read: a count must hold them.
+    return rows, _count(conn, search, None, None, count_limit and max(count_limit, limit + 1))
 
 
 def count(
@@ -297,22 +309,50 @@ def count(
 
 
 def _count(
-    conn: sqlite3.Connection, search: _Filter, before: LogKey | None, after: LogKey | None
+    conn: sqlite3.Connection,
+    search: _Filter,
+    before: LogKey | None,
+    after: LogKey | None,
+    limit: int | None = None,
 ) -> int:
-    # Whole text searches of many rows are counted in the full-text index: a scan of the
-    # table would read every message's text. With other conditions the scan stays.
-    whole = search.query.state is None and search.query.up_to is None and not (before or after)
+    """The rows of ``search`` between the keys; with a ``limit``, at most that many."""
+    # Whole text searches of many rows are counted in their index: a scan of the table
+    # would read every message's text. With other conditions the scan stays. A snapshot's
+    # rows are the index's less the few newer than it, which its time index finds.
+    up_to = search.query.up_to
+    whole = search.query.state is None and not (before or after)
+    whole = whole and (up_to is None or limit is None)
+    newer = _Filter(replace(search.query, up_to=None), search.branches, search.text, search.ids)
     total = 0
     for branch in search.branches:
         text = search.text.get(branch.table)
+        less: list[Condition] = []
         if whole and text is not None and text.counts and search.ids[branch.table] is None:
-            statements = list(text.counts)
+            counts = list(text.counts)
+            if up_to is not None:
+                where, params = _where(branch, newer, None, up_to)
+                less.append((f"FROM {branch.table}{where}", tuple(params)))
         else:
             where, params = _where(branch, search, before, after)
-            statements = [(f"SELECT COUNT(*) FROM {branch.table}{where}", tuple(params))]
-        for sql, values in statements:
-            (found,) = conn.execute(sql, values).fetchone()
+            counts = [(f"FROM {branch.table}{where}", tuple(params))]
+        for clause, values in counts:
+            if limit is None:
+                sql, args = f"SELECT COUNT(*) {clause}", values
+            else:
+                sql, args = (
+                    f"SELECT COUNT(*) FROM (SELECT 1 {clause} LIMIT ?)",
+                    (
+                        *values,
+                        limit - total,
+                    ),
+                )
+            (found,) = conn.execute(sql, args).fetchone()
             total += int(found)
+            if limit is not None and total >= limit:
+                return limit
+        for clause, values in less:
+            (found,) = conn.execute(f"SELECT COUNT(*) {clause}", values).fetchone()
+            total -= int(found)
     return total
 
 

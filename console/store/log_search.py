@@ -2,8 +2,9 @@
 
 Message and reply text is found through trigram full-text tables (migration 4) when the
 text is long enough to make a trigram, and by LIKE over the table when it is shorter.
-A search matching many rows is counted in an index (the full-text one, or the phone
-numbers' for a number with its country code), never by reading every message.
+Digits found anywhere in a phone number use the numbers' trigram tables (migration 6)
+the same way. A search matching many rows is counted in an index (a full-text one, or
+the phone numbers' for a number with its country code), never by reading every message.
 """
 
 # Statements here interpolate only the caller's table names; every value goes as a
@@ -64,8 +65,9 @@ class TextSearch:
 
     ``scan`` filters a scan in time order, so it must not tempt the planner into reading
     another index instead. Each of ``alternatives`` selects the ids of some matches through
-    an index of its own; together they select every match. ``counts`` add up to the number
-    of matches from indexes alone; empty when they cannot tell it.
+    an index of its own; together they select every match. ``counts`` are ``FROM …``
+    clauses whose rows, added up, are the matches, read from indexes alone; empty when
+    they cannot tell it.
     """
 
     scan: tuple[str, list[Any]]
@@ -74,26 +76,40 @@ class TextSearch:
 
 
 def text_search(
-    conn: sqlite3.Connection, table: str, text_index: str | None, text: str
+    conn: sqlite3.Connection,
+    table: str,
+    text_index: str | None,
+    number_index: str | None,
+    text: str,
 ) -> TextSearch | None:
-    """The search for ``text`` in ``table``, whose text (if any) ``text_index`` holds; None
-    when no row of it can match."""
+    """The search for ``text`` in ``table``, whose text (if any) ``text_index`` holds and
+    whose phone numbers ``number_index``; None when no row of it can match."""
     number = number_search(text)
     scan: list[Condition] = []
     alternatives: list[Condition] = []
-    # Matches counted from an index alone: the statement, and the same test of a row ``t``.
+    # Matches counted from an index alone: its FROM clause, and the same test of a row ``t``.
     counted: tuple[str, str, tuple[Any, ...]] | None = None
     if text_index is not None and number is not None:
         if number.at_start:
             term = "{0}phone_number >= ? AND {0}phone_number < ?"
             params: tuple[Any, ...] = (number.digits, number.digits + "\U0010ffff")
             on_index = term.format("")
-            counted = (f"SELECT COUNT(*) FROM {table} WHERE {on_index}", on_index, params)
+            counted = (f"FROM {table} WHERE {on_index}", on_index, params)
+            alternatives.append((f"SELECT id {counted[0]}", params))
         else:
             term = "instr(phone_number, ?) > 0"
             params = (number.digits,)
+            if number_index is not None and len(number.digits) >= MIN_INDEXED_TEXT:
+                digits = f"{number_index} MATCH '\"' || ? || '\"'"
+                alternatives.append((f"SELECT rowid FROM {number_index} WHERE {digits}", params))
+                counted = (
+                    f"FROM {number_index} WHERE {digits}",
+                    f"EXISTS (SELECT 1 FROM {number_index} WHERE {digits} AND rowid = t.id)",
+                    params,
+                )
+            else:
+                alternatives.append((f"SELECT id FROM {table} WHERE {term.format('')}", params))
         scan.append((term.format("+"), params))
-        alternatives.append((f"SELECT id FROM {table} WHERE {term.format('')}", params))
     elif text_index is not None:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like: Condition = ("body LIKE ? ESCAPE '\\'", (f"%{escaped}%",))
@@ -103,7 +119,7 @@ def text_search(
             phrase = f"{text_index} MATCH {_PHRASE}"
             alternatives.append((f"SELECT rowid FROM {text_index} WHERE {phrase}", (text,)))
             counted = (
-                f"SELECT COUNT(*) FROM {text_index} WHERE {phrase}",
+                f"FROM {text_index} WHERE {phrase}",
                 f"EXISTS (SELECT 1 FROM {text_index} WHERE {phrase} AND rowid = t.id)",
                 (text,),
             )
@@ -127,7 +143,7 @@ def text_search(
             # The ids not counted already.
             counts.append(
                 (
-                    f"SELECT COUNT(*) FROM {table} t WHERE {prefix} AND NOT ({counted[1]})",
+                    f"FROM {table} t WHERE {prefix} AND NOT ({counted[1]})",
                     (text, upper, *counted[2]),
                 )
             )

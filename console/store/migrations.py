@@ -238,6 +238,44 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM orphans WHERE message_id = new.message_id;
     END;
     """,
+    # 6: phone numbers by any digits in them: trigram full-text tables over the numbers
+    # of messages and replies (digits only, so no folding), kept by triggers. A search for
+    # the last digits of a number reads the index instead of every number.
+    """
+    CREATE VIRTUAL TABLE messages_numbers USING fts5(
+        phone_number, content = 'messages', content_rowid = 'id', tokenize = 'trigram'
+    );
+    INSERT INTO messages_numbers (messages_numbers) VALUES ('rebuild');
+    CREATE TRIGGER messages_numbers_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_numbers (rowid, phone_number) VALUES (new.id, new.phone_number);
+    END;
+    CREATE TRIGGER messages_numbers_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_numbers (messages_numbers, rowid, phone_number)
+            VALUES ('delete', old.id, old.phone_number);
+    END;
+    CREATE TRIGGER messages_numbers_update AFTER UPDATE OF id, phone_number ON messages BEGIN
+        INSERT INTO messages_numbers (messages_numbers, rowid, phone_number)
+            VALUES ('delete', old.id, old.phone_number);
+        INSERT INTO messages_numbers (rowid, phone_number) VALUES (new.id, new.phone_number);
+    END;
+
+    CREATE VIRTUAL TABLE replies_numbers USING fts5(
+        phone_number, content = 'replies', content_rowid = 'id', tokenize = 'trigram'
+    );
+    INSERT INTO replies_numbers (replies_numbers) VALUES ('rebuild');
+    CREATE TRIGGER replies_numbers_insert AFTER INSERT ON replies BEGIN
+        INSERT INTO replies_numbers (rowid, phone_number) VALUES (new.id, new.phone_number);
+    END;
+    CREATE TRIGGER replies_numbers_delete AFTER DELETE ON replies BEGIN
+        INSERT INTO replies_numbers (replies_numbers, rowid, phone_number)
+            VALUES ('delete', old.id, old.phone_number);
+    END;
+    CREATE TRIGGER replies_numbers_update AFTER UPDATE OF id, phone_number ON replies BEGIN
+        INSERT INTO replies_numbers (replies_numbers, rowid, phone_number)
+            VALUES ('delete', old.id, old.phone_number);
+        INSERT INTO replies_numbers (rowid, phone_number) VALUES (new.id, new.phone_number);
+    END;
+    """,
 )
 
 

@@ -89,6 +89,10 @@ class SqliteStore:
     def close(self) -> None:
         self._conn.close()
 
+    def interrupt(self) -> None:
+        """Stop what another thread is reading from this store (see MessageStore)."""
+        self._conn.interrupt()
+
     def __enter__(self) -> SqliteStore:
         return self
 
@@ -317,18 +321,21 @@ class SqliteStore:
 
     # Message log -------------------------------------------------------------------------
 
-    def log_head(self, query: LogQuery, limit: int = 100) -> tuple[list[LogRow], int]:
+    def log_head(
+        self, query: LogQuery, limit: int = 100, count_limit: int | None = None
+    ) -> tuple[list[LogRow], int]:
         """The newest ``limit`` log rows and how many rows ``query`` has, read together.
 
         Both come from one snapshot, so the count includes exactly the rows up to the first
-        one returned.
+        one returned. With ``count_limit`` the count stops there: a count of
+        ``count_limit`` means at least that many.
 
         Raises:
             StoreError: the database could not be read (a damaged file, a failing disk).
         """
         self._conn.execute("BEGIN")
         try:
-            return log.head(self._conn, self._log_cache, query, limit)
+            return log.head(self._conn, self._log_cache, query, limit, count_limit)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the log could not be read: {exc}") from exc
         finally:

@@ -87,12 +87,15 @@ class MessageLogModel(QAbstractTableModel):
 
     ``searching(bool)``: a search started, or the last one ended. Then either
     ``queryApplied()``: the rows of the last query asked for are shown; or
-    ``queryFailed(str)``: they could not be read, and the rows shown stay.
+    ``queryFailed(str)``: they could not be read, and the rows shown stay. A search
+    matching many rows is shown before it is counted in full (``is_counting``): the rows
+    past its first count are added at the bottom, then ``counted()``.
     """
 
     searching = Signal(bool)
     queryApplied = Signal()
     queryFailed = Signal(str)
+    counted = Signal()
 
     def __init__(
         self,
@@ -120,6 +123,11 @@ class MessageLogModel(QAbstractTableModel):
     @property
     def is_searching(self) -> bool:
         return self._pending > 0
+
+    @property
+    def is_counting(self) -> bool:
+        """Whether ``rowCount`` is still a lower bound: the rest is being counted."""
+        return self._rows.counting
 
     def set_query(self, query: LogQuery) -> None:
         """Show the rows of ``query`` from the top once a worker thread has read them.
@@ -156,11 +164,25 @@ class MessageLogModel(QAbstractTableModel):
             return
         try:
             if head is not None:
-                self._rows.show(query, head)
+                self._rows.show(query, head, exact=head[1] < self._searcher.count_first)
         finally:
             self._ended()
-        if head is not None:
-            self.queryApplied.emit()
+        if head is None:
+            return
+        self.queryApplied.emit()
+        if self._rows.counting:
+            await self._count(self._rows.snapshot)
+
+    async def _count(self, snapshot: LogQuery) -> None:
+        try:
+            total = await self._searcher.count(snapshot)
+        except StoreError as exc:
+            if not self._closed:
+                self.queryFailed.emit(f"{exc}")
+            return
+        if total is not None and not self._closed:
+            self._rows.counted(snapshot, total)
+            self.counted.emit()
 
     def _ended(self) -> None:
         self._pending -= 1

@@ -74,6 +74,7 @@ class LogPane(QSplitter):
         self.model.modelReset.connect(self.update_count)
         self.model.rowsInserted.connect(self.update_count)
         self.model.rowsRemoved.connect(self.update_count)
+        self.model.counted.connect(self.update_count)
 
     # Selection
 
@@ -170,7 +171,8 @@ class LogPane(QSplitter):
         count = self.model.rowCount()
         query = self.model.query
         filtered = bool(query.text or query.direction or query.state)
-        self.count_label.setText(
-            f"{count:,} match the filter" if filtered else f"{count:,} in the log"
-        )
+        counting = self.model.is_counting
+        shown = f"{count:,}+" if counting else f"{count:,}"
+        self.count_label.setText(f"{shown} match the filter" if filtered else f"{shown} in the log")
+        self.count_label.setToolTip("Counting the rest…" if counting else "")
         self.empty_note.show_for(count, query)

@@ -137,3 +137,25 @@ def test_an_alert_for_a_row_the_filter_hides_clears_the_filter_and_selects_it(
         "+1 202-555-0101",
     ]
     assert "Where is my parcel?" in window.detail.toPlainText()
+
+
+def test_a_search_of_many_rows_shows_them_first_and_its_whole_count_after(
+    qtbot, windows, data_dir, monkeypatch
+):
+    monkeypatch.setattr("console.log_search.COUNT_FIRST", 10)
+    numbers = [f"1202555{n:04d}" for n in range(260)]
+    ids = seed(data_dir, *numbers, "447700900123")
+    window = windows.open(data_dir)
+    first_told: list[str] = []
+    window.model.queryApplied.connect(lambda: first_told.append(window.count_label.text()))
+
+    qtbot.keyClicks(window.filter_bar.text, "+1 202")
+    qtbot.waitUntil(lambda: window.count_label.text() == "260 match the filter", timeout=5000)
+
+    # The first page (200 rows) came with a count that stopped just past it.
+    assert first_told == ["201+ match the filter"]
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: selected_id(window) == ids[0], timeout=5000)
+    assert window.model.rowCount() == 260

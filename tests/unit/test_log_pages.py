@@ -26,7 +26,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from console.log_pages import Head, LogPages, read_head
+from console.log_pages import Head, LogPages, read_count, read_head
 from console.store.models import (
     AttemptResult,
     Decision,
@@ -117,6 +117,7 @@ class LogPagesMachine(RuleBasedStateMachine):
         self.mirror = Mirror()
         self.query = LogQuery()  # the query shown
         self.searching: tuple[LogQuery, Head] | None = None  # read, not shown yet
+        self.stale: LogQuery | None = None  # a snapshot shown before the one shown
         self.deleted_while_searching = False
         self.unreported: set[str] = set()
         # Rows read or deleted before they were reported may leave the count behind, until
@@ -145,7 +146,8 @@ class LogPagesMachine(RuleBasedStateMachine):
         if self.unreported:
             self.behind = True
         elif not self.behind:
-            expected = self.expected()
+            # While counting, the rows past the count are not shown yet.
+            expected = self.expected()[: self.pages.count]
             assert seen(row) == (expected[position] if 0 <= position < len(expected) else None)
         if 0 <= position < len(self.mirror.rows):
             self.mirror.rows[position] = seen(row)
@@ -284,13 +286,33 @@ class LogPagesMachine(RuleBasedStateMachine):
 
     # Searches ------------------------------------------------------------------------------
 
-    @rule(query=_QUERIES)
-    def search(self, query: LogQuery) -> None:
-        """A search read and shown at once (any search still out is superseded)."""
+    @rule(query=_QUERIES, count_limit=st.none() | st.integers(1, 6))
+    def search(self, query: LogQuery, count_limit: int | None) -> None:
+        """A search read and shown at once (any search still out is superseded); with a
+        ``count_limit``, counted in full later if it reached it."""
         self.pages.begin_search()
-        self.pages.show(query, read_head(self.store, query, self.pages.page_size))
+        self.stale = self.pages.snapshot
+        head = read_head(self.store, query, self.pages.page_size, count_limit)
+        self.pages.show(query, head, exact=count_limit is None or head[1] < count_limit)
         self.searching = None
         self.query = query
+        self.settle()
+
+    @precondition(lambda self: self.mirror.pages is not None and self.pages.counting)
+    @rule()
+    def count_arrives(self) -> None:
+        """The whole count of the search shown comes."""
+        snapshot = self.pages.snapshot
+        self.pages.counted(snapshot, read_count(self.store, snapshot))
+        self.settle()
+
+    @precondition(lambda self: self.stale is not None)
+    @rule(total=st.integers(0, 40))
+    def stale_count_arrives(self, total: int) -> None:
+        """The count of a search no longer shown comes: it changes nothing."""
+        assert self.stale is not None
+        if self.stale != self.pages.snapshot:
+            self.pages.counted(self.stale, total)
         self.settle()
 
     @precondition(lambda self: self.searching is None)
@@ -354,7 +376,11 @@ class LogPagesMachine(RuleBasedStateMachine):
         if self.unreported or self.behind:
             return  # the pages show what they were told; the store has moved on
         expected = self.expected()
-        assert self.pages.count == len(expected)
+        if self.pages.counting:
+            # Its first rows, counted as far as the head counted.
+            assert self.pages.count <= len(expected)
+        else:
+            assert self.pages.count == len(expected)
         for position, row in enumerate(self.mirror.rows):
             assert row is None or row == expected[position], position
 

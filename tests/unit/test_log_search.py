@@ -102,3 +102,59 @@ async def test_closing_during_a_search_closes_its_store_once_the_search_ends(
     with pytest.raises(sqlite3.ProgrammingError):
         opened[0].count_messages()
     assert await searches.head(LogQuery()) is None
+
+
+async def test_a_newer_search_stops_the_one_reading_the_store(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldSearches(monkeypatch)
+    held.endless("zq")  # as a short text is read: row after row, for a long time
+    searches = searcher(path, [])
+    endless = asyncio.create_task(searches.head(LogQuery(text="zq")))
+    assert await asyncio.to_thread(held.reached("zq").wait, 5)
+
+    started = asyncio.get_running_loop().time()
+    newest = await searches.head(LogQuery())
+    waited = asyncio.get_running_loop().time() - started
+
+    assert await endless is None
+    assert newest is not None
+    assert [r.message_id for r in newest[0]] == ["m-2", "m-1"]
+    assert waited < 2.0  # not the seconds the endless one would have run
+    searches.close()
+
+
+async def test_a_search_of_many_rows_is_counted_in_full_after_its_first_rows(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("console.log_search.COUNT_FIRST", 1)
+    with SqliteStore(path) as store:
+        for number in range(3, 8):
+            store.create_message(new_message(f"m-{number}"), now=1000.0 + number)
+    searches = searcher(path, [])
+    head = await searches.head(LogQuery())
+    assert head is not None
+    rows, total = head
+    assert [r.message_id for r in rows] == ["m-7", "m-6"]
+    assert 2 < total < 8  # a lower bound, past the rows read
+    assert await searches.count(LogQuery(up_to=rows[0].key)) == 8
+    searches.close()
+
+
+async def test_a_count_is_dropped_once_a_newer_search_is_asked_for(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldSearches(monkeypatch)
+    held.hold("first")
+    searches = searcher(path, [])
+    first = asyncio.create_task(searches.head(LogQuery(text="first")))
+    assert await asyncio.to_thread(held.reached("first").wait, 5)
+    count = asyncio.create_task(searches.count(LogQuery()))
+    newest = asyncio.create_task(searches.head(LogQuery()))
+    await asyncio.sleep(0.05)
+    held.release("first")
+
+    assert await first is None
+    assert await count is None
+    assert await newest is not None
+    searches.close()

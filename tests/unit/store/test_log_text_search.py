@@ -50,6 +50,10 @@ def found(store: SqliteStore, text: str) -> list[str]:
     rows = ids(store.log_page(query, limit=1000))
     assert store.log_count(query) == len(rows)
     assert store.log_head(query, limit=1)[1] == len(rows)
+    if len(rows) > 1:
+        # The snapshot a window shows, from the second match down, counted in full.
+        second = store.log_page(query, limit=2)[1].key
+        assert store.log_count(LogQuery(text=text, up_to=second)) == len(rows) - 1
     return rows
 
 
@@ -287,3 +291,50 @@ def test_a_store_made_for_any_thread_searches_from_a_worker(data_dir: Path) -> N
         worker.start()
         worker.join(timeout=30)
     assert answers == [["m-1"]]
+
+
+def instr(path: Path, digits: str) -> list[str]:
+    """What reading every phone number finds, newest first: the search without its index."""
+    conn = sqlite3.connect(path)
+    try:
+        found = conn.execute(
+            "SELECT message_id FROM (SELECT message_id, created_at AS t, phone_number"
+            " FROM messages UNION ALL SELECT message_id, received_at, phone_number FROM replies)"
+            " WHERE instr(phone_number, ?) > 0 ORDER BY t DESC",
+            (digits,),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [r[0] for r in found]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text("0123", min_size=1, max_size=9), min_size=1, max_size=8),
+    st.lists(st.text("0123", min_size=1, max_size=5), min_size=1, max_size=4),
+    st.booleans(),
+)
+def test_digits_anywhere_in_a_number_find_exactly_what_reading_every_number_finds(
+    numbers: list[str], texts: list[str], many: bool
+) -> None:
+    few = log.FEW_MATCHES
+    log.FEW_MATCHES = 1 if many else few  # scanned in time order and counted in the index
+    try:
+        with tempfile.TemporaryDirectory() as folder, SqliteStore(Path(folder) / "s") as store:
+            for i, number in enumerate(numbers):
+                if i % 3 == 2:
+                    reply(store, f"r{i}", at=float(i), phone=number)
+                else:
+                    send(store, f"m{i}", at=float(i), phone=number)
+            for text in texts:
+                expected = instr(store.path, text)
+                assert found(store, text) == expected, text
+                if len(expected) > 1:
+                    # A snapshot from the second match down, and a count that stops early.
+                    second = store.log_page(LogQuery(text=text), limit=2)[1].key
+                    snapshot = LogQuery(text=text, up_to=second)
+                    assert store.log_count(snapshot) == len(expected) - 1
+                    _rows, total = store.log_head(LogQuery(text=text), 1, count_limit=1)
+                    assert total == 2  # past the row read, and no further
+    finally:
+        log.FEW_MATCHES = few
