@@ -5,31 +5,47 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from console.protocol.codes import message_state, result_code
+from console.protocol.codes import MessageState, message_state, result_code
 from console.protocol.delivery import current_state
+from console.protocol.receipt_codes import receipt_reason
 from console.store.models import MessageStatus, ReceiptRecord, StoredMessage
 
-# What to do after each final state that is not a delivery (message_state codes).
+# What to do after each final state that is not a delivery (message_state codes); the
+# state's meaning already says what happened.
 _AFTER_STATE = {
-    3: "The phone was off or out of reach for too long. Send again later; if it keeps "
-    "happening, check the number with the customer.",
-    4: "An aggregator dropped it. Send again; if it happens again, ask the provider with "
-    "the message_id.",
-    5: "The number cannot receive it (not in service, or barred). Check the number with the "
-    "customer before sending again.",
-    8: "The network refused it, often for its sender or content. Check the sender and text, "
-    "or ask the provider with the message_id.",
+    3: "Send again later; if it keeps happening, check the number with the customer.",
+    4: "Send again; if it happens again, ask the provider with the message_id.",
+    5: "Check the number with the customer before sending again.",
+    8: "Networks often refuse a message for its sender or its text: check both, or ask the "
+    "provider with the message_id.",
 }
 
 
 @dataclass(frozen=True)
 class Summary:
     """``headline``: where the message stands; ``next_step``: what to do (maybe nothing);
-    ``tone``: "good", "bad" or "pending"."""
+    ``tone``: "good", "bad" or "pending"; ``reason``: what the receipt's result code adds,
+    when it adds anything."""
 
     headline: str
     next_step: str
     tone: str
+    reason: str = ""
+
+
+def _reason(code: int | None) -> str:
+    reason = receipt_reason(code)
+    return f"Reason given (result code {reason.code}): {reason.meaning}" if reason else ""
+
+
+def _not_delivered(state: MessageState, code: int | None) -> Summary:
+    # The receipt's code, when it names a cause, knows better what to do than its state.
+    reason = receipt_reason(code)
+    if reason is not None and reason.action is not None:
+        advice = reason.action
+    else:
+        advice = _AFTER_STATE.get(state.code, "Ask the provider with the message_id.")
+    return Summary(f"Not delivered. {state.meaning}", advice, "bad", _reason(code))
 
 
 def summarise(message: StoredMessage) -> Summary:
@@ -37,13 +53,7 @@ def summarise(message: StoredMessage) -> Summary:
     if state is not None and state.final:
         if state.delivered:
             return Summary("Delivered to the customer's phone.", "Nothing to do.", "good")
-        advice = _AFTER_STATE.get(state.code, "Ask the provider with the message_id.")
-        headline = f"Not delivered: {state.name}. {state.meaning}"
-        if message.state_result_code:
-            # The receipt's reason; its advice is for an answer to a send, not a receipt.
-            code = result_code(message.state_result_code)
-            headline += f" Reason: {code.name} ({code.meaning})"
-        return Summary(headline, advice, "bad")
+        return _not_delivered(state, message.state_result_code)
     match message.status:
         case MessageStatus.QUEUED | MessageStatus.SENDING:
             return Summary("Being sent.", "Nothing to do: the answer shows here.", "pending")
@@ -71,9 +81,10 @@ def summarise(message: StoredMessage) -> Summary:
             )
     if state is not None:
         return Summary(
-            f"Accepted; the latest receipt says {state.name}: {state.meaning}",
+            f"Accepted by the provider. {state.meaning}",
             "Nothing to do yet: a final receipt usually follows within minutes.",
             "pending",
+            _reason(message.state_result_code),
         )
     return Summary(
         "Accepted by the provider; no delivery receipt yet.",
@@ -91,15 +102,12 @@ def summarise_orphan(receipts: Sequence[ReceiptRecord]) -> Summary:
     if current is None:
         raise ValueError("no receipts to summarise")
     state = message_state(current[0])
-    headline = f"A receipt for a message not sent from here: {state.name}. {state.meaning}"
-    if current[1] and state.final and not state.delivered:
-        code = result_code(current[1])
-        headline += f" Reason: {code.name} ({code.meaning})"
     tone = "good" if state.delivered else "bad" if state.final else "pending"
     return Summary(
-        headline,
+        f"A receipt for a message not sent from here: {state.name}.",
         "Nothing to do here: this console has no such message. If another program or "
         "installation sends with this account, the message is theirs; if none does, ask the "
         "provider about the message_id.",
         tone,
+        _reason(current[1]),
     )

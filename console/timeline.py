@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from console.protocol.codes import message_state, result_code
+from console.protocol.codes import message_state
 from console.protocol.phone import display_number
+from console.protocol.receipt_codes import receipt_reason
 from console.sending.policy import describe_problem
 from console.store.interface import MessageStore
 from console.store.models import (
@@ -76,9 +77,10 @@ def _attempt_event(attempt: AttemptRecord) -> Event:
 def _receipt_event(receipt: ReceiptRecord) -> Event:
     state = message_state(receipt.message_state)
     detail = state.meaning
-    if receipt.result_code is not None:
-        code = result_code(receipt.result_code)
-        detail += f" Result code {code.code}: {code.name}."
+    # A 0 says nothing beyond the state; the raw fields keep it.
+    reason = receipt_reason(receipt.result_code)
+    if reason is not None:
+        detail += f" Result code {reason.code}: {reason.meaning}"
     if receipt.redeliveries:
         detail += f" Received {receipt.redeliveries + 1} times."
     tone = "good" if state.delivered else "bad" if state.final else "neutral"

@@ -1,7 +1,7 @@
 """What the provider's numeric codes mean, in words an operator can act on.
 
-Two families: the ``result_code`` answered to an MT request (and repeated in delivery
-receipts as the detailed reason), and the ``message_state`` carried by delivery receipts.
+Two families: the ``result_code`` answered to an MT request, and the ``message_state``
+carried by delivery receipts. A receipt's own ``result_code`` is in ``receipt_codes``.
 """
 
 from __future__ import annotations
@@ -112,15 +112,28 @@ _RESULT_CODES = (
 
 RESULT_CODES: dict[int, ResultCode] = {c.code: c for c in _RESULT_CODES}
 
+# Each meaning adds to its name (what it implies), so the two can stand side by side.
 _MESSAGE_STATES = (
-    MessageState(1, "En route", "On its way to the handset.", final=False),
-    MessageState(2, "Delivered", "Delivered to the handset.", final=True, delivered=True),
-    MessageState(3, "Expired", "Expired before it reached the handset.", final=True),
-    MessageState(4, "Deleted", "Deleted by an aggregator.", final=True),
-    MessageState(5, "Undeliverable", "Cannot be delivered to the handset.", final=True),
-    MessageState(6, "Accepted by aggregator", "Accepted by an aggregator.", final=False),
-    MessageState(7, "Unknown", "The network does not know its state.", final=False),
-    MessageState(8, "Rejected", "Rejected by the network.", final=True),
+    MessageState(1, "En route", "Still travelling; not on the phone yet.", final=False),
+    MessageState(2, "Delivered", "The customer's phone has it.", final=True, delivered=True),
+    MessageState(
+        3,
+        "Expired",
+        "The phone could not be reached in time (off or out of coverage for too long).",
+        final=True,
+    ),
+    MessageState(4, "Deleted", "An aggregator dropped it before it reached the phone.", final=True),
+    MessageState(
+        5, "Undeliverable", "The number cannot receive it (not in service, or barred).", final=True
+    ),
+    MessageState(
+        6,
+        "Accepted by aggregator",
+        "Handed on to a network that takes it to the customer's carrier; not on the phone yet.",
+        final=False,
+    ),
+    MessageState(7, "Unknown", "The network cannot say where it is.", final=False),
+    MessageState(8, "Rejected", "The network refused to carry it.", final=True),
 )
 
 MESSAGE_STATES: dict[int, MessageState] = {s.code: s for s in _MESSAGE_STATES}

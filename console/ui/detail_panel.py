@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
@@ -10,8 +11,11 @@ from PySide6.QtWidgets import QTextBrowser
 
 from console.next_step import Summary, summarise, summarise_orphan
 from console.protocol.codes import message_state
+from console.protocol.mt_request import Attachment
 from console.protocol.phone import display_number
+from console.store.models import MessageStatus, StoredMessage
 from console.timeline import Event, Timeline
+from console.ui.attachment_list import format_size
 from console.ui.palette import Tone, colour, theme_changed
 
 TECHNICAL_LINK = "#technical"
@@ -48,10 +52,39 @@ def _event(event: Event, technical: bool) -> str:
 
 def _summary(summary: Summary) -> str:
     tone = colour(TONES[summary.tone])
+    reason = f"<p style='margin:2px 0 0 0'>{escape(summary.reason)}</p>" if summary.reason else ""
     return (
         f"<p style='margin:4px 0 0 0;color:{tone}'><b>{escape(summary.headline)}</b></p>"
-        f"<p style='margin:2px 0 6px 0'>Next step: {escape(summary.next_step)}</p>"
+        f"{reason}<p style='margin:2px 0 6px 0'>Next step: {escape(summary.next_step)}</p>"
     )
+
+
+def _kind(attachments: int) -> str:
+    if not attachments:
+        return "SMS"
+    return f"MMS, {attachments} attachment{'s' if attachments > 1 else ''}"
+
+
+def _attachments(attachments: Sequence[Attachment]) -> str:
+    """Each attachment's name (a reply's have none), type and size."""
+    if not attachments:
+        return ""
+    items = "".join(
+        f"<li>{escape(' · '.join(filter(None, (a.filename, a.content_type))))}"
+        f" · {format_size(len(a.content))}</li>"
+        for a in attachments
+    )
+    return f"<p style='margin:6px 0 0 0'><b>Attachments</b></p><ul style='margin:0'>{items}</ul>"
+
+
+def _facts(message: StoredMessage) -> list[str]:
+    # Where it stands is the summary's to say; these are what the summary leaves out.
+    facts = [f"From {message.sender}", _kind(message.attachment_count)]
+    if message.state is not None:
+        facts.append(f"receipt: {message_state(message.state).name}")
+    elif message.status is MessageStatus.ACCEPTED:
+        facts.append("no receipt yet" if message.receipt else "no receipt asked for")
+    return facts
 
 
 def render(timeline: Timeline, technical: bool = False) -> str:
@@ -60,28 +93,27 @@ def render(timeline: Timeline, technical: bool = False) -> str:
     parts: list[str] = []
     message, reply = timeline.message, timeline.reply
     if message is not None:
-        kind = (
-            f"MMS, {message.attachment_count} attachment(s)" if message.attachment_count else "SMS"
-        )
-        state = message_state(message.state).name if message.state else "no receipt yet"
         parts.append(
             f"<h3 style='margin:0'>To {escape(display_number(message.phone_number))}</h3>"
             f"{_summary(summarise(message))}"
-            f"<p style='margin:2px 0'>From {escape(message.sender)} · {kind} · "
-            f"{escape(message.status.value.replace('_', ' '))} · {escape(state)}</p>"
+            f"<p style='margin:2px 0'>{escape(' · '.join(_facts(message)))}</p>"
             f"<p style='margin:2px 0;color:{colour(Tone.MUTED)}'>message_id <code>"
             f"{escape(message.message_id)}</code></p>"
             f"<blockquote style='white-space:pre-wrap'>{escape(message.body)}</blockquote>"
+            f"{_attachments(message.attachments)}"
         )
         if message.status_detail:
             parts.append(f"<p>{escape(message.status_detail)}</p>")
     elif reply is not None:
+        # The customer wrote; our shortcode is where it arrived, not who sent it.
         parts.append(
-            f"<h3 style='margin:0'>Reply from {escape(display_number(reply.phone_number))}</h3>"
-            f"<p style='margin:2px 0'>To {escape(reply.shortcode)}"
+            f"<h3 style='margin:0'>From {escape(display_number(reply.phone_number))}"
+            f" to {escape(reply.shortcode)}</h3>"
+            f"<p style='margin:2px 0'>A customer's reply · {_kind(len(reply.attachments))}"
             f"{' · carrier ' + escape(reply.carrier) if reply.carrier else ''}</p>"
             f"<p style='margin:2px 0;color:{colour(Tone.MUTED)}'>message_id <code>"
             f"{escape(reply.message_id)}</code></p>"
+            f"{_attachments(reply.attachments)}"
         )
     elif timeline.orphan_receipts:
         parts.append(

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
 from console.protocol.codes import message_state, result_code
 from console.protocol.phone import display_number
+from console.protocol.receipt_codes import receipt_reason
 from console.store.models import Direction, LogKind, LogRow, LogState, MessageStatus
 from console.ui.palette import Tone, colour
 
@@ -30,10 +31,11 @@ class Column(IntEnum):
 HEADERS = {
     Column.TIME: "Time",
     Column.DIRECTION: "In/Out",
-    Column.NUMBER: "Number",
+    # Named by side, not by role: on a reply the customer sent and our number received.
+    Column.NUMBER: "Customer",
     Column.STATUS: "Status",
     Column.TEXT: "Message",
-    Column.SENDER: "Sender",
+    Column.SENDER: "Our number",
     Column.PRIORITY: "Priority",
     Column.TYPE: "Type",
     Column.UPDATED: "Last update",
@@ -45,7 +47,11 @@ HEADER_TIPS = {
     ),
     Column.STATUS: "Where a message stands: the provider's answer, then its delivery",
     Column.TYPE: "SMS, or MMS when the message has attachments",
-    Column.SENDER: "The sender ID of a message sent, or the shortcode a reply was sent to",
+    Column.NUMBER: "The customer's number: who a message went to, or who a reply came from",
+    Column.SENDER: (
+        "Our number (or sender name) a message went from, or our shortcode a customer's "
+        "reply came in to"
+    ),
 }
 
 # Shown unless the operator hides them; the others are a right click on the header away.
@@ -136,9 +142,9 @@ def _status_tip(row: LogRow) -> str:
     if row.state is not None:
         state = message_state(row.state)
         lines.append(f"Receipt: {state.name}: {state.meaning}")
-        if row.state_result_code:
-            code = result_code(row.state_result_code)
-            lines.append(f"Result code {code.code}: {code.meaning}")
+        reason = receipt_reason(row.state_result_code)
+        if reason is not None:
+            lines.append(f"Result code {reason.code}: {reason.meaning}")
     return "\n".join(lines)
 
 

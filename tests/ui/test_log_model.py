@@ -174,10 +174,10 @@ def test_columns_say_what_happened_to_each_message(log_model, store):
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in Column] == [
         "Time",
         "In/Out",
-        "Number",
+        "Customer",
         "Status",
         "Message",
-        "Sender",
+        "Our number",
         "Priority",
         "Type",
         "Last update",

@@ -211,7 +211,7 @@ def test_dropped_picture_is_sent_as_an_mms(qtbot, window, png):
     assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")
     # The attachment went with the message, so the next one starts without it.
     assert window.compose.attachment_list.rows() == []
-    qtbot.waitUntil(lambda: "MMS, 1 attachment(s)" in window.detail.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: "MMS, 1 attachment" in window.detail.toPlainText(), timeout=5000)
     assert selected_id(window) == message_id
 
 
@@ -311,7 +311,8 @@ def test_customer_reply_appears_as_an_in_row_with_its_story(qtbot, windows, wind
     assert selected_id(window) == "MO-reply-0001"
     detail = window.detail.toPlainText()
     assert "Reply from +1 202-555-0177" in detail
-    assert "To 12345 · carrier 31" in detail
+    assert "From +1 202-555-0177 to 12345" in detail
+    assert "A customer's reply · SMS · carrier 31" in detail
     assert "Can you deliver after 6pm?" in detail
     assert not window.send_again_action.isEnabled()
     assert not window.retry_action.isEnabled()
