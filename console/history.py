@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from console.protocol.codes import message_state, result_code
+from console.protocol.codes import message_state
 from console.protocol.delivery import current_state
+from console.protocol.receipt_codes import receipt_code
 from console.store.interface import MessageStore
 from console.store.models import ReceiptRecord, ReplyRecord, StoredMessage
 
@@ -51,7 +52,7 @@ def _receipt_json(receipt: ReceiptRecord) -> dict[str, Any]:
         "result_code": receipt.result_code,
         "result_name": None
         if receipt.result_code is None
-        else result_code(receipt.result_code).name,
+        else receipt_code(receipt.result_code).name,
         "received_at": iso_time(receipt.received_at),
         "source_address": receipt.source_address,
         "redeliveries": receipt.redeliveries,

@@ -270,6 +270,7 @@ def test_refused_callbacks_can_be_inspected_raw(data_dir: Path) -> None:
             timeout=5,
         )
         unknown_code = httpx.post(url, data={**receipt("odd"), "result_code": "4242"}, timeout=5)
+        httpx.post(url, data=receipt("fine"), timeout=5).raise_for_status()
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=20)
     assert (bad_text.status_code, bad_bytes.status_code, unknown_code.status_code) == (
@@ -293,3 +294,10 @@ def test_refused_callbacks_can_be_inspected_raw(data_dir: Path) -> None:
         if '"odd"' in line
     )
     assert odd["receipts"][0]["result_name"] == "Unknown code 4242"
+    (fine,) = (
+        json.loads(line)
+        for line in run_cli(data_dir, "log", "--json").stdout.splitlines()
+        if '"fine"' in line
+    )
+    # A receipt's 0 is its own "nothing went wrong", not the send's "queued".
+    assert fine["receipts"][0]["result_name"] == "Success"
