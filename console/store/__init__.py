@@ -5,8 +5,10 @@ Callers use :class:`MessageStore`; :func:`open_store` picks the backend (SQLite 
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+from console.store import migrations
 from console.store.interface import MessageStore
 from console.store.sqlite import SqliteStore, Synchronous
 
@@ -30,4 +32,21 @@ def open_store(
     )
 
 
-__all__ = ["MessageStore", "Synchronous", "open_store"]
+def upgrade_pending(path: Path) -> bool:
+    """Whether opening the store at ``path`` first upgrades its schema, which builds
+    indexes over every row: a while for a big log. False for a store not made yet."""
+    if not path.exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False  # opening the store will say what is wrong
+    try:
+        return migrations.pending(conn) > 0
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+__all__ = ["MessageStore", "Synchronous", "open_store", "upgrade_pending"]

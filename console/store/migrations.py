@@ -279,6 +279,12 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+def pending(conn: sqlite3.Connection) -> int:
+    """How many upgrades an existing schema awaits; 0 for a new, empty database."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    return max(len(MIGRATIONS) - version, 0) if version else 0
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the schema up to date; return the version now in force."""
     (version,) = conn.execute("PRAGMA user_version").fetchone()

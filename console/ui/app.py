@@ -17,14 +17,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from console import demo
 from console.keychain import Keychain, KeychainError
 from console.logging_setup import configure_logging
-from console.paths import log_path, resolve_data_dir, restrict_data_dir
+from console.paths import database_path, log_path, resolve_data_dir, restrict_data_dir
 from console.session import Session
 from console.settings import SettingsError
 from console.simulator import ThreadedSimulator
+from console.store import upgrade_pending
 from console.store.errors import StoreError
 from console.ui.excepthook import ErrorReporter
 from console.ui.main_window import MainWindow
 from console.ui.resources import icon_path
+from console.ui.store_upgrade import upgrade_with_progress
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +156,8 @@ def run_window(data_dir_arg: str | None, demo_mode: bool) -> int:
         try:
             if demo_mode:
                 demo.prepare_settings(data_dir)
+            if upgrade_pending(database_path(data_dir)):
+                upgrade_with_progress(database_path(data_dir), APP_NAME)
             session = Session(data_dir)
         except (SettingsError, StoreError, sqlite3.Error, OSError) as exc:
             log.error("cannot start: %s", exc)
