@@ -44,7 +44,7 @@ class LogSearcher:
         self._closed = False
 
     async def head(self, query: LogQuery) -> Head | None:
-        """The head of ``query``, counted up to ``count_first``; None when a newer
+        """The head of ``query``, a text search counted up to ``count_first``; None when a newer
         search was asked for meanwhile (its answer is the one to show) or the searcher
         was closed.
 
@@ -58,12 +58,22 @@ class LogSearcher:
         try:
             return await self._run(
                 number,
-                lambda reader: read_head(reader, query, self._page_size, self.count_first),
+                lambda reader: read_head(reader, query, self._page_size, self._count_limit(query)),
                 stopping,
             )
         finally:
             if stopping is not None:
                 stopping.cancel()
+
+    def is_exact(self, query: LogQuery, head: Head) -> bool:
+        """Whether the count of ``head``, the head of ``query``, is exact (or a lower
+        bound, for :meth:`count` to complete)."""
+        limit = self._count_limit(query)
+        return limit is None or head[1] < limit
+
+    def _count_limit(self, query: LogQuery) -> int | None:
+        # Without text, a query is counted in an index of its own as fast as its rows come.
+        return self.count_first if query.text.strip() else None
 
     async def count(self, snapshot: LogQuery) -> int | None:
         """The whole count of the snapshot of the newest search (see :func:`read_count`);

@@ -164,7 +164,7 @@ class MessageLogModel(QAbstractTableModel):
             return
         try:
             if head is not None:
-                self._rows.show(query, head, exact=head[1] < self._searcher.count_first)
+                self._rows.show(query, head, exact=self._searcher.is_exact(query, head))
         finally:
             self._ended()
         if head is None:

@@ -52,6 +52,7 @@ class LogPane(QSplitter):
         self._detail_timer.setInterval(DETAIL_REFRESH_MS)
         self._detail_timer.timeout.connect(self._row_changed)
         self._select_after: str | None = None  # to select once the search under way ends
+        self._oldest_after_count = False  # the oldest row is asked for, not yet counted
 
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
@@ -75,6 +76,7 @@ class LogPane(QSplitter):
         self.model.rowsInserted.connect(self.update_count)
         self.model.rowsRemoved.connect(self.update_count)
         self.model.counted.connect(self.update_count)
+        self.model.counted.connect(self._counted)
 
     # Selection
 
@@ -101,9 +103,17 @@ class LogPane(QSplitter):
         self._select_row(0)
 
     def select_oldest(self) -> None:
+        if self.model.is_counting:
+            self._oldest_after_count = True  # the bottom is not known yet
+            return
         row = self.model.oldest_row()
         if row is not None:
             self._select_row(row)
+
+    def _counted(self) -> None:
+        if self._oldest_after_count:
+            self._oldest_after_count = False
+            self.select_oldest()
 
     def selected_row(self) -> LogRow | None:
         index = self.table.selectionModel().currentIndex()
@@ -137,6 +147,7 @@ class LogPane(QSplitter):
 
     def _query_applied(self) -> None:
         self.log_error.hide()
+        self._oldest_after_count = False  # asked of rows no longer shown
         selected, self._select_after = self._select_after, None
         if selected is not None:
             self.select_message(selected)

@@ -81,6 +81,19 @@ def shown(model: MessageLogModel, query: LogQuery, beat: Heartbeat) -> float:
     return held[0]
 
 
+def counted(model: MessageLogModel) -> None:
+    """Run the event loop until the rows shown are counted in full (a search matching
+    more than the first count shows its first rows before)."""
+    if not model.is_counting:
+        return
+    waiting = QEventLoop()
+    model.counted.connect(waiting.quit)
+    model.queryFailed.connect(waiting.quit)
+    waiting.exec()
+    model.counted.disconnect(waiting.quit)
+    model.queryFailed.disconnect(waiting.quit)
+
+
 def median_ms(runs: int, prepare: Callable[[], None], action: Callable[[int], None]) -> float:
     """The median time of ``action(run)`` over ``runs`` runs, each after ``prepare()``."""
     times = []
@@ -135,6 +148,7 @@ def main() -> int:
 
     def top() -> None:
         shown(model, everything, beat)
+        counted(model)
         view.scrollToTop()
         painted(view)
         # What the view put off after its reset to every row is done here, not in the

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 import pytest
 from PySide6.QtCore import Qt
 
+from console import log_search
 from console.ui.log_columns import Column
 from tests.support.heartbeat import Heartbeat
 from tests.support.held_searches import HeldSearches
@@ -159,3 +162,35 @@ def test_a_search_of_many_rows_shows_them_first_and_its_whole_count_after(
     qtbot.keyClick(window.table, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: selected_id(window) == ids[0], timeout=5000)
     assert window.model.rowCount() == 260
+
+
+def test_going_to_the_oldest_row_while_a_search_is_counted_waits_for_the_count(
+    qtbot, windows, data_dir, monkeypatch
+):
+    monkeypatch.setattr("console.log_search.COUNT_FIRST", 10)
+    counting = threading.Event()
+    let_go = threading.Event()
+    real_count = log_search.read_count
+
+    def held_count(store, snapshot):  # type: ignore[no-untyped-def]
+        counting.set()
+        let_go.wait(5)
+        return real_count(store, snapshot)
+
+    monkeypatch.setattr(log_search, "read_count", held_count)
+    ids = seed(data_dir, *[f"1202555{n:04d}" for n in range(230)])
+    window = windows.open(data_dir)
+
+    qtbot.keyClicks(window.filter_bar.text, "+1 202")
+    qtbot.waitUntil(counting.is_set, timeout=5000)
+    qtbot.waitUntil(lambda: window.count_label.text() == "201+ match the filter", timeout=5000)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.table, Qt.Key.Key_Escape)
+    qtbot.wait(100)
+    # Not the 201st row: the bottom of what is counted so far is not the oldest.
+    assert selected_id(window) != ids[29]
+    let_go.set()
+
+    qtbot.waitUntil(lambda: selected_id(window) == ids[0], timeout=5000)
+    assert window.count_label.text() == "230 match the filter"

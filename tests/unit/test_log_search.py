@@ -132,12 +132,19 @@ async def test_a_search_of_many_rows_is_counted_in_full_after_its_first_rows(
         for number in range(3, 8):
             store.create_message(new_message(f"m-{number}"), now=1000.0 + number)
     searches = searcher(path, [])
-    head = await searches.head(LogQuery())
+    shipped = LogQuery(text="shipped")
+    head = await searches.head(shipped)
     assert head is not None
     rows, total = head
     assert [r.message_id for r in rows] == ["m-7", "m-6"]
     assert 2 < total < 8  # a lower bound, past the rows read
-    assert await searches.count(LogQuery(up_to=rows[0].key)) == 8
+    assert not searches.is_exact(shipped, head)
+    assert await searches.count(LogQuery(text="shipped", up_to=rows[0].key)) == 8
+    # Without text, a query is counted in full at once.
+    everything = await searches.head(LogQuery())
+    assert everything is not None
+    assert everything[1] == 8
+    assert searches.is_exact(LogQuery(), everything)
     searches.close()
 
 
