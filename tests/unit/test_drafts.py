@@ -68,7 +68,7 @@ def test_unusable_number_is_reported_once_with_its_reason() -> None:
         Problem(
             "recipient",
             "Check the recipient number: it has too few digits for its country"
-            " (read as a GB number)",
+            " (read as a UK number)",
         )
     ]
 
