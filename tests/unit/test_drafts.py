@@ -86,7 +86,7 @@ def test_attachment_limits_are_problems() -> None:
     ]
     big = Attachment("image/png", b"x" * (MAX_TOTAL_BYTES // 2 + 1), "big.png")
     (problem,) = problems(draft(attachments=(big, big)), GB)
-    assert problem.text.startswith("Attachments total")
+    assert problem.text == "Attachments 5.0 MiB of 5.0 MiB: 2 bytes over, remove some"
 
 
 def test_protocol_attachment_errors_name_the_file() -> None:
