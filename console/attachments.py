@@ -69,17 +69,29 @@ def load_attachment(path: Path) -> Attachment:
     )
 
 
-def check_limits(attachments: tuple[Attachment, ...]) -> None:
-    """Raise :class:`AttachmentError` when the set as a whole is too many or too large."""
+def check_count(attachments: tuple[Attachment, ...]) -> None:
+    """Raise :class:`AttachmentError` when there are more attachments than one message takes."""
     if len(attachments) > MAX_ATTACHMENTS:
         raise AttachmentError(
             f"{len(attachments)} attachments; at most {MAX_ATTACHMENTS} fit in one message"
         )
+
+
+def total_text(total: int) -> str:
+    """``total`` bytes of attachments against what one message takes (``1.3 MiB of 5.0
+    MiB``), and past it by how much, and what to do."""
+    text = f"{_size(total)} of {_size(MAX_TOTAL_BYTES)}"
+    if total > MAX_TOTAL_BYTES:
+        text += f": {_size(total - MAX_TOTAL_BYTES)} over, remove some"
+    return text
+
+
+def check_limits(attachments: tuple[Attachment, ...]) -> None:
+    """Raise :class:`AttachmentError` when the set as a whole is too many or too large."""
+    check_count(attachments)
     total = sum(len(a.content) for a in attachments)
     if total > MAX_TOTAL_BYTES:
-        raise AttachmentError(
-            f"attachments total {_size(total)}; at most {_size(MAX_TOTAL_BYTES)} fit in one message"
-        )
+        raise AttachmentError(f"attachments {total_text(total)}")
 
 
 def _size(count: int) -> str:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumbers import NumberParseException, ValidationResult
+from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 
 
 class InvalidPhoneNumber(ValueError):
@@ -34,6 +34,17 @@ _POSSIBILITY_REASONS = {
     ValidationResult.INVALID_LENGTH: "its length does not fit any number of its country",
     ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "it lacks the area code",
 }
+
+# The library's lengths are those of any number of a country (the UK's include nine digits
+# for a few areas); a number it knows no range for must at least be as long as a mobile's.
+_MOBILE_REASONS = {
+    ValidationResult.TOO_SHORT: "it has too few digits for a mobile number of its country",
+    ValidationResult.TOO_LONG: "it has too many digits for a mobile number of its country",
+}
+_NO_MOBILE_LENGTH = "its length does not fit any mobile number of its country"
+
+# How people name a region whose code is not the one they use.
+_REGION_NAMES = {"GB": "UK"}
 
 _PARSE_REASONS = {
     NumberParseException.INVALID_COUNTRY_CODE: (
@@ -94,6 +105,19 @@ def regions() -> tuple[tuple[str, int], ...]:
     )
 
 
+def _impossible(number: phonenumbers.PhoneNumber) -> str | None:
+    """Why ``number`` cannot be one of its country's, or None when it can be."""
+    possibility = phonenumbers.is_possible_number_with_reason(number)
+    if possibility != ValidationResult.IS_POSSIBLE:
+        return _POSSIBILITY_REASONS.get(possibility, "it is not a possible number")
+    if phonenumbers.is_valid_number(number):
+        return None
+    mobile = phonenumbers.is_possible_number_for_type_with_reason(number, PhoneNumberType.MOBILE)
+    if mobile == ValidationResult.IS_POSSIBLE:
+        return None  # a mobile's length outside the ranges known: a warning says so
+    return _MOBILE_REASONS.get(mobile, _NO_MOBILE_LENGTH)
+
+
 def _country(number: phonenumbers.PhoneNumber) -> str:
     """Country code and region (``+20, EG``): what the digits were taken to be."""
     code = number.country_code or 0
@@ -124,7 +148,8 @@ def normalise_number(text: str, default_region: str | None = None) -> Normalised
     form, e.g. ``12025550100``).
 
     Raises:
-        InvalidPhoneNumber: the text cannot be a number anywhere.
+        InvalidPhoneNumber: the text cannot be a number anywhere, or is too short or too
+            long for a mobile of the country it was read in and in no range known there.
     """
     stripped = text.strip()
     if not stripped:
@@ -153,17 +178,17 @@ def normalise_number(text: str, default_region: str | None = None) -> Normalised
     for candidate, candidate_region in candidates:
         # Every refusal names the country it assumed: a national number read in the wrong
         # region looks like a typing mistake otherwise.
-        assumed = f" (read as a {candidate_region} number)" if candidate_region else ""
+        name = _REGION_NAMES.get(candidate_region or "", candidate_region)
+        assumed = f" (read as a {name} number)" if name else ""
         try:
             parsed = _parse(candidate, candidate_region)
         except InvalidPhoneNumber as exc:
             first_error = first_error or InvalidPhoneNumber(text, exc.reason + assumed)
             continue
-        possibility = phonenumbers.is_possible_number_with_reason(parsed)
-        if possibility == ValidationResult.IS_POSSIBLE:
+        reason = _impossible(parsed)
+        if reason is None:
             possible.append(parsed)
         else:
-            reason = _POSSIBILITY_REASONS.get(possibility, "it is not a possible number")
             assumed = assumed or f" (read with country code {_country(parsed)})"
             first_error = first_error or InvalidPhoneNumber(text, reason + assumed)
     if not possible:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.attachments import AttachmentError, check_limits
+from console.attachments import MAX_TOTAL_BYTES, AttachmentError, check_count, total_text
 from console.protocol.mt_request import Attachment
 from console.ui.attachment_loading import THUMBNAIL_SIZE, Loaded, read_file, with_thumbnail
 from console.ui.folders import start_folder
@@ -55,9 +55,9 @@ class _Entry:
 
     name: str
     path: Path | None = None  # None: given whole (a message sent again)
-    # Set once read and within the limits: it goes with the message.
+    # Set once read and within the count: it goes with the message.
     attachment: Attachment | None = None
-    # Read, waiting for the files added before it (the limits are checked in that order),
+    # Read, waiting for the files added before it (the count is checked in that order),
     # or the reason it cannot be attached.
     outcome: Attachment | str | None = None
     picture: QPixmap | None = None
@@ -140,8 +140,10 @@ class AttachmentList(QWidget):
 
     Each file is listed as soon as it is added and read in a worker thread meanwhile;
     :meth:`is_loading` says whether any still is, and :meth:`attachments` holds only those
-    read. The limits are checked in the order the files were added, whichever was quicker
-    to read, so the outcome is the same as reading them one by one.
+    read. The count is checked in the order the files were added, whichever was quicker
+    to read, so the outcome is the same as reading them one by one. Their total size shows
+    against what one message takes; past it they stay listed, for the operator to choose
+    which to remove.
     """
 
     changed = Signal()
@@ -164,6 +166,9 @@ class AttachmentList(QWidget):
         self.hint = QLabel("None. Drop files here or use Add… to send an MMS.")
         tint(self.hint, Tone.MUTED)
         self.hint.setWordWrap(True)  # a narrow pane wraps it rather than widen
+        self.total = named(QLabel(), "attachmentTotal", wordWrap=True)
+        self.total.setAccessibleName("Size of the attachments")
+        self.total.hide()
         self.view = named(_AttachmentView(), "attachmentView")
         self.view.setAccessibleName("Attachments")
         self.view.setUniformItemSizes(True)
@@ -177,6 +182,7 @@ class AttachmentList(QWidget):
         header = QHBoxLayout()
         header.addWidget(title)
         header.addWidget(self.hint, stretch=1)
+        header.addWidget(self.total, stretch=1)
         header.addStretch()
         header.addWidget(self.add_button)
         layout = QVBoxLayout(self)
@@ -201,7 +207,8 @@ class AttachmentList(QWidget):
         return sum(len(a.content) for a in self.attachments())
 
     def add_files(self, paths: Iterable[Path]) -> None:
-        """Attach each readable file of a known type that still fits; say why others do not.
+        """Attach each readable file of a known type, while the count allows; say why others
+        are not.
 
         The files are listed at once, as loading, and read in a worker thread.
         """
@@ -285,7 +292,7 @@ class AttachmentList(QWidget):
                 break
             if isinstance(outcome, Attachment):
                 try:
-                    check_limits((*self.attachments(), outcome))
+                    check_count((*self.attachments(), outcome))
                 except AttachmentError as exc:
                     outcome = f"{entry.path}: {exc}"
                 else:
@@ -310,6 +317,12 @@ class AttachmentList(QWidget):
             self.rejected.setText("\n".join(["Not attached:", *(f"• {r}" for r in reasons)]))
         self.rejected.show()
 
+    def _show_total(self, has_any: bool) -> None:
+        total = self.total_size()
+        self.total.setText(total_text(total))
+        tint(self.total, Tone.ERROR if total > MAX_TOTAL_BYTES else Tone.MUTED)
+        self.total.setVisible(has_any)
+
     def _rebuild(self) -> None:
         current = self.view.currentRow()
         self.view.clear()
@@ -322,6 +335,7 @@ class AttachmentList(QWidget):
         has_any = bool(self._entries)
         self.view.setVisible(has_any)
         self.hint.setVisible(not has_any)
+        self._show_total(has_any)
         if has_any:
             # A file finishing must not move the operator's place in the list.
             self.view.setCurrentRow(min(current, self.view.count() - 1))

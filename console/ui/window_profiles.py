@@ -27,6 +27,7 @@ class WindowProfiles:
         self._window = window
         self.session = window.session
         self.keychain = window.keychain
+        self._settings_dialog: SettingsDialog | None = None
 
     def apply_profile(self) -> None:
         """Show the profile in use: in the toolbar, the compose pane, title and status bar."""
@@ -103,10 +104,17 @@ class WindowProfiles:
     def open_settings(self) -> None:
         window = self._window
         dialog = SettingsDialog(
-            self.session.settings, self.session.data_dir, window, window.listener_status.url
+            self.session.settings, self.session.data_dir, window, self.session.listener_state
         )
         dialog.settingsAccepted.connect(self.settings_accepted)
+        # Kept while open: a listener started again from it is shown there.
+        self._settings_dialog = dialog
+        dialog.finished.connect(lambda _result: self._settings_closed(dialog))
         window.open_dialog(dialog)
+
+    def _settings_closed(self, dialog: SettingsDialog) -> None:
+        if self._settings_dialog is dialog:
+            self._settings_dialog = None
 
     def settings_accepted(self, settings: Settings) -> None:
         old = self.session.settings
@@ -122,6 +130,8 @@ class WindowProfiles:
 
     async def _restart_listener(self) -> None:
         state = await self.session.restart_listener()
+        if self._settings_dialog is not None:
+            self._settings_dialog.show_listener(state)
         if state.running:
             self._window.listenerRestarted.emit()
 

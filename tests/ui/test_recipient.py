@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from console.ui.palette import scheme
 from tests.ui.driving import choose
 from tests.ui.test_main_window import compose, press_send, wait_for_outcome
 
@@ -99,3 +100,24 @@ def test_a_region_code_typed_whole_is_taken_and_other_text_is_undone(qtbot, wind
         assert (typed, box.currentText(), box.lineEdit().text()) == (typed, expected, expected)
         assert box.lineEdit().text() == expected
     assert pane.recipient.placeholderText().startswith("01512 3456789, +49 1512 3456789")
+
+
+def test_a_uk_number_a_digit_short_is_an_error_that_holds_send(qtbot, window):
+    pane = window.compose
+    choose(qtbot, pane.recipient_field.region_box, "GB +44 · United Kingdom (UK)")
+    qtbot.keyClicks(pane.editor, "Your parcel is on its way")
+    qtbot.keyClicks(pane.recipient, "07700 90012")
+    problem = "it has too few digits for a mobile number of its country (read as a UK number)"
+    assert pane.recipient_preview.text() == f"Not a usable number: {problem}"
+    assert scheme().error in pane.recipient_preview.styleSheet()
+    assert not pane.recipient_warning.isVisible()
+    assert not pane.send_button.isEnabled()
+    assert pane.reason.text() == f"Check the recipient number: {problem}"
+
+    # The digit it lacked: a mobile's length, in a range kept for examples. That is the
+    # operator's call, so a warning, and Send.
+    qtbot.keyClicks(pane.recipient, "3")
+    assert pane.recipient_preview.text() == "→ +44 7700 900123 (GB)"
+    assert pane.recipient_warning.isVisible()
+    assert "not known to be an assigned number" in pane.recipient_warning.text()
+    assert pane.send_button.isEnabled()

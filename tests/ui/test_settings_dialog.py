@@ -24,6 +24,7 @@ from console.ui.environment_style import EnvironmentBadge, environment_colour
 from console.ui.options.dialog import SettingsDialog
 
 TOKEN = "t" * 24
+MASK = "•" * 8
 
 # What the offscreen platform says about window features it lacks (on showing the dialog,
 # raising the message box, the region completer's popup); nothing about the dialog itself.
@@ -209,7 +210,9 @@ def test_a_wrong_address_range_says_which_and_holds_ok(qtbot, make_dialog):
 def test_callback_url_is_the_listeners_own_and_follows_the_fields(qtbot, make_dialog, tmp_path):
     dialog = make_dialog()
     listener = dialog.listener_form
-    assert listener.url.text() == f"http://127.0.0.1:8787/callbacks/{TOKEN}"
+    # The token is a secret: masked until Show, whole when copied.
+    assert listener.url.text() == f"http://127.0.0.1:8787/callbacks/{MASK}"
+    assert listener.token.text() == MASK
     listener.host.setCurrentText("::")
     retype(qtbot, listener.port, "9443")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
@@ -218,11 +221,16 @@ def test_callback_url_is_the_listeners_own_and_follows_the_fields(qtbot, make_di
     assert "both" in listener.fields["tls"].error.text()
     key.write_text("key")
     qtbot.keyClicks(listener.tls_key, str(key))
+    assert listener.url.text() == f"https://[::]:9443/callbacks/{MASK}"
+    qtbot.mouseClick(listener.show_secret, Qt.MouseButton.LeftButton)
     assert listener.url.text() == f"https://[::]:9443/callbacks/{TOKEN}"
     assert listener.url.text() == listener_config(dialog.settings().listener).url()
+    assert listener.token.text() == TOKEN
+    qtbot.mouseClick(listener.show_secret, Qt.MouseButton.LeftButton)
+    assert listener.url.text() == f"https://[::]:9443/callbacks/{MASK}"
 
     qtbot.mouseClick(listener.copy, Qt.MouseButton.LeftButton)
-    assert QGuiApplication.clipboard().text() == listener.url.text()
+    assert QGuiApplication.clipboard().text() == f"https://[::]:9443/callbacks/{TOKEN}"
 
 
 def test_tls_files_are_picked_in_a_file_dialog(qtbot, make_dialog, tmp_path):
@@ -242,11 +250,12 @@ def test_tls_files_are_picked_in_a_file_dialog(qtbot, make_dialog, tmp_path):
     assert listener.url.text().startswith("https://")
 
 
-def test_a_missing_path_token_is_made_before_the_url_is_shown(make_dialog):
+def test_a_missing_path_token_is_made_before_the_url_is_shown(qtbot, make_dialog):
     dialog = make_dialog(Settings())
     token = dialog.settings().listener.path_token
     assert len(token) >= 16
-    assert dialog.listener_form.url.text().endswith("/callbacks/" + token)
+    qtbot.mouseClick(dialog.listener_form.copy, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text().endswith("/callbacks/" + token)
     assert ok_button(dialog).isEnabled()
 
 
@@ -260,6 +269,7 @@ def test_regenerating_the_token_asks_first_then_changes_the_url(qtbot, make_dial
     dialog = make_dialog()
     dialog.tabs.setCurrentIndex(1)
     listener = dialog.listener_form
+    qtbot.mouseClick(listener.show_secret, Qt.MouseButton.LeftButton)
     before = listener.url.text()
 
     box = _confirmation(qtbot, dialog)

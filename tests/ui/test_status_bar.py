@@ -94,6 +94,7 @@ def test_listener_settings_show_the_url_the_listener_answers_at(qtbot, window):
     toolbar = window.findChild(QToolBar)
     qtbot.mouseClick(toolbar.widgetForAction(window.settings_action), Qt.MouseButton.LeftButton)
     (dialog,) = [d for d in window.findChildren(SettingsDialog) if d.isVisible()]
+    qtbot.mouseClick(dialog.listener_form.show_secret, Qt.MouseButton.LeftButton)
     assert dialog.listener_form.url.text() == url
     dialog.reject()
 

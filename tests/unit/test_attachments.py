@@ -78,7 +78,9 @@ def test_too_many_or_too_large_together_is_refused(monkeypatch: pytest.MonkeyPat
     with pytest.raises(AttachmentError, match="at most"):
         check_limits((part,) * (attachments.MAX_ATTACHMENTS + 1))
     monkeypatch.setattr(attachments, "MAX_TOTAL_BYTES", len(PNG) * 2)
-    with pytest.raises(AttachmentError, match="total"):
+    size = len(PNG)
+    over = f"attachments {3 * size} bytes of {2 * size} bytes: {size} bytes over, remove some"
+    with pytest.raises(AttachmentError, match=over):
         check_limits((part,) * 3)
 
 

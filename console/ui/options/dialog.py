@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from console.listener.config import new_path_token
 from console.paths import settings_path
+from console.session import ListenerState
 from console.settings import Settings
 from console.ui.options.appearance import AppearancePage
 from console.ui.options.form import hint_label
@@ -47,10 +48,10 @@ class SettingsDialog(QDialog):
         settings: Settings,
         data_dir: Path,
         parent: QWidget | None = None,
-        running_url: str | None = None,
+        listener: ListenerState | None = None,
     ) -> None:
-        """``running_url``: where the listener answers now (its port may have been chosen
-        when it started)."""
+        """``listener``: the listener's state now (its URL has the port it took when started
+        with a port of 0); None where it is not known."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         if not settings.listener.path_token:
@@ -62,10 +63,10 @@ class SettingsDialog(QDialog):
         self._applied = settings
 
         profiles = ProfilesPage(self._draft)
-        listener = ListenerPage(self._draft, data_dir, running_url)
+        self._listener_page = ListenerPage(self._draft, data_dir, listener)
         appearance = AppearancePage(self._draft)
         # The tabs, in this order. A new page is a SettingsPage of its own module, added here.
-        self.pages: tuple[SettingsPage, ...] = (profiles, listener, appearance)
+        self.pages: tuple[SettingsPage, ...] = (profiles, self._listener_page, appearance)
         # What callers reach for by name.
         self.profile_form = profiles.form
         self.profile_list = profiles.profile_list
@@ -75,7 +76,7 @@ class SettingsDialog(QDialog):
         self.remove_button = profiles.remove_button
         self.activate_button = profiles.activate_button
         self.locked_note = profiles.locked_note
-        self.listener_form = listener.form
+        self.listener_form = self._listener_page.form
         self.theme_box = appearance.theme
 
         self.tabs = QTabWidget()
@@ -112,6 +113,10 @@ class SettingsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Apply).setEnabled(
             valid and self._draft.settings != self._applied
         )
+
+    def show_listener(self, state: ListenerState) -> None:
+        """The listener started again with the settings last applied; ``state`` says how."""
+        self._listener_page.show_running(self._applied.listener, state)
 
     def settings(self) -> Settings:
         """The settings as they stand in the dialog (valid only when OK is enabled)."""

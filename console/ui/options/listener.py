@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout
 
 from console.listener.config import ListenerConfigError, new_path_token
+from console.session import ListenerState
+from console.settings import ListenerSettings
 from console.settings.listener import listener_config
 from console.ui.options.listener_form import ListenerForm
 from console.ui.options.page import Draft, SettingsPage
@@ -18,11 +21,11 @@ class ListenerPage(SettingsPage):
 
     TITLE = "Listener"
 
-    def __init__(self, draft: Draft, data_dir: Path, running_url: str | None) -> None:
-        """``running_url``: where the listener answers now (its port may have been chosen
-        when it started)."""
+    def __init__(self, draft: Draft, data_dir: Path, running: ListenerState | None) -> None:
+        """``running``: the listener's state now (None: not known here); its URL has the
+        port it took when started with a port of 0."""
         super().__init__(draft)
-        self._running = (draft.settings.listener, running_url)
+        self._running = (draft.settings.listener, running)
         self._confirm: QMessageBox | None = None
         self.form = ListenerForm(data_dir)
         layout = QVBoxLayout(self)
@@ -33,30 +36,50 @@ class ListenerPage(SettingsPage):
         self.form.load(draft.settings.listener)
         self._listener_edited()
 
+    def show_running(self, settings: ListenerSettings, state: ListenerState) -> None:
+        """The listener was started again, with ``settings``; ``state`` says how it went."""
+        self._running = (settings, state)
+        self._listener_edited()
+
     def _listener_edited(self) -> None:
         listener, problems = self.form.listener(self.draft.settings.listener.port)
         self.problems = problems
         self.form.show_problems(problems)
+        running, state = self._running
+        running_url = state.url if state is not None and state.running else None
+        current = not problems and listener == running
+        self._show_listening(state, running_url, current)
+        self.form.show_free_port(
+            listener.port == 0, _port(running_url) if current and running_url else None
+        )
         if problems:
             self.form.show_url(None, None)
         else:
             self.draft.settings = replace(self.draft.settings, listener=listener)
-            running, running_url = self._running
             try:
                 url = listener_config(listener).url()
-                if running_url and listener == running:
+                if running_url and current:
                     url = running_url
                 if listener.port == 0 and url != running_url:
                     # Not a URL yet: a free port is chosen when the listener starts.
                     host, _, path = url.partition(":0/")
-                    self.form.show_url(f"{host}:(port chosen at start)/{path}", None)
-                    self.form.copy.setEnabled(False)
+                    later = f"{host}:(port chosen at start)/{path}"
+                    self.form.show_url(later, None, copyable=False)
                 else:
                     self.form.show_url(url, None)
             except ListenerConfigError as exc:
                 self.problems = {"url": str(exc)}
                 self.form.show_url(None, str(exc))
         self.changed.emit()
+
+    def _show_listening(self, state: ListenerState | None, url: str | None, current: bool) -> None:
+        if state is None:
+            self.form.show_listening(None)
+        elif url is None:
+            self.form.show_listening(None, error=state.error or "not started")
+        else:
+            later = "" if current else "; the settings above apply after OK or Apply"
+            self.form.show_listening(url, later)
 
     def _ask_regenerate(self) -> None:
         # One box, kept: a box deleted on close can take its buttons' wrappers with it.
@@ -81,3 +104,7 @@ class ListenerPage(SettingsPage):
         role = self._confirm.buttonRole(clicked) if clicked is not None else None
         if role == QMessageBox.ButtonRole.DestructiveRole:
             self.form.set_token(new_path_token())
+
+
+def _port(url: str) -> int | None:
+    return urlsplit(url).port

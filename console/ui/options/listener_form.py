@@ -1,11 +1,12 @@
-"""The form of the callback listener: address, access, and the URL it answers at."""
+"""The form of the callback listener: address, access, and the URL it answers at, its
+secret token masked until Show."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,11 +21,20 @@ from PySide6.QtWidgets import (
 )
 
 from console.settings import ListenerSettings, SettingsError, listener_problems, parse_port
+from console.ui.labels import plain_label
 from console.ui.options.form import Form, hint_label, in_row
+from console.ui.palette import Tone, tint
+from console.ui.status_bar import masked
+
+_FREE_PORT = "A free port, chosen each time the listener starts"
 
 
 class ListenerForm(Form):
-    """Where the callback listener listens, who may post to it, and the URL it answers at."""
+    """Where the callback listener listens, who may post to it, and the URL it answers at.
+
+    The path token is a secret: it shows masked, in its field and in each URL, until Show;
+    Copy copies the whole URL.
+    """
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
@@ -59,10 +69,22 @@ class ListenerForm(Form):
         self.max_body.setRange(1, 1024 * 1024)
         self.max_body.setSuffix(" KiB")
         self.max_body.setMaximumWidth(140)
+        self.listening = plain_label("listening")
+        self.listening.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.listening.hide()
         self.url = QLineEdit()
         self.url.setReadOnly(True)
         self.url.setPlaceholderText("shown once the settings above are valid")
+        self.show_secret = QPushButton("Show")
+        self.show_secret.setCheckable(True)
+        self.show_secret.setToolTip("Show the secret path token in clear, here and above")
         self.copy = QPushButton("Copy")
+        self.copy.setToolTip("Copy the whole URL, token included")
+        # What the fields show masked: the URL to give the provider, and where the listener
+        # answers now (None: it is not running, or not known here).
+        self._url: str | None = None
+        self._listening_url: str | None = None
+        self._listening_note = ""
         self._copied = QTimer(self)
         self._copied.setSingleShot(True)
         self._copied.setInterval(1500)
@@ -84,7 +106,8 @@ class ListenerForm(Form):
                 "0.0.0.0 (IPv4) or :: (IPv6) answers every network.",
             ),
         )
-        form.addRow("Port", self._field("port", self.port))
+        form.addRow("Port", self._field("port", self.port, _FREE_PORT))
+        self.show_free_port(False)
         form.addRow(
             "Path token",
             self._field(
@@ -122,7 +145,8 @@ class ListenerForm(Form):
 
         url = QGroupBox("Callback URL for the provider")
         column = QVBoxLayout(url)
-        column.addWidget(self._field("url", in_row(self.url, self.copy)))
+        column.addWidget(self.listening)
+        column.addWidget(self._field("url", in_row(self.url, self.show_secret, self.copy)))
         column.addWidget(
             hint_label(
                 "Configure this URL on the provider account. If the provider reaches this "
@@ -150,6 +174,7 @@ class ListenerForm(Form):
         self.browse_cert.clicked.connect(lambda: self._browse(self.tls_cert, "TLS certificate"))
         self.browse_key.clicked.connect(lambda: self._browse(self.tls_key, "TLS private key"))
         self.copy.clicked.connect(self._copy_url)
+        self.show_secret.toggled.connect(self._show_secret)
 
     def load(self, listener: ListenerSettings) -> None:
         self._loading = True
@@ -157,7 +182,7 @@ class ListenerForm(Form):
             self.values = {**asdict(listener), "port": str(listener.port)}
             self.host.setCurrentText(listener.host)
             self.port.setText(str(listener.port))
-            self.token.setText(listener.path_token)
+            self._show_token()
             self.allow.setPlainText("\n".join(listener.allow))
             self.proxies.setPlainText("\n".join(listener.trusted_proxies))
             self.tls_cert.setText(listener.tls_cert or "")
@@ -168,7 +193,7 @@ class ListenerForm(Form):
 
     def set_token(self, token: str) -> None:
         self.values["path_token"] = token
-        self.token.setText(token)
+        self._show_token()
         self.edited.emit()
 
     def listener(self, fallback_port: int) -> tuple[ListenerSettings, dict[str, str]]:
@@ -185,13 +210,51 @@ class ListenerForm(Form):
         listener = ListenerSettings(**values)
         return listener, {**listener_problems(listener), **problems}
 
-    def show_url(self, url: str | None, problem: str | None) -> None:
-        self.url.setText(url or "")
-        self.copy.setEnabled(bool(url))
+    def show_url(self, url: str | None, problem: str | None, *, copyable: bool = True) -> None:
+        """The URL to give the provider (None: the settings are wrong, ``problem`` says how)."""
+        self._url = url
+        self.url.setText(self._secret(url))
+        self.copy.setEnabled(bool(url) and copyable)
         self.fields["url"].set_error(problem)
 
+    def show_listening(self, url: str | None, note: str = "", error: str | None = None) -> None:
+        """Where the listener answers now, with ``note`` after it; or ``error`` when it is not
+        running. Neither: not known here, nothing shown."""
+        self._listening_url, self._listening_note = url, note
+        if url is not None:
+            self.listening.setText(f"Listening on {self._secret(url)}{note}")
+            tint(self.listening, None)
+        elif error is not None:
+            self.listening.setText(f"Not listening: {error}")
+            tint(self.listening, Tone.ERROR)
+        self.listening.setVisible(url is not None or error is not None)
+
+    def show_free_port(self, free: bool, chosen: int | None = None) -> None:
+        """Under a port of 0 (``free``): that a free port is taken at each start, and the
+        one taken this time when known."""
+        hint = self.fields["port"].hint
+        assert hint is not None  # the port's field is made with one
+        hint.setText(f"{_FREE_PORT}; now {chosen}." if chosen is not None else f"{_FREE_PORT}.")
+        hint.setVisible(free)
+
+    def _secret(self, url: str | None) -> str:
+        if not url:
+            return ""
+        return url if self.show_secret.isChecked() else masked(url)
+
+    def _show_token(self) -> None:
+        token = str(self.values.get("path_token", ""))
+        self.token.setText(token if self.show_secret.isChecked() or not token else masked(token))
+
+    def _show_secret(self, shown: bool) -> None:
+        self.show_secret.setText("Hide" if shown else "Show")
+        self._show_token()
+        self.url.setText(self._secret(self._url))
+        if self._listening_url is not None:
+            self.show_listening(self._listening_url, self._listening_note)
+
     def _copy_url(self) -> None:
-        QGuiApplication.clipboard().setText(self.url.text())
+        QGuiApplication.clipboard().setText(self._url or "")
         self.copy.setText("Copied")
         self._copied.start()
 

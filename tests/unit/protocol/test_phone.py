@@ -124,13 +124,41 @@ def test_local_only_number_without_area_code_is_refused(text: str, region: str |
 
 
 @pytest.mark.parametrize(
-    ("text", "digits"),
-    [("+49 0670", 6), ("+49 30 1234567890123", 17), ("+49 2182 4745 540816", 16)],
+    ("text", "digits"), [("+49 30 1234567890123", 17), ("+49 2182 4745 540816", 16)]
 )
 def test_numbers_outside_the_international_length_are_refused(text: str, digits: int) -> None:
     assert refusal(text).reason == (
         f"an international number has 7 to 15 digits, this one {digits}"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "reason"),
+    [
+        ("07700 90012", "GB", "too few digits for a mobile number of its country"),
+        ("020 7946 095", "GB", "too few digits for a mobile number of its country"),
+        ("+44 7700 90012", None, "too few digits for a mobile number of its country"),
+        ("+353 85 123 456", None, "too few digits for a mobile number of its country"),
+        ("+49 0670", None, "too few digits for a mobile number of its country"),
+    ],
+)
+def test_a_number_no_range_knows_and_shorter_than_a_mobile_is_refused(
+    text: str, region: str | None, reason: str
+) -> None:
+    # Nine digits are a possible UK length (a few areas have them), not a mobile's.
+    assert reason in refusal(text, region).reason
+
+
+def test_a_refusal_names_the_uk_as_people_call_it() -> None:
+    assert refusal("07700 90012", "GB").reason.endswith("(read as a UK number)")
+    assert refusal("12", "US").reason.endswith("(read as a US number)")
+
+
+@pytest.mark.parametrize(("text", "region"), [("07700 900123", "GB"), ("+39 312 345 678", None)])
+def test_a_mobile_length_outside_the_known_ranges_is_only_a_warning(
+    text: str, region: str | None
+) -> None:
+    assert normalise_number(text, region).warning is not None
 
 
 @pytest.mark.parametrize("text", ["+49 30 123456", "+49 1512 3456789"])
