@@ -26,6 +26,7 @@ from console.protocol.segments import to_gsm
 from console.settings import Profile
 from console.store.models import NewMessage, StoredMessage
 from console.ui.attachment_list import AttachmentList, format_size
+from console.ui.indicator_style import outlined
 from console.ui.labels import buddy, coloured, plain_label, reserved
 from console.ui.message_editor import MessageEditor, local_files
 from console.ui.more_options import MoreOptions
@@ -82,7 +83,7 @@ class ComposePane(QWidget):
             self.priority.addItem(label)
             self.priority.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
 
-        self.receipt = named(QCheckBox("Ask for delivery receipts"), "receipt")
+        self.receipt = outlined(named(QCheckBox("Ask for delivery receipts"), "receipt"))
 
         self.more_options = MoreOptions()
         self.more_toggle = self.more_options.toggle

@@ -4,7 +4,8 @@ Each theme names the colours of Qt's palette and the colours of meaning (good, b
 doubtful and quiet news, environment badges, notices). Widgets never name a colour: they
 ask for one with :func:`tint`, :func:`badge` or :func:`notice`, which :func:`apply_theme`
 restyles, or read :func:`scheme` and repaint on :func:`theme_changed`. Text colours meet
-WCAG AA (4.5:1) against the backgrounds they sit on in both themes;
+WCAG AA (4.5:1) against the backgrounds they sit on in both themes, and the outline of
+check boxes and radio buttons (the palette's Mid, see ``indicator_style``) 3:1;
 ``tests/ui/test_palette.py`` checks every pair.
 """
 
@@ -51,6 +52,13 @@ class Scheme:
     highlight: str
     highlighted_text: str
     link: str
+    # Qt's shades for bevels (Light, Midlight, Dark, Shadow), and its Mid: the outline of
+    # check boxes and radio buttons, 3:1 against the window and the fields.
+    shade_light: str
+    shade_midlight: str
+    outline: str
+    shade_dark: str
+    shadow: str
     ok: str
     error: str
     warning: str
@@ -84,6 +92,11 @@ LIGHT = Scheme(
     highlight="#2f65ca",
     highlighted_text="#ffffff",
     link="#0b57d0",
+    shade_light="#ffffff",
+    shade_midlight="#f7f7f7",
+    outline="#76797e",
+    shade_dark="#5c6066",
+    shadow="#3a3d41",
     ok="#116329",
     error="#b3261e",
     warning="#8a5100",
@@ -109,6 +122,11 @@ DARK = Scheme(
     highlight="#2f65ca",
     highlighted_text="#ffffff",
     link="#6ea8fe",
+    shade_light="#44474c",
+    shade_midlight="#383a3e",
+    outline="#8a8e94",
+    shade_dark="#1a1b1e",
+    shadow="#000000",
     ok="#4ac26b",
     error="#ff7b72",
     warning="#e3b341",
@@ -172,6 +190,11 @@ def qt_palette(chosen: Scheme) -> QPalette:
         (role.Text, chosen.text),
         (role.Button, chosen.window),
         (role.ButtonText, chosen.text),
+        (role.Light, chosen.shade_light),
+        (role.Midlight, chosen.shade_midlight),
+        (role.Mid, chosen.outline),
+        (role.Dark, chosen.shade_dark),
+        (role.Shadow, chosen.shadow),
         (role.ToolTipBase, chosen.window),
         (role.ToolTipText, chosen.text),
         (role.PlaceholderText, chosen.placeholder),

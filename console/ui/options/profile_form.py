@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from console.protocol.mt_request import HttpMethod, Priority
 from console.settings import PROVIDER_ENDPOINT, REGION_CODES, Environment, Profile
 from console.ui.environment_style import EnvironmentBadge
+from console.ui.indicator_style import outlined
 from console.ui.options.form import Form, hint_label, in_row
 from console.ui.palette import Tone, tint
 
@@ -93,7 +94,7 @@ class ProfileForm(Form):
         self.sender_down = QPushButton("Down")
         self.priority = QComboBox()
         self.priority.addItems(["Account default", *(p.value for p in Priority)])
-        self.receipt = QCheckBox("Ask for delivery receipts")
+        self.receipt = outlined(QCheckBox("Ask for delivery receipts"))
         self.region = QLineEdit()
         self.region.setPlaceholderText("none")
         self.region.setMaximumWidth(140)
