@@ -45,6 +45,12 @@ _NO_MOBILE_LENGTH = "its length does not fit any mobile number of its country"
 
 # How people name a region whose code is not the one they use.
 _REGION_NAMES = {"GB": "UK"}
+# Region codes are said letter by letter: "an FR number", "a US number".
+_SAID_WITH_AN = frozenset("AEFHILMNORSX")
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1] in _SAID_WITH_AN else "a"
 
 _PARSE_REASONS = {
     NumberParseException.INVALID_COUNTRY_CODE: (
@@ -179,7 +185,7 @@ def normalise_number(text: str, default_region: str | None = None) -> Normalised
         # Every refusal names the country it assumed: a national number read in the wrong
         # region looks like a typing mistake otherwise.
         name = _REGION_NAMES.get(candidate_region or "", candidate_region)
-        assumed = f" (read as a {name} number)" if name else ""
+        assumed = f" (read as {_article(name)} {name} number)" if name else ""
         try:
             parsed = _parse(candidate, candidate_region)
         except InvalidPhoneNumber as exc:

@@ -152,6 +152,9 @@ def test_a_number_no_range_knows_and_shorter_than_a_mobile_is_refused(
 def test_a_refusal_names_the_uk_as_people_call_it() -> None:
     assert refusal("07700 90012", "GB").reason.endswith("(read as a UK number)")
     assert refusal("12", "US").reason.endswith("(read as a US number)")
+    # Said letter by letter, as the article follows.
+    assert refusal("12", "AU").reason.endswith("(read as an AU number)")
+    assert refusal("12", "FR").reason.endswith("(read as an FR number)")
 
 
 @pytest.mark.parametrize(("text", "region"), [("07700 900123", "GB"), ("+39 312 345 678", None)])
