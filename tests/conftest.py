@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from console.keychain import Credentials
+from console.store.postgres import schema
 from console.store.sqlite import SqliteStore
+from tests.support.postgres_server import PostgresServer
 from tests.support.provider import FakeProvider
 
 PASSWORD = "pw-Secr3t&+=%/zz"  # characters that URL encoding changes, to catch leaks either way
@@ -26,6 +29,30 @@ def data_dir(tmp_path: Path) -> Path:
 def store(data_dir: Path) -> Iterator[SqliteStore]:
     with SqliteStore(data_dir / "messages.sqlite3") as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole run, started at its first use."""
+    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh database on the shared schema, for this test alone; its URL."""
+    name = postgres_server.create_database()
+    url = postgres_server.url(name)
+    with psycopg.connect(url) as conn:
+        schema.migrate(conn)
+    try:
+        yield url
+    finally:
+        postgres_server.drop_database(name)
 
 
 @pytest.fixture

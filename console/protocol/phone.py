@@ -52,6 +52,7 @@ _SAID_WITH_AN = frozenset("AEFHILMNORSX")
 def _article(name: str) -> str:
     return "an" if name[:1] in _SAID_WITH_AN else "a"
 
+
 _PARSE_REASONS = {
     NumberParseException.INVALID_COUNTRY_CODE: (
         "no country code; start with + or 00, or set a default region"

@@ -1,0 +1,149 @@
+"""A real PostgreSQL server for tests: Debian's binaries, a cluster in a temporary folder,
+reached through a Unix socket in that folder only (no TCP port unless asked for).
+
+``initdb`` and ``postgres`` refuse to run as root, and CI runs the tests as root: there
+the server runs as Debian's ``postgres`` user (through ``runuser``), with its folder
+handed to that user. Local connections are trusted; each test gets a database of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+
+SUPERUSER = "postgres"
+_BINARIES = Path("/usr/lib/postgresql")
+
+
+def binaries() -> Path | None:
+    """The newest installed PostgreSQL's bin folder, or None when there is none."""
+    found = sorted(
+        (p for p in _BINARIES.glob("*/bin") if (p / "initdb").exists()),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+    )
+    return found[-1] if found else None
+
+
+class PostgresServer:
+    """One cluster under ``base``: ``start`` it, make databases, ``stop`` it.
+
+    ``durable``: fsync on, as benchmarks and drills need; tests run faster without.
+    ``tcp_port``: also listen on 127.0.0.1 at that port (for TLS tests).
+    """
+
+    def __init__(
+        self,
+        base: Path,
+        *,
+        durable: bool = False,
+        tcp_port: int | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> None:
+        bin_dir = binaries()
+        if bin_dir is None:
+            raise RuntimeError("PostgreSQL is not installed (Debian's postgresql package)")
+        self._bin = bin_dir
+        self.base = base
+        self.data = base / "data"
+        self.socket_dir = base / "socket"
+        self.log = base / "server.log"
+        self._durable = durable
+        self.tcp_port = tcp_port
+        self._settings = settings or {}
+        # As root, the server runs as the unprivileged user Debian's package made.
+        self._as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    # Life ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.base.mkdir(parents=True, exist_ok=True)
+        self.socket_dir.mkdir(exist_ok=True)
+        if self._as_user:
+            # The folder and its parents must be reachable by the server's own user.
+            shutil.chown(self.base, "postgres", "postgres")
+            shutil.chown(self.socket_dir, "postgres", "postgres")
+            self.base.chmod(0o755)
+            for parent in self.base.parents:
+                if parent == Path("/"):
+                    break
+                parent.chmod(parent.stat().st_mode | 0o011)
+        if not (self.data / "PG_VERSION").exists():
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            )
+        self._ctl("start", "-w", "-l", str(self.log), "-o", self._options())
+
+    def stop(self, mode: str = "fast") -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._ctl("stop", "-w", "-m", mode)
+
+    def restart(self, mode: str = "fast") -> None:
+        self._ctl("restart", "-w", "-m", mode, "-l", str(self.log), "-o", self._options())
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    # Databases ----------------------------------------------------------------------------
+
+    def url(self, database: str = SUPERUSER, user: str = SUPERUSER) -> str:
+        """A connection URL through the Unix socket (no password: local trust)."""
+        return f"postgresql://{quote(user)}@/{quote(database)}?host={quote(str(self.socket_dir))}"
+
+    def create_database(self, name: str | None = None) -> str:
+        """A new empty database; its name."""
+        name = name or f"test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return name
+
+    def drop_database(self, name: str) -> None:
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def execute(self, sql: str, database: str = SUPERUSER) -> None:
+        """Run ``sql`` as the superuser (roles, grants, settings)."""
+        with psycopg.connect(self.url(database), autocommit=True) as conn:
+            conn.execute(sql.encode())
+
+    # Helpers ------------------------------------------------------------------------------
+
+    def _options(self) -> str:
+        options = {
+            "listen_addresses": "127.0.0.1" if self.tcp_port else "''",
+            "unix_socket_directories": str(self.socket_dir),
+            "max_connections": "200",
+            "fsync": "on" if self._durable else "off",
+            "synchronous_commit": "on" if self._durable else "off",
+            "full_page_writes": "on" if self._durable else "off",
+            **self._settings,
+        }
+        if self.tcp_port:
+            options["port"] = str(self.tcp_port)
+        return " ".join(f"-c {key}={value}" for key, value in options.items())
+
+    def _ctl(self, *args: str) -> None:
+        self._run("pg_ctl", "-D", str(self.data), *args)
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run(
+            [*self._as_user, str(self._bin / program), *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd="/",
+        )
