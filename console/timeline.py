@@ -21,6 +21,11 @@ from console.store.models import (
 CONVERSATION_LIMIT = 50
 
 
+# A message redelivered thousands of times tells its story in its newest receipts; events
+# for every one would hold the window for as long as it takes to make them.
+RECEIPT_EVENTS = 400
+
+
 @dataclass(frozen=True)
 class Event:
     """One line of the timeline; ``raw`` holds the fields as they came, when there are any."""
@@ -43,6 +48,8 @@ class Timeline:
     events: tuple[Event, ...]
     conversation: tuple[ReplyRecord, ...]
     orphan_receipts: tuple[ReceiptRecord, ...] = ()
+    # Whether receipts older than those in ``events`` were left out (see RECEIPT_EVENTS).
+    cut: bool = False
 
     @property
     def message_id(self) -> str | None:
@@ -110,6 +117,12 @@ def _reply_event(reply: ReplyRecord) -> Event:
     )
 
 
+def _receipt_events(receipts: list[ReceiptRecord]) -> tuple[list[Event], bool]:
+    """Events for the newest receipts, and whether older ones were left out."""
+    kept = receipts[-RECEIPT_EVENTS:]
+    return [_receipt_event(r) for r in kept], len(kept) < len(receipts)
+
+
 def message_timeline(store: MessageStore, message_id: str) -> Timeline | None:
     """The timeline of an outbound message, an inbound reply, or receipts for a message_id
     never sent from here; None if nothing is known of it."""
@@ -117,17 +130,22 @@ def message_timeline(store: MessageStore, message_id: str) -> Timeline | None:
     if message is not None:
         events = [Event(message.created_at, "created", "Stored in the outbox", "", "neutral")]
         events += [_attempt_event(a) for a in store.attempts(message_id)]
-        events += [_receipt_event(r) for r in store.receipts(message_id)]
+        # One more than is shown tells whether any were left out.
+        receipts = store.receipts(message_id, newest=RECEIPT_EVENTS + 1)
+        receipt_events, cut = _receipt_events(receipts)
+        events += receipt_events
         replies = tuple(store.replies(message.phone_number, limit=CONVERSATION_LIMIT))
         events += [_reply_event(r) for r in replies if r.received_at >= message.created_at]
         events.sort(key=lambda e: e.at)
-        return Timeline(message, None, tuple(events), replies)
+        return Timeline(message, None, tuple(events), replies, cut=cut)
     reply = store.reply(message_id)
     if reply is not None:
         replies = tuple(store.replies(reply.phone_number, limit=CONVERSATION_LIMIT))
         return Timeline(None, reply, (_reply_event(reply),), replies)
-    receipts = tuple(store.receipts(message_id))
-    if not receipts:
+    # Every receipt: the delivery-state rule reads them all.
+    orphans = store.receipts(message_id)
+    if not orphans:
         return None
-    events = sorted((_receipt_event(r) for r in receipts), key=lambda e: e.at)
-    return Timeline(None, None, tuple(events), (), receipts)
+    receipt_events, cut = _receipt_events(orphans)
+    events = sorted(receipt_events, key=lambda e: e.at)
+    return Timeline(None, None, tuple(events), (), tuple(orphans), cut)

@@ -241,13 +241,15 @@ class SqliteStore:
                 self._conn.execute("ROLLBACK")
             raise
 
-    def receipts(self, message_id: str) -> list[ReceiptRecord]:
-        """Every distinct receipt for ``message_id``, in arrival order."""
-        found = select(
-            self._conn,
-            f"SELECT {rows.RECEIPT_COLUMNS} FROM receipts WHERE message_id = ? ORDER BY id",
-            (message_id,),
-        ).fetchall()
+    def receipts(self, message_id: str, newest: int | None = None) -> list[ReceiptRecord]:
+        """Every distinct receipt for ``message_id``, in arrival order; with ``newest``,
+        only that many of the latest."""
+        sql = f"SELECT {rows.RECEIPT_COLUMNS} FROM receipts WHERE message_id = ?"
+        if newest is None:
+            found = select(self._conn, sql + " ORDER BY id", (message_id,)).fetchall()
+        else:
+            latest = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) ORDER BY id"
+            found = select(self._conn, latest, (message_id, newest)).fetchall()
         return [rows.receipt(r) for r in found]
 
     def orphan_receipts(self) -> list[ReceiptRecord]:

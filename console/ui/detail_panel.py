@@ -124,12 +124,14 @@ def render(timeline: Timeline, technical: bool = False) -> str:
         )
     parts.append("<h4 style='margin:10px 0 0 0'>Timeline</h4>")
     events = timeline.events
+    hidden = max(len(events) - MAX_EVENTS, 0)
     if len(events) > MAX_EVENTS:
-        hidden = len(events) - MAX_EVENTS
         # The first event (stored in the outbox) anchors the story; the rest are the latest.
         events = (events[0], *events[-(MAX_EVENTS - 1) :])
+    if hidden or timeline.cut:
+        told = "Earlier events are" if timeline.cut else f"{hidden:,} earlier events are"
         parts.append(
-            f"<p style='color:{colour(Tone.MUTED)}'>{hidden:,} earlier events are not shown; "
+            f"<p style='color:{colour(Tone.MUTED)}'>{told} not shown; "
             "<code>sms-console log --json</code> lists every receipt.</p>"
         )
     parts += [_event(e, technical) for e in events]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from console.store.models import IncomingReceipt, NewMessage
-from console.timeline import message_timeline
+from console.timeline import RECEIPT_EVENTS, message_timeline
 from console.ui.detail_panel import MAX_EVENTS, DetailPanel
 
 
@@ -59,3 +59,19 @@ def test_a_flood_of_receipts_shows_the_latest_and_says_how_many_are_hidden(qtbot
     assert "Stored in the outbox" in text
     assert f"Result code {MAX_EVENTS + 49}" in text
     assert "Result code 10:" not in text
+
+
+def test_of_thousands_of_receipts_only_the_newest_are_read_and_shown(qtbot, store):
+    panel = DetailPanel()
+    qtbot.addWidget(panel)
+    receipts = RECEIPT_EVENTS + 1000
+
+    timeline = message_timeline(store, stored(store, receipts))
+    panel.show_timeline(timeline)
+
+    assert timeline is not None
+    assert len(timeline.events) == 1 + RECEIPT_EVENTS  # stored, then the newest receipts
+    text = panel.toPlainText()
+    assert "Earlier events are not shown" in text
+    assert f"Result code {receipts - 1}" in text
+    assert "Stored in the outbox" in text
