@@ -3,7 +3,8 @@
 Known secrets are registered once (when credentials are loaded); :func:`redact` and the
 logging filter replace them wherever they appear: raw, HTML-escaped, JSON-escaped or
 URL/form-encoded, in any mix, and their first characters where a text ends abruptly.
-Values of fields named ``password`` are masked too, whatever they hold.
+Values of fields named ``password``, and the password of a URL (``scheme://user:pw@host``),
+are masked too, whatever they hold.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import re
 import threading
 
-from console.secret_patterns import mask_password_fields, secrets_pattern
+from console.secret_patterns import mask_password_fields, mask_url_passwords, secrets_pattern
 
 MASK = "********"
 # Shorter strings occur by chance in ordinary text (numbers, addresses, ids); masking
@@ -38,7 +39,8 @@ def register_secret(secret: str) -> None:
 
 
 def redact(text: str) -> str:
-    """``text`` with every registered secret and every password field's value masked.
+    """``text`` with every registered secret, every password field's value and every URL's
+    password masked.
 
     A text that ends with a secret's first characters is taken as cut there (by us or by
     the remote side), and those characters are masked too.
@@ -46,7 +48,7 @@ def redact(text: str) -> str:
     pattern = _pattern
     if pattern is not None:
         text = pattern.sub(MASK, text)
-    return mask_password_fields(text, MASK)
+    return mask_url_passwords(mask_password_fields(text, MASK), MASK)
 
 
 class RedactingFilter(logging.Filter):

@@ -124,6 +124,8 @@ _QUOTED_FIELD = re.compile(
 # password=... in a form body or query string; an HTML-escaped one separates its fields
 # with &amp;, and its other entities are data.
 _FORM_FIELD = re.compile(rf"{_NAME}=(?P<bare>(?:&(?!amp;)[#\w]+;|[^\s&;,\"'<>])+)", re.IGNORECASE)
+# password='...' in a libpq connection string
+_CONNINFO_FIELD = re.compile(rf"{_NAME}\s*=\s*'(?P<quoted>(?:\\.|[^'\\])*)'", re.IGNORECASE)
 # <password>...</password>
 _XML_FIELD = re.compile(
     rf"<(?P<tag>{_NAME})(?:\s[^>]*)?>(?P<bare>[^<]+)(?=</(?P=tag)>)", re.IGNORECASE
@@ -157,6 +159,37 @@ def mask_password_fields(text: str, mask: str) -> str:
             return tag
         return _VALUE_ATTRIBUTE.sub(value_masked, tag)
 
-    for pattern in (_QUOTED_FIELD, _FORM_FIELD, _XML_FIELD):
+    for pattern in (_QUOTED_FIELD, _CONNINFO_FIELD, _FORM_FIELD, _XML_FIELD):
         text = pattern.sub(value_masked, text)
     return _INPUT_TAG.sub(input_masked, text)
+
+
+# scheme://user:password@host, its separators raw, JSON-escaped (\/) or percent-encoded (a
+# URL quoted in another URL's query). Bounded, so that a long text is not scanned again
+# from each of its positions.
+_COLON = r"(?::|%3a)"
+_AT = r"(?:@|%40)"
+_SLASH = r"(?:/|\\/|%2f)"
+_URL_PASSWORD = re.compile(
+    rf"\b[a-z][a-z0-9+.\-]{{0,32}}{_COLON}{_SLASH}{_SLASH}"
+    rf"(?:(?!{_COLON}|{_AT})[^\s/?#\\]){{0,128}}{_COLON}"
+    # Up to the authority's last "@": a password may hold an "@" (raw or as %40) itself.
+    # Characters a URL never holds raw end it (a quote closing a JSON string, a tag).
+    rf"(?P<bare>(?:\\\"|[^\s/?#\"<>]){{1,512}})(?={_AT})",
+    re.IGNORECASE,
+)
+
+
+def mask_url_passwords(text: str, mask: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` replaced by
+    ``mask``."""
+    if "@" not in text and "%40" not in text.lower():
+        return text
+
+    def masked(match: re.Match[str]) -> str:
+        start, end = match.span("bare")
+        offset = match.start()
+        whole = match.group(0)
+        return whole[: start - offset] + mask + whole[end - offset :]
+
+    return _URL_PASSWORD.sub(masked, text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 from enum import IntEnum
 from pathlib import Path
 from typing import TypeAlias
@@ -20,6 +22,8 @@ class ExitCode(IntEnum):
     NOT_ACCEPTED = 1
     BAD_INPUT = 2
     UNAVAILABLE = 3
+    # The store's schema is not the one this program is built for (older or newer).
+    INCOMPATIBLE_STORE = 4
     INTERRUPTED = 130
 
 
@@ -105,3 +109,21 @@ def credentials_for(profile: Profile) -> Credentials:
         return load_credentials(profile.name, profile.login)
     except CredentialsUnavailable as exc:
         raise CliError(f"no credentials: {exc}", ExitCode.UNAVAILABLE) from None
+
+
+def read_password(from_stdin: bool) -> str:
+    """A password from one line of standard input, or asked for without echo.
+
+    Raises:
+        CliError: none was given.
+    """
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        try:
+            password = getpass.getpass("Password: ")
+        except EOFError:
+            password = ""
+    if not password:
+        raise CliError("no password given")
+    return password

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import sys
 from dataclasses import replace
 from pathlib import Path
 
-from console.cli.common import CliError, ExitCode, Subparsers, load_profile
+from console.cli.common import CliError, ExitCode, Subparsers, load_profile, read_password
 from console.keychain import (
     PASSWORD_ENV,
     CredentialsUnavailable,
@@ -44,26 +42,13 @@ def register(subparsers: Subparsers) -> None:
     parser.set_defaults(run=run)
 
 
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        try:
-            password = getpass.getpass("Password: ")
-        except EOFError:
-            password = ""
-    if not password:
-        raise CliError("no password given")
-    return password
-
-
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     profile = load_profile(data_dir, args.profile)
     # The command ends at once: a password kept for its session only would be lost.
     keychain = Keychain(session_fallback=False)
     try:
         if args.action == "set":
-            password = _read_password(args.password_stdin)
+            password = read_password(args.password_stdin)
             try:
                 keychain.set_blocking(profile.name, args.login, password)
             except NoKeychain:

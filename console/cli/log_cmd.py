@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 from console.cli.common import ExitCode, Subparsers, positive_int
+from console.cli.store_option import connectable
 from console.escaping import escape_controls
 from console.history import LogEntry, recent
-from console.paths import database_path
 from console.store import open_store
 
 
@@ -50,7 +50,7 @@ def _line(entry: LogEntry) -> str:
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
-    with open_store(database_path(data_dir)) as store:
+    with open_store(connectable(args.store)) as store:
         entries = recent(store, args.limit)
     for entry in entries:
         if args.json:

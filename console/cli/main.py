@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from console.cli import (
     credentials_cmd,
+    db_cmd,
     log_cmd,
     quarantine_cmd,
     receiver_cmd,
@@ -18,9 +19,11 @@ from console.cli import (
     simulator_cmd,
 )
 from console.cli.common import CliError, ExitCode
+from console.cli.store_option import add_store_option, chosen_store, store_errors, store_location
 from console.logging_setup import configure_logging
 from console.paths import DATA_DIR_ENV, private_files, resolve_data_dir, restrict_data_dir
-from console.store.errors import StoreError
+from console.redaction import redact
+from console.store.errors import IncompatibleStore
 
 SUBCOMMANDS = (
     send_cmd,
@@ -30,6 +33,7 @@ SUBCOMMANDS = (
     receiver_cmd,
     simulator_cmd,
     credentials_cmd,
+    db_cmd,
 )
 
 
@@ -49,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
             f"default: ${DATA_DIR_ENV}, else the per-user data directory"
         ),
     )
+    add_store_option(parser)
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -102,11 +107,20 @@ def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_check:
-        if args.command is not None or args.demo or args.data_dir:
+        if args.command is not None or args.demo or args.data_dir or args.store_url:
             parser.error("--self-check runs on its own, in a throwaway data directory")
         from console.self_check import run_self_check
 
         return run_self_check()
+    try:
+        chosen = chosen_store(args.store_url, os.environ)
+        if args.command is None and chosen is not None:
+            raise CliError(
+                f"{chosen[1]}: the window uses the store in its data directory; a chosen "
+                "store is for the subcommands (see --help)"
+            )
+    except CliError as exc:
+        return _report(exc)
     if args.command is None:
         return open_window(args.data_dir, args.demo)
     if args.demo:
@@ -121,16 +135,34 @@ def _run(argv: Sequence[str] | None) -> int:
                 f"cannot use the data directory {exc.filename or args.data_dir}: {exc.strerror}",
                 ExitCode.UNAVAILABLE,
             ) from None
-        try:
-            result: int = args.run(args, data_dir)
-        except (StoreError, sqlite3.Error) as exc:
-            raise CliError(
-                f"cannot use the message store in {data_dir}: {exc}", ExitCode.UNAVAILABLE
-            ) from None
+        args.store = store_location(chosen[0] if chosen else None, data_dir)
+        result: int = _run_command(args, data_dir)
     except CliError as exc:
-        print(f"sms-console: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _report(exc)
     except KeyboardInterrupt:
         print("sms-console: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    return result
+
+
+def _report(error: CliError) -> int:
+    # A store's error may quote its URL, and a server's answer anything it was sent.
+    print(f"sms-console: {redact(str(error))}", file=sys.stderr)
+    return error.exit_code
+
+
+def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
+    where = args.store.describe()
+    try:
+        result: int = args.run(args, data_dir)
+    except IncompatibleStore as exc:
+        raise CliError(
+            f"cannot use the message store {where}: {exc}", ExitCode.INCOMPATIBLE_STORE
+        ) from None
+    except store_errors(args.store) as exc:
+        # libpq's messages run over several lines.
+        reason = " ".join(str(exc).split())
+        raise CliError(
+            f"cannot use the message store {where}: {reason}", ExitCode.UNAVAILABLE
+        ) from None
     return result

@@ -10,9 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 from console.cli.common import ExitCode, Subparsers, positive_int
+from console.cli.store_option import connectable
 from console.escaping import escape_controls
 from console.history import iso_time
-from console.paths import database_path
 from console.store import open_store
 from console.store.models import QuarantineRecord, QuarantineSummary
 
@@ -77,7 +77,7 @@ def _line(record: QuarantineRecord) -> str:
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
-    with open_store(database_path(data_dir)) as store:
+    with open_store(connectable(args.store)) as store:
         records = store.quarantined(args.limit)
         summary = store.quarantine_summary()
     if summary.dropped:

@@ -11,13 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from console.cli.common import CliError, ExitCode, Subparsers, port_number, positive_int
+from console.cli.store_option import connectable
 from console.listener.config import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     ListenerConfigError,
 )
 from console.listener.server import CallbackListener, ListenerError, callback_store
-from console.paths import access_log_path, database_path
+from console.paths import access_log_path
 from console.settings import SettingsError
 from console.settings.listener import ensure_path_token, listener_config
 
@@ -111,9 +112,11 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     except (SettingsError, ListenerConfigError) as exc:
         raise CliError(str(exc)) from None
 
-    listener = CallbackListener(
-        config, callback_store(database_path(data_dir)), access_log=access_log_path(data_dir)
-    )
+    store = callback_store(connectable(args.store))
+    # Opened once here, so that a store that cannot be used (unreachable, or on another
+    # schema version) stops the command with its own words and exit status.
+    store().close()
+    listener = CallbackListener(config, store, access_log=access_log_path(data_dir))
     # Before the "listening" line: whoever reads it may signal at once.
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

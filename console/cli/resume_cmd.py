@@ -9,7 +9,7 @@ from pathlib import Path
 
 from console.cli.common import ExitCode, Subparsers, credentials_for, load_profile
 from console.cli.send_cmd import add_connection_options, describe, engine_settings, outcome_code
-from console.paths import database_path
+from console.cli.store_option import connectable
 from console.sending.engine import open_engine
 from console.store import open_store
 from console.store.models import StoredMessage
@@ -31,9 +31,11 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
+    location = connectable(args.store)
+
     async def resume() -> list[StoredMessage]:
         finished: list[StoredMessage] = []
-        with open_store(database_path(data_dir)) as store:
+        with open_store(location) as store:
             pending = store.undecided()
             if not pending:
                 return finished

@@ -17,8 +17,8 @@ from console.cli.common import (
     non_negative_float,
     positive_int,
 )
+from console.cli.store_option import connectable
 from console.drafts import Draft, compose
-from console.paths import database_path
 from console.protocol.mt_request import InvalidRequest, parse_priority
 from console.protocol.phone import InvalidPhoneNumber
 from console.sending.engine import EngineSettings, open_engine
@@ -145,9 +145,10 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"warning: {composed.number_warning}", file=sys.stderr)
     new = composed.message
     credentials = credentials_for(profile)
+    location = connectable(args.store)
 
     async def send() -> StoredMessage:
-        with open_store(database_path(data_dir)) as store:
+        with open_store(location) as store:
             async with open_engine(
                 store, credentials, settings, request_timeout=profile.timeout
             ) as engine:

@@ -9,6 +9,8 @@
 - :mod:`~console.keychain.lookup` — a profile's credentials: the environment, else the
   keychain;
 - :mod:`~console.keychain.renames` — a renamed profile's password follows it;
+- :mod:`~console.keychain.database` — a shared store's database password: PGPASSWORD or
+  libpq's password file, else the keychain's entry for its server, database and user;
 - :mod:`~console.keychain.credentials` and :mod:`~console.keychain.errors` — what they
   hand over and what they raise.
 """

@@ -49,7 +49,8 @@ class _Operation(Generic[T]):
 
 
 class Keychain:
-    """Passwords per profile and login, in the keychain or else for this session only.
+    """Passwords per profile and login (and other entries by service name), in the keychain
+    or else for this session only.
 
     One instance serves the whole program: the session-only passwords live in it.
     Methods are called from one thread (the event loop's, in the window).
@@ -134,7 +135,7 @@ class Keychain:
         Raises:
             KeychainError: the keychain refused or did not answer.
         """
-        return await self._perform(self._get(profile, login))
+        return await self._perform(self._get(service_name(profile), login))
 
     async def set(self, profile: str, login: str, password: str) -> None:
         """Keep ``password`` for ``profile``'s ``login``: in the keychain, or for the session.
@@ -142,7 +143,7 @@ class Keychain:
         Raises:
             KeychainError: the keychain refused or did not answer.
         """
-        await self._perform(self._set(profile, login, password))
+        await self._perform(self._set(service_name(profile), login, password))
 
     async def delete(self, profile: str, login: str) -> bool:
         """Forget the password of ``profile``'s ``login``; False when none was kept.
@@ -150,47 +151,75 @@ class Keychain:
         Raises:
             KeychainError: the keychain refused or did not answer.
         """
-        return await self._perform(self._delete(profile, login))
+        return await self._perform(self._delete(service_name(profile), login))
 
     def get_blocking(self, profile: str, login: str) -> str | None:
         """:meth:`get`, waiting for the answer."""
-        return self._perform_blocking(self._get(profile, login))
+        return self.get_entry_blocking(service_name(profile), login)
 
     def set_blocking(self, profile: str, login: str, password: str) -> None:
         """:meth:`set`, waiting for the answer."""
-        self._perform_blocking(self._set(profile, login, password))
+        self.set_entry_blocking(service_name(profile), login, password)
 
     def delete_blocking(self, profile: str, login: str) -> bool:
         """:meth:`delete`, waiting for the answer."""
-        return self._perform_blocking(self._delete(profile, login))
+        return self.delete_entry_blocking(service_name(profile), login)
+
+    # Any entry, by its service name and account (a database password's, for one) ---------
+
+    def get_entry_blocking(self, service: str, account: str) -> str | None:
+        """The password filed under ``service`` for ``account``; None when there is none.
+
+        Raises:
+            KeychainError: the keychain refused or did not answer.
+        """
+        return self._perform_blocking(self._get(service, account))
+
+    def set_entry_blocking(self, service: str, account: str, password: str) -> None:
+        """File ``password`` under ``service`` for ``account``.
+
+        Raises:
+            KeychainError: the keychain refused or did not answer.
+        """
+        self._perform_blocking(self._set(service, account, password))
+
+    def delete_entry_blocking(self, service: str, account: str) -> bool:
+        """Forget the password filed under ``service`` for ``account``; False when none was.
+
+        Raises:
+            KeychainError: the keychain refused or did not answer.
+        """
+        return self._perform_blocking(self._delete(service, account))
 
     # What each call does ----------------------------------------------------------------
 
-    def _get(self, profile: str, login: str) -> _Operation[str | None]:
+    def _get(self, service: str, account: str) -> _Operation[str | None]:
         def read(backend: Backend) -> str | None:
-            password = backend.get_password(service_name(profile), login)
+            password = backend.get_password(service, account)
             if password:
                 register_secret(password)
             return password or None
 
-        return _Operation("reading the password", read, lambda: self._session.get((profile, login)))
+        return _Operation(
+            "reading the password", read, lambda: self._session.get((service, account))
+        )
 
-    def _set(self, profile: str, login: str, password: str) -> _Operation[None]:
+    def _set(self, service: str, account: str, password: str) -> _Operation[None]:
         register_secret(password)
 
         def keep() -> None:
-            self._session[(profile, login)] = password
+            self._session[(service, account)] = password
 
         return _Operation(
             "storing the password",
-            lambda backend: backend.set_password(service_name(profile), login, password),
+            lambda backend: backend.set_password(service, account, password),
             keep,
         )
 
-    def _delete(self, profile: str, login: str) -> _Operation[bool]:
+    def _delete(self, service: str, account: str) -> _Operation[bool]:
         def remove(backend: Backend) -> bool:
             try:
-                backend.delete_password(service_name(profile), login)
+                backend.delete_password(service, account)
             except keyring.errors.PasswordDeleteError:
                 return False
             return True
@@ -198,7 +227,7 @@ class Keychain:
         return _Operation(
             "deleting the password",
             remove,
-            lambda: self._session.pop((profile, login), None) is not None,
+            lambda: self._session.pop((service, account), None) is not None,
         )
 
     # Running a call ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ from console.listener.intake import Change
 from console.listener.slow_clients import Sweeper
 from console.listener.write_batching import Flusher
 from console.net import PortUnavailable, bind_socket, raise_open_file_limit
-from console.store import open_store
+from console.store import StoreLocation, open_store
 from console.store.interface import StoreOpener
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ LISTENER_BUSY_TIMEOUT = 0.01
 _GRACEFUL_SHUTDOWN_SECONDS = 10
 
 
-def callback_store(database: Path) -> StoreOpener:
+def callback_store(database: StoreLocation | Path) -> StoreOpener:
     """Opens the store at ``database`` as the listener needs it: each commit durable, a
     lock held by another program waited on only briefly, commits from the writer's thread."""
     return functools.partial(

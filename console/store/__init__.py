@@ -1,6 +1,7 @@
 """Persistence of messages, attempts and callbacks.
 
-Callers use :class:`MessageStore`; :func:`open_store` picks the backend (SQLite today).
+Callers use :class:`MessageStore`; :func:`open_store` picks the backend from the
+:class:`StoreLocation`: a SQLite file, or a PostgreSQL database (team mode).
 """
 
 from __future__ import annotations
@@ -10,25 +11,37 @@ from pathlib import Path
 
 from console.store import migrations
 from console.store.interface import MessageStore
+from console.store.location import StoreLocation
 from console.store.sqlite import SqliteStore, Synchronous
 
 
 def open_store(
-    path: Path,
+    location: StoreLocation | Path,
     *,
     synchronous: Synchronous = "NORMAL",
     busy_timeout: float = 30.0,
     any_thread: bool = False,
 ) -> MessageStore:
-    """The store at ``path``.
+    """The store at ``location`` (a path is a SQLite file).
 
-    ``synchronous``: how far each commit is made durable (``FULL``: it survives a power
-    cut). ``busy_timeout``: how long a write waits for another writer's lock before
-    :class:`~console.store.errors.StoreBusy`. ``any_thread``: the store may be used from
-    other threads than the one that opened it, one at a time.
+    ``any_thread``: the store may be used from other threads than the one that opened it,
+    one at a time. For SQLite: ``synchronous``, how far each commit is made durable
+    (``FULL``: it survives a power cut); ``busy_timeout``, how long a write waits for
+    another writer's lock before :class:`~console.store.errors.StoreBusy`. PostgreSQL
+    commits durably and settles concurrent writers itself.
     """
+    if isinstance(location, Path):
+        location = StoreLocation.sqlite(location)
+    if location.path is None:
+        # Imported here: psycopg loads libpq, which a SQLite user never needs.
+        from console.store.postgres.store import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
+            PostgresStore,
+        )
+
+        shared: MessageStore = PostgresStore(location.connection_url(), any_thread=any_thread)
+        return shared
     return SqliteStore(
-        path, synchronous=synchronous, busy_timeout=busy_timeout, any_thread=any_thread
+        location.path, synchronous=synchronous, busy_timeout=busy_timeout, any_thread=any_thread
     )
 
 
@@ -49,4 +62,4 @@ def upgrade_pending(path: Path) -> bool:
         conn.close()
 
 
-__all__ = ["MessageStore", "Synchronous", "open_store", "upgrade_pending"]
+__all__ = ["MessageStore", "StoreLocation", "Synchronous", "open_store", "upgrade_pending"]

@@ -282,3 +282,39 @@ def test_redacting_a_long_hostile_text_takes_no_time_to_speak_of(text: str) -> N
     started = time.perf_counter()
     redact(text)
     assert time.perf_counter() - started < 0.5
+
+
+STORE_PASSWORD = "s3cr@t+&pw:é"
+STORE_URL = f"postgresql://ops:{quote(STORE_PASSWORD, safe='')}@db.example:5432/sms?sslmode=require"
+
+
+@pytest.mark.parametrize(
+    ("text", "password_as"),
+    [
+        (f"cannot reach {STORE_URL}", quote(STORE_PASSWORD, safe="")),
+        ("postgres://ops:s3cr!t$pw@db.example/sms: refused", "s3cr!t$pw"),
+        ("postgresql://ops:s3cr@t@db.example/sms", "s3cr@t"),
+        # JSON as encoders that escape "/" write it.
+        (json.dumps({"store": STORE_URL}).replace("/", "\\/"), quote(STORE_PASSWORD, safe="")),
+        (f"GET /?store={quote(STORE_URL, safe='')} 400", quote(quote(STORE_PASSWORD, safe=""))),
+        (f"<p>{html.escape('postgresql://ops:s3cr&t<@db.example/sms')}</p>", "s3cr&amp;t&lt;"),
+        ("postgresql://ops@db.example/sms?password=s3cr%40t&sslmode=require", "s3cr%40t"),
+        ("host=db.example user=ops password='s3 cr\\'t' dbname=sms", "s3 cr\\'t"),
+    ],
+)
+def test_a_store_urls_password_is_masked_in_any_encoding(text: str, password_as: str) -> None:
+    assert password_as in text
+    cleaned = redact(text)
+    assert password_as not in cleaned
+    assert MASK in cleaned
+    assert "db.example" in cleaned
+    assert "ops" in cleaned
+
+
+def test_urls_without_a_password_are_left_alone() -> None:
+    for text in (
+        "postgresql://ops@db.example:5432/sms?sslmode=require",
+        "https://smsc-api.example:8443/httpapi/receiver, mail ops@example.com",
+        '{"url": "http://a.example:80/x", "mail": "a@b.example"}',
+    ):
+        assert redact(text) == text

@@ -1,0 +1,57 @@
+-- Team mode's database roles on the shared store (printed by `sms-console db roles`).
+--
+-- Run it as a superuser, in the store's database, after `sms-console db migrate` and
+-- again after every later migrate: it makes what is missing and grants from scratch.
+--
+--   sms_owner     owns the schema; `db migrate` runs as it (made before the first
+--                 migrate, as the database's owner)
+--   sms_receiver  `sms-console receiver`: stores receipts, replies and refused callbacks
+--   sms_operator  the console: reads everything, creates messages, records attempts
+--
+-- Neither of the last two may change the schema. Each person or receiver logs in as a
+-- role of its own that is a member of one of them, e.g.
+--   CREATE ROLE alice LOGIN PASSWORD '...' IN ROLE sms_operator;
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sms_receiver') THEN
+        CREATE ROLE sms_receiver NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sms_operator') THEN
+        CREATE ROLE sms_operator NOLOGIN;
+    END IF;
+END $$;
+
+-- Only the owner creates objects in the schema (PostgreSQL 15's default, made sure of).
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO sms_receiver, sms_operator;
+
+-- From scratch (column privileges go with their table's), so that a re-run takes back
+-- what is no longer granted below.
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM sms_receiver, sms_operator;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM sms_receiver, sms_operator;
+
+-- Both check the schema version they meet.
+GRANT SELECT ON schema_version TO sms_receiver, sms_operator;
+
+-- Receivers: every callback, counted once; a message's delivery state and nothing else
+-- of it (not its text); a receipt for an unknown message_id kept as an orphan (by a
+-- trigger that runs as the receiver); refused callbacks, within the quarantine's caps.
+GRANT SELECT, INSERT ON receipts, replies, reply_attachments TO sms_receiver;
+GRANT UPDATE (redeliveries, last_received_at) ON receipts TO sms_receiver;
+GRANT UPDATE (redeliveries) ON replies TO sms_receiver;
+GRANT SELECT (id, message_id, state, state_result_code, state_at, updated_at)
+    ON messages TO sms_receiver;
+GRANT UPDATE (state, state_result_code, state_at, updated_at) ON messages TO sms_receiver;
+GRANT SELECT, INSERT, UPDATE ON orphans TO sms_receiver;
+GRANT SELECT, INSERT, DELETE ON quarantine TO sms_receiver;
+GRANT SELECT, UPDATE ON quarantine_totals TO sms_receiver;
+GRANT USAGE ON SEQUENCE receipts_id_seq, replies_id_seq, quarantine_id_seq TO sms_receiver;
+
+-- Operators: everything read; messages, their attachments and attempts written, never
+-- deleted. A new message takes over its orphan receipts (a trigger that runs as the
+-- operator deletes the orphan).
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO sms_operator;
+GRANT INSERT, UPDATE ON messages, attachments, attempts TO sms_operator;
+GRANT DELETE ON orphans TO sms_operator;
+GRANT USAGE ON SEQUENCE messages_id_seq TO sms_operator;
