@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,9 +33,11 @@ def store(data_dir: Path) -> Iterator[SqliteStore]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
-    """One real PostgreSQL server for the whole run, started at its first use."""
-    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole run, started at its first use. Its folder
+    is its own, not pytest's: pytest prunes old runs' folders, which another run on the
+    same machine may do while this server still uses its own."""
+    server = PostgresServer(Path(tempfile.mkdtemp(prefix="sms-console-postgres-")))
     server.start()
     try:
         yield server
