@@ -23,21 +23,26 @@ from tests.ui.test_profile_edit_keeps_settings import choose_theme
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
-def _grab(window: QWidget, widget: QWidget, part: QRect | None = None) -> QImage:
+def grab_part(window: QWidget, widget: QWidget, part: QRect | None = None) -> QImage:
     """``part`` of ``widget`` (all of it by default) as the window shows it, with what its
     parents paint behind it."""
     area = widget.rect() if part is None else part
     return window.grab(area.translated(widget.mapTo(window, QPoint(0, 0)))).toImage()
 
 
-def ink_contrast(image: QImage) -> float:
-    """The contrast of the ink against the ground: the ground is the commonest colour, the
-    ink the colour that stands out most from it (the full colour of a glyph's stem)."""
+def ink_and_ground(image: QImage) -> tuple[str, str]:
+    """The ground is the commonest colour, the ink the colour that stands out most from it
+    (the full colour of a glyph's stem)."""
     colours = Counter(
         image.pixelColor(x, y).name() for y in range(image.height()) for x in range(image.width())
     )
     ground = colours.most_common(1)[0][0]
-    return max(contrast(colour, ground) for colour in colours)
+    return max(colours, key=lambda colour: contrast(colour, ground)), ground
+
+
+def ink_contrast(image: QImage) -> float:
+    """The contrast of the ink against the ground (see :func:`ink_and_ground`)."""
+    return contrast(*ink_and_ground(image))
 
 
 def open_in_theme(windows, data_dir: Path, theme: str) -> MainWindow:
@@ -76,7 +81,7 @@ def test_every_text_is_readable_after_the_theme_changes_while_open(
         weak = [
             (type(widget).__name__, widget.objectName(), widget.text()[:30], round(ratio, 2))
             for widget in texts
-            if (ratio := ink_contrast(_grab(window, widget))) < AA_TEXT
+            if (ratio := ink_contrast(grab_part(window, widget))) < AA_TEXT
         ]
         assert not weak
     finally:
@@ -91,6 +96,6 @@ def test_the_more_options_arrow_follows_a_theme_change(qtbot, windows, data_dir,
         toggle = window.compose.more_toggle
         qtbot.wait(50)
         arrow = QRect(0, 0, toggle.iconSize().width() + 4, toggle.height())
-        assert ink_contrast(_grab(window, toggle, arrow)) >= NON_TEXT
+        assert ink_contrast(grab_part(window, toggle, arrow)) >= NON_TEXT
     finally:
         apply_theme(Theme.SYSTEM)
