@@ -1,5 +1,6 @@
 """Changes to the settings as the window and the command line make them: each returns new
-settings and leaves the old ones as they were."""
+settings and leaves the old ones as they were. Each is a ``replace`` of what it changes, so
+every other setting (the listener, the theme, any added later) is carried over."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def add_profile(settings: Settings, profile: Profile) -> Settings:
     Raises:
         SettingsError: a profile already has that name.
     """
-    return Settings((*settings.profiles, profile), settings.active, settings.listener)
+    return replace(settings, profiles=(*settings.profiles, profile))
 
 
 def duplicate_profile(settings: Settings, name: str) -> tuple[Settings, Profile]:
@@ -69,7 +70,7 @@ def replace_profile(settings: Settings, name: str, profile: Profile) -> Settings
     profiles = list(settings.profiles)
     profiles[index] = profile
     active = profile.name if settings.active == name else settings.active
-    return Settings(tuple(profiles), active, settings.listener)
+    return replace(settings, profiles=tuple(profiles), active=active)
 
 
 def remove_profile(settings: Settings, name: str) -> Settings:
@@ -84,7 +85,7 @@ def remove_profile(settings: Settings, name: str) -> Settings:
         raise SettingsError(message, {"profiles": message})
     profiles = settings.profiles[:index] + settings.profiles[index + 1 :]
     active = profiles[0].name if settings.active == name else settings.active
-    return Settings(profiles, active, settings.listener)
+    return replace(settings, profiles=profiles, active=active)
 
 
 def with_active(settings: Settings, name: str) -> Settings:

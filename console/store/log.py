@@ -34,6 +34,8 @@ from console.store.models import (
 )
 
 PREVIEW_CHARS = 80
+# One character more is read than a preview shows: whether the text goes on past it.
+_PREVIEW_READ = PREVIEW_CHARS + 1
 _IN_CHUNK = 500  # stays under SQLite's limit on parameters per statement
 # A search matching at most this many rows of a table reads them by id and sorts them;
 # one matching more reads the table in time order, where matches come soon enough.
@@ -61,7 +63,7 @@ _MESSAGES = _Branch(
     "SELECT created_at AS time, id, 0 AS kind, message_id, phone_number, sender, priority,"
     " (SELECT COUNT(*) FROM attachments a WHERE a.message_ref = messages.id) AS attachments,"
     " receipt, status, result_code, status_detail, state, state_result_code, log_state,"
-    f" updated_at, substr(body, 1, {PREVIEW_CHARS}) AS preview FROM messages",
+    f" updated_at, substr(body, 1, {_PREVIEW_READ}) AS preview FROM messages",
     "SELECT created_at, id, 0 FROM messages",
     "messages_text",
     "messages_numbers",
@@ -75,7 +77,7 @@ _REPLIES = _Branch(
     " (SELECT COUNT(*) FROM reply_attachments a WHERE a.reply_ref = replies.id) AS attachments,"
     " 0 AS receipt, NULL AS status, NULL AS result_code, NULL AS status_detail, NULL AS state,"
     " NULL AS state_result_code, NULL AS log_state, received_at AS updated_at,"
-    f" substr(body, 1, {PREVIEW_CHARS}) AS preview FROM replies",
+    f" substr(body, 1, {_PREVIEW_READ}) AS preview FROM replies",
     "SELECT received_at, id, 1 FROM replies",
     "replies_text",
     "replies_numbers",
@@ -424,5 +426,6 @@ def _row(r: _Columns) -> LogRow:
         log_state=LogState(r.log_state) if r.log_state else None,
         updated_at=r.updated_at,
         # One line, whatever the message's own line breaks.
-        preview=" ".join(r.preview.split()),
+        preview=" ".join(r.preview[:PREVIEW_CHARS].split()),
+        preview_cut=len(r.preview) > PREVIEW_CHARS,
     )

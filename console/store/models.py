@@ -328,6 +328,7 @@ class LogRow:
     log_state: LogState | None
     updated_at: float
     preview: str
+    preview_cut: bool = False  # the text goes on past ``preview``
 
     @property
     def kind(self) -> LogKind:

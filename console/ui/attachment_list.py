@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QLocale, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPixmap
+from PySide6.QtGui import QKeyEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -116,6 +116,15 @@ class AttachmentRow(QWidget):
         layout.addLayout(text, stretch=1)
         layout.addWidget(self.remove_button)
 
+    def show_selected(self, selected: bool) -> None:
+        """Words in the selection's colours on a selected row, which the list paints in its
+        highlight; in the usual ones (the details muted) otherwise."""
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.WindowText
+        for label in (self.name_label, self.detail_label):
+            label.setForegroundRole(role)
+        # A tint's colour would stand in front of the role's.
+        tint(self.detail_label, None if selected else Tone.MUTED)
+
 
 class _AttachmentView(QListWidget):
     deletePressed = Signal(int)
@@ -173,6 +182,7 @@ class AttachmentList(QWidget):
         self.view.setAccessibleName("Attachments")
         self.view.setUniformItemSizes(True)
         self.view.deletePressed.connect(self.remove_at)
+        self.view.itemSelectionChanged.connect(self._show_selection)
         self.view.hide()
         self.rejected = named(QLabel(), "attachmentRejected", wordWrap=True)
         self.rejected.setTextFormat(Qt.TextFormat.PlainText)
@@ -342,7 +352,15 @@ class AttachmentList(QWidget):
             row_height = self.view.sizeHintForRow(0)
             shown = min(len(self._entries), _VISIBLE_ROWS)
             self.view.setFixedHeight(row_height * shown + 2 * self.view.frameWidth())
+        self._show_selection()
         self.changed.emit()
+
+    def _show_selection(self) -> None:
+        for index in range(self.view.count()):
+            item = self.view.item(index)
+            row = self.view.itemWidget(item)
+            if isinstance(row, AttachmentRow):
+                row.show_selected(item.isSelected())
 
 
 def _cancel_all(tasks: set[asyncio.Task[None]]) -> None:

@@ -191,6 +191,12 @@ def status_icon(row: LogRow) -> QIcon | None:
     return _dot(Tone.MUTED)
 
 
+def _text_start(row: LogRow) -> str:
+    """The start of a row's text on one line; "…" says the text goes on (the detail panel
+    shows it whole)."""
+    return " ".join(row.preview.split()) + ("…" if row.preview_cut else "")
+
+
 def display(row: LogRow, column: int) -> str:
     match column:
         case Column.TIME:
@@ -203,7 +209,7 @@ def display(row: LogRow, column: int) -> str:
         case Column.STATUS:
             return status_words(row)
         case Column.TEXT:
-            return ORPHAN_TEXT if _is_orphan(row) else " ".join(row.preview.split())
+            return ORPHAN_TEXT if _is_orphan(row) else _text_start(row)
         case Column.SENDER:
             return row.sender
         case Column.PRIORITY:
@@ -227,4 +233,4 @@ def tooltip(row: LogRow, column: int) -> str | None:
             return f"{row.attachments} attachment{'s' if row.attachments > 1 else ''}"
     if _is_orphan(row):
         return ORPHAN_TIP
-    return row.preview or None
+    return _text_start(row) or None

@@ -4,21 +4,45 @@ disclosure line that says which of them are set."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLineEdit,
+    QStyle,
+    QStyleOptionToolButton,
+    QStylePainter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.ui.labels import buddy, plain_label
 from console.ui.named import named
 from console.ui.palette import Tone
 
 
+class DisclosureButton(QToolButton):
+    """A disclosure line: its arrow and words, never drawn as a button that stays pressed
+    while what it shows is open.
+
+    Drawn by the style with the palette of the moment, so it follows a theme change (a
+    style sheet would keep the palette it was first polished with).
+    """
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        option = QStyleOptionToolButton()
+        self.initStyleOption(option)
+        flag = QStyle.StateFlag
+        option.state &= ~(flag.State_On | flag.State_Sunken | flag.State_Raised)
+        QStylePainter(self).drawComplexControl(QStyle.ComplexControl.CC_ToolButton, option)
+
+
 class MoreOptions(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.toggle = named(QToolButton(), "moreOptions", checkable=True)
+        self.toggle = named(DisclosureButton(), "moreOptions", checkable=True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setAutoRaise(True)
-        # A disclosure line, not a button that stays pressed while the options show.
-        self.toggle.setStyleSheet("QToolButton { border: none; }")
         self.carrier = named(QLineEdit(), "carrier")
         self.carrier.setPlaceholderText("Optional; routing follows the country code")
         self.carrier_error = plain_label("carrierError", Tone.ERROR)

@@ -41,7 +41,7 @@ def _layouts(
         ("windowState", window.saveState, window.restoreState),
         ("mainSplit", window.main_split.saveState, window.main_split.restoreState),
         ("rightSplit", window.right_split.saveState, window.right_split.restoreState),
-        (_LOG_HEADER, header.saveState, header.restoreState),
+        (_LOG_HEADER, header.saveState, window.table.restore_columns),
     )
 
 

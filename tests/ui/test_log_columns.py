@@ -3,11 +3,16 @@ and a word when there is nothing to show."""
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent, QIcon
-from PySide6.QtWidgets import QApplication, QMenu
+import uuid
 
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QHelpEvent, QIcon
+from PySide6.QtWidgets import QApplication, QMenu, QToolTip
+
+from console.paths import database_path
+from console.store.models import NewMessage
+from console.store.sqlite import SqliteStore
 from console.ui.log_columns import Column
 from tests.ui.driving import choose
 from tests.ui.test_main_window import cell, seed
@@ -86,3 +91,50 @@ def test_status_icons_look_the_same_on_a_selected_row(qtbot, windows, data_dir):
     normal = icon.pixmap(12, 12, QIcon.Mode.Normal).toImage()
     selected = icon.pixmap(12, 12, QIcon.Mode.Selected).toImage()
     assert normal == selected
+
+
+def _sent_earlier(data_dir, body: str) -> None:
+    with SqliteStore(database_path(data_dir)) as store:
+        store.create_message(
+            NewMessage(
+                message_id=uuid.uuid4().hex,
+                profile="demo",
+                phone_number="12025550101",
+                sender="12345",
+                body=body,
+                endpoint="http://127.0.0.1:1/httpapi/receiver",
+            )
+        )
+
+
+def _tooltip_over(qtbot, window, row: int, column: Column) -> str:
+    """What shows when the mouse rests on a cell."""
+    table = window.table
+    where = table.visualRect(window.model.index(row, column)).center()
+    rest = QHelpEvent(QEvent.Type.ToolTip, where, table.viewport().mapToGlobal(where))
+    QApplication.sendEvent(table.viewport(), rest)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
+    text = QToolTip.text()
+    QToolTip.hideText()
+    return text
+
+
+def test_a_cut_text_ends_in_an_ellipsis_in_its_cell_and_tooltip(qtbot, windows, data_dir):
+    long = "Your appointment is tomorrow at 9:30. Please bring your card and arrive early " * 3
+    _sent_earlier(data_dir, long)
+    _sent_earlier(data_dir, long[:80])  # as long as a cell shows: whole
+    window = windows.open(data_dir)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=5000)
+
+    whole, cut = cell(window, 0, Column.TEXT), cell(window, 1, Column.TEXT)
+    assert whole == long[:80].strip()
+    assert cut == long[:80].strip() + "…"
+    assert _tooltip_over(qtbot, window, 1, Column.TEXT) == cut
+    assert _tooltip_over(qtbot, window, 0, Column.TEXT) == whole
+    # The detail has the whole text.
+    qtbot.mouseClick(
+        window.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.table.visualRect(window.model.index(1, Column.TIME)).center(),
+    )
+    qtbot.waitUntil(lambda: long.strip() in window.detail.toPlainText(), timeout=5000)

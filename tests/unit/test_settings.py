@@ -252,6 +252,20 @@ def test_any_profile_can_be_made_active_but_no_unknown_one() -> None:
         with_active(_three(), "z")
 
 
+def test_every_profile_edit_keeps_the_listener_and_the_theme() -> None:
+    settings = replace(_three(), listener=ListenerSettings(port=9000), theme=Theme.DARK)
+    edited = (
+        add_profile(settings, Profile(name="d")),
+        duplicate_profile(settings, "a")[0],
+        replace_profile(settings, "b", replace(settings.profile("b"), max_attempts=6)),
+        remove_profile(settings, "c"),
+        with_active(settings, "c"),
+        with_profile(settings, Profile(name="a", login="acme")),
+    )
+    for after in edited:
+        assert (after.listener, after.theme) == (settings.listener, settings.theme)
+
+
 def test_sound_listener_settings_have_no_problems(tmp_path: Path) -> None:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     cert.write_text("cert")

@@ -442,6 +442,28 @@ def test_a_row_carries_what_the_log_shows(store: SqliteStore) -> None:
     assert reply_row.preview == "Thanks!"
 
 
+def test_a_row_says_whether_its_text_goes_on_past_the_preview(store: SqliteStore) -> None:
+    # Characters, not bytes: é and 📦 count one each.
+    send(store, "exactly", at=100.0, body="é" * log.PREVIEW_CHARS)
+    send(store, "one-more", at=101.0, body="é" * log.PREVIEW_CHARS + "!")
+    reply(store, "long-reply", at=102.0, body="\U0001f4e6" * (log.PREVIEW_CHARS + 20))
+    reply(store, "short-reply", at=103.0)
+
+    rows = {row.message_id: row for row in store.log_page(EVERYTHING)}
+
+    assert (rows["exactly"].preview, rows["exactly"].preview_cut) == (
+        "é" * log.PREVIEW_CHARS,
+        False,
+    )
+    assert (rows["one-more"].preview, rows["one-more"].preview_cut) == (
+        "é" * log.PREVIEW_CHARS,
+        True,
+    )
+    assert rows["long-reply"].preview == "\U0001f4e6" * log.PREVIEW_CHARS
+    assert rows["long-reply"].preview_cut
+    assert not rows["short-reply"].preview_cut
+
+
 def test_rows_by_message_id_show_the_latest_state_and_respect_the_query(
     store: SqliteStore,
 ) -> None:
