@@ -111,7 +111,8 @@ def by_position(r: tuple[Any, ...]) -> LogRow:
         state_result_code=r[13],
         log_state=LogState(r[14]) if r[14] else None,
         updated_at=r[15],
-        preview=" ".join(r[16].split()),
+        preview=" ".join(r[16][: log.PREVIEW_CHARS].split()),
+        preview_cut=len(r[16]) > log.PREVIEW_CHARS,
     )
 
 
