@@ -28,6 +28,8 @@ DEMO_PROFILE = "demo"
 DEMO_LOGIN = "demo"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (the simulator's made-up account)
 DEMO_SENDERS = ("12345", "ACME")
+# Where the demo profile points until the simulator has its port.
+PLACEHOLDER_ENDPOINT = "http://127.0.0.1:1/httpapi/receiver"
 
 
 def throwaway_data_dir() -> Path:
@@ -53,8 +55,7 @@ def prepare_settings(data_dir: Path) -> Settings:
     listener = replace(settings.listener, host="127.0.0.1", port=0)
     # The untouched default profile would send to the real provider: not in a demo.
     others = tuple(p for p in settings.profiles if p.name != DEMO_PROFILE and p != Profile())
-    # The endpoint is a placeholder until the simulator has its port.
-    profile = demo_profile("http://127.0.0.1:1/httpapi/receiver")
+    profile = demo_profile(PLACEHOLDER_ENDPOINT)
     earlier = next((p for p in settings.profiles if p.name == DEMO_PROFILE), None)
     if earlier is not None:
         # The operator's own choices in the demo stay.
@@ -102,7 +103,18 @@ def start_simulator(callback_url: str | None) -> ThreadedSimulator:
     return simulator
 
 
-def with_endpoint(settings: Settings, endpoint: str) -> Settings:
-    profile = replace(settings.profile(DEMO_PROFILE), endpoint=endpoint)
-    others = tuple(p for p in settings.profiles if p.name != DEMO_PROFILE)
-    return replace(settings, profiles=(profile, *others))
+def with_endpoint(
+    settings: Settings, endpoint: str, *, moved_from: str = PLACEHOLDER_ENDPOINT
+) -> Settings:
+    """``settings`` with the demo profile sending to the simulator at ``endpoint``, and every
+    profile that sent to it where it was before (``moved_from``: one made from the demo
+    profile) following it; a profile that sends elsewhere stays as it is."""
+    return replace(
+        settings,
+        profiles=tuple(
+            replace(p, endpoint=endpoint)
+            if p.name == DEMO_PROFILE or p.endpoint == moved_from
+            else p
+            for p in settings.profiles
+        ),
+    )

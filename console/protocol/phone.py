@@ -112,6 +112,12 @@ def regions() -> tuple[tuple[str, int], ...]:
     )
 
 
+def main_region(calling_code: int) -> str | None:
+    """The region a calling code stands for first (+1: US, +44: GB); None for none."""
+    region = phonenumbers.region_code_for_country_code(calling_code)
+    return None if region == phonenumbers.UNKNOWN_REGION else str(region)
+
+
 def _impossible(number: phonenumbers.PhoneNumber) -> str | None:
     """Why ``number`` cannot be one of its country's, or None when it can be."""
     possibility = phonenumbers.is_possible_number_with_reason(number)

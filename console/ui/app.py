@@ -78,13 +78,14 @@ class DemoProvider:
         session = self._window.session
         url = session.listener_state.url
         self.simulator = await asyncio.to_thread(demo.start_simulator, url)
-        session.save_settings(demo.with_endpoint(session.settings, self.simulator.endpoint_url))
+        self._window.profiles.simulator_moved(self.simulator.endpoint_url)
 
     async def follow_listener(self) -> None:
         """The listener has a new URL (settings changed): a new simulator calls it back."""
         await self.stop()
         await self.start()
-        await self._window.use_credentials(demo.demo_credentials())
+        # The profiles that followed it sign in again; another one keeps its own login.
+        await self._window.load_credentials()
 
     async def stop(self) -> None:
         simulator, self.simulator = self.simulator, None

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QLocale, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.attachments import MAX_TOTAL_BYTES, AttachmentError, check_count, total_text
+from console.attachments import (
+    MAX_TOTAL_BYTES,
+    AttachmentError,
+    check_count,
+    format_size,
+    total_text,
+)
 from console.protocol.mt_request import Attachment
 from console.ui.attachment_loading import THUMBNAIL_SIZE, Loaded, read_file, with_thumbnail
 from console.ui.folders import start_folder
@@ -42,11 +48,6 @@ log = logging.getLogger(__name__)
 _VISIBLE_ROWS = 3
 LOADING_TEXT = "Loading…"
 T = TypeVar("T")
-
-
-def format_size(count: int) -> str:
-    # The C locale: "12.3 KiB" and "24 bytes", like the rest of the English interface.
-    return QLocale.c().formattedDataSize(count, 1)
 
 
 @dataclass(eq=False)

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 
-from console.attachments import load_attachment
+from console.attachments import AttachmentError, load_attachment
 from console.protocol.mt_request import Attachment
 
 THUMBNAIL_SIZE = 48
@@ -31,10 +31,21 @@ def read_file(path: Path) -> Loaded:
     """Read ``path`` as an attachment and draw its thumbnail.
 
     Raises:
-        AttachmentError: as :func:`console.attachments.load_attachment`.
+        AttachmentError: as :func:`console.attachments.load_attachment`; or its content
+            begins as a kind of picture Qt reads, yet it cannot be decoded (damaged, or
+            only its first bytes are a picture's): the phone could not show it either.
     """
     attachment = load_attachment(path)
-    return Loaded(attachment, thumbnail_image(attachment.content))
+    thumbnail = thumbnail_image(attachment.content)
+    if thumbnail is None and attachment.content_type.startswith("image/"):
+        buffer = _buffer(attachment.content)
+        # A kind Qt has no reader for (HEIC without its plugin) goes as it is.
+        if QImageReader(buffer).canRead():
+            raise AttachmentError(
+                f"{path}: its content begins as a picture ({attachment.content_type}), but "
+                "the picture cannot be decoded: the file is damaged or not a picture"
+            )
+    return Loaded(attachment, thumbnail)
 
 
 def with_thumbnail(attachment: Attachment) -> Loaded:
@@ -49,9 +60,7 @@ def thumbnail_image(content: bytes) -> QImage | None:
     (fromData holds the interpreter lock throughout, so the GUI thread would stall all the
     same), and, told the size wanted, it decodes a JPEG at that size, which is far quicker.
     """
-    buffer = QBuffer()
-    buffer.setData(content)
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    buffer = _buffer(content)  # kept while the reader reads it
     reader = QImageReader(buffer)
     full = reader.size()
     wanted = QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE)
@@ -68,3 +77,10 @@ def thumbnail_image(content: bytes) -> QImage | None:
             wanted, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
         )
     return image
+
+
+def _buffer(content: bytes) -> QBuffer:
+    buffer = QBuffer()
+    buffer.setData(content)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    return buffer

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from console import drafts
+from console.attachments import format_size
 from console.drafts import Draft, Problem, compose, problems
 from console.protocol.mt_request import Priority
 from console.protocol.segments import to_gsm
 from console.settings import Profile
 from console.store.models import NewMessage, StoredMessage
-from console.ui.attachment_list import AttachmentList, format_size
+from console.ui.attachment_list import AttachmentList
 from console.ui.indicator_style import outlined
 from console.ui.labels import buddy, coloured, plain_label, reserved
 from console.ui.message_editor import MessageEditor, local_files

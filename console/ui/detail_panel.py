@@ -9,13 +9,13 @@ from html import escape
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser
 
+from console.attachments import format_size
 from console.next_step import Summary, summarise, summarise_orphan
 from console.protocol.codes import message_state
 from console.protocol.mt_request import Attachment
 from console.protocol.phone import display_number
 from console.store.models import MessageStatus, StoredMessage
 from console.timeline import Event, Timeline
-from console.ui.attachment_list import format_size
 from console.ui.palette import Tone, colour, theme_changed
 
 TECHNICAL_LINK = "#technical"

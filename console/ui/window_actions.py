@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QSizePolicy, QToolBar, QWidget
 
 from console.settings import Profile, Settings
-from console.ui.environment_style import EnvironmentBadge
+from console.ui.environment_style import EnvironmentBadge, environment_word
 from console.ui.palette import Badge, badge
 
 if TYPE_CHECKING:
@@ -147,12 +147,14 @@ def _place(window: MainWindow) -> None:
 
 
 class ProfileToolbar(QToolBar):
-    """The profile in use, chosen in a box, with its environment's badge; in demo mode, a
-    banner while the demo profile is in use; then ``actions`` at the far end."""
+    """The profile in use, chosen in a box, with its environment's badge, or in demo mode,
+    while the profile sends to the simulator, the demo banner in its place; then
+    ``actions`` at the far end."""
 
     def __init__(self, demo_mode: bool, actions: Iterable[QAction]) -> None:
         super().__init__("Profile")
         self.demo_banner: QAction | None = None
+        self._banner: QLabel | None = None
         self.setObjectName("profileToolbar")
         self.setMovable(False)
         self.addWidget(QLabel(" Profile "))
@@ -161,25 +163,27 @@ class ProfileToolbar(QToolBar):
         self.profile_box.setMinimumWidth(160)
         self.addWidget(self.profile_box)
         self.badge = EnvironmentBadge()
-        self.addWidget(self.badge)
+        self._badge_action = self.addWidget(self.badge)
         if demo_mode:
             # Short enough for the toolbar of an 800-pixel-wide window; the rest in its tip.
-            banner = QLabel("Demo mode: simulator only")
-            banner.setToolTip(
-                "Messages go to the built-in provider simulator, never to customers. It sends "
-                "receipts and a few replies, as a real account would."
-            )
-            banner.setObjectName("demoBanner")
-            badge(banner, Badge.DEMO)
-            self.demo_banner = self.addWidget(banner)
+            self._banner = QLabel("Demo mode: simulator only")
+            self._banner.setObjectName("demoBanner")
+            badge(self._banner, Badge.DEMO)
+            self.demo_banner = self.addWidget(self._banner)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.addWidget(spacer)
         for action in actions:
             self.addAction(action)
 
-    def show_profile(self, settings: Settings, profile: Profile, on_demo: bool) -> None:
-        """``profile`` chosen among the profiles of ``settings``; the banner if ``on_demo``."""
+    def show_profile(self, settings: Settings, profile: Profile, simulated: bool) -> None:
+        """``profile`` chosen among the profiles of ``settings``; the banner if it is
+        ``simulated`` (it sends to the demo's simulator).
+
+        The banner stands in for the environment's badge: every profile that sends to the
+        simulator reaches no customer, and a PRODUCTION beside the banner would say that
+        one does (and would not fit an 800-pixel-wide window).
+        """
         self.profile_box.blockSignals(True)
         self.profile_box.clear()
         for candidate in settings.profiles:
@@ -187,8 +191,14 @@ class ProfileToolbar(QToolBar):
         self.profile_box.setCurrentText(profile.name)
         self.profile_box.blockSignals(False)
         self.badge.set_profile(profile)
-        if self.demo_banner is not None:
-            self.demo_banner.setVisible(on_demo)
+        self._badge_action.setVisible(not simulated)
+        if self.demo_banner is not None and self._banner is not None:
+            self.demo_banner.setVisible(simulated)
+            self._banner.setToolTip(
+                f"Profile {profile.name!r} ({environment_word(profile).lower()}) sends to the "
+                "built-in provider simulator: no message reaches a customer. The simulator "
+                "sends receipts and a few replies, as a real account would."
+            )
 
 
 APP_TITLE = "SMS Operator Console"

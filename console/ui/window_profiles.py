@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
 from console import demo
 from console.keychain import Credentials, Rename, find_credentials, follow_renames, renames
-from console.settings import Settings, with_profile
+from console.settings import Profile, Settings, with_profile
 from console.ui.credentials_dialog import CredentialsDialog
 from console.ui.options.dialog import SettingsDialog
 from console.ui.palette import apply_theme
@@ -20,7 +23,10 @@ class WindowProfiles:
     """Switching profiles (the toolbar's box), editing them (the settings dialog) and their
     credentials (the credentials dialog); what the window shows of the profile in use.
 
-    Renamed profiles keep their passwords; a profile taken into use loads its own.
+    Renamed profiles keep their passwords; a profile taken into use loads its own. In demo
+    mode, a profile that sends to the simulator (the demo one, and those made from it) signs
+    in with the simulator's own account, and the window says that nothing reaches a
+    customer; one given another endpoint sends there, and is shown as it is.
     """
 
     def __init__(self, window: MainWindow) -> None:
@@ -28,16 +34,29 @@ class WindowProfiles:
         self.session = window.session
         self.keychain = window.keychain
         self._settings_dialog: SettingsDialog | None = None
+        # Where the demo's simulator answers (the demo profile's placeholder until it runs).
+        self._simulator = demo.PLACEHOLDER_ENDPOINT if window.demo_mode else None
+
+    def simulated(self, profile: Profile) -> bool:
+        """Whether ``profile`` sends to the demo's simulator."""
+        return profile.endpoint == self._simulator
+
+    def simulator_moved(self, endpoint: str) -> None:
+        """The simulator answers at ``endpoint`` now: the profiles that sent to it follow."""
+        moved_from, self._simulator = self._simulator, endpoint
+        if moved_from is not None:
+            self.session.save_settings(
+                demo.with_endpoint(self.session.settings, endpoint, moved_from=moved_from)
+            )
 
     def apply_profile(self) -> None:
         """Show the profile in use: in the toolbar, the compose pane, title and status bar."""
         window = self._window
         profile = self.session.profile
-        # The banner speaks of the demo profile only: another one sends where it says.
-        on_demo = window.demo_mode and profile.name == demo.DEMO_PROFILE
-        window.toolbar.show_profile(self.session.settings, profile, on_demo)
+        simulated = self.simulated(profile)
+        window.toolbar.show_profile(self.session.settings, profile, simulated)
         window.compose.set_profile(profile)
-        window.setWindowTitle("Demo mode" if on_demo else "")
+        window.setWindowTitle("Demo mode" if simulated else "")
         ready = self.session.credentials is not None
         login = f" as {self.session.credentials.login}" if self.session.credentials else ""
         window.profile_label.setText(
@@ -60,9 +79,10 @@ class WindowProfiles:
     # Credentials
 
     async def load_credentials(self) -> None:
-        """Credentials of the active profile: environment, then keychain, else the dialog."""
+        """Credentials of the active profile: environment, then keychain, else the dialog;
+        the simulator's own for a profile that sends to it."""
         profile = self.session.profile
-        if self._window.demo_mode and profile.name == demo.DEMO_PROFILE:
+        if self.simulated(profile):
             await self.use_credentials(demo.demo_credentials())
             return
         found = await find_credentials(profile, self.keychain)
@@ -83,6 +103,21 @@ class WindowProfiles:
 
     def open_credentials(self) -> None:
         profile = self.session.profile
+        if self.simulated(profile):
+            # Nothing to enter or keep: the simulator knows its own account only.
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                f"Credentials — {profile.name}",
+                f"Demo mode: profile {profile.name} sends to the built-in simulator and signs in "
+                f"with the simulator's own account (login {demo.DEMO_LOGIN}, with its built-in "
+                "password). There is nothing to enter here, and nothing is kept in the keychain.",
+                QMessageBox.StandardButton.Ok,
+                self._window,
+            )
+            box.setObjectName("demoCredentials")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            self._window.open_dialog(box)
+            return
         dialog = CredentialsDialog(
             profile.name, self.keychain, login=profile.login or "", parent=self._window
         )

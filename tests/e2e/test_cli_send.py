@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import signal
 import sqlite3
 import subprocess
@@ -258,6 +259,20 @@ def test_missing_attachment_file_is_named(data_dir: Path, provider: FakeProvider
     )  # fmt: skip
     assert result.returncode == 2
     assert "/nonexistent/photo.png: no such file" in result.stderr
+
+
+def test_attachment_of_no_type_an_mms_carries_is_refused_before_sending(
+    tmp_path: Path, data_dir: Path, provider: FakeProvider
+) -> None:
+    fake = tmp_path / "fake.jpg"
+    fake.write_bytes(random.Random(7).randbytes(256 * 1024))
+    result = run_cli(
+        data_dir, "send", "--to", "12025550100", "--sender", "1", "--text", "x",
+        "--attach", str(fake), "--endpoint", provider.url,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert f"{fake}: its content is not a picture, audio, video or document type" in result.stderr
+    assert provider.requests == []
 
 
 def test_data_dir_from_environment_holds_every_file(tmp_path: Path, provider: FakeProvider) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QStyle, QStyleOptionComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QStyle, QStyleOptionComboBox, QWidget
 
 from console.ui.attachment_list import LOADING_TEXT, AttachmentList
 
@@ -42,3 +42,9 @@ def wait_for_attachments(qtbot: Any, attachments: AttachmentList) -> None:
         lambda: all(row.detail_label.text() != LOADING_TEXT for row in attachments.rows()),
         timeout=10000,
     )
+
+
+def press(qtbot: Any, widget: QWidget, key: Qt.Key) -> None:
+    """Press ``key`` in ``widget`` as the keyboard does: an open popup (a completer's list
+    of suggestions) takes the key first."""
+    qtbot.keyClick(QApplication.activePopupWidget() or widget, key)

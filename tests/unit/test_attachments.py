@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -31,17 +32,61 @@ def test_gif_is_recognised(tmp_path: Path) -> None:
     assert load_attachment(path).content_type == "image/gif"
 
 
-def test_unknown_content_falls_back_to_the_extension(tmp_path: Path) -> None:
-    path = tmp_path / "card.vcf"
+def test_a_card_is_recognised_by_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "card"
     path.write_text("BEGIN:VCARD\nFN:Ann\nEND:VCARD\n")
-    assert load_attachment(path).content_type in ("text/vcard", "text/x-vcard")
+    assert load_attachment(path).content_type == "text/vcard"
 
 
-def test_unrecognisable_file_is_refused_by_name(tmp_path: Path) -> None:
-    path = tmp_path / "blob"
-    path.write_bytes(b"\x01\x02\x03 nothing known")
-    with pytest.raises(AttachmentError, match="blob: cannot tell"):
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"Left with the neighbour\n", "text/plain"),
+        (b"BMW service on Monday\n", "text/plain"),  # a bitmap's two first bytes
+        (b'{"parcel": 12}', "text/plain"),
+        (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(64), "video/mp4"),
+        (b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00M4A mp42isom" + bytes(64), "audio/mp4"),
+        (b"%PDF-1.4\n1 0 obj\n", "application/pdf"),
+    ],
+)
+def test_the_content_says_the_type_whatever_the_name(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(content)
+    assert load_attachment(path).content_type == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (random.Random(7).randbytes(64 * 1024), "no known type was recognised in it"),
+        (b"\x01\x02\x03 nothing known", "no known type was recognised in it"),
+        (
+            b"PK\x03\x04" + bytes(64),
+            "it reads as application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ],
+)
+def test_content_of_no_type_an_mms_carries_is_refused_with_what_it_is(
+    tmp_path: Path, content: bytes, what: str
+) -> None:
+    path = tmp_path / "fake.jpg"
+    path.write_bytes(content)
+    with pytest.raises(AttachmentError) as refused:
         load_attachment(path)
+    assert str(refused.value) == (
+        f"{path}: its content is not a picture, audio, video or document type an MMS can "
+        f"carry ({what})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [(24, "24 bytes"), (1024, "1.0 KiB"), (1131, "1.1 KiB"), (4_000_000, "3.8 MiB")],
+)
+def test_sizes_are_shown_with_one_decimal_from_kib_up(count: int, shown: str) -> None:
+    assert attachments.format_size(count) == shown
 
 
 @pytest.mark.parametrize(
