@@ -50,7 +50,8 @@ def prepare_settings(data_dir: Path) -> Settings:
         # settings must not be changed behind their back.
         raise SettingsError(
             f"{data_dir} holds real profiles ({', '.join(real)}); demo mode needs an empty "
-            "folder or one used only for demos"
+            "folder or one used only for demos. Start without --demo to use them, or give "
+            "the demo another folder with --data-dir"
         )
     listener = replace(settings.listener, host="127.0.0.1", port=0)
     # The untouched default profile would send to the real provider: not in a demo.
@@ -58,8 +59,9 @@ def prepare_settings(data_dir: Path) -> Settings:
     profile = demo_profile(PLACEHOLDER_ENDPOINT)
     earlier = next((p for p in settings.profiles if p.name == DEMO_PROFILE), None)
     if earlier is not None:
-        # The operator's own choices in the demo stay.
-        profile = replace(profile, default_region=earlier.default_region)
+        # The operator's own choices in the demo stay; it must reach the simulator, with
+        # the simulator's account.
+        profile = replace(earlier, endpoint=PLACEHOLDER_ENDPOINT, login=DEMO_LOGIN)
     settings = replace(
         settings, profiles=(profile, *others), active=DEMO_PROFILE, listener=listener
     )

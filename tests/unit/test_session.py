@@ -177,10 +177,28 @@ def test_demo_mode_refuses_a_folder_with_real_profiles(data_dir: Path) -> None:
     save_settings(path, Settings(profiles=(real,), active="acme-prod"))
     before = path.read_bytes()
 
-    with pytest.raises(SettingsError, match="holds real profiles \\(acme-prod\\)"):
+    with pytest.raises(SettingsError, match="holds real profiles \\(acme-prod\\)") as refused:
         demo.prepare_settings(data_dir)
 
     assert path.read_bytes() == before
+    # It says the way out.
+    assert "Start without --demo" in str(refused.value)
+    assert "--data-dir" in str(refused.value)
+
+
+def test_the_operators_changes_to_the_demo_profile_stay_for_the_next_demo(
+    data_dir: Path,
+) -> None:
+    settings = demo.prepare_settings(data_dir)
+    (profile,) = settings.profiles
+    changed = replace(profile, max_attempts=6, default_region="GB", senders=("12345", "777"))
+    save_settings(settings_path(data_dir), replace(settings, profiles=(changed,)))
+
+    again = demo.prepare_settings(data_dir)
+
+    (kept,) = again.profiles
+    assert (kept.max_attempts, kept.default_region, kept.senders) == (6, "GB", ("12345", "777"))
+    assert kept.login == demo.DEMO_LOGIN
 
 
 def test_a_demo_folder_holds_the_demo_profile_only(data_dir: Path) -> None:
