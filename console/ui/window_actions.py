@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QSizePolicy, QTool
 
 from console.settings import Profile, Settings
 from console.ui.environment_style import EnvironmentBadge, environment_word
+from console.ui.log_keys import pass_log_keys
 from console.ui.palette import Badge, badge
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ def add_actions(window: MainWindow) -> None:
     window.shortcuts_action = make_action(
         window, "&Keyboard shortcuts", window.show_shortcuts, "F1", "Every shortcut of the window"
     )
+    pass_log_keys(window, window.filter_bar.text, window.compose.recipient)
     _place(window)
 
 

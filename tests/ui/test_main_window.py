@@ -577,3 +577,31 @@ def test_ctrl_end_and_ctrl_home_select_the_oldest_and_newest_rows(qtbot, windows
     assert cell(window, window.table.currentIndex().row(), Column.NUMBER) == "+1 202-555-0101"
     qtbot.keyClick(window.table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     assert window.table.currentIndex().row() == 0
+
+
+def test_ctrl_end_and_ctrl_home_reach_the_log_from_the_filter_box_and_the_to_field(
+    qtbot, windows, data_dir
+):
+    seed(data_dir, "12025550101", "12025550102", "12025550103")
+    window = windows.open(data_dir)
+    activate(qtbot, window)
+
+    window.filter_bar.text.setFocus()
+    qtbot.keyClick(window.filter_bar.text, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.filter_bar.text, Qt.Key.Key_Escape)
+    assert cell(window, window.table.currentIndex().row(), Column.NUMBER) == "+1 202-555-0101"
+
+    recipient = window.compose.recipient
+    recipient.setFocus()
+    qtbot.keyClick(recipient, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(recipient, Qt.Key.Key_Escape)
+    assert window.table.currentIndex().row() == 0
+
+    # In the message text they move through its lines, as in any editor.
+    text = window.compose.editor
+    text.setFocus()
+    qtbot.keyClicks(text, "first line")
+    qtbot.keyClick(text, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(text, Qt.Key.Key_Escape)
+    assert text.textCursor().position() == 0
+    assert window.table.currentIndex().row() == 0
