@@ -7,6 +7,7 @@ U+FFFD (the replacement character): a callback is kept, not refused by the datab
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -27,6 +28,8 @@ Synchronous = Literal["OFF", "NORMAL", "FULL"]
 # How long opening waits for the server when the URL does not say.
 CONNECT_TIMEOUT = 10
 APPLICATION_NAME = "sms-console"
+# Shorter parts of a password are left alone: they occur by chance in ordinary text.
+_MIN_PART = 4
 
 
 class _TextDumper(StrDumperUnknown):
@@ -61,12 +64,15 @@ def _passwords(url: str) -> list[str]:
         password = None
     if password is not None:
         found.append(str(password))
-    # What stands where a URL's password goes, even in a URL libpq cannot read.
+    # What stands where a URL's password goes, even in a URL libpq cannot read. Written
+    # unencoded, it may hold a character that ends libpq's reading of that part of the
+    # URL; libpq may then quote the part it read in its error.
     _scheme, separator, rest = url.partition("://")
     credentials, at, _place = rest.rpartition("@")
     if separator and at and ":" in credentials:
         written = credentials.partition(":")[2]
         found += [written, unquote(written)]
+        found += [part for part in re.split(r"[/?#@]", written) if len(part) >= _MIN_PART]
     return found
 
 
