@@ -1,9 +1,8 @@
 """The message log in the shared store: messages, replies and orphan receipts as one list,
 filtered and paged by key, as the SQLite store's (see console.store.log).
 
-Each table contributes a branch, read in (time, id) order of its own index; the branches'
-UNION ALL is ordered by the whole key (time, id, kind), which the planner merges from
-those index scans.
+Each table contributes a branch, read in the (time, id) order of its own index as far as
+a page needs; the branches' rows are then ordered by the whole key (time, id, kind).
 """
 
 # Statements here interpolate only this module's table and column names and the
@@ -168,15 +167,24 @@ def _compound(
     after: LogKey | None,
     newest_first: bool,
     keys_only: bool,
+    rows: int,
 ) -> Condition:
+    """The first ``rows`` rows of every branch, in order: each branch is read in its own
+    index order and stops there (a UNION ALL of filtered branches is not merged from
+    index scans: the planner would read and sort every match), the whole is sorted."""
+    order = "DESC" if newest_first else "ASC"
     parts: list[str] = []
     params: list[Any] = []
     for branch, text in search.branches:
         where, values = _where(branch, text, search, before, after)
-        parts.append((branch.keys if keys_only else branch.rows) + where)
-        params += values
-    order = "DESC" if newest_first else "ASC"
-    return " UNION ALL ".join(parts) + f" ORDER BY 1 {order}, 2 {order}, 3 {order}", params
+        select = branch.keys if keys_only else branch.rows
+        parts.append(f"({select}{where} ORDER BY {branch.time} {order}, id {order} LIMIT %s)")
+        params += [*values, rows]
+    return (
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) page"
+        f" ORDER BY 1 {order}, 2 {order}, 3 {order}",
+        params,
+    )
 
 
 def page(
@@ -206,13 +214,13 @@ def _page(
     before, after = (bound, None) if newest_first else (None, bound)
     if skip > 0:
         # Step over the skipped rows reading keys only, then page on from the last.
-        sql, params = _compound(search, before, after, newest_first, keys_only=True)
+        sql, params = _compound(search, before, after, newest_first, keys_only=True, rows=skip)
         found = cur.execute(sql + " LIMIT 1 OFFSET %s", [*params, skip - 1]).fetchone()
         if found is None:
             return []
         bound = LogKey(found[0], found[1], LogKind(found[2]))
         before, after = (bound, None) if newest_first else (None, bound)
-    sql, params = _compound(search, before, after, newest_first, keys_only=False)
+    sql, params = _compound(search, before, after, newest_first, keys_only=False, rows=limit)
     return [_row(r) for r in cur.execute(sql + " LIMIT %s", [*params, limit])]
 
 
