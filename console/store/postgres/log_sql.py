@@ -169,9 +169,9 @@ def _compound(
     keys_only: bool,
     rows: int,
 ) -> Condition:
-    """The first ``rows`` rows of every branch, in order: each branch is read in its own
-    index order and stops there (a UNION ALL of filtered branches is not merged from
-    index scans: the planner would read and sort every match), the whole is sorted."""
+    """The branches' rows beyond the keys, ordered by the whole key. Each branch reads at
+    most ``rows`` in its own index order, then stops: the planner does not merge a UNION
+    ALL of filtered branches from their index scans, and would read and sort every match."""
     order = "DESC" if newest_first else "ASC"
     parts: list[str] = []
     params: list[Any] = []

@@ -68,12 +68,14 @@ def add(cur: Cursor, callback: QuarantinedCallback, cap: QuarantineCap) -> int:
 
 def keep_within(cur: Cursor, cap: QuarantineCap) -> None:
     """Bring the quarantine within ``cap`` (one kept with larger caps may not be), within
-    the caller's transaction."""
-    row = cur.execute("SELECT entries, bytes FROM quarantine_totals FOR UPDATE").fetchone()
-    assert row is not None
-    entries, stored = row
-    if entries > cap.max_entries or stored > cap.max_bytes:
-        _drop_oldest(cur, entries, stored, cap)
+    the caller's transaction. Only a quarantine past its caps waits for the totals row."""
+    for lock in ("", " FOR UPDATE"):
+        row = cur.execute(f"SELECT entries, bytes FROM quarantine_totals{lock}").fetchone()
+        assert row is not None
+        entries, stored = row
+        if entries <= cap.max_entries and stored <= cap.max_bytes:
+            return
+    _drop_oldest(cur, entries, stored, cap)
 
 
 def _drop_oldest(cur: Cursor, entries: int, stored: int, cap: QuarantineCap) -> None:

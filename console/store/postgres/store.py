@@ -13,6 +13,7 @@ from typing import Any
 
 import psycopg
 from psycopg import errors
+from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from console.protocol.mt_request import Attachment
@@ -95,8 +96,11 @@ class PostgresStore:
 
     def interrupt(self) -> None:
         """Stop what another thread is reading from this store (see MessageStore)."""
-        # The server ignores a cancel request that finds its connection idle; a closed
-        # connection runs nothing to stop.
+        # A cancel request takes a connection of its own to the server, and one that
+        # arrived as the next statement began would stop that one: it is sent only while
+        # a statement runs (a closed connection runs none).
+        if self._conn.info.transaction_status is not TransactionStatus.ACTIVE:
+            return
         with suppress(psycopg.Error):
             self._conn.cancel_safe(timeout=_CANCEL_TIMEOUT)
 
@@ -210,18 +214,19 @@ class PostgresStore:
         Raises:
             StoreBusy: a lock stayed taken past the busy timeout; nothing was kept.
         """
+        tries = 1
         with translated(self._redact, "the callbacks could not be stored"):
-            for tries in range(1, _DEADLOCK_TRIES + 1):
+            while True:
                 try:
                     return callbacks_sql.add(self._conn.cursor(), items, self._quarantine_cap)
                 except errors.DeadlockDetected:
                     self._rollback()
                     if tries == _DEADLOCK_TRIES:
                         raise
+                    tries += 1
                 except BaseException:
                     self._rollback()
                     raise
-        raise AssertionError("unreachable")
 
     def commit_staged(self) -> None:
         """Make what :meth:`stage_callbacks` wrote durable; on failure nothing is kept."""

@@ -16,8 +16,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from console.store.models import LogQuery, LogRow
-from console.store.postgres import PostgresStore, outbox_sql
+from console.store.models import LogQuery, LogRow, QuarantineCap
+from console.store.postgres import PostgresStore, callbacks_sql, outbox_sql
 from tests.unit.store.test_store_contract import new_message, receipt
 
 
@@ -137,3 +137,25 @@ def test_a_receipt_stored_while_its_message_is_being_stored_moves_its_state(
     assert stored.outcome() is True
     assert log(one) == [("late", 2)]
     assert one.orphan_receipts() == []
+
+
+def test_a_batch_that_deadlocks_with_another_receivers_is_stored_again(
+    postgres_url: str, stores: tuple[PostgresStore, PostgresStore]
+) -> None:
+    one, _other = stores
+    first, second = receipt("m-1", 2, 1.0), receipt("m-2", 2, 2.0)
+    # Another receiver's transaction, taking the same receipts in the other order.
+    with psycopg.connect(postgres_url) as receiver:
+        cur = receiver.cursor()
+        # The batch's server process finds the circle first, and rolls the batch back.
+        cur.execute("SET deadlock_timeout = '20s'")
+        callbacks_sql.add(cur, [first], QuarantineCap())
+        batch = Worker(lambda: one.record_callbacks([second, first]))
+        batch.start()
+        wait_until_blocked(postgres_url, batch)  # on the first receipt
+        # Waiting for the second in turn closes the circle.
+        callbacks_sql.add(cur, [second], QuarantineCap())
+        receiver.commit()
+
+    assert batch.outcome() == [False, False]
+    assert [r.redeliveries for m in ("m-1", "m-2") for r in one.receipts(m)] == [1, 1]
