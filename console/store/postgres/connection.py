@@ -98,10 +98,10 @@ def connect(url: str, *, busy_timeout: float, synchronous: Synchronous) -> Conne
     try:
         conn.adapters.register_dumper(str, _BinaryTextDumper)
         conn.adapters.register_dumper(str, _TextDumper)
-        # A write waits this long for another connection's lock, then gives up (StoreBusy).
-        conn.execute(
-            "SELECT set_config('lock_timeout', %s, false)", (f"{busy_timeout * 1000:.0f}",)
-        )
+        # A statement waits this long for another connection's lock, then gives up
+        # (StoreBusy). At least a millisecond: 0 would wait for ever.
+        timeout = f"{max(busy_timeout * 1000, 1):.0f}"
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", (timeout,))
         if synchronous == "OFF":
             conn.execute("SET synchronous_commit = off")
         conn.commit()

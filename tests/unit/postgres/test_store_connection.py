@@ -14,7 +14,7 @@ from console.store.postgres import PostgresStore, schema
 from tests.conftest import PASSWORD
 from tests.support.postgres_server import PostgresServer
 from tests.unit.postgres.test_store_races import Worker, wait_until_blocked
-from tests.unit.store.test_store_contract import new_message
+from tests.unit.store.test_store_contract import new_message, receipt
 
 _ENCODED = quote(PASSWORD, safe="")
 
@@ -106,3 +106,17 @@ def test_a_callback_with_a_nul_character_is_kept(postgres_url: str) -> None:
         assert found.body == "before\ufffdafter"
         rows = store.log_page(LogQuery(text="e\x00a"))
     assert [r.message_id for r in rows] == ["m-1"]
+
+
+def test_a_store_whose_server_connection_is_lost_raises_store_errors(postgres_url: str) -> None:
+    with PostgresStore(postgres_url) as store:
+        store.create_message(new_message("m-1"))
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        with pytest.raises(StoreError, match="could not be read"):
+            store.get_message("m-1")
+        with pytest.raises(StoreError):
+            store.add_receipt(receipt("m-1", 2, 1.0))
