@@ -1,10 +1,12 @@
-"""The SQLite store's rows as the records it hands out, read by column name: each column
-list sits next to the code that reads it, so the two cannot fall out of step."""
+"""The stores' rows as the records they hand out, read by column name: each column list
+sits next to the code that reads it, so the two cannot fall out of step. Both backends
+have the same columns (PostgreSQL's as psycopg's dict rows)."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import Any, Protocol
 
 from console.protocol.mt_request import Attachment, HttpMethod, Priority
 from console.store.models import (
@@ -14,6 +16,12 @@ from console.store.models import (
     ReplyRecord,
     StoredMessage,
 )
+
+
+class Row(Protocol):
+    """A row read by column name: a :class:`sqlite3.Row` or a psycopg dict row."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 def select(conn: sqlite3.Connection, sql: str, params: Iterable[object] = ()) -> sqlite3.Cursor:
@@ -35,7 +43,7 @@ MESSAGE_COLUMNS = (
 )
 
 
-def message(row: sqlite3.Row, attachments: tuple[Attachment, ...]) -> StoredMessage:
+def message(row: Row, attachments: tuple[Attachment, ...]) -> StoredMessage:
     """A row of ``MESSAGE_COLUMNS`` (from ``messages``)."""
     return StoredMessage(
         id=row["id"],
@@ -73,7 +81,7 @@ ATTEMPT_COLUMNS = (
 )
 
 
-def attempt(row: sqlite3.Row) -> AttemptRecord:
+def attempt(row: Row) -> AttemptRecord:
     """A row of ``ATTEMPT_COLUMNS``."""
     return AttemptRecord(
         number=row["number"],
@@ -98,7 +106,7 @@ RECEIPT_COLUMNS = (
 )
 
 
-def receipt(row: sqlite3.Row) -> ReceiptRecord:
+def receipt(row: Row) -> ReceiptRecord:
     """A row of ``RECEIPT_COLUMNS`` (from ``receipts``)."""
     return ReceiptRecord(
         id=row["id"],
@@ -120,7 +128,7 @@ REPLY_COLUMNS = (
 )
 
 
-def reply(row: sqlite3.Row, attachments: tuple[Attachment, ...]) -> ReplyRecord:
+def reply(row: Row, attachments: tuple[Attachment, ...]) -> ReplyRecord:
     """A row of ``REPLY_COLUMNS`` (from ``replies``)."""
     return ReplyRecord(
         id=row["id"],

@@ -14,7 +14,7 @@ from console.store.errors import StoreError
 from console.store.models import LogQuery
 from console.store.sqlite import SqliteStore
 from tests.support.held_searches import HeldSearches
-from tests.unit.store.test_sqlite_store import new_message
+from tests.unit.store.test_store_contract import new_message
 
 
 @pytest.fixture

@@ -200,6 +200,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX replies_text ON replies USING gin (lower(body COLLATE "C") gin_trgm_ops);
     CREATE INDEX messages_numbers ON messages USING gin (phone_number gin_trgm_ops);
     CREATE INDEX replies_numbers ON replies USING gin (phone_number gin_trgm_ops);
+
+    -- message_ids by their start (text of six characters or more), whatever the
+    -- database's collation: pattern indexes serve LIKE 'start%'.
+    CREATE INDEX messages_id_start ON messages (message_id text_pattern_ops);
+    CREATE INDEX replies_id_start ON replies (message_id text_pattern_ops);
+    CREATE INDEX orphans_id_start ON orphans (message_id text_pattern_ops);
     """,
 )
 

@@ -10,6 +10,7 @@ import pytest
 
 from console.history import orphan_entries
 from console.store import log
+from console.store.interface import MessageStore
 from console.store.migrations import MIGRATIONS
 from console.store.models import Direction, LogKind, LogQuery, LogState
 from console.store.sqlite import SqliteStore
@@ -24,7 +25,7 @@ from tests.unit.store.test_log_store import (
 
 
 def test_an_orphan_is_one_row_at_its_latest_receipt_with_the_state_that_stands(
-    store: SqliteStore,
+    store: MessageStore,
 ) -> None:
     deliver(store, "elsewhere", 6, at=100.0)
     deliver(store, "elsewhere", 2, at=200.0)
@@ -44,7 +45,7 @@ def test_an_orphan_is_one_row_at_its_latest_receipt_with_the_state_that_stands(
     assert (entry.fields["state"], entry.created_at) == (row.state, row.time)
 
 
-def test_until_a_final_state_the_latest_receipt_decides(store: SqliteStore) -> None:
+def test_until_a_final_state_the_latest_receipt_decides(store: MessageStore) -> None:
     deliver(store, "elsewhere", 1, at=100.0)
     deliver(store, "elsewhere", 6, at=200.0)
 
@@ -55,7 +56,7 @@ def test_until_a_final_state_the_latest_receipt_decides(store: SqliteStore) -> N
 
 @pytest.mark.parametrize("size", [1, 4, 100])
 def test_orphans_page_and_count_with_the_rest_from_either_end(
-    store: SqliteStore, size: int
+    store: MessageStore, size: int
 ) -> None:
     expected = mixed_log(store, messages=10)
     # One between rows, one at the very time and row id of a message, one newest.
@@ -75,7 +76,7 @@ def test_orphans_page_and_count_with_the_rest_from_either_end(
     assert store.log_head(EVERYTHING, limit=2) == (rows[:2], len(expected))
 
 
-def test_state_and_direction_filters_take_an_orphan_by_its_delivery(store: SqliteStore) -> None:
+def test_state_and_direction_filters_take_an_orphan_by_its_delivery(store: MessageStore) -> None:
     send(store, "sent", at=50.0)
     deliver(store, "o-delivered", 2, at=100.0)
     deliver(store, "o-expired", 3, at=200.0)
@@ -95,7 +96,7 @@ def test_state_and_direction_filters_take_an_orphan_by_its_delivery(store: Sqlit
     assert store.log_count(query) == 1
 
 
-def test_text_finds_an_orphan_by_the_start_of_its_message_id(store: SqliteStore) -> None:
+def test_text_finds_an_orphan_by_the_start_of_its_message_id(store: MessageStore) -> None:
     deliver(store, "abc123def", 2, at=100.0)
     send(store, "m-1", at=200.0, body="abc123 in a message")
 
@@ -106,7 +107,7 @@ def test_text_finds_an_orphan_by_the_start_of_its_message_id(store: SqliteStore)
     assert ids(store.log_page(LogQuery(text="123def"))) == []  # not its start
 
 
-def test_an_orphan_becomes_its_message_when_the_message_is_stored(store: SqliteStore) -> None:
+def test_an_orphan_becomes_its_message_when_the_message_is_stored(store: MessageStore) -> None:
     deliver(store, "early", 2, at=100.0)
     assert ids(store.log_rows(EVERYTHING, ["early"])) == ["early"]
 
@@ -121,7 +122,9 @@ def test_an_orphan_becomes_its_message_when_the_message_is_stored(store: SqliteS
     assert store.log_count(EVERYTHING) == 1
 
 
-def test_rows_by_message_id_give_an_orphans_row_as_the_query_sees_it(store: SqliteStore) -> None:
+def test_rows_by_message_id_give_an_orphans_row_as_the_query_sees_it(
+    store: MessageStore,
+) -> None:
     deliver(store, "o-1", 6, at=100.0)
     deliver(store, "o-2", 2, at=200.0)
 
@@ -133,10 +136,10 @@ def test_rows_by_message_id_give_an_orphans_row_as_the_query_sees_it(store: Sqli
     assert (moved.time, moved.state) == (300.0, 2)
 
 
-def test_paging_merges_the_orphans_index_scan_too(store: SqliteStore) -> None:
-    mixed_log(store, messages=5)
-    deliver(store, "o-1", 2, at=1012.0)
-    conn = sqlite3.connect(store.path)
+def test_paging_merges_the_orphans_index_scan_too(sqlite_store: SqliteStore) -> None:
+    mixed_log(sqlite_store, messages=5)
+    deliver(sqlite_store, "o-1", 2, at=1012.0)
+    conn = sqlite3.connect(sqlite_store.path)
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
     try:

@@ -1,3 +1,6 @@
+"""The message log on both backends: messages, replies and orphan receipts in one list,
+paged by key, counted, searched and filtered."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -7,6 +10,7 @@ import pytest
 
 from console.protocol.mt_request import Attachment, Priority
 from console.store import log
+from console.store.interface import MessageStore
 from console.store.log_search import NumberSearch, number_search
 from console.store.migrations import MIGRATIONS
 from console.store.models import (
@@ -24,12 +28,13 @@ from console.store.models import (
     NewMessage,
 )
 from console.store.sqlite import SqliteStore
+from tests.support.store_backends import Backend
 
 EVERYTHING = LogQuery()
 
 
 def send(
-    store: SqliteStore,
+    store: MessageStore,
     message_id: str,
     at: float,
     phone: str = "12025550100",
@@ -49,7 +54,7 @@ def send(
 
 
 def decide(
-    store: SqliteStore, message_id: str, status: MessageStatus, code: int | None, at: float
+    store: MessageStore, message_id: str, status: MessageStatus, code: int | None, at: float
 ) -> None:
     number = store.begin_attempt(message_id, at)
     store.finish_attempt(
@@ -60,7 +65,7 @@ def decide(
     )
 
 
-def deliver(store: SqliteStore, message_id: str, state: int, at: float) -> None:
+def deliver(store: MessageStore, message_id: str, state: int, at: float) -> None:
     store.add_receipt(
         IncomingReceipt(
             message_id=message_id,
@@ -74,7 +79,7 @@ def deliver(store: SqliteStore, message_id: str, state: int, at: float) -> None:
 
 
 def reply(
-    store: SqliteStore,
+    store: MessageStore,
     message_id: str,
     at: float,
     phone: str = "447700900123",
@@ -100,7 +105,7 @@ def ids(rows: list[LogRow]) -> list[str]:
     return [r.message_id for r in rows]
 
 
-def mixed_log(store: SqliteStore, messages: int = 30) -> list[str]:
+def mixed_log(store: MessageStore, messages: int = 30) -> list[str]:
     """Messages with a reply after every fifth; returns message_ids newest first."""
     order = []
     for i in range(messages):
@@ -112,7 +117,7 @@ def mixed_log(store: SqliteStore, messages: int = 30) -> list[str]:
     return order[::-1]
 
 
-def page_through(store: SqliteStore, query: LogQuery, size: int, newest_first: bool) -> list[str]:
+def page_through(store: MessageStore, query: LogQuery, size: int, newest_first: bool) -> list[str]:
     seen: list[str] = []
     bound: LogKey | None = None
     while True:
@@ -127,7 +132,7 @@ def page_through(store: SqliteStore, query: LogQuery, size: int, newest_first: b
 
 
 def test_log_interleaves_messages_replies_and_orphan_receipts_newest_first(
-    store: SqliteStore,
+    store: MessageStore,
 ) -> None:
     send(store, "m-1", at=100.0)
     reply(store, "r-1", at=150.0)
@@ -149,7 +154,7 @@ def test_log_interleaves_messages_replies_and_orphan_receipts_newest_first(
 
 @pytest.mark.parametrize("size", [1, 4, 7, 100])
 def test_paging_by_key_shows_every_row_once_in_order_from_either_end(
-    store: SqliteStore, size: int
+    store: MessageStore, size: int
 ) -> None:
     expected = mixed_log(store)
 
@@ -157,7 +162,7 @@ def test_paging_by_key_shows_every_row_once_in_order_from_either_end(
     assert page_through(store, EVERYTHING, size, newest_first=False) == expected[::-1]
 
 
-def test_rows_of_the_same_moment_keep_one_order_both_ways(store: SqliteStore) -> None:
+def test_rows_of_the_same_moment_keep_one_order_both_ways(store: MessageStore) -> None:
     # Same time and same row id in both tables: the kind decides, identically both ways.
     for i in range(1, 4):
         send(store, f"m-{i}", at=500.0)
@@ -170,7 +175,7 @@ def test_rows_of_the_same_moment_keep_one_order_both_ways(store: SqliteStore) ->
         assert page_through(store, EVERYTHING, size, newest_first=False) == expected[::-1]
 
 
-def test_skip_jumps_into_the_middle_from_either_end(store: SqliteStore) -> None:
+def test_skip_jumps_into_the_middle_from_either_end(store: MessageStore) -> None:
     expected = mixed_log(store)
     middle = store.log_page(EVERYTHING, limit=3, skip=10)
     from_bottom = store.log_page_oldest(EVERYTHING, limit=3, skip=10)
@@ -182,7 +187,7 @@ def test_skip_jumps_into_the_middle_from_either_end(store: SqliteStore) -> None:
     assert store.log_page(EVERYTHING, skip=len(expected)) == []
 
 
-def test_count_between_keys_gives_a_rows_position(store: SqliteStore) -> None:
+def test_count_between_keys_gives_a_rows_position(store: MessageStore) -> None:
     expected = mixed_log(store)
     rows = store.log_page(EVERYTHING, limit=len(expected))
 
@@ -191,7 +196,7 @@ def test_count_between_keys_gives_a_rows_position(store: SqliteStore) -> None:
     assert store.log_count(EVERYTHING, before=rows[2].key, after=rows[9].key) == 6
 
 
-def test_a_snapshot_leaves_out_rows_that_arrive_later(store: SqliteStore) -> None:
+def test_a_snapshot_leaves_out_rows_that_arrive_later(store: MessageStore) -> None:
     mixed_log(store, messages=5)
     top = store.log_page(EVERYTHING, limit=1)[0]
     snapshot = LogQuery(up_to=top.key)
@@ -202,14 +207,6 @@ def test_a_snapshot_leaves_out_rows_that_arrive_later(store: SqliteStore) -> Non
     assert store.log_page(snapshot, limit=1)[0].message_id == top.message_id
     assert store.log_page_oldest(snapshot, limit=10)[-1].message_id == top.message_id
     assert store.log_count(EVERYTHING) == 8
-
-
-@pytest.fixture(params=["few", "many"])
-def matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a search both ways: reading its few matches by id, or scanning in time order."""
-    if request.param == "many":
-        monkeypatch.setattr(log, "FEW_MATCHES", 1)
-    return str(request.param)
 
 
 @pytest.mark.parametrize(
@@ -228,7 +225,7 @@ def matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     ],
 )
 def test_number_search_finds_numbers_however_they_are_typed(
-    store: SqliteStore, matches: str, typed: str, found: list[str]
+    store: MessageStore, matches: str, typed: str, found: list[str]
 ) -> None:
     send(store, "m-us", at=100.0, phone="12025550100", body="Call 447700900123 today")
     send(store, "m-uk", at=200.0, phone="447700900123")
@@ -251,7 +248,7 @@ def test_a_number_with_its_country_code_is_found_from_the_start() -> None:
 
 @pytest.mark.parametrize("size", [1, 3, 50])
 def test_paging_through_a_search_shows_each_match_once(
-    store: SqliteStore, matches: str, size: int
+    store: MessageStore, matches: str, size: int
 ) -> None:
     for i in range(20):
         send(store, f"m-{i:02}", at=100.0 + i, phone=f"4477009001{i:02}")
@@ -267,7 +264,7 @@ def test_paging_through_a_search_shows_each_match_once(
 
 
 def test_a_search_sees_messages_stored_after_it_by_any_connection(
-    store: SqliteStore, data_dir: Path
+    store: MessageStore, backend: Backend
 ) -> None:
     query = LogQuery(text="+44")
     send(store, "first", at=100.0, phone="447700900123")
@@ -275,13 +272,13 @@ def test_a_search_sees_messages_stored_after_it_by_any_connection(
 
     send(store, "ours", at=200.0, phone="447700900124")
     assert store.log_count(query) == 2
-    with SqliteStore(store.path) as other:
+    with backend.open() as other:
         send(other, "theirs", at=300.0, phone="447700900125")
     assert ids(store.log_page(query)) == ["theirs", "ours", "first"]
 
 
 def test_text_search_finds_message_text_ignoring_case_and_ids_by_prefix(
-    store: SqliteStore, matches: str
+    store: MessageStore, matches: str
 ) -> None:
     send(store, "a1b2c3d4e5", at=100.0, body="Your PARCEL is waiting")
     send(store, "d4e5f6a7b8", at=200.0, body="Your order has shipped")
@@ -296,7 +293,7 @@ def test_text_search_finds_message_text_ignoring_case_and_ids_by_prefix(
     assert store.log_count(LogQuery(text="parcel")) == 2
 
 
-def test_a_numeric_message_id_is_found_by_its_digits(store: SqliteStore) -> None:
+def test_a_numeric_message_id_is_found_by_its_digits(store: MessageStore) -> None:
     send(store, "m-1", at=100.0, phone="12025550100")
     reply(store, "8800123456", at=200.0, phone="447700900123")
 
@@ -304,7 +301,7 @@ def test_a_numeric_message_id_is_found_by_its_digits(store: SqliteStore) -> None
     assert store.log_count(LogQuery(text="8800123456")) == 1
 
 
-def test_wildcard_characters_in_the_search_are_taken_literally(store: SqliteStore) -> None:
+def test_wildcard_characters_in_the_search_are_taken_literally(store: MessageStore) -> None:
     send(store, "m-1", at=100.0, body="Save 20% today")
     send(store, "m-2", at=200.0, body="Save 20 euros today")
     send(store, "m-3", at=300.0, body="file_name.txt attached")
@@ -314,7 +311,7 @@ def test_wildcard_characters_in_the_search_are_taken_literally(store: SqliteStor
     assert ids(store.log_page(LogQuery(text="file_"))) == ["m-3"]
 
 
-def test_direction_filter_keeps_one_side_of_the_conversation(store: SqliteStore) -> None:
+def test_direction_filter_keeps_one_side_of_the_conversation(store: MessageStore) -> None:
     expected = mixed_log(store, messages=10)
 
     outbound = store.log_page(LogQuery(direction=Direction.OUT), limit=100)
@@ -328,7 +325,7 @@ def test_direction_filter_keeps_one_side_of_the_conversation(store: SqliteStore)
     ]
 
 
-def outcomes(store: SqliteStore) -> None:
+def outcomes(store: MessageStore) -> None:
     send(store, "queued", at=100.0)
     send(store, "retrying", at=110.0)
     decide(store, "retrying", MessageStatus.RETRY_WAIT, 6, at=111.0)
@@ -369,7 +366,7 @@ def outcomes(store: SqliteStore) -> None:
     ],
 )
 def test_state_filter_groups_messages_by_what_happened_to_them(
-    store: SqliteStore, state: LogState, found: list[str]
+    store: MessageStore, state: LogState, found: list[str]
 ) -> None:
     outcomes(store)
     query = LogQuery(state=state)
@@ -381,14 +378,14 @@ def test_state_filter_groups_messages_by_what_happened_to_them(
     assert store.log_count(query) == len(found)
 
 
-def test_a_state_filter_shows_no_replies_even_inbound(store: SqliteStore) -> None:
+def test_a_state_filter_shows_no_replies_even_inbound(store: MessageStore) -> None:
     outcomes(store)
 
     assert store.log_page(LogQuery(state=LogState.DELIVERED, direction=Direction.IN)) == []
     assert store.log_count(LogQuery(state=LogState.DELIVERED, direction=Direction.IN)) == 0
 
 
-def test_filters_combine(store: SqliteStore) -> None:
+def test_filters_combine(store: MessageStore) -> None:
     outcomes(store)
     send(store, "delivered-elsewhere", at=300.0, phone="447700900999")
     decide(store, "delivered-elsewhere", MessageStatus.ACCEPTED, 0, at=301.0)
@@ -399,7 +396,7 @@ def test_filters_combine(store: SqliteStore) -> None:
     assert ids(store.log_page(query)) == ["delivered-elsewhere"]
 
 
-def test_a_row_carries_what_the_log_shows(store: SqliteStore) -> None:
+def test_a_row_carries_what_the_log_shows(store: MessageStore) -> None:
     body = "Line one\nline two " + "x" * 200
     photo = Attachment("image/png", b"\x89PNG", "photo.png")
     send(
@@ -465,7 +462,7 @@ def test_a_row_says_whether_its_text_goes_on_past_the_preview(store: SqliteStore
 
 
 def test_rows_by_message_id_show_the_latest_state_and_respect_the_query(
-    store: SqliteStore,
+    store: MessageStore,
 ) -> None:
     mixed_log(store, messages=10)
     decide(store, "m-003", MessageStatus.ACCEPTED, 0, at=5000.0)
@@ -481,7 +478,7 @@ def test_rows_by_message_id_show_the_latest_state_and_respect_the_query(
     assert store.log_rows(EVERYTHING, []) == []
 
 
-def test_rows_by_message_id_cope_with_long_id_lists(store: SqliteStore) -> None:
+def test_rows_by_message_id_cope_with_long_id_lists(store: MessageStore) -> None:
     for i in range(1200):
         send(store, f"m-{i}", at=float(i))
 
@@ -492,14 +489,14 @@ def test_rows_by_message_id_cope_with_long_id_lists(store: SqliteStore) -> None:
 
 
 def test_paging_merges_index_scans_instead_of_sorting_the_log(
-    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+    sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A full sort would make every page of a million-row log take seconds; a search
     # matching many rows must keep reading in time order too.
     monkeypatch.setattr(log, "FEW_MATCHES", -1)
-    mixed_log(store, messages=5)
-    middle = store.log_page(EVERYTHING, skip=3, limit=1)[0].key
-    conn = sqlite3.connect(store.path)
+    mixed_log(sqlite_store, messages=5)
+    middle = sqlite_store.log_page(EVERYTHING, skip=3, limit=1)[0].key
+    conn = sqlite3.connect(sqlite_store.path)
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
     cache = log.LogCache()

@@ -4,48 +4,27 @@ rows, case folded for ASCII letters only, every character literal, counted alike
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from console.store import log
+from console.store.interface import MessageStore
 from console.store.log_search import number_search
 from console.store.migrations import MIGRATIONS
 from console.store.models import LogQuery, LogState, MessageStatus
 from console.store.sqlite import SqliteStore
+from tests.support.store_backends import Backend
 from tests.unit.store.test_log_store import decide, deliver, ids, page_through, reply, send
 
-
-@pytest.fixture(params=["few", "many"])
-def matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a search both ways: reading its few matches by id, or scanning in time order
-    and counting in the index."""
-    if request.param == "many":
-        monkeypatch.setattr(log, "FEW_MATCHES", 1)
-    return str(request.param)
+# Property tests start each example from an empty database of the test's backend.
+_PER_EXAMPLE = [HealthCheck.function_scoped_fixture]
 
 
-def like(path: Path, text: str) -> list[str]:
-    """What LIKE finds in message and reply text, newest first: the search as it was."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    conn = sqlite3.connect(path)
-    try:
-        found = conn.execute(
-            "SELECT message_id FROM (SELECT message_id, created_at AS t, body FROM messages"
-            " UNION ALL SELECT message_id, received_at, body FROM replies)"
-            " WHERE body LIKE ? ESCAPE '\\' ORDER BY t DESC",
-            (f"%{escaped}%",),
-        ).fetchall()
-    finally:
-        conn.close()
-    return [r[0] for r in found]
-
-
-def found(store: SqliteStore, text: str) -> list[str]:
+def found(store: MessageStore, text: str) -> list[str]:
     query = LogQuery(text=text)
     rows = ids(store.log_page(query, limit=1000))
     assert store.log_count(query) == len(rows)
@@ -62,25 +41,27 @@ def found(store: SqliteStore, text: str) -> list[str]:
 _ALPHABET = "aAbBkKÉé\u212aß%_\\\"*^:()-+ .'🎉\x00"
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80, deadline=None, suppress_health_check=_PER_EXAMPLE)
 @given(
-    st.lists(st.text(_ALPHABET, min_size=0, max_size=12), min_size=1, max_size=8),
-    st.lists(st.text(_ALPHABET, min_size=1, max_size=5), min_size=1, max_size=4),
+    bodies=st.lists(st.text(_ALPHABET, min_size=0, max_size=12), min_size=1, max_size=8),
+    texts=st.lists(st.text(_ALPHABET, min_size=1, max_size=5), min_size=1, max_size=4),
 )
-def test_a_search_finds_exactly_what_like_finds(bodies: list[str], texts: list[str]) -> None:
+def test_a_search_finds_exactly_what_like_finds(
+    backend: Backend, bodies: list[str], texts: list[str]
+) -> None:
     assume(all(t.strip() and number_search(t) is None for t in texts))
-    with tempfile.TemporaryDirectory() as folder, SqliteStore(Path(folder) / "s.db") as store:
+    with backend.fresh() as fresh, fresh.open() as store:
         for i, body in enumerate(bodies):
             if i % 3 == 2:
                 reply(store, f"r{i}", at=float(i), body=body)
             else:
                 send(store, f"m{i}", at=float(i), body=body)
         for text in texts:
-            assert found(store, text) == like(store.path, text.strip()), text
+            assert found(store, text) == fresh.like(text.strip()), text
 
 
 def test_rows_stored_edited_and_deleted_are_found_as_they_read_now(
-    store: SqliteStore, matches: str
+    store: MessageStore, backend: Backend, matches: str
 ) -> None:
     send(store, "m-1", at=100.0, body="Your PARCEL is here")
     reply(store, "r-1", at=150.0, body="Where is the parcel?")
@@ -90,11 +71,9 @@ def test_rows_stored_edited_and_deleted_are_found_as_they_read_now(
     assert found(store, "parcel") == ["m-2", "r-1", "m-1"]
 
     # No program path edits or deletes a message; the index follows whoever does.
-    with sqlite3.connect(store.path) as other:
-        other.execute("UPDATE messages SET body = 'Your order is here' WHERE message_id = 'm-1'")
-        other.execute("UPDATE replies SET body = 'Thanks' WHERE message_id = 'r-1'")
-        other.execute("DELETE FROM messages WHERE message_id = 'm-2'")
-    other.close()
+    backend.execute("UPDATE messages SET body = 'Your order is here' WHERE message_id = 'm-1'")
+    backend.execute("UPDATE replies SET body = 'Thanks' WHERE message_id = 'r-1'")
+    backend.execute("DELETE FROM messages WHERE message_id = 'm-2'")
 
     assert found(store, "parcel") == []
     assert found(store, "order is") == ["m-1"]
@@ -115,7 +94,7 @@ def test_rows_stored_edited_and_deleted_are_found_as_they_read_now(
     ],
 )
 def test_text_too_short_for_the_index_is_still_found(
-    store: SqliteStore, matches: str, text: str, expected: list[str]
+    store: MessageStore, backend: Backend, matches: str, text: str, expected: list[str]
 ) -> None:
     send(store, "m-1", at=100.0, body="Abc")
     send(store, "m-2", at=200.0, body="a")
@@ -126,7 +105,7 @@ def test_text_too_short_for_the_index_is_still_found(
     send(store, "m-7", at=700.0, body='say "hi"')
 
     assert found(store, text) == expected
-    assert expected == like(store.path, text)
+    assert expected == backend.like(text)
 
 
 @pytest.mark.parametrize(
@@ -154,7 +133,7 @@ def test_text_too_short_for_the_index_is_still_found(
     ],
 )
 def test_query_syntax_in_the_text_is_plain_text(
-    store: SqliteStore, matches: str, text: str
+    store: MessageStore, matches: str, text: str
 ) -> None:
     send(store, "m-1", at=100.0, body=f"before {text} after")
     send(store, "m-2", at=200.0, body="one two star paren minus caret body text filename")
@@ -177,7 +156,7 @@ def test_query_syntax_in_the_text_is_plain_text(
     ],
 )
 def test_text_outside_ascii_is_found_as_like_found_it(
-    store: SqliteStore, matches: str, text: str, expected: list[str]
+    store: MessageStore, backend: Backend, matches: str, text: str, expected: list[str]
 ) -> None:
     for number, body in enumerate(
         ["Grüße aus Köln", "KÖLN calling", "köln", "5 \u212a", "5 K", "🎉 party 🎉"], start=1
@@ -185,7 +164,7 @@ def test_text_outside_ascii_is_found_as_like_found_it(
         send(store, f"m-{number}", at=100.0 * number, body=body)
 
     assert found(store, text) == expected
-    assert expected == like(store.path, text)
+    assert expected == backend.like(text)
 
 
 def test_a_store_from_the_schema_before_the_index_finds_its_old_rows(tmp_path: Path) -> None:
@@ -217,7 +196,7 @@ def test_a_store_from_the_schema_before_the_index_finds_its_old_rows(tmp_path: P
 
 
 def test_many_matches_are_counted_once_whether_by_text_or_by_message_id(
-    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+    store: MessageStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(log, "FEW_MATCHES", 1)
     send(store, "abcdef-1", at=100.0, body="has abcdef in its text too")
@@ -238,7 +217,7 @@ def test_many_matches_are_counted_once_whether_by_text_or_by_message_id(
 
 
 def test_many_matches_of_a_number_are_counted_once_whether_by_number_or_by_message_id(
-    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+    store: MessageStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(log, "FEW_MATCHES", 1)
     send(store, "00447700900-1", at=100.0, phone="447700900123")  # both
@@ -254,7 +233,7 @@ def test_many_matches_of_a_number_are_counted_once_whether_by_number_or_by_messa
 
 
 def test_a_worker_thread_searches_with_its_own_connection_while_rows_arrive(
-    store: SqliteStore,
+    store: MessageStore, backend: Backend
 ) -> None:
     for i in range(50):
         send(store, f"m-{i}", at=float(i), body=f"parcel number {i}")
@@ -263,7 +242,7 @@ def test_a_worker_thread_searches_with_its_own_connection_while_rows_arrive(
 
     def search() -> None:
         try:
-            with SqliteStore(store.path) as own:
+            with backend.open() as own:
                 for _ in range(20):
                     rows, total = own.log_head(LogQuery(text="parcel number"), limit=10)
                     results.append((len(rows), total))
@@ -281,8 +260,8 @@ def test_a_worker_thread_searches_with_its_own_connection_while_rows_arrive(
     assert all(rows == 10 and 50 <= total <= 80 for rows, total in results)
 
 
-def test_a_store_made_for_any_thread_searches_from_a_worker(data_dir: Path) -> None:
-    with SqliteStore(data_dir / "s.db", any_thread=True) as shared:
+def test_a_store_made_for_any_thread_searches_from_a_worker(backend: Backend) -> None:
+    with backend.open(any_thread=True) as shared:
         send(shared, "m-1", at=1.0, body="Your parcel")
         answers: list[list[str]] = []
         worker = threading.Thread(
@@ -293,41 +272,28 @@ def test_a_store_made_for_any_thread_searches_from_a_worker(data_dir: Path) -> N
     assert answers == [["m-1"]]
 
 
-def instr(path: Path, digits: str) -> list[str]:
-    """What reading every phone number finds, newest first: the search without its index."""
-    conn = sqlite3.connect(path)
-    try:
-        found = conn.execute(
-            "SELECT message_id FROM (SELECT message_id, created_at AS t, phone_number"
-            " FROM messages UNION ALL SELECT message_id, received_at, phone_number FROM replies)"
-            " WHERE instr(phone_number, ?) > 0 ORDER BY t DESC",
-            (digits,),
-        ).fetchall()
-    finally:
-        conn.close()
-    return [r[0] for r in found]
-
-
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=_PER_EXAMPLE)
 @given(
-    st.lists(st.text("0123", min_size=1, max_size=9), min_size=1, max_size=8),
-    st.lists(st.text("0123", min_size=1, max_size=5), min_size=1, max_size=4),
-    st.booleans(),
+    numbers=st.lists(st.text("0123", min_size=1, max_size=9), min_size=1, max_size=8),
+    texts=st.lists(st.text("0123", min_size=1, max_size=5), min_size=1, max_size=4),
+    many=st.booleans(),
 )
 def test_digits_anywhere_in_a_number_find_exactly_what_reading_every_number_finds(
-    numbers: list[str], texts: list[str], many: bool
+    backend: Backend, numbers: list[str], texts: list[str], many: bool
 ) -> None:
     few = log.FEW_MATCHES
     log.FEW_MATCHES = 1 if many else few  # scanned in time order and counted in the index
+    names = [f"r{i}" if i % 3 == 2 else f"m{i}" for i in range(len(numbers))]
     try:
-        with tempfile.TemporaryDirectory() as folder, SqliteStore(Path(folder) / "s") as store:
+        with backend.fresh() as fresh, fresh.open() as store:
             for i, number in enumerate(numbers):
                 if i % 3 == 2:
-                    reply(store, f"r{i}", at=float(i), phone=number)
+                    reply(store, names[i], at=float(i), phone=number)
                 else:
-                    send(store, f"m{i}", at=float(i), phone=number)
+                    send(store, names[i], at=float(i), phone=number)
             for text in texts:
-                expected = instr(store.path, text)
+                # What reading every number finds, newest first: the search without index.
+                expected = [names[i] for i in reversed(range(len(numbers))) if text in numbers[i]]
                 assert found(store, text) == expected, text
                 if len(expected) > 1:
                     # A snapshot from the second match down, and a count that stops early.

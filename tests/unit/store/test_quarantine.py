@@ -7,10 +7,12 @@ import json
 import sqlite3
 from pathlib import Path
 
+from console.store.interface import MessageStore
 from console.store.migrations import MIGRATIONS
 from console.store.models import QuarantineCap, QuarantinedCallback
 from console.store.sqlite import SqliteStore
 from tests.support.cli import run_cli
+from tests.support.store_backends import Backend
 
 
 def junk(number: int, body: bytes = b"junk", **extra: object) -> QuarantinedCallback:
@@ -20,28 +22,27 @@ def junk(number: int, body: bytes = b"junk", **extra: object) -> QuarantinedCall
     )  # fmt: skip
 
 
-def test_a_large_body_is_kept_as_its_head_with_length_and_hash(tmp_path: Path) -> None:
+def test_a_large_body_is_kept_as_its_head_with_length_and_hash(store: MessageStore) -> None:
     whole = b"x" * 100_000
-    with SqliteStore(tmp_path / "q.sqlite3") as store:
-        store.quarantine(
-            junk(
-                1,
-                whole[:65536],
-                body_length=len(whole),
-                body_sha256=hashlib.sha256(whole).hexdigest(),
-            )
+    store.quarantine(
+        junk(
+            1,
+            whole[:65536],
+            body_length=len(whole),
+            body_sha256=hashlib.sha256(whole).hexdigest(),
         )
-        store.quarantine(junk(2, b"small"))
-        small, large = store.quarantined()
+    )
+    store.quarantine(junk(2, b"small"))
+    small, large = store.quarantined()
     assert (large.body_length, len(large.body), large.truncated) == (100_000, 65536, True)
     assert large.body_sha256 == hashlib.sha256(whole).hexdigest()
     assert (small.body, small.body_length, small.truncated) == (b"small", 5, False)
     assert small.body_sha256 == hashlib.sha256(b"small").hexdigest()
 
 
-def test_past_the_count_cap_the_oldest_entries_go_and_are_counted(tmp_path: Path) -> None:
+def test_past_the_count_cap_the_oldest_entries_go_and_are_counted(backend: Backend) -> None:
     cap = QuarantineCap(max_entries=50, max_bytes=10**9)
-    with SqliteStore(tmp_path / "q.sqlite3", quarantine_cap=cap) as store:
+    with backend.open(quarantine_cap=cap) as store:
         for number in range(120):
             store.quarantine(junk(number))
             assert store.quarantine_summary().entries <= 50
@@ -53,9 +54,9 @@ def test_past_the_count_cap_the_oldest_entries_go_and_are_counted(tmp_path: Path
     assert (summary.entries, summary.dropped) == (len(kept), 120 - len(kept))
 
 
-def test_past_the_size_cap_the_oldest_entries_go(tmp_path: Path) -> None:
+def test_past_the_size_cap_the_oldest_entries_go(backend: Backend) -> None:
     cap = QuarantineCap(max_entries=1000, max_bytes=30_000)
-    with SqliteStore(tmp_path / "q.sqlite3", quarantine_cap=cap) as store:
+    with backend.open(quarantine_cap=cap) as store:
         for number in range(100):
             store.quarantine(junk(number, b"b" * 1000))
             assert store.quarantine_summary().stored_bytes <= 30_000
@@ -65,6 +66,20 @@ def test_past_the_size_cap_the_oldest_entries_go(tmp_path: Path) -> None:
     assert 28 <= len(kept) <= 29
     assert kept == [f"bad {n}" for n in range(99, 99 - len(kept), -1)]
     assert (summary.stored_bytes, summary.dropped) == (1020 * len(kept), 100 - len(kept))
+
+
+def test_a_store_opened_with_smaller_caps_drops_the_oldest_entries_at_once(
+    backend: Backend,
+) -> None:
+    with backend.open() as store:
+        for number in range(100):
+            store.quarantine(junk(number))
+    with backend.open(quarantine_cap=QuarantineCap(max_entries=40, max_bytes=10**9)) as store:
+        kept = [r.reason for r in store.quarantined(limit=1000)]
+        summary = store.quarantine_summary()
+    assert 39 <= len(kept) <= 40
+    assert kept == [f"bad {n}" for n in range(99, 99 - len(kept), -1)]
+    assert (summary.entries, summary.dropped) == (len(kept), 100 - len(kept))
 
 
 def test_entries_kept_before_the_caps_existed_are_counted_and_described(tmp_path: Path) -> None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from console.protocol.delivery import FINAL_STATES
 from console.store.models import IncomingReceipt, LogQuery, ReceiptRecord
-from console.store.sqlite import SqliteStore
-from tests.unit.store.test_sqlite_store import new_message
+from tests.support.store_backends import Backend
+from tests.unit.store.test_store_contract import new_message
 
 # A small space of receipts, so that batches hold redeliveries of earlier batches and of
 # their own rows; optional fields vary because they are part of a receipt's identity.
@@ -39,15 +36,18 @@ def _identity(r: IncomingReceipt | ReceiptRecord) -> tuple[object, ...]:
     return (r.message_id, r.message_state, r.result_code, r.app_id, r.conversation_id)
 
 
-@settings(max_examples=60, deadline=None)
-@given(_BATCHES)
+# Each example starts from an empty database of the test's backend.
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batches=_BATCHES)
 def test_batches_keep_each_receipt_once_and_never_regress_a_final_state(
-    batches: list[list[IncomingReceipt]],
+    backend: Backend, batches: list[list[IncomingReceipt]]
 ) -> None:
     kept: dict[tuple[object, ...], int] = {}  # identity -> redeliveries
     state: dict[str, int | None] = {"m-1": None, "m-2": None}
     orphan: tuple[int, float] | None = None  # the orphan's log row: its state and time
-    with tempfile.TemporaryDirectory() as folder, SqliteStore(Path(folder) / "s.db") as store:
+    with backend.fresh() as fresh, fresh.open() as store:
         for message_id in state:
             store.create_message(new_message(message_id))
         for number, batch in enumerate(batches):

@@ -1,3 +1,6 @@
+"""The store's contract, on both backends: messages, attempts, receipts, replies and
+quarantined callbacks as they are kept and read back."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -6,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from console.protocol.mt_request import Attachment, HttpMethod, Priority
-from console.store.errors import DuplicateMessageId, IncompatibleStore, UnknownMessage
+from console.store.errors import (
+    DuplicateMessageId,
+    IncompatibleStore,
+    StoreError,
+    UnknownMessage,
+)
+from console.store.interface import MessageStore
 from console.store.migrations import MIGRATIONS
 from console.store.models import (
     AttemptResult,
@@ -18,6 +27,7 @@ from console.store.models import (
     QuarantinedCallback,
 )
 from console.store.sqlite import SqliteStore
+from tests.support.store_backends import Backend
 
 
 def new_message(message_id: str = "m-1", **changes: object) -> NewMessage:
@@ -44,8 +54,8 @@ def receipt(message_id: str, state: int, at: float, code: int | None = 0) -> Inc
     )
 
 
-def test_new_file_is_migrated_to_wal_and_latest_schema(store: SqliteStore) -> None:
-    conn = sqlite3.connect(store.path)
+def test_new_file_is_migrated_to_wal_and_latest_schema(sqlite_store: SqliteStore) -> None:
+    conn = sqlite3.connect(sqlite_store.path)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
@@ -62,10 +72,9 @@ def test_database_from_a_newer_program_is_refused_with_a_reason(tmp_path: Path) 
         SqliteStore(path)
 
 
-def test_message_round_trips_with_attachments_and_survives_reopening(data_dir: Path) -> None:
-    path = data_dir / "messages.sqlite3"
+def test_message_round_trips_with_attachments_and_survives_reopening(backend: Backend) -> None:
     photo = Attachment("image/png", b"\x89PNG\r\n\x1a\nrest", "photo.png")
-    with SqliteStore(path) as first:
+    with backend.open() as first:
         first.create_message(
             new_message(
                 priority=Priority.INTERACTIVE,
@@ -77,7 +86,7 @@ def test_message_round_trips_with_attachments_and_survives_reopening(data_dir: P
                 attachments=(photo,),
             )
         )
-    with SqliteStore(path) as second:
+    with backend.open() as second:
         found = second.get_message("m-1")
     assert found is not None
     assert found.status is MessageStatus.QUEUED
@@ -86,14 +95,14 @@ def test_message_round_trips_with_attachments_and_survives_reopening(data_dir: P
     assert found.attachments == (photo,)
 
 
-def test_same_message_id_cannot_be_stored_twice(store: SqliteStore) -> None:
+def test_same_message_id_cannot_be_stored_twice(store: MessageStore) -> None:
     store.create_message(new_message())
     with pytest.raises(DuplicateMessageId, match="m-1"):
         store.create_message(new_message(body="other"))
     assert store.count_messages() == 1
 
 
-def test_attempts_are_numbered_and_recorded_with_the_decision(store: SqliteStore) -> None:
+def test_attempts_are_numbered_and_recorded_with_the_decision(store: MessageStore) -> None:
     store.create_message(new_message())
     first = store.begin_attempt("m-1", 100.0)
     assert store.get_message("m-1").status is MessageStatus.SENDING  # type: ignore[union-attr]
@@ -125,7 +134,7 @@ def test_attempts_are_numbered_and_recorded_with_the_decision(store: SqliteStore
     )
 
 
-def test_an_attempt_never_finished_reads_as_outcome_unknown(store: SqliteStore) -> None:
+def test_an_attempt_never_finished_reads_as_outcome_unknown(store: MessageStore) -> None:
     store.create_message(new_message())
     store.begin_attempt("m-1", 1.0)
     (attempt,) = store.attempts("m-1")
@@ -133,12 +142,12 @@ def test_an_attempt_never_finished_reads_as_outcome_unknown(store: SqliteStore) 
     assert attempt.outcome_known is False
 
 
-def test_attempt_for_unknown_message_is_an_error(store: SqliteStore) -> None:
+def test_attempt_for_unknown_message_is_an_error(store: MessageStore) -> None:
     with pytest.raises(UnknownMessage):
         store.begin_attempt("nope", 1.0)
 
 
-def test_undecided_lists_only_messages_still_in_progress(store: SqliteStore) -> None:
+def test_undecided_lists_only_messages_still_in_progress(store: MessageStore) -> None:
     for name in ("queued", "waiting", "done"):
         store.create_message(new_message(name))
     number = store.begin_attempt("waiting", 1.0)
@@ -158,7 +167,7 @@ def test_undecided_lists_only_messages_still_in_progress(store: SqliteStore) -> 
     assert [m.message_id for m in store.undecided()] == ["queued", "waiting"]
 
 
-def test_final_state_is_never_replaced_by_a_late_receipt(store: SqliteStore) -> None:
+def test_final_state_is_never_replaced_by_a_late_receipt(store: MessageStore) -> None:
     store.create_message(new_message())
     store.add_receipt(receipt("m-1", 6, 1.0))
     store.add_receipt(receipt("m-1", 2, 3.0))
@@ -170,14 +179,14 @@ def test_final_state_is_never_replaced_by_a_late_receipt(store: SqliteStore) -> 
     assert [r.message_state for r in store.receipts("m-1")] == [6, 2, 1, 5]
 
 
-def test_non_final_receipts_move_the_state_forward(store: SqliteStore) -> None:
+def test_non_final_receipts_move_the_state_forward(store: MessageStore) -> None:
     store.create_message(new_message())
     store.add_receipt(receipt("m-1", 6, 1.0))
     store.add_receipt(receipt("m-1", 1, 2.0))
     assert store.get_message("m-1").state == 1  # type: ignore[union-attr]
 
 
-def test_identical_redelivery_is_counted_not_added(store: SqliteStore) -> None:
+def test_identical_redelivery_is_counted_not_added(store: MessageStore) -> None:
     store.create_message(new_message())
     assert store.add_receipt(receipt("m-1", 2, 1.0)) is True
     assert store.add_receipt(receipt("m-1", 2, 9.0)) is False
@@ -187,7 +196,7 @@ def test_identical_redelivery_is_counted_not_added(store: SqliteStore) -> None:
 
 
 def test_receipt_before_its_message_is_an_orphan_until_the_message_exists(
-    store: SqliteStore,
+    store: MessageStore,
 ) -> None:
     store.add_receipt(receipt("early", 2, 1.0))
     assert [r.message_id for r in store.orphan_receipts()] == ["early"]
@@ -197,7 +206,7 @@ def test_receipt_before_its_message_is_an_orphan_until_the_message_exists(
     assert len(store.receipts("early")) == 1
 
 
-def test_callback_batch_is_stored_whole(store: SqliteStore) -> None:
+def test_callback_batch_is_stored_whole(store: MessageStore) -> None:
     reply = IncomingReply("mo-1", "12345", "12025550100", None, "hi", 1.0, "203.0.113.9", "")
     bad = QuarantinedCallback(1.0, "203.0.113.9", "POST", "/cb", (), b"junk", "no type")
     results = store.record_callbacks(
@@ -209,17 +218,17 @@ def test_callback_batch_is_stored_whole(store: SqliteStore) -> None:
     assert [q.reason for q in store.quarantined()] == ["no type"]
 
 
-def test_a_failing_batch_stores_nothing(store: SqliteStore) -> None:
+def test_a_failing_batch_stores_nothing(store: MessageStore) -> None:
     class Broken(IncomingReceipt):
         pass
 
     broken = Broken("x", 2, 0, 1.0, object(), "raw")  # type: ignore[arg-type]
-    with pytest.raises(sqlite3.ProgrammingError):
+    with pytest.raises((sqlite3.ProgrammingError, StoreError)):
         store.record_callbacks([receipt("a", 1, 1.0), broken])
     assert store.orphan_receipts() == []
 
 
-def test_receipt_keeps_every_raw_field_and_source(store: SqliteStore) -> None:
+def test_receipt_keeps_every_raw_field_and_source(store: MessageStore) -> None:
     raw = "type=receipt&message_id=m&message_state=2&extra=kept"
     store.add_receipt(
         IncomingReceipt("m", 2, 0, 1.0, "198.51.100.1", raw, app_id="crm", conversation_id="c")
@@ -229,7 +238,7 @@ def test_receipt_keeps_every_raw_field_and_source(store: SqliteStore) -> None:
     assert (kept.source_address, kept.app_id, kept.conversation_id) == ("198.51.100.1", "crm", "c")
 
 
-def test_replies_are_kept_once_with_their_attachments(store: SqliteStore) -> None:
+def test_replies_are_kept_once_with_their_attachments(store: MessageStore) -> None:
     reply = IncomingReply(
         message_id="mo-1",
         shortcode="12345",
@@ -250,7 +259,7 @@ def test_replies_are_kept_once_with_their_attachments(store: SqliteStore) -> Non
     assert store.replies("447700900000") == []
 
 
-def test_quarantine_keeps_the_request_byte_for_byte(store: SqliteStore) -> None:
+def test_quarantine_keeps_the_request_byte_for_byte(store: MessageStore) -> None:
     body = b"\xff\xfe not a form \x00"
     store.quarantine(
         QuarantinedCallback(
@@ -269,7 +278,7 @@ def test_quarantine_keeps_the_request_byte_for_byte(store: SqliteStore) -> None:
     assert (kept.reason, kept.target) == ("not a form body", "/cb/token?x=1")
 
 
-def test_messages_page_newest_first_by_keyset(store: SqliteStore) -> None:
+def test_messages_page_newest_first_by_keyset(store: MessageStore) -> None:
     for i in range(5):
         store.create_message(new_message(f"m{i}"))
     first = store.messages(limit=2)
@@ -278,8 +287,8 @@ def test_messages_page_newest_first_by_keyset(store: SqliteStore) -> None:
     assert [m.message_id for m in second] == ["m2", "m1"]
 
 
-def test_a_second_connection_sees_committed_writes(data_dir: Path, store: SqliteStore) -> None:
+def test_a_second_connection_sees_committed_writes(backend: Backend, store: MessageStore) -> None:
     store.create_message(new_message())
-    with SqliteStore(data_dir / "messages.sqlite3") as other:
+    with backend.open() as other:
         other.add_receipt(receipt("m-1", 2, 1.0))
     assert store.get_message("m-1").state == 2  # type: ignore[union-attr]

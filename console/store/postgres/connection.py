@@ -1,0 +1,133 @@
+"""The shared store's connection: opened from a URL, its errors told without the password.
+
+PostgreSQL's text cannot hold the NUL character, which SQLite's can and which a callback
+may carry. Every string sent is therefore stored, and searched for, with NUL read as
+U+FFFD (the replacement character): a callback is kept, not refused by the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Literal
+from urllib.parse import unquote
+
+import psycopg
+from psycopg import errors
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
+
+from console.redaction import MASK
+from console.secret_patterns import mask_password_fields, secrets_pattern
+from console.store.errors import StoreBusy, StoreError
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+Synchronous = Literal["OFF", "NORMAL", "FULL"]
+
+# How long opening waits for the server when the URL does not say.
+CONNECT_TIMEOUT = 10
+APPLICATION_NAME = "sms-console"
+# Shorter parts of a password are left alone: they occur by chance in ordinary text.
+_MIN_PART = 4
+
+
+class _TextDumper(StrDumperUnknown):
+    def dump(self, obj: str) -> bytes:
+        return obj.replace("\x00", "\ufffd").encode(self._encoding)
+
+
+class _BinaryTextDumper(StrBinaryDumper):
+    def dump(self, obj: str) -> bytes:
+        return obj.replace("\x00", "\ufffd").encode(self._encoding)
+
+
+class Redactor:
+    """Masks the password of one URL wherever a text carries it (raw or encoded)."""
+
+    def __init__(self, url: str) -> None:
+        secrets = {s for s in _passwords(url) if s}
+        self._pattern = secrets_pattern(secrets) if secrets else None
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is not None:
+            text = self._pattern.sub(MASK, text)
+        return mask_password_fields(text, MASK)
+
+
+def _passwords(url: str) -> list[str]:
+    """The password ``url`` holds, as libpq reads it and as it is written."""
+    found: list[str] = []
+    try:
+        password = conninfo_to_dict(url).get("password")
+    except psycopg.Error:
+        password = None
+    if password is not None:
+        found.append(str(password))
+    # What stands where a URL's password goes, even in a URL libpq cannot read. Written
+    # unencoded, it may hold a character that ends libpq's reading of that part of the
+    # URL; libpq may then quote the part it read in its error.
+    _scheme, separator, rest = url.partition("://")
+    credentials, at, _place = rest.rpartition("@")
+    if separator and at and ":" in credentials:
+        written = credentials.partition(":")[2]
+        found += [written, unquote(written)]
+        found += [part for part in re.split(r"[/?#@]", written) if len(part) >= _MIN_PART]
+    return found
+
+
+def connect(url: str, *, busy_timeout: float, synchronous: Synchronous) -> Connection:
+    """A connection to the database at ``url``, outside any transaction.
+
+    Raises:
+        StoreError: it could not be opened; the text never holds the password.
+    """
+    redact = Redactor(url)
+    try:
+        given = conninfo_to_dict(url)
+        defaults: dict[str, Any] = {
+            "connect_timeout": CONNECT_TIMEOUT,
+            "application_name": APPLICATION_NAME,
+        }
+        extra = {k: v for k, v in defaults.items() if k not in given}
+        conn = psycopg.connect(url, autocommit=False, **extra)
+    except psycopg.Error as exc:
+        raise StoreError(
+            redact(f"the shared store at {url} could not be opened: {_reason(exc)}")
+        ) from None
+    try:
+        conn.adapters.register_dumper(str, _BinaryTextDumper)
+        conn.adapters.register_dumper(str, _TextDumper)
+        # A statement waits this long for another connection's lock, then gives up
+        # (StoreBusy). At least a millisecond: 0 would wait for ever.
+        timeout = f"{max(busy_timeout * 1000, 1):.0f}"
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", (timeout,))
+        if synchronous == "OFF":
+            conn.execute("SET synchronous_commit = off")
+        conn.commit()
+    except psycopg.Error as exc:
+        conn.close()
+        raise StoreError(
+            redact(f"the shared store at {url} could not be set up: {_reason(exc)}")
+        ) from None
+    return conn
+
+
+@contextmanager
+def translated(redact: Redactor, doing: str) -> Iterator[None]:
+    """Raise the database's errors as the store's (StoreBusy for a lock waited on too long,
+    StoreError for the rest), saying what was being done."""
+    try:
+        yield
+    except errors.LockNotAvailable as exc:
+        raise StoreBusy(
+            f"{doing}: another connection holds a lock it needs; nothing was written"
+        ) from exc
+    except errors.QueryCanceled as exc:
+        raise StoreError(f"{doing}: interrupted") from exc
+    except psycopg.Error as exc:
+        raise StoreError(redact(f"{doing}: {_reason(exc)}")) from exc
+
+
+def _reason(exc: psycopg.Error) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -1,0 +1,389 @@
+"""The PostgreSQL backend of the message store (team mode): one connection per store."""
+
+# Statements here interpolate only this module's column lists, constants and clauses;
+# every value goes as a parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import psycopg
+from psycopg import errors
+from psycopg.pq import TransactionStatus
+from psycopg.rows import dict_row
+
+from console.protocol.mt_request import Attachment
+from console.store import rows
+from console.store.models import (
+    AttemptRecord,
+    AttemptResult,
+    CallbackItem,
+    Decision,
+    IncomingReceipt,
+    IncomingReply,
+    LogKey,
+    LogQuery,
+    LogRow,
+    MessageStatus,
+    NewMessage,
+    QuarantineCap,
+    QuarantinedCallback,
+    QuarantineRecord,
+    QuarantineSummary,
+    ReceiptRecord,
+    ReplyRecord,
+    StoredMessage,
+)
+from console.store.postgres import callbacks_sql, log_sql, outbox_sql, quarantine_sql, schema
+from console.store.postgres.connection import Redactor, Synchronous, connect, translated
+
+DEFAULT_QUARANTINE_CAP = QuarantineCap()
+
+Cursor = psycopg.Cursor[tuple[Any, ...]]
+
+# A batch of callbacks that deadlocks with another receiver's (both waiting on rows the
+# other inserted first) is rolled back by the server; it is tried again this many times.
+_DEADLOCK_TRIES = 5
+# How long interrupt() waits for the server to take the cancel request.
+_CANCEL_TIMEOUT = 5.0
+
+
+class PostgresStore:
+    """Messages, attempts, receipts, replies and quarantined callbacks in a PostgreSQL
+    database shared by every receiver and console of a team.
+
+    Each instance owns one connection, in a transaction only while one of its methods runs
+    (or between :meth:`stage_callbacks` and :meth:`commit_staged`). The database must be
+    on this program's schema (``db migrate`` upgrades it; opening never does).
+    ``synchronous`` ``OFF`` turns the server's synchronous commit off for this connection
+    (a crash of the server may lose the last commits); the others keep its setting.
+    ``busy_timeout`` bounds every wait for another connection's lock (:class:`StoreBusy`).
+    ``any_thread`` is accepted for the same signature as the SQLite store: a psycopg
+    connection serves any thread, one call at a time.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        synchronous: Synchronous = "NORMAL",
+        busy_timeout: float = 30.0,
+        quarantine_cap: QuarantineCap = DEFAULT_QUARANTINE_CAP,
+        any_thread: bool = False,
+    ) -> None:
+        """Raises:
+        StoreError: the database could not be opened (the text never holds the password).
+        IncompatibleStore: its schema is not this program's.
+        """
+        del any_thread  # every psycopg connection may be used from any thread
+        self._redact = Redactor(url)
+        self._quarantine_cap = quarantine_cap
+        self._conn = connect(url, busy_timeout=busy_timeout, synchronous=synchronous)
+        try:
+            with self._transaction("the shared store could not be opened") as cur:
+                schema.check(self._conn)
+                quarantine_sql.keep_within(cur, quarantine_cap)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def interrupt(self) -> None:
+        """Stop what another thread is reading from this store (see MessageStore)."""
+        # A cancel request takes a connection of its own to the server, and one that
+        # arrived as the next statement began would stop that one: it is sent only while
+        # a statement runs (a closed connection runs none).
+        if self._conn.info.transaction_status is not TransactionStatus.ACTIVE:
+            return
+        with suppress(psycopg.Error):
+            self._conn.cancel_safe(timeout=_CANCEL_TIMEOUT)
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self, doing: str, *, snapshot: bool = False) -> Iterator[Cursor]:
+        """A transaction committed at the end of the block (rolled back on an error);
+        ``snapshot``: reading one snapshot throughout, writing nothing."""
+        with translated(self._redact, doing), self._conn.transaction():
+            cur = self._conn.cursor()
+            if snapshot:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield cur
+
+    # Outbox ------------------------------------------------------------------------------
+
+    def create_message(self, new: NewMessage, now: float | None = None) -> StoredMessage:
+        """Store ``new`` as queued; receipts that arrived before it are linked at once.
+
+        Raises:
+            DuplicateMessageId: a message with this ``message_id`` already exists.
+        """
+        now = time.time() if now is None else now
+        with self._transaction("the message could not be stored") as cur:
+            outbox_sql.insert_message(cur, new, now)
+        found = self.get_message(new.message_id)
+        assert found is not None
+        return found
+
+    def get_message(self, message_id: str) -> StoredMessage | None:
+        with self._transaction("the message could not be read") as cur:
+            found = self._messages(cur, "WHERE message_id = %s", (message_id,), attachments=True)
+        return found[0] if found else None
+
+    def messages(self, limit: int = 100, before_id: int | None = None) -> list[StoredMessage]:
+        """Messages newest first, ``limit`` at a time, continuing below ``before_id``."""
+        with self._transaction("the messages could not be read") as cur:
+            return self._messages(
+                cur,
+                "WHERE id < %s ORDER BY id DESC LIMIT %s",
+                (before_id if before_id is not None else 2**62, limit),
+                attachments=False,
+            )
+
+    def undecided(self) -> list[StoredMessage]:
+        """Messages whose acceptance is not settled yet, oldest first."""
+        with self._transaction("the messages could not be read") as cur:
+            return self._messages(
+                cur,
+                "WHERE status = ANY(%s) ORDER BY id",
+                ([s.value for s in MessageStatus if s.undecided],),
+                attachments=True,
+            )
+
+    def count_messages(self) -> int:
+        with self._transaction("the messages could not be counted") as cur:
+            row = cur.execute("SELECT COUNT(*) FROM messages").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    # Attempts ----------------------------------------------------------------------------
+
+    def begin_attempt(self, message_id: str, started_at: float) -> int:
+        """Record that an attempt is about to go out; returns its number (from 1)."""
+        with self._transaction("the attempt could not be stored") as cur:
+            return outbox_sql.begin_attempt(cur, message_id, started_at)
+
+    def finish_attempt(
+        self, message_id: str, number: int, result: AttemptResult, decision: Decision
+    ) -> None:
+        """Record what attempt ``number`` produced and what was decided."""
+        with self._transaction("the attempt could not be stored") as cur:
+            outbox_sql.finish_attempt(cur, message_id, number, result, decision)
+
+    def attempts(self, message_id: str) -> list[AttemptRecord]:
+        return [
+            rows.attempt(r)
+            for r in self._dict_rows(
+                f"SELECT {rows.ATTEMPT_COLUMNS} FROM attempts a JOIN messages m"
+                " ON m.id = a.message_ref WHERE m.message_id = %s ORDER BY a.number",
+                (message_id,),
+            )
+        ]
+
+    # Callbacks ---------------------------------------------------------------------------
+
+    def add_receipt(self, receipt: IncomingReceipt) -> bool:
+        """Keep ``receipt``; returns False when it is a redelivery of one already kept."""
+        return self.record_callbacks([receipt])[0]
+
+    def record_callbacks(self, items: list[CallbackItem]) -> list[bool]:
+        """Keep receipts, replies and quarantined callbacks in one durable transaction.
+
+        For each item: True if it was new, False for a redelivery (quarantined ones are
+        always new).
+        """
+        results = self.stage_callbacks(items)
+        self.commit_staged()
+        return results
+
+    def stage_callbacks(self, items: list[CallbackItem]) -> list[bool]:
+        """:meth:`record_callbacks` up to its commit: the transaction stays open, and
+        nothing is kept until :meth:`commit_staged` (which another thread may call, while
+        this store is not otherwise in use).
+
+        Raises:
+            StoreBusy: a lock stayed taken past the busy timeout; nothing was kept.
+        """
+        tries = 1
+        with translated(self._redact, "the callbacks could not be stored"):
+            while True:
+                try:
+                    return callbacks_sql.add(self._conn.cursor(), items, self._quarantine_cap)
+                except errors.DeadlockDetected:
+                    self._rollback()
+                    if tries == _DEADLOCK_TRIES:
+                        raise
+                    tries += 1
+                except BaseException:
+                    self._rollback()
+                    raise
+
+    def commit_staged(self) -> None:
+        """Make what :meth:`stage_callbacks` wrote durable; on failure nothing is kept."""
+        with translated(self._redact, "the callbacks could not be stored"):
+            try:
+                self._conn.commit()
+            except BaseException:
+                self._rollback()
+                raise
+
+    def receipts(self, message_id: str) -> list[ReceiptRecord]:
+        """Every distinct receipt for ``message_id``, in arrival order."""
+        return [
+            rows.receipt(r)
+            for r in self._dict_rows(
+                f"SELECT {rows.RECEIPT_COLUMNS} FROM receipts WHERE message_id = %s ORDER BY id",
+                (message_id,),
+            )
+        ]
+
+    def orphan_receipts(self) -> list[ReceiptRecord]:
+        """Receipts whose message_id matches no stored message, oldest first."""
+        return [
+            rows.receipt(r)
+            for r in self._dict_rows(
+                f"SELECT {rows.RECEIPT_COLUMNS} FROM receipts r WHERE NOT EXISTS"
+                " (SELECT 1 FROM messages m WHERE m.message_id = r.message_id) ORDER BY id",
+                (),
+            )
+        ]
+
+    def add_reply(self, reply: IncomingReply) -> bool:
+        """Keep a customer reply; returns False when it is a redelivery."""
+        return self.record_callbacks([reply])[0]
+
+    def replies(self, phone_number: str | None = None, limit: int = 100) -> list[ReplyRecord]:
+        """Customer replies newest first, optionally from one number."""
+        if phone_number is None:
+            return self._replies(" ORDER BY id DESC LIMIT %s", (limit,))
+        return self._replies(
+            " WHERE phone_number = %s ORDER BY id DESC LIMIT %s", (phone_number, limit)
+        )
+
+    def reply(self, message_id: str) -> ReplyRecord | None:
+        """The customer reply with this provider message_id, with its attachments."""
+        found = self._replies(" WHERE message_id = %s", (message_id,))
+        return found[0] if found else None
+
+    def reopen_for_retry(self, message_id: str, now: float | None = None) -> bool:
+        """Make a failed or stopped message due for another attempt with the same id.
+
+        Returns False if the message is not failed or waiting for the operator.
+        """
+        with self._transaction("the message could not be reopened") as cur:
+            return outbox_sql.reopen_for_retry(cur, message_id, time.time() if now is None else now)
+
+    def quarantine(self, callback: QuarantinedCallback) -> int:
+        """Keep a callback we could not accept, as it came (the head of a large body)."""
+        with self._transaction("the callback could not be quarantined") as cur:
+            return quarantine_sql.add(cur, callback, self._quarantine_cap)
+
+    def quarantined(self, limit: int = 100) -> list[QuarantineRecord]:
+        with self._transaction("the quarantine could not be read") as cur:
+            return quarantine_sql.listed(cur, limit)
+
+    def quarantine_summary(self) -> QuarantineSummary:
+        with self._transaction("the quarantine could not be read") as cur:
+            return quarantine_sql.summary(cur, self._quarantine_cap)
+
+    # Message log -------------------------------------------------------------------------
+
+    def log_head(
+        self, query: LogQuery, limit: int = 100, count_limit: int | None = None
+    ) -> tuple[list[LogRow], int]:
+        """The newest ``limit`` log rows and how many rows ``query`` has, read together.
+
+        Both come from one snapshot, so the count includes exactly the rows up to the first
+        one returned. With ``count_limit`` the count stops there: a count of
+        ``count_limit`` means at least that many.
+
+        Raises:
+            StoreError: the database could not be read, or :meth:`interrupt` stopped it.
+        """
+        with self._transaction("the log could not be read", snapshot=True) as cur:
+            return log_sql.head(cur, query, limit, count_limit)
+
+    def log_page(
+        self, query: LogQuery, before: LogKey | None = None, limit: int = 100, skip: int = 0
+    ) -> list[LogRow]:
+        """Log rows newest first: those older than ``before``, after skipping ``skip``."""
+        with self._transaction("the log could not be read", snapshot=True) as cur:
+            return log_sql.page(cur, query, before, limit, skip, newest_first=True)
+
+    def log_page_oldest(
+        self, query: LogQuery, after: LogKey | None = None, limit: int = 100, skip: int = 0
+    ) -> list[LogRow]:
+        """Log rows oldest first: those newer than ``after``, after skipping ``skip``."""
+        with self._transaction("the log could not be read", snapshot=True) as cur:
+            return log_sql.page(cur, query, after, limit, skip, newest_first=False)
+
+    def log_count(
+        self, query: LogQuery, before: LogKey | None = None, after: LogKey | None = None
+    ) -> int:
+        """How many log rows ``query`` has, only counting those between the given keys."""
+        with self._transaction("the log could not be counted", snapshot=True) as cur:
+            return log_sql.count(cur, query, before, after)
+
+    def log_rows(self, query: LogQuery, message_ids: Iterable[str]) -> list[LogRow]:
+        """The rows of ``query`` (messages, replies, orphan receipts) with these message_ids,
+        newest first."""
+        with self._transaction("the log could not be read") as cur:
+            return log_sql.by_message_ids(cur, query, message_ids)
+
+    # Helpers -----------------------------------------------------------------------------
+
+    def _rollback(self) -> None:
+        # A broken connection has no transaction left to end.
+        with suppress(psycopg.Error):
+            self._conn.rollback()
+
+    def _dict_rows(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+        with self._transaction("the store could not be read"):
+            return self._conn.cursor(row_factory=dict_row).execute(sql, params).fetchall()
+
+    def _messages(
+        self, cur: Cursor, where: str, params: tuple[Any, ...], *, attachments: bool
+    ) -> list[StoredMessage]:
+        found = (
+            self._conn.cursor(row_factory=dict_row)
+            .execute(f"SELECT {rows.MESSAGE_COLUMNS} FROM messages {where}", params)
+            .fetchall()
+        )
+        files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
+        if attachments and files:
+            for ref, content_type, filename, content in cur.execute(
+                "SELECT message_ref, content_type, filename, content FROM attachments"
+                " WHERE message_ref = ANY(%s) ORDER BY message_ref, position",
+                (list(files),),
+            ):
+                files[ref].append(
+                    Attachment(content_type=content_type, content=content, filename=filename)
+                )
+        return [rows.message(row, tuple(files[row["id"]])) for row in found]
+
+    def _replies(self, where: str, params: tuple[Any, ...]) -> list[ReplyRecord]:
+        with self._transaction("the replies could not be read") as cur:
+            found = (
+                self._conn.cursor(row_factory=dict_row)
+                .execute(f"SELECT {rows.REPLY_COLUMNS} FROM replies{where}", params)
+                .fetchall()
+            )
+            files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
+            if files:
+                for ref, content_type, content in cur.execute(
+                    "SELECT reply_ref, content_type, content FROM reply_attachments"
+                    " WHERE reply_ref = ANY(%s) ORDER BY reply_ref, position",
+                    (list(files),),
+                ):
+                    files[ref].append(Attachment(content_type=content_type, content=content))
+        return [rows.reply(row, tuple(files[row["id"]])) for row in found]
