@@ -34,9 +34,7 @@ def open_store(
         location = StoreLocation.sqlite(location)
     if location.path is None:
         # Imported here: psycopg loads libpq, which a SQLite user never needs.
-        from console.store.postgres.store import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
-            PostgresStore,
-        )
+        from console.store.postgres.store import PostgresStore
 
         shared: MessageStore = PostgresStore(location.connection_url(), any_thread=any_thread)
         return shared

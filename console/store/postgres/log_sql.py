@@ -56,7 +56,7 @@ _MESSAGES = _Branch(
     "SELECT created_at, id, 0, message_id, phone_number, sender, priority,"
     " (SELECT COUNT(*) FROM attachments a WHERE a.message_ref = messages.id),"
     " receipt, status, result_code, status_detail, state, state_result_code, log_state,"
-    f" updated_at, substr(body, 1, {PREVIEW_CHARS}) FROM messages",
+    f" updated_at, substr(body, 1, {PREVIEW_CHARS + 1}) FROM messages",
     "SELECT created_at, id, 0 FROM messages",
     has_content=True,
 )
@@ -67,7 +67,7 @@ _REPLIES = _Branch(
     "SELECT received_at, id, 1, message_id, phone_number, shortcode, NULL,"
     " (SELECT COUNT(*) FROM reply_attachments a WHERE a.reply_ref = replies.id),"
     " false, NULL, NULL::integer, NULL, NULL::integer, NULL::integer, NULL, received_at,"
-    f" substr(body, 1, {PREVIEW_CHARS}) FROM replies",
+    f" substr(body, 1, {PREVIEW_CHARS + 1}) FROM replies",
     "SELECT received_at, id, 1 FROM replies",
     has_content=True,
 )
@@ -301,6 +301,8 @@ def _row(r: tuple[Any, ...]) -> LogRow:
         state_result_code=state_result_code,
         log_state=LogState(log_state) if log_state else None,
         updated_at=updated_at,
-        # One line, whatever the message's own line breaks.
-        preview=" ".join(preview.split()),
+        # One line, whatever the message's own line breaks; one character more than shown
+        # tells that it goes on.
+        preview=" ".join(preview[:PREVIEW_CHARS].split()),
+        preview_cut=len(preview) > PREVIEW_CHARS,
     )

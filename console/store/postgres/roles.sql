@@ -36,22 +36,23 @@ GRANT SELECT ON schema_version TO sms_receiver, sms_operator;
 
 -- Receivers: every callback, counted once; a message's delivery state and nothing else
 -- of it (not its text); a receipt for an unknown message_id kept as an orphan (by a
--- trigger that runs as the receiver); refused callbacks, within the quarantine's caps.
+-- trigger that runs as the receiver, and dropped once its message exists); refused
+-- callbacks, within the quarantine's caps.
 GRANT SELECT, INSERT ON receipts, replies, reply_attachments TO sms_receiver;
 GRANT UPDATE (redeliveries, last_received_at) ON receipts TO sms_receiver;
 GRANT UPDATE (redeliveries) ON replies TO sms_receiver;
 GRANT SELECT (id, message_id, state, state_result_code, state_at, updated_at)
     ON messages TO sms_receiver;
 GRANT UPDATE (state, state_result_code, state_at, updated_at) ON messages TO sms_receiver;
-GRANT SELECT, INSERT, UPDATE ON orphans TO sms_receiver;
+GRANT SELECT, INSERT, UPDATE, DELETE ON orphans TO sms_receiver;
 GRANT SELECT, INSERT, DELETE ON quarantine TO sms_receiver;
 GRANT SELECT, UPDATE ON quarantine_totals TO sms_receiver;
 GRANT USAGE ON SEQUENCE receipts_id_seq, replies_id_seq, quarantine_id_seq TO sms_receiver;
 
 -- Operators: everything read; messages, their attachments and attempts written, never
--- deleted. A new message takes over its orphan receipts (a trigger that runs as the
--- operator deletes the orphan).
+-- deleted. A new message takes over its orphan receipts: it first claims the orphan's
+-- row (waiting for a receiver storing one), then deletes it.
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO sms_operator;
 GRANT INSERT, UPDATE ON messages, attachments, attempts TO sms_operator;
-GRANT DELETE ON orphans TO sms_operator;
+GRANT INSERT, UPDATE (id), DELETE ON orphans TO sms_operator;
 GRANT USAGE ON SEQUENCE messages_id_seq TO sms_operator;

@@ -237,15 +237,16 @@ class PostgresStore:
                 self._rollback()
                 raise
 
-    def receipts(self, message_id: str) -> list[ReceiptRecord]:
-        """Every distinct receipt for ``message_id``, in arrival order."""
-        return [
-            rows.receipt(r)
-            for r in self._dict_rows(
-                f"SELECT {rows.RECEIPT_COLUMNS} FROM receipts WHERE message_id = %s ORDER BY id",
-                (message_id,),
-            )
-        ]
+    def receipts(self, message_id: str, newest: int | None = None) -> list[ReceiptRecord]:
+        """Every distinct receipt for ``message_id``, in arrival order; with ``newest``,
+        only that many of the latest."""
+        sql = f"SELECT {rows.RECEIPT_COLUMNS} FROM receipts WHERE message_id = %s"
+        if newest is None:
+            found = self._dict_rows(sql + " ORDER BY id", (message_id,))
+        else:
+            latest = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT %s) newest ORDER BY id"
+            found = self._dict_rows(latest, (message_id, newest))
+        return [rows.receipt(r) for r in found]
 
     def orphan_receipts(self) -> list[ReceiptRecord]:
         """Receipts whose message_id matches no stored message, oldest first."""

@@ -13,8 +13,18 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from console.store.models import (
+    AttemptResult,
+    Decision,
+    IncomingReply,
+    LogQuery,
+    MessageStatus,
+    QuarantinedCallback,
+)
 from console.store.postgres import schema
+from console.store.postgres.store import PostgresStore
 from tests.support.postgres_server import PostgresServer
+from tests.unit.store.test_store_contract import new_message, receipt
 
 ROLES_SQL = files("console.store.postgres").joinpath("roles.sql").read_text("utf-8")
 README = Path(__file__).parents[3] / "README.md"
@@ -194,3 +204,34 @@ def test_neither_role_can_do_more_nor_change_the_schema(
 def test_the_readme_shows_the_same_sql() -> None:
     blocks = re.findall(r"```sql\n(.*?)```", README.read_text(), re.DOTALL)
     assert ROLES_SQL in blocks
+
+
+def test_each_program_runs_on_its_role_alone(
+    postgres_server: PostgresServer, database: str, login: dict[str, str]
+) -> None:
+    operator_url = postgres_server.url(database, login["sms_operator"])
+    receiver_url = postgres_server.url(database, login["sms_receiver"])
+    with PostgresStore(receiver_url) as receiver:
+        # What a receiver stores: receipts (one early), a reply, a refused callback.
+        bad = QuarantinedCallback(1.0, "203.0.113.9", "POST", "/cb", (), b"junk", "no type")
+        reply = IncomingReply("mo-1", "12345", "12025550100", None, "hi", 1.0, "203.0.113.9", "")
+        stored = receiver.record_callbacks([receipt("m-1", 6, 1.0), reply, bad])
+        assert stored == [True, True, True]
+    with PostgresStore(operator_url) as operator:
+        # What a console does: send, record the attempt, read the log and the story.
+        operator.create_message(new_message("m-1"), now=2.0)
+        number = operator.begin_attempt("m-1", 2.0)
+        operator.finish_attempt(
+            "m-1", number, AttemptResult(finished_at=2.5, http_status=200, result_code=0),
+            Decision(MessageStatus.ACCEPTED, "accepted"),
+        )  # fmt: skip
+        _rows, total = operator.log_head(LogQuery(), 10)
+        assert total == 2
+        assert [r.message_id for r in operator.receipts("m-1")] == ["m-1"]
+        assert [q.reason for q in operator.quarantined()] == ["no type"]
+    with PostgresStore(receiver_url) as receiver:
+        assert receiver.record_callbacks([receipt("m-1", 2, 3.0)]) == [True]
+    with PostgresStore(operator_url) as operator:
+        message = operator.get_message("m-1")
+        assert message is not None
+        assert message.state == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from console.store.interface import MessageStore
 from console.store.models import IncomingReceipt
-from tests.unit.store.test_sqlite_store import new_message
+from tests.unit.store.test_store_contract import new_message
 
 
 def test_the_newest_receipts_come_in_arrival_order(store: MessageStore) -> None:
