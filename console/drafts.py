@@ -127,6 +127,9 @@ _LABELS = {RECIPIENT: "Recipient number", SENDER: "Sender", MESSAGE: "Message", 
 def _plain(error: FieldError, attachments: tuple[Attachment, ...]) -> Problem:
     """A protocol field error in the words of the form."""
     if error.message == "is required" and error.field in _REQUIRED:
+        if error.field == "message" and attachments:
+            # The provider takes no MMS without text: a picture alone is refused there.
+            return Problem(MESSAGE, "Message is empty: an MMS needs text too")
         return _REQUIRED[error.field]
     part = _ATTACHMENT_FIELD.fullmatch(error.field)
     if part:

@@ -24,6 +24,7 @@ from console.protocol.delivery import FINAL_STATES
 from console.protocol.mt_request import Priority
 from console.store.log_search import Condition, TextSearch, text_search
 from console.store.models import (
+    PREVIEW_CHARS,
     Direction,
     LogKey,
     LogKind,
@@ -33,7 +34,6 @@ from console.store.models import (
     MessageStatus,
 )
 
-PREVIEW_CHARS = 80
 # One character more is read than a preview shows: whether the text goes on past it.
 _PREVIEW_READ = PREVIEW_CHARS + 1
 _IN_CHUNK = 500  # stays under SQLite's limit on parameters per statement

@@ -303,6 +303,10 @@ class LogQuery:
     up_to: LogKey | None = None
 
 
+# A log row shows the start of its text: this many characters.
+PREVIEW_CHARS = 80
+
+
 @dataclass(frozen=True)
 class LogRow:
     """One row of the message log: an outbound message, an inbound reply, or the receipts

@@ -33,6 +33,7 @@ from console.log_search import COUNT_FIRST  # noqa: E402
 from console.protocol.mt_request import Priority  # noqa: E402
 from console.store import log, log_search  # noqa: E402
 from console.store.models import (  # noqa: E402
+    PREVIEW_CHARS,
     LogKey,
     LogKind,
     LogQuery,
@@ -111,8 +112,8 @@ def by_position(r: tuple[Any, ...]) -> LogRow:
         state_result_code=r[13],
         log_state=LogState(r[14]) if r[14] else None,
         updated_at=r[15],
-        preview=" ".join(r[16][: log.PREVIEW_CHARS].split()),
-        preview_cut=len(r[16]) > log.PREVIEW_CHARS,
+        preview=" ".join(r[16][:PREVIEW_CHARS].split()),
+        preview_cut=len(r[16]) > PREVIEW_CHARS,
     )
 
 

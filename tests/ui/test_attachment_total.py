@@ -67,3 +67,18 @@ def test_attachments_past_what_one_message_takes_say_by_how_much_and_hold_send(
     assert total.text() == "3.0 MiB of 5.0 MiB"
     assert scheme().muted in total.styleSheet()
     assert pane.send_button.isEnabled()
+
+
+def test_a_picture_without_text_says_an_mms_needs_text_too(qtbot, window, tmp_path):
+    pane = window.compose
+    compose(qtbot, window, "")
+    note = tmp_path / "note.txt"
+    note.write_bytes(b"the receipt, as a file")
+
+    drag_and_drop(pane, file_mime(note))
+    wait_for_attachments(qtbot, pane.attachment_list)
+
+    assert not pane.send_button.isEnabled()
+    assert pane.reason.text() == "Message is empty: an MMS needs text too"
+    qtbot.keyClicks(pane.editor, "Your receipt")
+    assert pane.send_button.isEnabled()

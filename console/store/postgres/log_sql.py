@@ -21,6 +21,7 @@ from console.protocol.codes import MESSAGE_STATES
 from console.protocol.delivery import FINAL_STATES
 from console.protocol.mt_request import Priority
 from console.store.models import (
+    PREVIEW_CHARS,
     Direction,
     LogKey,
     LogKind,
@@ -33,7 +34,6 @@ from console.store.postgres.log_search_sql import Condition, text_condition
 
 Cursor = psycopg.Cursor[tuple[Any, ...]]
 
-PREVIEW_CHARS = 80
 _DELIVERED = tuple(code for code, state in MESSAGE_STATES.items() if state.delivered)
 
 

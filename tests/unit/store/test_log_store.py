@@ -14,6 +14,7 @@ from console.store.interface import MessageStore
 from console.store.log_search import NumberSearch, number_search
 from console.store.migrations import MIGRATIONS
 from console.store.models import (
+    PREVIEW_CHARS,
     AttemptResult,
     Decision,
     Direction,
@@ -441,22 +442,22 @@ def test_a_row_carries_what_the_log_shows(store: MessageStore) -> None:
 
 def test_a_row_says_whether_its_text_goes_on_past_the_preview(store: SqliteStore) -> None:
     # Characters, not bytes: é and 📦 count one each.
-    send(store, "exactly", at=100.0, body="é" * log.PREVIEW_CHARS)
-    send(store, "one-more", at=101.0, body="é" * log.PREVIEW_CHARS + "!")
-    reply(store, "long-reply", at=102.0, body="\U0001f4e6" * (log.PREVIEW_CHARS + 20))
+    send(store, "exactly", at=100.0, body="é" * PREVIEW_CHARS)
+    send(store, "one-more", at=101.0, body="é" * PREVIEW_CHARS + "!")
+    reply(store, "long-reply", at=102.0, body="\U0001f4e6" * (PREVIEW_CHARS + 20))
     reply(store, "short-reply", at=103.0)
 
     rows = {row.message_id: row for row in store.log_page(EVERYTHING)}
 
     assert (rows["exactly"].preview, rows["exactly"].preview_cut) == (
-        "é" * log.PREVIEW_CHARS,
+        "é" * PREVIEW_CHARS,
         False,
     )
     assert (rows["one-more"].preview, rows["one-more"].preview_cut) == (
-        "é" * log.PREVIEW_CHARS,
+        "é" * PREVIEW_CHARS,
         True,
     )
-    assert rows["long-reply"].preview == "\U0001f4e6" * log.PREVIEW_CHARS
+    assert rows["long-reply"].preview == "\U0001f4e6" * PREVIEW_CHARS
     assert rows["long-reply"].preview_cut
     assert not rows["short-reply"].preview_cut
 
