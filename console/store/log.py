@@ -17,21 +17,16 @@ import operator
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from typing import Any
 
-from console.protocol.codes import MESSAGE_STATES
-from console.protocol.delivery import FINAL_STATES
-from console.protocol.mt_request import Priority
+from console.store.log_rows import ORPHAN_STATE, kinds, log_row
 from console.store.log_search import Condition, TextSearch, text_search
 from console.store.models import (
     PREVIEW_CHARS,
-    Direction,
     LogKey,
     LogKind,
     LogQuery,
     LogRow,
-    LogState,
-    MessageStatus,
 )
 
 # One character more is read than a preview shows: whether the text goes on past it.
@@ -40,7 +35,6 @@ _IN_CHUNK = 500  # stays under SQLite's limit on parameters per statement
 # A search matching at most this many rows of a table reads them by id and sorts them;
 # one matching more reads the table in time order, where matches come soon enough.
 FEW_MATCHES = 2000
-_DELIVERED = tuple(code for code, state in MESSAGE_STATES.items() if state.delivered)
 
 
 @dataclass(frozen=True)
@@ -83,26 +77,22 @@ _REPLIES = _Branch(
     "replies_numbers",
 )
 # An orphan receipt's outcome is its delivery alone: not final yet counts as accepted.
-_ORPHAN_STATE = (
-    f"CASE WHEN state IN ({', '.join(map(str, _DELIVERED))}) THEN '{LogState.DELIVERED}'"
-    f" WHEN state IN ({', '.join(map(str, FINAL_STATES))}) THEN '{LogState.UNDELIVERED}'"
-    f" ELSE '{LogState.ACCEPTED}' END"
-)
-# The state filters an orphan receipt can pass: it is never pending, refused or stuck.
-_ORPHAN_STATES = (None, LogState.DELIVERED, LogState.UNDELIVERED, LogState.ACCEPTED)
 _ORPHANS = _Branch(
     LogKind.ORPHAN_RECEIPT,
     "orphans",
     "received_at",
     "SELECT received_at AS time, id, 2 AS kind, message_id, '' AS phone_number, '' AS sender,"
     " NULL AS priority, 0 AS attachments, 1 AS receipt, NULL AS status, NULL AS result_code,"
-    f" NULL AS status_detail, state, state_result_code, {_ORPHAN_STATE} AS log_state,"
+    f" NULL AS status_detail, state, state_result_code, {ORPHAN_STATE} AS log_state,"
     " received_at AS updated_at, '' AS preview FROM orphans",
     "SELECT received_at, id, 2 FROM orphans",
     None,
     None,
-    _ORPHAN_STATE,
+    ORPHAN_STATE,
 )
+
+
+_BRANCHES = {b.kind: b for b in (_MESSAGES, _REPLIES, _ORPHANS)}
 
 
 class LogCache:
@@ -142,14 +132,7 @@ def _few_ids(conn: sqlite3.Connection, alternatives: tuple[Condition, ...]) -> l
 
 
 def _branches(query: LogQuery) -> list[_Branch]:
-    found = []
-    if query.direction is not Direction.IN:
-        found.append(_MESSAGES)
-    if query.direction is not Direction.OUT and query.state is None:
-        found.append(_REPLIES)
-    if query.direction is not Direction.OUT and query.state in _ORPHAN_STATES:
-        found.append(_ORPHANS)
-    return found
+    return [_BRANCHES[kind] for kind in kinds(query)]
 
 
 def _after_or_before(
@@ -377,26 +360,12 @@ def by_message_ids(
     return rows
 
 
-class _Columns(NamedTuple):
-    """A log row as every branch selects it, by column name."""
-
-    time: float
-    id: int
-    kind: int
-    message_id: str
-    phone_number: str
-    sender: str
-    priority: str | None
-    attachments: int
-    receipt: int
-    status: str | None
-    result_code: int | None
-    status_detail: str | None
-    state: int | None
-    state_result_code: int | None
-    log_state: str | None
-    updated_at: float
-    preview: str
+# The columns every branch selects, by name, in the order log_row takes them.
+_COLUMNS = (
+    "time", "id", "kind", "message_id", "phone_number", "sender", "priority", "attachments",
+    "receipt", "status", "result_code", "status_detail", "state", "state_result_code",
+    "log_state", "updated_at", "preview",
+)  # fmt: skip
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[LogRow]:
@@ -404,28 +373,5 @@ def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[LogRow]
     # Each column is found by its name once a statement; sqlite3.Row would look every
     # name up again in every row.
     names = [column[0] for column in cursor.description]
-    pick = operator.itemgetter(*(names.index(name) for name in _Columns._fields))
-    make = _Columns._make
-    return [_row(make(pick(r))) for r in cursor]
-
-
-def _row(r: _Columns) -> LogRow:
-    return LogRow(
-        key=LogKey(r.time, r.id, LogKind(r.kind)),
-        message_id=r.message_id,
-        phone_number=r.phone_number,
-        sender=r.sender,
-        priority=Priority(r.priority) if r.priority else None,
-        attachments=r.attachments,
-        receipt=bool(r.receipt),
-        status=MessageStatus(r.status) if r.status else None,
-        result_code=r.result_code,
-        status_detail=r.status_detail,
-        state=r.state,
-        state_result_code=r.state_result_code,
-        log_state=LogState(r.log_state) if r.log_state else None,
-        updated_at=r.updated_at,
-        # One line, whatever the message's own line breaks.
-        preview=" ".join(r.preview[:PREVIEW_CHARS].split()),
-        preview_cut=len(r.preview) > PREVIEW_CHARS,
-    )
+    pick = operator.itemgetter(*(names.index(name) for name in _COLUMNS))
+    return [log_row(*pick(r)) for r in cursor]

@@ -17,24 +17,17 @@ from typing import Any
 
 import psycopg
 
-from console.protocol.codes import MESSAGE_STATES
-from console.protocol.delivery import FINAL_STATES
-from console.protocol.mt_request import Priority
+from console.store.log_rows import ORPHAN_STATE, kinds, log_row
 from console.store.models import (
     PREVIEW_CHARS,
-    Direction,
     LogKey,
     LogKind,
     LogQuery,
     LogRow,
-    LogState,
-    MessageStatus,
 )
 from console.store.postgres.log_search_sql import Condition, text_condition
 
 Cursor = psycopg.Cursor[tuple[Any, ...]]
-
-_DELIVERED = tuple(code for code, state in MESSAGE_STATES.items() if state.delivered)
 
 
 @dataclass(frozen=True)
@@ -72,35 +65,24 @@ _REPLIES = _Branch(
     has_content=True,
 )
 # An orphan receipt's outcome is its delivery alone: not final yet counts as accepted.
-_ORPHAN_STATE = (
-    f"CASE WHEN state IN ({', '.join(map(str, _DELIVERED))}) THEN '{LogState.DELIVERED}'"
-    f" WHEN state IN ({', '.join(map(str, FINAL_STATES))}) THEN '{LogState.UNDELIVERED}'"
-    f" ELSE '{LogState.ACCEPTED}' END"
-)
-# The state filters an orphan receipt can pass: it is never pending, refused or stuck.
-_ORPHAN_STATES = (None, LogState.DELIVERED, LogState.UNDELIVERED, LogState.ACCEPTED)
 _ORPHANS = _Branch(
     LogKind.ORPHAN_RECEIPT,
     "orphans",
     "received_at",
     "SELECT received_at, id, 2, message_id, '', '', NULL, 0::bigint, true, NULL,"
-    f" NULL::integer, NULL, state, state_result_code, {_ORPHAN_STATE}, received_at, ''"
+    f" NULL::integer, NULL, state, state_result_code, {ORPHAN_STATE}, received_at, ''"
     " FROM orphans",
     "SELECT received_at, id, 2 FROM orphans",
     has_content=False,
-    log_state=_ORPHAN_STATE,
+    log_state=ORPHAN_STATE,
 )
 
 
+_BRANCHES = {b.kind: b for b in (_MESSAGES, _REPLIES, _ORPHANS)}
+
+
 def _branches(query: LogQuery) -> list[_Branch]:
-    found = []
-    if query.direction is not Direction.IN:
-        found.append(_MESSAGES)
-    if query.direction is not Direction.OUT and query.state is None:
-        found.append(_REPLIES)
-    if query.direction is not Direction.OUT and query.state in _ORPHAN_STATES:
-        found.append(_ORPHANS)
-    return found
+    return [_BRANCHES[kind] for kind in kinds(query)]
 
 
 @dataclass(frozen=True)
@@ -221,7 +203,7 @@ def _page(
         bound = LogKey(found[0], found[1], LogKind(found[2]))
         before, after = (bound, None) if newest_first else (None, bound)
     sql, params = _compound(search, before, after, newest_first, keys_only=False, rows=limit)
-    return [_row(r) for r in cur.execute(sql + " LIMIT %s", [*params, limit])]
+    return [log_row(*r) for r in cur.execute(sql + " LIMIT %s", [*params, limit])]
 
 
 def head(
@@ -277,32 +259,6 @@ def by_message_ids(cur: Cursor, query: LogQuery, message_ids: Iterable[str]) -> 
         where, params = _where(branch, text, search, None, None)
         joiner = " AND " if where else " WHERE "
         sql = f"{branch.rows}{where}{joiner}message_id = ANY(%s::text[])"
-        rows += [_row(r) for r in cur.execute(sql, [*params, ids])]
+        rows += [log_row(*r) for r in cur.execute(sql, [*params, ids])]
     rows.sort(key=lambda r: r.key, reverse=True)
     return rows
-
-
-def _row(r: tuple[Any, ...]) -> LogRow:
-    (time, row_id, kind, message_id, phone_number, sender, priority, attachments, receipt,
-     status, result_code, status_detail, state, state_result_code, log_state, updated_at,
-     preview) = r  # fmt: skip
-    return LogRow(
-        key=LogKey(time, row_id, LogKind(kind)),
-        message_id=message_id,
-        phone_number=phone_number,
-        sender=sender,
-        priority=Priority(priority) if priority else None,
-        attachments=attachments,
-        receipt=receipt,
-        status=MessageStatus(status) if status else None,
-        result_code=result_code,
-        status_detail=status_detail,
-        state=state,
-        state_result_code=state_result_code,
-        log_state=LogState(log_state) if log_state else None,
-        updated_at=updated_at,
-        # One line, whatever the message's own line breaks; one character more than shown
-        # tells that it goes on.
-        preview=" ".join(preview[:PREVIEW_CHARS].split()),
-        preview_cut=len(preview) > PREVIEW_CHARS,
-    )
