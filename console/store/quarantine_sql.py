@@ -11,13 +11,13 @@ import hashlib
 import json
 import sqlite3
 
+from console.store import rows
 from console.store.models import (
     QuarantineCap,
     QuarantinedCallback,
     QuarantineRecord,
     QuarantineSummary,
 )
-from console.store.rows import select
 
 # Past a cap, the oldest entries go until the quarantine is this far under it, so that a
 # full quarantine drops a few entries now and then rather than one with every insert.
@@ -89,28 +89,9 @@ def _drop_oldest(conn: sqlite3.Connection, entries: int, stored: int, cap: Quara
 
 
 def listed(conn: sqlite3.Connection, limit: int) -> list[QuarantineRecord]:
-    rows = select(
-        conn,
-        "SELECT id, received_at, source_address, method, target, headers, body, reason,"
-        " body_length, body_sha256 FROM quarantine ORDER BY id DESC LIMIT ?",
-        (limit,),
-    ).fetchall()
-    return [
-        QuarantineRecord(
-            id=r["id"],
-            received_at=r["received_at"],
-            source_address=r["source_address"],
-            method=r["method"],
-            target=r["target"],
-            headers=tuple((k, v) for k, v in json.loads(r["headers"])),
-            body=r["body"],
-            reason=r["reason"],
-            # Entries kept before lengths and hashes were recorded hold their whole body.
-            body_length=len(r["body"]) if r["body_length"] is None else r["body_length"],
-            body_sha256=r["body_sha256"] or hashlib.sha256(r["body"]).hexdigest(),
-        )
-        for r in rows
-    ]
+    # Only the column list is interpolated.
+    sql = f"SELECT {rows.QUARANTINE_COLUMNS} FROM quarantine ORDER BY id DESC LIMIT ?"  # noqa: S608
+    return [rows.quarantined(r) for r in rows.select(conn, sql, (limit,)).fetchall()]
 
 
 def summary(conn: sqlite3.Connection, cap: QuarantineCap) -> QuarantineSummary:

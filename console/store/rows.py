@@ -4,6 +4,8 @@ have the same columns (PostgreSQL's as psycopg's dict rows)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Iterable
 from typing import Any, Protocol
@@ -12,6 +14,7 @@ from console.protocol.mt_request import Attachment, HttpMethod, Priority
 from console.store.models import (
     AttemptRecord,
     MessageStatus,
+    QuarantineRecord,
     ReceiptRecord,
     ReplyRecord,
     StoredMessage,
@@ -142,4 +145,26 @@ def reply(row: Row, attachments: tuple[Attachment, ...]) -> ReplyRecord:
         raw=row["raw"],
         redeliveries=row["redeliveries"],
         attachments=attachments,
+    )
+
+
+QUARANTINE_COLUMNS = (
+    "id, received_at, source_address, method, target, headers, body, reason, body_length,"
+    " body_sha256"
+)
+
+
+def quarantined(r: Row) -> QuarantineRecord:
+    return QuarantineRecord(
+        id=r["id"],
+        received_at=r["received_at"],
+        source_address=r["source_address"],
+        method=r["method"],
+        target=r["target"],
+        headers=tuple((k, v) for k, v in json.loads(r["headers"])),
+        body=bytes(r["body"]),
+        reason=r["reason"],
+        # Entries kept before lengths and hashes were recorded hold their whole body.
+        body_length=len(r["body"]) if r["body_length"] is None else r["body_length"],
+        body_sha256=r["body_sha256"] or hashlib.sha256(r["body"]).hexdigest(),
     )

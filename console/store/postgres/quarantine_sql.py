@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from console.store import rows
 from console.store.models import (
     QuarantineCap,
     QuarantinedCallback,
@@ -102,26 +103,11 @@ def _drop_oldest(cur: Cursor, entries: int, stored: int, cap: QuarantineCap) -> 
 
 
 def listed(cur: Cursor, limit: int) -> list[QuarantineRecord]:
-    rows = cur.connection.cursor(row_factory=dict_row).execute(
-        "SELECT id, received_at, source_address, method, target, headers, body, reason,"
-        " body_length, body_sha256 FROM quarantine ORDER BY id DESC LIMIT %s",
+    found = cur.connection.cursor(row_factory=dict_row).execute(
+        f"SELECT {rows.QUARANTINE_COLUMNS} FROM quarantine ORDER BY id DESC LIMIT %s",
         (limit,),
     )
-    return [
-        QuarantineRecord(
-            id=r["id"],
-            received_at=r["received_at"],
-            source_address=r["source_address"],
-            method=r["method"],
-            target=r["target"],
-            headers=tuple((k, v) for k, v in json.loads(r["headers"])),
-            body=r["body"],
-            reason=r["reason"],
-            body_length=r["body_length"],
-            body_sha256=r["body_sha256"],
-        )
-        for r in rows
-    ]
+    return [rows.quarantined(r) for r in found]
 
 
 def summary(cur: Cursor, cap: QuarantineCap) -> QuarantineSummary:
