@@ -276,6 +276,36 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT INTO replies_numbers (rowid, phone_number) VALUES (new.id, new.phone_number);
     END;
     """,
+    # 7: team mode's columns and tables, as the shared store has them: who sent each
+    # message and from which host, the outbox's claims, the audit trail, and receivers'
+    # heartbeats.
+    """
+    ALTER TABLE messages ADD COLUMN operator TEXT;
+    ALTER TABLE messages ADD COLUMN host TEXT;
+    ALTER TABLE messages ADD COLUMN lease_owner TEXT;
+    ALTER TABLE messages ADD COLUMN lease_until REAL;
+    CREATE INDEX messages_operator_time ON messages(operator, created_at, id);
+
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        operator TEXT NOT NULL,
+        host TEXT NOT NULL,
+        action TEXT NOT NULL,
+        message_id TEXT,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_time ON audit(at, id);
+
+    CREATE TABLE receivers (
+        receiver_id TEXT PRIMARY KEY,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at REAL NOT NULL,
+        seen_at REAL NOT NULL,
+        last_callback_at REAL
+    ) WITHOUT ROWID;
+    """,
 )
 
 

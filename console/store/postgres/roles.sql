@@ -48,6 +48,11 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON orphans TO sms_receiver;
 GRANT SELECT, INSERT, DELETE ON quarantine TO sms_receiver;
 GRANT SELECT, UPDATE ON quarantine_totals TO sms_receiver;
 GRANT USAGE ON SEQUENCE receipts_id_seq, replies_id_seq, quarantine_id_seq TO sms_receiver;
+-- Its own heartbeat row (and others' read, to show them); the change feed that its
+-- writes add to by triggers, and trims.
+GRANT SELECT, INSERT, UPDATE ON receivers TO sms_receiver;
+GRANT SELECT, INSERT, DELETE ON changes TO sms_receiver;
+GRANT USAGE ON SEQUENCE changes_seq_seq TO sms_receiver;
 
 -- Operators: everything read; messages, their attachments and attempts written, never
 -- deleted. A new message takes over its orphan receipts: it first claims the orphan's
@@ -56,3 +61,6 @@ GRANT SELECT ON ALL TABLES IN SCHEMA public TO sms_operator;
 GRANT INSERT, UPDATE ON messages, attachments, attempts TO sms_operator;
 GRANT INSERT, UPDATE (id), DELETE ON orphans TO sms_operator;
 GRANT USAGE ON SEQUENCE messages_id_seq TO sms_operator;
+-- The audit trail is added to, never changed; the change feed is added to by triggers.
+GRANT INSERT ON audit, changes TO sms_operator;
+GRANT USAGE ON SEQUENCE audit_id_seq, changes_seq_seq TO sms_operator;

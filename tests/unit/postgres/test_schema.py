@@ -42,7 +42,9 @@ def test_a_schema_older_or_newer_than_the_program_stops_it_naming_both_versions(
     empty = postgres_server.url(postgres_server.create_database())
     with (
         psycopg.connect(empty) as conn,
-        pytest.raises(IncompatibleStore, match=r"version 0 .* needs version 1.*db migrate"),
+        pytest.raises(
+            IncompatibleStore, match=rf"version 0 .* needs version {schema.VERSION}.*db migrate"
+        ),
     ):
         schema.check(conn)
     with psycopg.connect(postgres_url, autocommit=True) as conn:
