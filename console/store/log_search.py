@@ -1,7 +1,7 @@
 """What the log's search text finds, as SQL: phone numbers, message text, message_ids.
 
-Message and reply text is found through trigram full-text tables (migration 4) when the
-text is long enough to make a trigram, and by LIKE over the table when it is shorter.
+Message and reply text is found through trigram full-text tables (migration 4). Text too
+short to make a trigram is found through the trigrams that contain it (migration 8).
 Digits found anywhere in a phone number use the numbers' trigram tables (migration 6)
 the same way. A search matching many rows is counted in an index (a full-text one, or
 the phone numbers' for a number with its country code), never by reading every message.
@@ -22,6 +22,10 @@ from typing import Any
 MIN_ID_PREFIX = 6
 # A trigram index finds text of at least this many characters.
 MIN_INDEXED_TEXT = 3
+# Shorter text is looked up in at most this many trigrams containing it (more: it is
+# common), and trigrams are taken from a text's first this many characters (migration 8).
+MAX_TRIGRAMS = 256
+_TRIGRAMMED_CHARS = 65538
 
 # Digits and what people type around them in a phone number.
 _PHONE_TEXT = re.compile(r"[\d\s+().\-/]*\d[\d\s+().\-/]*")
@@ -57,6 +61,35 @@ def number_search(text: str) -> NumberSearch | None:
         # 0 is somewhere after the country code.
         return NumberSearch(digits[1:], at_start=False)
     return NumberSearch(digits, at_start=False)
+
+
+def _short_text(
+    conn: sqlite3.Connection, table: str, text_index: str, text: str, like: Condition
+) -> list[Condition]:
+    """Alternatives finding text too short for a trigram (migration 8): the index's rows
+    holding a trigram that contains it, and the rows of text no trigram was taken from."""
+    # Where in a trigram the text can sit: at its start, or after one or two characters.
+    places = ["term >= lower(?1) AND term < lower(?1) || char(1114111)"]
+    if len(text) == 1:
+        places += [
+            "substr(term, 2) >= lower(?1) AND substr(term, 2) < lower(?1) || char(1114111)",
+            "substr(term, 3) = lower(?1)",
+        ]
+    else:
+        places.append("substr(term, 2) = lower(?1)")
+    union = " UNION ".join(f"SELECT term FROM text_trigrams WHERE {p}" for p in places)
+    terms = [t for (t,) in conn.execute(f"{union} LIMIT ?2", (text, MAX_TRIGRAMS + 1))]
+    untrigrammed = f"(length(body) < 3 OR length(body) > {_TRIGRAMMED_CHARS}) AND {like[0]}"
+    if len(terms) > MAX_TRIGRAMS or any("\x00" in t for t in terms):
+        # Text in so many trigrams is common: reading the table finds it soon enough.
+        return [(f"SELECT id FROM {table} WHERE {like[0]}", like[1])]
+    alternatives = [(f"SELECT id FROM {table} WHERE {untrigrammed}", like[1])]
+    if terms:
+        query = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        alternatives.append(
+            (f"SELECT rowid FROM {text_index} WHERE {text_index} MATCH ?", (query,))
+        )
+    return alternatives
 
 
 @dataclass(frozen=True)
@@ -123,8 +156,9 @@ def text_search(
                 f"EXISTS (SELECT 1 FROM {text_index} WHERE {phrase} AND rowid = t.id)",
                 (text,),
             )
+        elif "\x00" not in text:
+            alternatives += _short_text(conn, table, text_index, text, like)
         else:
-            # Too short for a trigram: the table's own text is read.
             alternatives.append((f"SELECT id FROM {table} WHERE {like[0]}", like[1]))
     counts = [] if counted is None else [(counted[0], counted[2])]
     upper = text + "\U0010ffff"

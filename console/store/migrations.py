@@ -306,6 +306,53 @@ MIGRATIONS: tuple[str, ...] = (
         last_callback_at REAL
     ) WITHOUT ROWID;
     """,
+    # 8: text of one or two characters by index. Every trigram the text indexes were
+    # given, in a table of its own (added to, never taken from, so a superset): text too
+    # short for a trigram looks up the trigrams containing it here and asks the index for
+    # those. A trigger splits each new text into trigrams against a table of positions.
+    # Text with fewer characters than a trigram, or more than there are positions, has
+    # none there: such rows are read from the table through a small partial index.
+    """
+    CREATE TABLE text_positions (i INTEGER PRIMARY KEY);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 65536)
+    INSERT INTO text_positions (i) SELECT i FROM n;
+
+    CREATE TABLE text_trigrams (term TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE INDEX text_trigrams_second ON text_trigrams(substr(term, 2));
+    CREATE INDEX text_trigrams_third ON text_trigrams(substr(term, 3));
+    CREATE VIRTUAL TABLE temp.messages_text_terms USING fts5vocab(main, messages_text, row);
+    CREATE VIRTUAL TABLE temp.replies_text_terms USING fts5vocab(main, replies_text, row);
+    INSERT OR IGNORE INTO text_trigrams (term)
+        SELECT term FROM temp.messages_text_terms
+        UNION SELECT term FROM temp.replies_text_terms;
+    DROP TABLE temp.messages_text_terms;
+    DROP TABLE temp.replies_text_terms;
+
+    CREATE TRIGGER messages_trigrams_insert AFTER INSERT ON messages BEGIN
+        INSERT OR IGNORE INTO text_trigrams (term)
+            SELECT substr(lower(new.body), i, 3) FROM text_positions
+            WHERE i <= length(new.body) - 2;
+    END;
+    CREATE TRIGGER messages_trigrams_update AFTER UPDATE OF body ON messages BEGIN
+        INSERT OR IGNORE INTO text_trigrams (term)
+            SELECT substr(lower(new.body), i, 3) FROM text_positions
+            WHERE i <= length(new.body) - 2;
+    END;
+    CREATE TRIGGER replies_trigrams_insert AFTER INSERT ON replies BEGIN
+        INSERT OR IGNORE INTO text_trigrams (term)
+            SELECT substr(lower(new.body), i, 3) FROM text_positions
+            WHERE i <= length(new.body) - 2;
+    END;
+    CREATE TRIGGER replies_trigrams_update AFTER UPDATE OF body ON replies BEGIN
+        INSERT OR IGNORE INTO text_trigrams (term)
+            SELECT substr(lower(new.body), i, 3) FROM text_positions
+            WHERE i <= length(new.body) - 2;
+    END;
+    CREATE INDEX messages_untrigrammed ON messages(id)
+        WHERE length(body) < 3 OR length(body) > 65538;
+    CREATE INDEX replies_untrigrammed ON replies(id)
+        WHERE length(body) < 3 OR length(body) > 65538;
+    """,
 )
 
 

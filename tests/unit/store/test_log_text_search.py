@@ -304,3 +304,44 @@ def test_digits_anywhere_in_a_number_find_exactly_what_reading_every_number_find
                     assert total == 2  # past the row read, and no further
     finally:
         log.FEW_MATCHES = few
+
+
+def test_short_text_far_into_a_very_long_text_is_found(store: MessageStore) -> None:
+    # Trigrams are listed from a text's first 65,536 characters; past them it is read.
+    send(store, "m-1", at=100.0, body="a" * 70_000 + " qz")
+    send(store, "m-2", at=200.0, body="qa")
+
+    assert found(store, "qz") == ["m-1"]
+    assert found(store, "q") == ["m-2", "m-1"]
+
+
+def test_short_text_common_to_many_trigrams_is_found(store: MessageStore) -> None:
+    # "a" sits in more trigrams than are looked up one by one: the text is read instead.
+    body = "".join(f"a{chr(0x4E00 + i)}" for i in range(400))
+    send(store, "m-1", at=100.0, body=body)
+    send(store, "m-2", at=200.0, body="b")
+
+    assert found(store, "a") == ["m-1"]
+    assert found(store, "b") == ["m-2"]
+
+
+def test_short_text_is_found_in_rows_stored_before_its_index(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:7], start=1):
+        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    with conn:
+        conn.execute(
+            "INSERT INTO messages (message_id, profile, phone_number, sender, body, endpoint,"
+            " method, receipt, status, created_at, updated_at)"
+            " VALUES ('m-1', 'p', '12025550100', '12345', 'Quiz night', 'e', 'GET', 0,"
+            " 'accepted', 100.0, 100.0)"
+        )
+        conn.execute(
+            "INSERT INTO replies (message_id, shortcode, phone_number, body, received_at,"
+            " source_address, raw) VALUES ('r-1', '12345', '12025550100', 'ZQx', 200.0, '', '')"
+        )
+    conn.close()
+    with SqliteStore(path) as upgraded:
+        assert found(upgraded, "zq") == ["r-1"]
+        assert found(upgraded, "ui") == ["m-1"]
