@@ -184,6 +184,7 @@ class LogPane(QSplitter):
         filtered = bool(query.text or query.direction or query.state)
         counting = self.model.is_counting
         shown = f"{count:,}+" if counting else f"{count:,}"
-        self.count_label.setText(f"{shown} match the filter" if filtered else f"{shown} in the log")
+        verb = "matches" if shown == "1" else "match"
+        self.count_label.setText(f"{shown} {verb} the filter" if filtered else f"{shown} in the log")
         self.count_label.setToolTip("Counting the rest…" if counting else "")
         self.empty_note.show_for(count, query)

@@ -40,7 +40,7 @@ def test_a_slow_search_keeps_the_window_answering_and_the_rows_until_it_ends(
     beat.stop()
     assert beat.longest_gap_ms() <= MAX_GAP_MS
     assert not window.filter_bar.busy.isVisible()
-    assert window.count_label.text() == "1 match the filter"
+    assert window.count_label.text() == "1 matches the filter"
 
 
 def test_a_search_superseded_by_a_newer_one_never_shows_its_rows(
