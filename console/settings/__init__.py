@@ -29,6 +29,12 @@ from console.settings.model import (
     listener_problems,
     parse_port,
 )
+from console.settings.workspace import (
+    WorkspaceSettings,
+    public_callback_url,
+    public_url_problem,
+    workspace_problems,
+)
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -42,16 +48,20 @@ __all__ = [
     "Settings",
     "SettingsError",
     "Theme",
+    "WorkspaceSettings",
     "add_profile",
     "check_endpoint",
     "duplicate_profile",
     "listener_problems",
     "load_settings",
     "parse_port",
+    "public_callback_url",
+    "public_url_problem",
     "remove_profile",
     "replace_profile",
     "save_settings",
     "unique_name",
     "with_active",
     "with_profile",
+    "workspace_problems",
 ]

@@ -23,8 +23,9 @@ from console.settings.model import (
     SettingsError,
     Theme,
 )
+from console.settings.workspace import WorkspaceSettings
 
-SETTINGS_VERSION = 3
+SETTINGS_VERSION = 4
 
 
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
@@ -41,8 +42,19 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 4 added the workspace (a shared store) and the listener's public URL; a
+    # file without them keeps this computer's store and the local URL.
+    data.setdefault("workspace", {})
+    return data
+
+
 # What turns a file of each version into one of the next.
-_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}
 
 
 def _upgraded(data: dict[str, Any]) -> dict[str, Any]:
@@ -103,6 +115,18 @@ def _listener_from_json(data: dict[str, Any]) -> ListenerSettings:
     return ListenerSettings(**values)
 
 
+def _workspace_from_json(data: dict[str, Any]) -> WorkspaceSettings:
+    known = {f.name for f in fields(WorkspaceSettings)}
+    unknown = set(data) - known
+    if unknown:
+        raise SettingsError(f"unknown workspace settings: {', '.join(sorted(unknown))}")
+    if not isinstance(data.get("store", ""), str):
+        raise SettingsError("workspace store must be a URL")
+    return WorkspaceSettings(
+        store=data.get("store", ""), embedded_listener=bool(data.get("embedded_listener"))
+    )
+
+
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
@@ -129,6 +153,7 @@ def load_settings(path: Path) -> Settings:
             active=data.get("active") or fallback,
             listener=_listener_from_json(data.get("listener", {})),
             theme=_theme(data["theme"]),
+            workspace=_workspace_from_json(data.get("workspace", {})),
         )
     except SettingsError as exc:
         raise SettingsError(f"{path}: {exc}") from None
@@ -144,6 +169,7 @@ def save_settings(path: Path, settings: Settings) -> None:
         "profiles": [{k: _plain(v) for k, v in asdict(p).items()} for p in settings.profiles],
         "listener": {k: _plain(v) for k, v in asdict(settings.listener).items()},
         "theme": settings.theme.value,
+        "workspace": asdict(settings.workspace),
     }
     with replaced_atomically(path) as handle:
         json.dump(data, handle, indent=2)

@@ -27,6 +27,7 @@ from console.listener.config import (
 )
 from console.protocol.mt_request import HttpMethod, Priority
 from console.protocol.phone import known_region
+from console.settings.workspace import WorkspaceSettings, public_url_problem
 
 PROVIDER_ENDPOINT = "https://smsc-api.genesyscloud.com/httpapi/receiver"
 DEFAULT_PROFILE = "default"
@@ -180,6 +181,9 @@ class ListenerSettings:
     max_body: int = 8 * 1024 * 1024
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     max_connections_per_address: int = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
+    # Where the provider reaches this listener from outside (a port forward or tunnel):
+    # the URL to give it is this base with the listener's path, token included.
+    public_url: str = ""
 
 
 _HOSTNAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
@@ -222,6 +226,9 @@ def listener_problems(listener: ListenerSettings) -> dict[str, str]:
             parse_networks(getattr(listener, name))
         except ListenerConfigError as exc:
             found[name] = str(exc)
+    public = public_url_problem(listener.public_url)
+    if public is not None:
+        found["public_url"] = public
     return found
 
 
@@ -240,12 +247,14 @@ def parse_port(text: str) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    """Every profile, which one is in use, the callback listener and the window's theme."""
+    """Every profile, which one is in use, the callback listener, the window's theme and
+    where messages are kept."""
 
     profiles: tuple[Profile, ...] = field(default_factory=lambda: (Profile(),))
     active: str = DEFAULT_PROFILE
     listener: ListenerSettings = field(default_factory=ListenerSettings)
     theme: Theme = Theme.SYSTEM
+    workspace: WorkspaceSettings = field(default_factory=WorkspaceSettings)
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.profiles]

@@ -25,6 +25,7 @@ from console.store import upgrade_pending
 from console.store.errors import StoreError
 from console.ui.excepthook import ErrorReporter
 from console.ui.main_window import MainWindow
+from console.ui.relaunch import relaunch
 from console.ui.resources import icon_path
 from console.ui.store_upgrade import upgrade_with_progress
 
@@ -178,6 +179,8 @@ def run_window(data_dir_arg: str | None, demo_mode: bool) -> int:
         with loop:
             loop.run_until_complete(_run(window, demo_mode))
         watcher.close()
+        if window.restart_requested:
+            relaunch()
     finally:
         if throwaway is not None:
             logging.shutdown()

@@ -185,6 +185,7 @@ class LogPane(QSplitter):
         counting = self.model.is_counting
         shown = f"{count:,}+" if counting else f"{count:,}"
         verb = "matches" if shown == "1" else "match"
-        self.count_label.setText(f"{shown} {verb} the filter" if filtered else f"{shown} in the log")
+        text = f"{shown} {verb} the filter" if filtered else f"{shown} in the log"
+        self.count_label.setText(text)
         self.count_label.setToolTip("Counting the rest…" if counting else "")
         self.empty_note.show_for(count, query)

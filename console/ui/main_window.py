@@ -29,6 +29,7 @@ from console.ui.export_dialog import ExportController
 from console.ui.log_model import MessageLogModel
 from console.ui.log_pane import LogPane
 from console.ui.palette import apply_theme
+from console.ui.relaunch import ask_to_restart
 from console.ui.send_flow import SendFlow
 from console.ui.status_bar import AlertArea, CallbackUrlDialog, ListenerStatus
 from console.ui.window_actions import (
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self._tasks: set[asyncio.Task[object]] = set()
         self._closing = False
         self.has_closed = False  # closed for good: ``closed`` was emitted
+        self.restart_requested = False  # start again once closed (a new workspace)
         self._dialogs: list[QWidget] = []
         self._state = WindowState(session.data_dir)
         self.setObjectName("mainWindow")
@@ -308,7 +310,7 @@ class MainWindow(QMainWindow):
     # Status
 
     def _listener_changed(self, state: ListenerState) -> None:
-        self.listener_status.show_state(state)
+        self.listener_status.show_state(state, self.session.settings.listener.public_url)
 
     def show_callback_url(self) -> None:
         url = self.listener_status.url
@@ -345,6 +347,16 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         self.profiles.open_settings()
+
+    def offer_restart(self, where: str) -> None:
+        """The workspace changed: offer to start again on it (it is opened at start)."""
+        box, restart = ask_to_restart(self, where)
+        box.buttonClicked.connect(lambda button: self._restart() if button is restart else None)
+        self.open_dialog(box)
+
+    def _restart(self) -> None:
+        self.restart_requested = True
+        self.close()
 
     def open_credentials(self) -> None:
         self.profiles.open_credentials()

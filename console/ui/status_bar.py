@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.session import Alert, ListenerState
+from console.settings import public_callback_url
 from console.ui.labels import ElidedLabel
 from console.ui.named import named
 from console.ui.palette import Tone, tint
@@ -80,8 +81,10 @@ class ListenerStatus(QToolButton):
         self.url: str | None = None
         self.show_state(ListenerState(running=False, error="starting…"))
 
-    def show_state(self, state: ListenerState) -> None:
-        self.url = state.url if state.running else None
+    def show_state(self, state: ListenerState, public_url: str = "") -> None:
+        """``public_url``: the address the provider reaches the listener through, if any."""
+        running = state.running and state.url is not None
+        self.url = public_callback_url(state.url or "", public_url) if running else None
         if state.running:
             self.setText("● Receiving callbacks")
             tint(self, Tone.OK)

@@ -139,7 +139,11 @@ class WindowProfiles:
     def open_settings(self) -> None:
         window = self._window
         dialog = SettingsDialog(
-            self.session.settings, self.session.data_dir, window, self.session.listener_state
+            self.session.settings,
+            self.session.data_dir,
+            window,
+            self.session.listener_state,
+            keychain=self.keychain,
         )
         dialog.settingsAccepted.connect(self.settings_accepted)
         # Kept while open: a listener started again from it is shown there.
@@ -158,6 +162,8 @@ class WindowProfiles:
             apply_theme(settings.theme)
         if settings.listener != old.listener:
             self._window.run_task(self._restart_listener())
+        if settings.workspace.store != old.workspace.store:
+            self._window.offer_restart(settings.workspace.store or "this computer")
         self._window.run_task(
             self._follow_profiles(renames(old, settings), settings.profile() != old.profile())
         )

@@ -345,7 +345,7 @@ def test_a_file_of_the_first_version_is_upgraded_as_it_is_read_and_saved_as_the_
     assert settings.profile().max_characters is None
     assert settings.theme is Theme.SYSTEM
     save_settings(path, settings)
-    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 3
+    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 4
     assert load_settings(path) == settings
 
 
@@ -360,8 +360,26 @@ def test_the_theme_is_kept_and_an_unknown_one_is_refused_by_name(tmp_path: Path)
 
 def test_a_file_of_a_newer_console_is_refused_naming_both_versions(tmp_path: Path) -> None:
     path = tmp_path / "profiles.json"
-    path.write_text('{"version": 4, "profiles": [{"name": "x", "new_thing": 1}]}')
+    path.write_text('{"version": 5, "profiles": [{"name": "x", "new_thing": 1}]}')
     with pytest.raises(SettingsError) as refused:
         load_settings(path)
-    assert "settings version 4; this one reads versions up to 3" in str(refused.value)
+    assert "settings version 5; this one reads versions up to 4" in str(refused.value)
     assert str(path) in str(refused.value)
+
+
+def test_a_version_3_file_keeps_this_computers_store_and_the_local_url(tmp_path: Path) -> None:
+    path = tmp_path / "profiles.json"
+    path.write_text('{"version": 3, "theme": "dark", "profiles": [{"name": "x"}]}')
+    settings = load_settings(path)
+    assert not settings.workspace.shared
+    assert settings.listener.public_url == ""
+    save_settings(path, settings)
+    assert json.loads(path.read_text())["workspace"] == {"store": "", "embedded_listener": False}
+
+
+def test_a_workspace_file_naming_an_unknown_setting_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "profiles.json"
+    path.write_text('{"version": 4, "theme": "dark", "profiles": [{"name": "x"}],'
+                    ' "workspace": {"store": "", "colour": "red"}}')  # fmt: skip
+    with pytest.raises(SettingsError, match="unknown workspace settings: colour"):
+        load_settings(path)

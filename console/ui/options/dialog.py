@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.keychain import Keychain
 from console.listener.config import new_path_token
 from console.paths import settings_path
 from console.session import ListenerState
@@ -32,10 +33,11 @@ from console.ui.options.form import hint_label
 from console.ui.options.listener import ListenerPage
 from console.ui.options.page import Draft, SettingsPage
 from console.ui.options.profiles import ProfilesPage
+from console.ui.options.workspace import WorkspacePage
 
 
 class SettingsDialog(QDialog):
-    """Profiles, listener and appearance settings; open it with ``open()``.
+    """Profiles, listener, workspace and appearance settings; open it with ``open()``.
 
     ``settingsAccepted`` carries the new :class:`Settings` when OK or Apply is pressed; both
     stay disabled while any field is wrong.
@@ -49,9 +51,11 @@ class SettingsDialog(QDialog):
         data_dir: Path,
         parent: QWidget | None = None,
         listener: ListenerState | None = None,
+        keychain: Keychain | None = None,
     ) -> None:
         """``listener``: the listener's state now (its URL has the port it took when started
-        with a port of 0); None where it is not known."""
+        with a port of 0); None where it is not known. ``keychain``: where a shared
+        store's password is kept (the system's by default)."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         if not settings.listener.path_token:
@@ -64,9 +68,15 @@ class SettingsDialog(QDialog):
 
         profiles = ProfilesPage(self._draft)
         self._listener_page = ListenerPage(self._draft, data_dir, listener)
+        self.workspace_page = WorkspacePage(self._draft, keychain)
         appearance = AppearancePage(self._draft)
         # The tabs, in this order. A new page is a SettingsPage of its own module, added here.
-        self.pages: tuple[SettingsPage, ...] = (profiles, self._listener_page, appearance)
+        self.pages: tuple[SettingsPage, ...] = (
+            profiles,
+            self._listener_page,
+            self.workspace_page,
+            appearance,
+        )
         # What callers reach for by name.
         self.profile_form = profiles.form
         self.profile_list = profiles.profile_list
@@ -127,6 +137,8 @@ class SettingsDialog(QDialog):
         if role == QDialogButtonBox.ButtonRole.RejectRole:
             self.reject()
         elif self._valid():
+            for page in self.pages:
+                page.accepted()
             self._applied = self._draft.settings
             self.settingsAccepted.emit(self._draft.settings)
             if role == QDialogButtonBox.ButtonRole.AcceptRole:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QVBoxLayout
 
 from console.listener.config import ListenerConfigError, new_path_token
 from console.session import ListenerState
-from console.settings import ListenerSettings
+from console.settings import ListenerSettings, public_callback_url
 from console.settings.listener import listener_config
 from console.ui.options.listener_form import ListenerForm
 from console.ui.options.page import Draft, SettingsPage
@@ -60,7 +60,10 @@ class ListenerPage(SettingsPage):
                 url = listener_config(listener).url()
                 if running_url and current:
                     url = running_url
-                if listener.port == 0 and url != running_url:
+                if listener.public_url:
+                    # Reached through the public address: its port is not the listener's.
+                    self.form.show_url(public_callback_url(url, listener.public_url), None)
+                elif listener.port == 0 and url != running_url:
                     # Not a URL yet: a free port is chosen when the listener starts.
                     host, _, path = url.partition(":0/")
                     later = f"{host}:(port chosen at start)/{path}"

@@ -75,6 +75,8 @@ class ListenerForm(Form):
         self.url = QLineEdit()
         self.url.setReadOnly(True)
         self.url.setPlaceholderText("shown once the settings above are valid")
+        self.public_url = QLineEdit()
+        self.public_url.setPlaceholderText("none: the provider reaches the address above")
         self.show_secret = QPushButton("Show")
         self.show_secret.setCheckable(True)
         self.show_secret.setToolTip("Show the secret path token in clear, here and above")
@@ -146,14 +148,20 @@ class ListenerForm(Form):
         url = QGroupBox("Callback URL for the provider")
         column = QVBoxLayout(url)
         column.addWidget(self.listening)
-        column.addWidget(self._field("url", in_row(self.url, self.show_secret, self.copy)))
-        column.addWidget(
-            hint_label(
-                "Configure this URL on the provider account. If the provider reaches this "
-                "computer through another address (a public one, or a reverse proxy), give "
-                "that address with the same path."
-            )
+        public = QFormLayout()
+        public.addRow(
+            "Public URL",
+            self._field(
+                "public_url",
+                self.public_url,
+                "If the provider reaches this computer through another address (a port "
+                "forward, a tunnel or a reverse proxy), e.g. https://callbacks.example.com: "
+                "the URL below is then that address with the listener's path and token.",
+            ),
         )
+        column.addLayout(public)
+        column.addWidget(self._field("url", in_row(self.url, self.show_secret, self.copy)))
+        column.addWidget(hint_label("Configure this URL on the provider account."))
 
         layout = QVBoxLayout(self)
         layout.addWidget(where)
@@ -171,6 +179,9 @@ class ListenerForm(Form):
         )
         self._bind("tls_key", self.tls_key.textChanged, lambda: self.tls_key.text().strip() or None)
         self._bind("max_body", self.max_body.valueChanged, lambda: self.max_body.value() * 1024)
+        self._bind(
+            "public_url", self.public_url.textChanged, lambda: self.public_url.text().strip()
+        )
         self.browse_cert.clicked.connect(lambda: self._browse(self.tls_cert, "TLS certificate"))
         self.browse_key.clicked.connect(lambda: self._browse(self.tls_key, "TLS private key"))
         self.copy.clicked.connect(self._copy_url)
@@ -188,6 +199,7 @@ class ListenerForm(Form):
             self.tls_cert.setText(listener.tls_cert or "")
             self.tls_key.setText(listener.tls_key or "")
             self.max_body.setValue(max(1, listener.max_body // 1024))
+            self.public_url.setText(listener.public_url)
         finally:
             self._loading = False
 

@@ -38,3 +38,7 @@ class SettingsPage(QWidget):
         super().__init__()
         self.draft = draft
         self.problems: dict[str, str] = {}
+
+    def accepted(self) -> None:
+        """OK or Apply was pressed with every page valid: keep what is not a setting (a
+        password goes to the keychain, not the settings file)."""
