@@ -135,9 +135,9 @@ def measure(url: str, texts: dict[str, list[str]], rounds: int) -> int:
         "newest page (Ctrl+Home)": [lambda s: s.log_head(LogQuery(), PAGE)] * rounds,
         "oldest page (Ctrl+End)": [lambda s: s.log_page_oldest(LogQuery(), None, PAGE)] * rounds,
     }
-    for name, values in texts.items():
-        reads[f"search: {name}"] = [search(t) for t in values]
-    counts = {name: [whole_count(t) for t in values] for name, values in texts.items()}
+    for name, each_text in texts.items():
+        reads[f"search: {name}"] = [search(t) for t in each_text]
+    counts = {name: [whole_count(t) for t in each] for name, each in texts.items()}
     figures: dict[str, list[float]] = {name: [] for name in reads}
     count_figures: dict[str, list[float]] = {name: [] for name in counts}
     with PostgresStore(url) as store:
