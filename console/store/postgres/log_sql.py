@@ -25,7 +25,12 @@ from console.store.models import (
     LogQuery,
     LogRow,
 )
-from console.store.postgres.log_search_sql import Condition, text_condition
+from console.store.postgres.log_search_sql import (
+    Condition,
+    short_text,
+    text_condition,
+    trigrams_holding,
+)
 
 Cursor = psycopg.Cursor[tuple[Any, ...]]
 
@@ -94,11 +99,16 @@ class _Filter:
     branches: list[tuple[_Branch, Condition | None]]
 
 
-def _filter(query: LogQuery) -> _Filter:
+def _filter(cur: Cursor, query: LogQuery) -> _Filter:
     text = query.text.strip()
+    trigrams = trigrams_holding(cur, text) if text and short_text(text) else None
     branches: list[tuple[_Branch, Condition | None]] = []
     for branch in _branches(query):
-        condition = text_condition(text, has_content=branch.has_content) if text else None
+        condition = (
+            text_condition(text, has_content=branch.has_content, trigrams=trigrams)
+            if text
+            else None
+        )
         if text and condition is None:
             continue
         branches.append((branch, condition))
@@ -180,7 +190,7 @@ def page(
     """Up to ``limit`` rows beyond ``bound`` in the given order, after ``skip`` of them."""
     if limit <= 0:
         return []
-    return _page(cur, _filter(query), bound, limit, skip, newest_first)
+    return _page(cur, _filter(cur, query), bound, limit, skip, newest_first)
 
 
 def _page(
@@ -211,7 +221,7 @@ def head(
 ) -> tuple[list[LogRow], int]:
     """The newest ``limit`` rows and the number of rows in all, counting no further than
     ``count_limit`` if given; call in one snapshot."""
-    search = _filter(query)
+    search = _filter(cur, query)
     rows = _page(cur, search, None, limit, 0, newest_first=True)
     # A short page holds every match.
     if len(rows) < limit:
@@ -221,7 +231,7 @@ def head(
 
 
 def count(cur: Cursor, query: LogQuery, before: LogKey | None, after: LogKey | None) -> int:
-    return _count(cur, _filter(query), before, after)
+    return _count(cur, _filter(cur, query), before, after)
 
 
 def _count(
@@ -253,7 +263,7 @@ def by_message_ids(cur: Cursor, query: LogQuery, message_ids: Iterable[str]) -> 
     ids = list(dict.fromkeys(message_ids))
     if not ids:
         return []
-    search = _filter(query)
+    search = _filter(cur, query)
     rows: list[LogRow] = []
     for branch, text in search.branches:
         where, params = _where(branch, text, search, None, None)

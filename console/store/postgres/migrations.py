@@ -285,5 +285,57 @@ MIGRATIONS: tuple[str, ...] = (
         FOR EACH STATEMENT EXECUTE FUNCTION record_changes('reply');
     CREATE TRIGGER quarantine_changes AFTER INSERT ON quarantine
         FOR EACH STATEMENT EXECUTE FUNCTION record_quarantine_changes();
+
+    -- Text of one or two characters, too short for pg_trgm, found as the SQLite store
+    -- finds it (its migration 8): through the trigrams that contain it. Every trigram of
+    -- the (ASCII-folded) texts is listed, added to and never taken from; each text's own
+    -- trigrams are a GIN-indexed array, which a search asks for any of those listed.
+    -- Text shorter than a trigram has none: a partial index finds it.
+    CREATE FUNCTION trigrams(t TEXT) RETURNS TEXT[]
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$
+            SELECT coalesce(array_agg(DISTINCT substr(t, i, 3)), '{}')
+            FROM generate_series(1, length(t) - 2) AS i
+        $$;
+    CREATE TABLE text_trigrams (term TEXT COLLATE "C" PRIMARY KEY);
+    CREATE INDEX text_trigrams_second ON text_trigrams (substr(term, 2));
+    CREATE INDEX text_trigrams_third ON text_trigrams (substr(term, 3));
+    INSERT INTO text_trigrams (term)
+        SELECT unnest(trigrams(lower(body COLLATE "C"))) FROM messages
+        UNION SELECT unnest(trigrams(lower(body COLLATE "C"))) FROM replies;
+    CREATE INDEX messages_trigrams ON messages
+        USING gin (trigrams(lower(body COLLATE "C")));
+    CREATE INDEX replies_trigrams ON replies USING gin (trigrams(lower(body COLLATE "C")));
+    CREATE INDEX messages_short_text ON messages (id) WHERE length(body) < 3;
+    CREATE INDEX replies_short_text ON replies (id) WHERE length(body) < 3;
+
+    -- In one order, so that two writers adding the same new trigrams wait for each
+    -- other instead of deadlocking.
+    CREATE FUNCTION record_trigrams() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO text_trigrams (term)
+            SELECT DISTINCT unnest(trigrams(lower(body COLLATE "C"))) FROM new_rows ORDER BY 1
+            ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$;
+    CREATE FUNCTION record_new_body_trigrams() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO text_trigrams (term)
+            SELECT DISTINCT unnest(trigrams(lower(NEW.body COLLATE "C"))) ORDER BY 1
+            ON CONFLICT DO NOTHING;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER messages_trigrams_insert AFTER INSERT ON messages
+        REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION record_trigrams();
+    CREATE TRIGGER replies_trigrams_insert AFTER INSERT ON replies
+        REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION record_trigrams();
+    CREATE TRIGGER messages_trigrams_update AFTER UPDATE OF body ON messages
+        FOR EACH ROW WHEN (OLD.body IS DISTINCT FROM NEW.body)
+        EXECUTE FUNCTION record_new_body_trigrams();
+    CREATE TRIGGER replies_trigrams_update AFTER UPDATE OF body ON replies
+        FOR EACH ROW WHEN (OLD.body IS DISTINCT FROM NEW.body)
+        EXECUTE FUNCTION record_new_body_trigrams();
     """,
 )

@@ -53,6 +53,8 @@ GRANT USAGE ON SEQUENCE receipts_id_seq, replies_id_seq, quarantine_id_seq TO sm
 GRANT SELECT, INSERT, UPDATE ON receivers TO sms_receiver;
 GRANT SELECT, INSERT, DELETE ON changes TO sms_receiver;
 GRANT USAGE ON SEQUENCE changes_seq_seq TO sms_receiver;
+-- The list of trigrams the texts hold, added to by triggers as replies arrive.
+GRANT INSERT ON text_trigrams TO sms_receiver;
 
 -- Operators: everything read; messages, their attachments and attempts written, never
 -- deleted. A new message takes over its orphan receipts: it first claims the orphan's
@@ -62,5 +64,5 @@ GRANT INSERT, UPDATE ON messages, attachments, attempts TO sms_operator;
 GRANT INSERT, UPDATE (id), DELETE ON orphans TO sms_operator;
 GRANT USAGE ON SEQUENCE messages_id_seq TO sms_operator;
 -- The audit trail is added to, never changed; the change feed is added to by triggers.
-GRANT INSERT ON audit, changes TO sms_operator;
+GRANT INSERT ON audit, changes, text_trigrams TO sms_operator;
 GRANT USAGE ON SEQUENCE audit_id_seq, changes_seq_seq TO sms_operator;
