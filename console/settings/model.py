@@ -168,6 +168,8 @@ class ListenerSettings:
 
     Not checked when built or loaded (a missing certificate file must not stop the
     program from sending): :func:`listener_problems` says what is wrong.
+    ``embedded_on_shared``: run the window's own listener on a shared store too (there,
+    the team's receivers normally take the callbacks).
     """
 
     host: str = "127.0.0.1"
@@ -180,6 +182,7 @@ class ListenerSettings:
     max_body: int = 8 * 1024 * 1024
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     max_connections_per_address: int = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
+    embedded_on_shared: bool = False
 
 
 _HOSTNAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")

@@ -4,13 +4,11 @@ writers commit in, across lost connections and a restarted server."""
 from __future__ import annotations
 
 import random
-import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
@@ -26,7 +24,7 @@ from console.store.postgres.change_feed import (
     current_watermark,
 )
 from tests.conftest import PASSWORD
-from tests.support.postgres_server import PostgresServer
+from tests.support.postgres_server import PostgresServer, scratch_server
 
 
 class Received:
@@ -229,14 +227,8 @@ def test_a_feed_whose_connection_is_killed_catches_up(
 
 @pytest.fixture
 def own_server() -> Iterator[PostgresServer]:
-    """A server of this test's own, to stop and start (in a folder of its own, as the
-    shared one's: the server's user must reach it)."""
-    server = PostgresServer(Path(tempfile.mkdtemp(prefix="sms-console-postgres-")))
-    server.start()
-    try:
+    with scratch_server() as server:
         yield server
-    finally:
-        server.remove()
 
 
 def test_a_feed_catches_up_after_its_server_restarts(
