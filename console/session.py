@@ -37,7 +37,7 @@ from console.settings import Profile, Settings, load_settings, save_settings
 from console.settings.listener import ensure_path_token, listener_config
 from console.store import MessageStore, StoreLocation, open_store
 from console.store.errors import StoreError
-from console.store.models import MessageStatus, NewMessage, StoredMessage
+from console.store.models import LogKind, LogQuery, MessageStatus, NewMessage, StoredMessage
 
 if TYPE_CHECKING:
     from console.store.postgres.change_feed import ChangeFeed, FeedChange, FeedState
@@ -376,25 +376,28 @@ class Session:
         self.on_alert(Alert("Customer reply", text, ids, kind="reply"))
 
     def _alert_undelivered(self, message_ids: Iterable[str]) -> None:
-        failed = []
-        for message_id in set(message_ids) - self._alerted:
-            message = self.store.get_message(message_id)
-            if (
-                message
-                and message.state in FINAL_STATES
-                and not message_state(message.state).delivered
-            ):
-                failed.append(message)
-                self._alerted.add(message_id)
+        candidates = set(message_ids) - self._alerted
+        if not candidates:
+            return
+        # One read for a burst of receipts (on a shared store, a round trip each would
+        # fall behind a receiver's pace).
+        failed = [
+            row
+            for row in self.store.log_rows(LogQuery(), candidates)
+            if row.kind is LogKind.MESSAGE
+            and row.state in FINAL_STATES
+            and not message_state(row.state).delivered
+        ]
+        self._alerted.update(row.message_id for row in failed)
         if not failed:
             return
         if len(failed) == 1:
-            message = failed[0]
-            state = message_state(message.state or 0).name
-            text = f"To {display_number(message.phone_number)}: {state}"
+            row = failed[0]
+            state = message_state(row.state or 0).name
+            text = f"To {display_number(row.phone_number)}: {state}"
         else:
             text = f"{len(failed)} messages ended without delivery"
-        self.on_alert(Alert("Not delivered", text, tuple(m.message_id for m in failed)))
+        self.on_alert(Alert("Not delivered", text, tuple(row.message_id for row in failed)))
 
     async def close(self) -> None:
         """Finish: stop the listener and the change feed, let sends in flight record their

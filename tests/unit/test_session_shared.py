@@ -99,6 +99,7 @@ async def test_each_console_sees_the_others_sends_and_the_receivers_receipts(
         for alerts in (alice_saw.alerts, bob_saw.alerts):
             (alert,) = [a for a in alerts if a.title == "Not delivered"]
             assert alert.message_ids == (sent.message_id,)
+            assert alert.text == "To +1 202-555-0100: Undeliverable"
 
         mine = bob.send(message(provider.url))
         await wait_for(lambda: mine.message_id in alice_saw.changed)
