@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -20,11 +20,10 @@ from console.listener.intake import Change
 from console.listener.notify import Coalescer
 from console.listener.server import CallbackListener, ListenerError, callback_store
 from console.paths import access_log_path, database_path, settings_path
-from console.protocol.codes import message_state
-from console.protocol.delivery import FINAL_STATES
 from console.protocol.phone import display_number
 from console.sending.engine import EngineSettings, SendingEngine, http_client
 from console.sending.policy import RetrySettings, may_retry_same_id
+from console.session_alerts import quarantine_alert, replies_alert, undelivered_alert
 from console.session_state import (
     UNREACHABLE,
     Alert,
@@ -37,7 +36,7 @@ from console.settings import Profile, Settings, load_settings, save_settings
 from console.settings.listener import ensure_path_token, listener_config
 from console.store import MessageStore, StoreLocation, open_store
 from console.store.errors import StoreError
-from console.store.models import LogKind, LogQuery, MessageStatus, NewMessage, StoredMessage
+from console.store.models import MessageStatus, NewMessage, StoredMessage
 
 if TYPE_CHECKING:
     from console.store.postgres.change_feed import ChangeFeed, FeedChange, FeedState
@@ -349,55 +348,16 @@ class Session:
         ids = frozenset(message_id for kind, message_id in batch if kind != "quarantine")
         if ids:
             self.on_messages(ids)
-        receipts = [message_id for kind, message_id in batch if kind == "receipt"]
-        self._alert_undelivered(receipts)
-        self._alert_replies([message_id for kind, message_id in batch if kind == "reply"])
-        quarantined = sum(1 for kind, _ in batch if kind == "quarantine")
-        if quarantined:
-            self.on_alert(
-                Alert(
-                    "Callback not understood",
-                    f"{quarantined} callback(s) could not be understood and were kept in the "
-                    "quarantine (see 'sms-console quarantine').",
-                    (),
-                )
-            )
-
-    def _alert_replies(self, message_ids: list[str]) -> None:
-        replies = [r for r in map(self.store.reply, message_ids) if r is not None]
-        if not replies:
-            return
-        if len(replies) == 1:
-            reply = replies[0]
-            text = f"From {display_number(reply.phone_number)}: {reply.body}"
-        else:
-            text = f"{len(replies)} new replies"
-        ids = tuple(r.message_id for r in replies)
-        self.on_alert(Alert("Customer reply", text, ids, kind="reply"))
-
-    def _alert_undelivered(self, message_ids: Iterable[str]) -> None:
-        candidates = set(message_ids) - self._alerted
-        if not candidates:
-            return
-        # One read for a burst of receipts (on a shared store, a round trip each would
-        # fall behind a receiver's pace).
-        failed = [
-            row
-            for row in self.store.log_rows(LogQuery(), candidates)
-            if row.kind is LogKind.MESSAGE
-            and row.state in FINAL_STATES
-            and not message_state(row.state).delivered
-        ]
-        self._alerted.update(row.message_id for row in failed)
-        if not failed:
-            return
-        if len(failed) == 1:
-            row = failed[0]
-            state = message_state(row.state or 0).name
-            text = f"To {display_number(row.phone_number)}: {state}"
-        else:
-            text = f"{len(failed)} messages ended without delivery"
-        self.on_alert(Alert("Not delivered", text, tuple(row.message_id for row in failed)))
+        alerts = (
+            undelivered_alert(
+                self.store, [m for kind, m in batch if kind == "receipt"], self._alerted
+            ),
+            replies_alert(self.store, [m for kind, m in batch if kind == "reply"]),
+            quarantine_alert(sum(1 for kind, _ in batch if kind == "quarantine")),
+        )
+        for alert in alerts:
+            if alert is not None:
+                self.on_alert(alert)
 
     async def close(self) -> None:
         """Finish: stop the listener and the change feed, let sends in flight record their
