@@ -1,17 +1,18 @@
 """What the window runs on: the store, the sending engine and the callback listener.
 
 The session is plain asyncio (no Qt), so it is tested on its own; the window subscribes to
-its callbacks. Engine changes and listener changes reach those callbacks merged, on the
-loop that started the session, a few times a second at most.
+its callbacks. Engine changes, listener changes and, on a shared store, every other
+console's and receiver's changes reach those callbacks merged, on the loop that started
+the session, a few times a second at most.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from console.keychain import Credentials
 from console.listener.config import ListenerConfigError
@@ -19,41 +20,28 @@ from console.listener.intake import Change
 from console.listener.notify import Coalescer
 from console.listener.server import CallbackListener, ListenerError, callback_store
 from console.paths import access_log_path, database_path, settings_path
-from console.protocol.codes import message_state
-from console.protocol.delivery import FINAL_STATES
 from console.protocol.phone import display_number
 from console.sending.engine import EngineSettings, SendingEngine, http_client
 from console.sending.policy import RetrySettings, may_retry_same_id
+from console.session_alerts import quarantine_alert, replies_alert, undelivered_alert
+from console.session_state import (
+    UNREACHABLE,
+    Alert,
+    ListenerState,
+    NotReady,
+    StoreState,
+    StoreUnreachable,
+)
 from console.settings import Profile, Settings, load_settings, save_settings
 from console.settings.listener import ensure_path_token, listener_config
-from console.store import MessageStore, open_store
+from console.store import MessageStore, StoreLocation, open_store
+from console.store.errors import StoreError
 from console.store.models import MessageStatus, NewMessage, StoredMessage
 
+if TYPE_CHECKING:
+    from console.store.postgres.change_feed import ChangeFeed, FeedChange, FeedState
+
 log = logging.getLogger(__name__)
-
-
-class NotReady(Exception):
-    """A send was asked for before the profile had credentials."""
-
-
-@dataclass(frozen=True)
-class ListenerState:
-    """What the status bar shows about the callback listener."""
-
-    running: bool
-    url: str | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class Alert:
-    """Something the operator must notice: a message that failed or was not delivered, a
-    customer's reply. ``kind`` is "problem" or "reply"."""
-
-    title: str
-    text: str
-    message_ids: tuple[str, ...]
-    kind: str = "problem"
 
 
 def engine_settings(profile: Profile) -> EngineSettings:
@@ -99,22 +87,51 @@ class _Account:
 
 
 class Session:
-    """The running console over one data directory.
+    """The running console over one data directory and one store.
+
+    ``store``: where the messages are, ready to connect (a PostgreSQL location with its
+    password, see ``cli.store_option.connectable``); by default the SQLite file in
+    ``data_dir``. Opening raises StoreError when it cannot be opened.
 
     Callbacks (set them before :meth:`start`): ``on_messages`` gets the message_ids whose
     row changed, ``on_outcome`` a message whose acceptance is settled, ``on_alert`` what
-    the operator must notice, ``on_listener`` every change of the listener's state.
+    the operator must notice, ``on_listener`` every change of the listener's state,
+    ``on_store`` every change of the store's (:attr:`store_state`).
+
+    On a shared store (team mode):
+
+    - ``on_messages`` and ``on_alert`` also tell what other consoles and the receivers
+      commit: new messages, receipts, replies, quarantined callbacks. After a lost
+      connection the session catches up by itself, nothing missed and nothing twice.
+    - The embedded listener is not started (:attr:`listener_state` ``off``) unless the
+      listener setting ``embedded_on_shared`` asks for it.
+    - While the store is out of reach, :attr:`store_state` says so with
+      :attr:`StoreState.text` (*Shared store unreachable, retrying*), :meth:`send` and
+      :meth:`retry` raise :class:`StoreUnreachable` with those words, and reads of
+      :attr:`store` raise StoreError. The session reconnects by itself; once
+      ``on_store`` reports the store reachable again, the changes missed meanwhile
+      arrive through ``on_messages``.
     """
 
-    def __init__(self, data_dir: Path, *, notify_interval: float = 0.05) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        store: StoreLocation | None = None,
+        notify_interval: float = 0.05,
+    ) -> None:
         self.data_dir = data_dir
         self.settings = load_settings(settings_path(data_dir))
-        self.store = open_store(database_path(data_dir))
+        self.location = store or StoreLocation.sqlite(database_path(data_dir))
+        self.store = open_store(self.location)
+        self.store_state = StoreState(shared=self.location.path is None)
         self.listener_state = ListenerState(running=False)
         self.on_messages: Callable[[frozenset[str]], None] = lambda _ids: None
         self.on_outcome: Callable[[StoredMessage], None] = lambda _message: None
         self.on_alert: Callable[[Alert], None] = lambda _alert: None
         self.on_listener: Callable[[ListenerState], None] = lambda _state: None
+        self.on_store: Callable[[StoreState], None] = lambda _state: None
+        self._feed: ChangeFeed | None = None
         self._notify_interval = notify_interval
         self._listener: CallbackListener | None = None
         self._coalescer: Coalescer | None = None
@@ -140,10 +157,26 @@ class Session:
         return sum(len(account.tasks) for account in accounts)
 
     async def start(self) -> ListenerState:
-        """Start the listener (a failure is reported in the state, not raised)."""
+        """Follow the shared store's changes, start the listener (a failure is reported in
+        the state, not raised)."""
         loop = asyncio.get_running_loop()
         self._coalescer = Coalescer(loop, self._changed, self._notify_interval)
+        if self.store_state.shared:
+            # Imported here: psycopg loads libpq, which a SQLite user never needs.
+            from console.store.postgres.change_feed import ChangeFeed
+
+            def feed_state(state: FeedState) -> None:  # on the feed's thread
+                loop.call_soon_threadsafe(self._feed_state, state)
+
+            self._feed = ChangeFeed(self.location.connection_url(), self._feed_changed, feed_state)
+            self._feed.start()
         return await self.restart_listener()
+
+    @property
+    def embedded_listener_wanted(self) -> bool:
+        """Whether the session runs its own listener: always on a SQLite file; on a
+        shared store only when the settings ask for it."""
+        return not self.store_state.shared or self.settings.listener.embedded_on_shared
 
     # Settings and credentials
 
@@ -185,6 +218,7 @@ class Session:
             InvalidRequest: a field is not acceptable; nothing was stored.
             DuplicateMessageId: the id is already in the store.
         """
+        self._check_reachable()
         account = self._ready_account()
         stored = account.engine.submit(new)
         self._spawn(account, new.message_id)
@@ -197,6 +231,7 @@ class Session:
             NotReady: no credentials for the active profile.
             LookupError: no such message, or it is not one that may be retried.
         """
+        self._check_reachable()
         account = self._ready_account()
         if not self.can_retry(message_id) or not self.store.reopen_for_retry(message_id):
             raise LookupError(
@@ -212,6 +247,11 @@ class Session:
             return False
         attempts = self.store.attempts(message_id)
         return may_retry_same_id(message.status, attempts[-1] if attempts else None)
+
+    def _check_reachable(self) -> None:
+        text = self.store_state.text
+        if text is not None:
+            raise StoreUnreachable(f"{text}: nothing can be recorded, so nothing was sent")
 
     def _ready_account(self) -> _Account:
         account = self._account
@@ -251,11 +291,13 @@ class Session:
             old, self._listener = self._listener, None
             await asyncio.to_thread(old.stop)
         try:
+            if not self.embedded_listener_wanted:
+                return self._listener_is(ListenerState(running=False, off=True))
             saved = ensure_path_token(self.data_dir)
             self.settings = load_settings(settings_path(self.data_dir))
             listener = CallbackListener(
                 listener_config(saved),
-                callback_store(database_path(self.data_dir)),
+                callback_store(self.location),
                 access_log=access_log_path(self.data_dir),
                 on_changes=self._listener_changed,
             )
@@ -265,9 +307,33 @@ class Session:
         else:
             self._listener = listener
             state = ListenerState(running=True, url=url)
+        return self._listener_is(state)
+
+    def _listener_is(self, state: ListenerState) -> ListenerState:
         self.listener_state = state
         self.on_listener(state)
         return state
+
+    # The shared store
+
+    def _feed_changed(self, changes: list[FeedChange]) -> None:
+        # Called on the feed's thread; the kinds are the listener's, written by triggers.
+        if self._coalescer is not None:
+            self._coalescer.add(cast(list[Change], changes))
+
+    def _feed_state(self, state: FeedState) -> None:
+        from console.store.postgres.store import PostgresStore
+
+        if state.reachable and not self.store_state.reachable:
+            # The server may have restarted: the store's connection is then gone, unseen.
+            assert isinstance(self.store, PostgresStore)
+            try:
+                self.store.reconnect()
+            except StoreError as exc:
+                # Its next use tries again, once that connection is found lost.
+                log.warning("the shared store could not be reconnected: %s", exc)
+        self.store_state = StoreState(shared=True, reachable=state.reachable, reason=state.reason)
+        self.on_store(self.store_state)
 
     def _listener_changed(self, changes: list[Change]) -> None:
         # Called on the listener's thread.
@@ -282,55 +348,23 @@ class Session:
         ids = frozenset(message_id for kind, message_id in batch if kind != "quarantine")
         if ids:
             self.on_messages(ids)
-        receipts = [message_id for kind, message_id in batch if kind == "receipt"]
-        self._alert_undelivered(receipts)
-        self._alert_replies([message_id for kind, message_id in batch if kind == "reply"])
-        quarantined = sum(1 for kind, _ in batch if kind == "quarantine")
-        if quarantined:
-            self.on_alert(
-                Alert(
-                    "Callback not understood",
-                    f"{quarantined} callback(s) could not be understood and were kept in the "
-                    "quarantine (see 'sms-console quarantine').",
-                    (),
-                )
-            )
-
-    def _alert_replies(self, message_ids: list[str]) -> None:
-        replies = [r for r in map(self.store.reply, message_ids) if r is not None]
-        if not replies:
-            return
-        if len(replies) == 1:
-            reply = replies[0]
-            text = f"From {display_number(reply.phone_number)}: {reply.body}"
-        else:
-            text = f"{len(replies)} new replies"
-        ids = tuple(r.message_id for r in replies)
-        self.on_alert(Alert("Customer reply", text, ids, kind="reply"))
-
-    def _alert_undelivered(self, message_ids: Iterable[str]) -> None:
-        failed = []
-        for message_id in set(message_ids) - self._alerted:
-            message = self.store.get_message(message_id)
-            if (
-                message
-                and message.state in FINAL_STATES
-                and not message_state(message.state).delivered
-            ):
-                failed.append(message)
-                self._alerted.add(message_id)
-        if not failed:
-            return
-        if len(failed) == 1:
-            message = failed[0]
-            state = message_state(message.state or 0).name
-            text = f"To {display_number(message.phone_number)}: {state}"
-        else:
-            text = f"{len(failed)} messages ended without delivery"
-        self.on_alert(Alert("Not delivered", text, tuple(m.message_id for m in failed)))
+        alerts = (
+            undelivered_alert(
+                self.store, [m for kind, m in batch if kind == "receipt"], self._alerted
+            ),
+            replies_alert(self.store, [m for kind, m in batch if kind == "reply"]),
+            quarantine_alert(sum(1 for kind, _ in batch if kind == "quarantine")),
+        )
+        for alert in alerts:
+            if alert is not None:
+                self.on_alert(alert)
 
     async def close(self) -> None:
-        """Finish: stop the listener, let sends in flight record their end, close the store."""
+        """Finish: stop the listener and the change feed, let sends in flight record their
+        end, close the store."""
+        if self._feed is not None:
+            feed, self._feed = self._feed, None
+            await asyncio.to_thread(feed.stop)
         if self._listener is not None:
             listener, self._listener = self._listener, None
             await asyncio.to_thread(listener.stop)
@@ -345,3 +379,15 @@ class Session:
         if self._retired:
             await asyncio.gather(*self._retired, return_exceptions=True)
         self.store.close()
+
+
+__all__ = [
+    "UNREACHABLE",
+    "Alert",
+    "ListenerState",
+    "NotReady",
+    "Session",
+    "StoreState",
+    "StoreUnreachable",
+    "engine_settings",
+]

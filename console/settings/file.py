@@ -122,9 +122,7 @@ def _workspace_from_json(data: dict[str, Any]) -> WorkspaceSettings:
         raise SettingsError(f"unknown workspace settings: {', '.join(sorted(unknown))}")
     if not isinstance(data.get("store", ""), str):
         raise SettingsError("workspace store must be a URL")
-    return WorkspaceSettings(
-        store=data.get("store", ""), embedded_listener=bool(data.get("embedded_listener"))
-    )
+    return WorkspaceSettings(store=data.get("store", ""))
 
 
 def _plain(value: Any) -> Any:

@@ -169,6 +169,8 @@ class ListenerSettings:
 
     Not checked when built or loaded (a missing certificate file must not stop the
     program from sending): :func:`listener_problems` says what is wrong.
+    ``embedded_on_shared``: run the window's own listener on a shared store too (there,
+    the team's receivers normally take the callbacks).
     """
 
     host: str = "127.0.0.1"
@@ -181,6 +183,8 @@ class ListenerSettings:
     max_body: int = 8 * 1024 * 1024
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     max_connections_per_address: int = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
+    # On a shared store the team's receivers take callbacks; this console too if set.
+    embedded_on_shared: bool = False
     # Where the provider reaches this listener from outside (a port forward or tunnel):
     # the URL to give it is this base with the listener's path, token included.
     public_url: str = ""

@@ -2,7 +2,8 @@
 
 A shared store is a PostgreSQL URL without a password (the password lives in the
 keychain, PGPASSWORD or libpq's password file). On a shared store the team's receivers
-take the provider's callbacks, so the embedded listener is off unless asked for.
+take the provider's callbacks, so the embedded listener is off unless asked for
+(``ListenerSettings.embedded_on_shared``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ class WorkspaceSettings:
     """``store``: the shared store's URL, or empty for this computer's own store."""
 
     store: str = ""
-    embedded_listener: bool = False
 
     @property
     def shared(self) -> bool:

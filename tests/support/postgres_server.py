@@ -11,7 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -147,3 +150,15 @@ class PostgresServer:
             stderr=subprocess.PIPE,
             cwd="/",
         )
+
+
+@contextmanager
+def scratch_server() -> Iterator[PostgresServer]:
+    """A server of its own, for a test that stops and starts it. Its folder is not
+    pytest's: the server's user must reach it, and pytest makes its folders private."""
+    server = PostgresServer(Path(tempfile.mkdtemp(prefix="sms-console-postgres-")))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.remove()

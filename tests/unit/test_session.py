@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from console import demo
@@ -205,3 +206,36 @@ def test_a_demo_folder_holds_the_demo_profile_only(data_dir: Path) -> None:
     # Nothing in a demo may point at the real provider.
     settings = demo.prepare_settings(data_dir)
     assert [p.name for p in settings.profiles] == [demo.DEMO_PROFILE]
+
+
+async def test_receipts_that_end_messages_undelivered_alert_those_once(data_dir: Path) -> None:
+    path = settings_path(data_dir)
+    settings = load_settings(path)
+    save_settings(path, replace(settings, listener=replace(settings.listener, port=0)))
+    session = Session(data_dir, notify_interval=0.02)
+    events = Events(session)
+    state = await session.start()
+    try:
+        assert state.url is not None
+        sent = [session.store.create_message(message("http://127.0.0.1:9/")) for _ in range(3)]
+        # Undeliverable, delivered, rejected; then another receipt for the first.
+        finals = [(sent[0], 5, 0), (sent[1], 2, 0), (sent[2], 8, 0), (sent[0], 5, 1)]
+        async with httpx.AsyncClient() as client:
+            for stored, final, code in finals:
+                form = {"type": "receipt", "message_id": stored.message_id,
+                        "message_state": str(final), "result_code": str(code)}  # fmt: skip
+                assert (await client.post(state.url, data=form)).status_code == 200
+        await wait_for(lambda: sum(len(a.message_ids) for a in events.alerts) >= 2)
+        await asyncio.sleep(0.3)
+    finally:
+        await session.close()
+
+    assert {a.title for a in events.alerts} == {"Not delivered"}
+    alerted = [message_id for a in events.alerts for message_id in a.message_ids]
+    assert sorted(alerted) == sorted([sent[0].message_id, sent[2].message_id])
+    texts = {a.text for a in events.alerts}
+    assert texts <= {
+        "To +1 202-555-0100: Undeliverable",
+        "To +1 202-555-0100: Rejected",
+        "2 messages ended without delivery",
+    }

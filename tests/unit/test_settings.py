@@ -374,7 +374,7 @@ def test_a_version_3_file_keeps_this_computers_store_and_the_local_url(tmp_path:
     assert not settings.workspace.shared
     assert settings.listener.public_url == ""
     save_settings(path, settings)
-    assert json.loads(path.read_text())["workspace"] == {"store": "", "embedded_listener": False}
+    assert json.loads(path.read_text())["workspace"] == {"store": ""}
 
 
 def test_a_workspace_file_naming_an_unknown_setting_is_refused(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -82,7 +83,10 @@ class PostgresStore:
         del any_thread  # every psycopg connection may be used from any thread
         self._redact = Redactor(url)
         self._quarantine_cap = quarantine_cap
-        self._conn = connect(url, busy_timeout=busy_timeout, synchronous=synchronous)
+        self._reopen = functools.partial(
+            connect, url, busy_timeout=busy_timeout, synchronous=synchronous
+        )
+        self._conn = self._reopen()
         try:
             with self._transaction("the shared store could not be opened") as cur:
                 schema.check(self._conn)
@@ -93,6 +97,17 @@ class PostgresStore:
 
     def close(self) -> None:
         self._conn.close()
+
+    def reconnect(self) -> None:
+        """Open a new connection in place of this one, which a restarted server may have
+        lost unseen. One known lost is replaced by every method but the staged callbacks'
+        before it begins.
+
+        Raises:
+            StoreError: the server is out of reach (the text never holds the password).
+        """
+        old, self._conn = self._conn, self._reopen()
+        old.close()
 
     def interrupt(self) -> None:
         """Stop what another thread is reading from this store (see MessageStore)."""
@@ -114,6 +129,8 @@ class PostgresStore:
     def _transaction(self, doing: str, *, snapshot: bool = False) -> Iterator[Cursor]:
         """A transaction committed at the end of the block (rolled back on an error);
         ``snapshot``: reading one snapshot throughout, writing nothing."""
+        if self._conn.broken:
+            self.reconnect()
         with translated(self._redact, doing), self._conn.transaction():
             cur = self._conn.cursor()
             if snapshot:

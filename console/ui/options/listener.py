@@ -55,6 +55,9 @@ class ListenerPage(SettingsPage):
         if problems:
             self.form.show_url(None, None)
         else:
+            # Whether it runs on a shared store is the Workspace page's to say.
+            shared = self.draft.settings.listener.embedded_on_shared
+            listener = replace(listener, embedded_on_shared=shared)
             self.draft.settings = replace(self.draft.settings, listener=listener)
             try:
                 url = listener_config(listener).url()

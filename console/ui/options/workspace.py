@@ -61,7 +61,7 @@ class WorkspacePage(SettingsPage):
         self.password.setAccessibleName("Database password")
         self.password.setPlaceholderText("unchanged")
         self.embedded = QCheckBox("Also receive callbacks in this console")
-        self.embedded.setChecked(workspace.embedded_listener)
+        self.embedded.setChecked(draft.settings.listener.embedded_on_shared)
         self.embedded.setToolTip(
             "On a shared store the team's receivers take the provider's callbacks; turn this "
             "on only if the provider calls this computer"
@@ -116,9 +116,7 @@ class WorkspacePage(SettingsPage):
         layout.addStretch(1)
 
     def workspace(self) -> WorkspaceSettings:
-        if self.local.isChecked():
-            return WorkspaceSettings(embedded_listener=self.embedded.isChecked())
-        return WorkspaceSettings(self.url.text().strip(), self.embedded.isChecked())
+        return WorkspaceSettings(self.url.text().strip() if self.shared.isChecked() else "")
 
     def _shown(self) -> None:
         self.shared_box.setEnabled(self.shared.isChecked())
@@ -133,7 +131,12 @@ class WorkspacePage(SettingsPage):
         self.problems = problems
         self._url_field.set_error(problems.get("store"))
         if not problems:
-            self.draft.settings = replace(self.draft.settings, workspace=workspace)
+            listener = replace(
+                self.draft.settings.listener, embedded_on_shared=self.embedded.isChecked()
+            )
+            self.draft.settings = replace(
+                self.draft.settings, workspace=workspace, listener=listener
+            )
         self.changed.emit()
 
     def test_connection(self) -> None:

@@ -1,0 +1,67 @@
+"""The alerts a batch of changes raises: replies that came in, messages that ended
+undelivered, callbacks that could not be understood."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from console.protocol.codes import message_state
+from console.protocol.delivery import FINAL_STATES
+from console.protocol.phone import display_number
+from console.session_state import Alert
+from console.store import MessageStore
+from console.store.models import LogKind, LogQuery
+
+
+def replies_alert(store: MessageStore, message_ids: Iterable[str]) -> Alert | None:
+    replies = [r for r in map(store.reply, message_ids) if r is not None]
+    if not replies:
+        return None
+    if len(replies) == 1:
+        reply = replies[0]
+        text = f"From {display_number(reply.phone_number)}: {reply.body}"
+    else:
+        text = f"{len(replies)} new replies"
+    ids = tuple(r.message_id for r in replies)
+    return Alert("Customer reply", text, ids, kind="reply")
+
+
+def undelivered_alert(
+    store: MessageStore, message_ids: Iterable[str], alerted: set[str]
+) -> Alert | None:
+    """The messages among ``message_ids`` that ended undelivered, less those in
+    ``alerted``, which this adds them to: a final state is announced once, however often
+    its receipt is redelivered."""
+    candidates = set(message_ids) - alerted
+    if not candidates:
+        return None
+    # One read for a burst of receipts (on a shared store, a round trip each would fall
+    # behind a receiver's pace).
+    failed = [
+        row
+        for row in store.log_rows(LogQuery(), candidates)
+        if row.kind is LogKind.MESSAGE
+        and row.state in FINAL_STATES
+        and not message_state(row.state).delivered
+    ]
+    alerted.update(row.message_id for row in failed)
+    if not failed:
+        return None
+    if len(failed) == 1:
+        row = failed[0]
+        state = message_state(row.state or 0).name
+        text = f"To {display_number(row.phone_number)}: {state}"
+    else:
+        text = f"{len(failed)} messages ended without delivery"
+    return Alert("Not delivered", text, tuple(row.message_id for row in failed))
+
+
+def quarantine_alert(quarantined: int) -> Alert | None:
+    if not quarantined:
+        return None
+    return Alert(
+        "Callback not understood",
+        f"{quarantined} callback(s) could not be understood and were kept in the "
+        "quarantine (see 'sms-console quarantine').",
+        (),
+    )
