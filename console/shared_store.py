@@ -6,7 +6,7 @@ Test connection reads only: the schema's version and the receivers' heartbeats.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -17,11 +17,14 @@ import psycopg
 from console.keychain import KeychainError
 from console.keychain.database import store_database_password, target_of, with_database_password
 from console.keychain.passwords import Keychain
+from console.settings import Settings
 from console.store.errors import StoreError
 from console.store.location import StoreLocation, StoreLocationError, parse_store_url
 from console.store.postgres import schema
 from console.store.postgres.connection import Redactor, connect
 from console.store.schema_versions import SchemaState
+
+log = logging.getLogger(__name__)
 
 # A receiver whose heartbeat is older than this is not counted as receiving.
 RECEIVER_SILENT_AFTER = 60.0
@@ -68,13 +71,8 @@ def check_shared_store(url: str, password: str | None = None) -> StoreCheck:
     Raises:
         SharedStoreError: it cannot be reached or used, in words naming why.
     """
-    location = shared_location(url)
-    if password:
-        location = location.with_password(password)
-    else:
-        # Without the keychain: libpq's own sources, or none (the server says what it lacks).
-        with contextlib.suppress(KeychainError):
-            location = with_database_password(location, os.environ, Path.home())
+    found = shared_location(url)
+    location = found.with_password(password) if password else with_keychain_password(found)
     try:
         conn = connect(location.connection_url(), busy_timeout=5.0, synchronous="FULL")
     except StoreError as exc:
@@ -95,6 +93,25 @@ def check_shared_store(url: str, password: str | None = None) -> StoreCheck:
     finally:
         conn.close()
     return StoreCheck(location.describe(), version, int(row[0]) if row else 0)
+
+
+def workspace_location(settings: Settings) -> StoreLocation | None:
+    """The shared store the settings' workspace names; None for this computer's own.
+
+    Raises:
+        SharedStoreError: the saved URL is not usable.
+    """
+    return shared_location(settings.workspace.store) if settings.workspace.shared else None
+
+
+def with_keychain_password(location: StoreLocation) -> StoreLocation:
+    """``location`` with the keychain's password for it, unless libpq has its own; without
+    one when the keychain cannot be read (the server then says what it lacks)."""
+    try:
+        return with_database_password(location, os.environ, Path.home())
+    except KeychainError as exc:
+        log.warning("the keychain could not be read (%s); connecting without its password", exc)
+        return location
 
 
 def save_database_password(url: str, password: str, keychain: Keychain | None = None) -> None:

@@ -24,6 +24,7 @@ from console.logging_setup import configure_logging
 from console.paths import DATA_DIR_ENV, private_files, resolve_data_dir, restrict_data_dir
 from console.redaction import redact
 from console.store.errors import IncompatibleStore
+from console.store.location import StoreLocation
 
 SUBCOMMANDS = (
     send_cmd,
@@ -77,8 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_window(data_dir: str | None, demo: bool) -> int:
-    """The operator window (Qt is loaded only when a window is wanted)."""
+def open_window(data_dir: str | None, demo: bool, store: StoreLocation | None = None) -> int:
+    """The operator window (Qt is loaded only when a window is wanted) on ``store``, else
+    the workspace its settings name."""
     if (
         sys.platform.startswith("linux")
         and not os.environ.get("QT_QPA_PLATFORM")
@@ -93,7 +95,7 @@ def open_window(data_dir: str | None, demo: bool) -> int:
         return ExitCode.UNAVAILABLE
     from console.ui.app import run_window
 
-    return run_window(data_dir, demo)
+    return run_window(data_dir, demo, store)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,15 +116,12 @@ def _run(argv: Sequence[str] | None) -> int:
         return run_self_check()
     try:
         chosen = chosen_store(args.store_url, os.environ)
-        if args.command is None and chosen is not None:
-            raise CliError(
-                f"{chosen[1]}: the window uses the store in its data directory; a chosen "
-                "store is for the subcommands (see --help)"
-            )
+        if args.command is None and args.demo and chosen is not None:
+            raise CliError(f"{chosen[1]}: demo mode keeps its messages in its own data folder")
     except CliError as exc:
         return _report(exc)
     if args.command is None:
-        return open_window(args.data_dir, args.demo)
+        return open_window(args.data_dir, args.demo, chosen[0] if chosen else None)
     if args.demo:
         parser.error("--demo opens the window; it does not combine with a subcommand")
     try:

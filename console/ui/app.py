@@ -17,12 +17,20 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from console import demo
 from console.keychain import Keychain, KeychainError
 from console.logging_setup import configure_logging
-from console.paths import database_path, log_path, resolve_data_dir, restrict_data_dir
+from console.paths import (
+    database_path,
+    log_path,
+    resolve_data_dir,
+    restrict_data_dir,
+    settings_path,
+)
 from console.session import Session
-from console.settings import SettingsError
+from console.settings import SettingsError, load_settings
+from console.shared_store import SharedStoreError, with_keychain_password, workspace_location
 from console.simulator import ThreadedSimulator
 from console.store import upgrade_pending
 from console.store.errors import StoreError
+from console.store.location import StoreLocation
 from console.ui.excepthook import ErrorReporter
 from console.ui.main_window import MainWindow
 from console.ui.relaunch import relaunch
@@ -134,8 +142,11 @@ async def _run(window: MainWindow, demo_mode: bool) -> None:
         await stop_console(window, provider)
 
 
-def run_window(data_dir_arg: str | None, demo_mode: bool) -> int:
-    """Show the window until it is closed or the process is told to stop; the exit status."""
+def run_window(
+    data_dir_arg: str | None, demo_mode: bool, store: StoreLocation | None = None
+) -> int:
+    """Show the window on ``store`` (else the workspace of its settings) until it is closed
+    or the process is told to stop; the exit status."""
     throwaway = demo.throwaway_data_dir() if demo_mode and not data_dir_arg else None
     data_dir = throwaway or resolve_data_dir(data_dir_arg)
     configure_logging(data_dir, stderr_level=logging.WARNING)
@@ -158,15 +169,15 @@ def run_window(data_dir_arg: str | None, demo_mode: bool) -> int:
         try:
             if demo_mode:
                 demo.prepare_settings(data_dir)
-            if upgrade_pending(database_path(data_dir)):
+            location = store or workspace_location(load_settings(settings_path(data_dir)))
+            if location is None and upgrade_pending(database_path(data_dir)):
                 upgrade_with_progress(database_path(data_dir), APP_NAME)
-            session = Session(data_dir)
-        except (SettingsError, StoreError, sqlite3.Error, OSError) as exc:
+            session = Session(data_dir, store=location and with_keychain_password(location))
+        except (SettingsError, StoreError, SharedStoreError, sqlite3.Error, OSError) as exc:
             log.error("cannot start: %s", exc)
+            where = f"the shared store {location.describe()}" if location else data_dir
             # No loop runs yet, so a blocking dialog is safe here.
-            QMessageBox.critical(
-                None, APP_NAME, f"The console cannot use its data folder {data_dir}:\n\n{exc}"
-            )
+            QMessageBox.critical(None, APP_NAME, f"The console cannot use {where}:\n\n{exc}")
             return UNUSABLE_DATA
         window = MainWindow(session, Keychain(), demo_mode=demo_mode)
         watcher = _SignalWatcher(window.force_close)

@@ -191,6 +191,11 @@ class DetailPanel(QTextBrowser):
             self.technical = not self.technical
             self.show_timeline(self._timeline)
 
+    def show_problem(self, text: str) -> None:
+        """The selected row could not be read: why, in its place."""
+        self._timeline = None
+        self.setPlainText(f"This message cannot be shown now: {text}")
+
     def clear_timeline(self) -> None:
         self._timeline = None
         self.setHtml(

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from console.store.errors import StoreError
 from console.store.interface import MessageStore
 from console.store.models import LogRow, NewMessage
 from console.timeline import message_timeline
@@ -43,6 +44,7 @@ class LogPane(QSplitter):
         self.log_error.setWordWrap(True)
         tint(self.log_error, Tone.ERROR)
         self.log_error.hide()
+        self._behind = False  # a change could not be read: the log_error line says so
         self.detail = DetailPanel()
         # Shown in the window's status bar.
         self.count_label = QLabel()
@@ -166,12 +168,25 @@ class LogPane(QSplitter):
         if row is None:
             self.detail.clear_timeline()
         else:
-            self.detail.show_timeline(message_timeline(self._store, row.message_id))
+            try:
+                self.detail.show_timeline(message_timeline(self._store, row.message_id))
+            except StoreError as exc:
+                # A shared store out of reach: shown once it is back and the row changes.
+                self.detail.show_problem(str(exc))
         self.rowChanged.emit()
 
     def messages_changed(self, message_ids: frozenset[str]) -> None:
         """Show what the store now has of ``message_ids``."""
-        self.model.refresh_ids(message_ids)
+        try:
+            self.model.refresh_ids(message_ids)
+        except StoreError as exc:
+            self._behind = True
+            self.log_error.setText(f"The log could not be brought up to date: {exc}")
+            self.log_error.show()
+            return
+        if self._behind:
+            self._behind = False
+            self.log_error.hide()
         row = self.selected_row()
         # A receipt storm on the selected message must not rebuild its timeline each time:
         # one refresh per interval shows the latest state.

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 from console.keychain import Credentials, Keychain
 from console.paths import database_path
 from console.session import Alert, ListenerState, NotReady, Session
+from console.session_state import StoreState, StoreUnreachable
 from console.settings import Settings
 from console.store import open_store
+from console.store.errors import StoreError
 from console.store.models import LogRow
 from console.ui.compose import ComposePane
 from console.ui.export_dialog import ExportController
@@ -31,7 +33,7 @@ from console.ui.log_pane import LogPane
 from console.ui.palette import apply_theme
 from console.ui.relaunch import ask_to_restart
 from console.ui.send_flow import SendFlow
-from console.ui.status_bar import AlertArea, CallbackUrlDialog, ListenerStatus
+from console.ui.status_bar import AlertArea, CallbackUrlDialog, ListenerStatus, StoreStatus
 from console.ui.window_actions import (
     ProfileToolbar,
     about_box,
@@ -147,6 +149,8 @@ class MainWindow(QMainWindow):
         self.alerts = AlertArea()
         self.alerts.followed.connect(self._follow_alert)
         self.error_label = self.alerts.label
+        self.store_status = StoreStatus()
+        status.addWidget(self.store_status)
         status.addWidget(self.listener_status)
         status.addWidget(self.alerts, 1)
         status.addPermanentWidget(self.count_label)
@@ -166,6 +170,8 @@ class MainWindow(QMainWindow):
         self.session.on_outcome = self.sending.outcome
         self.session.on_alert = self._alert
         self.session.on_listener = self._listener_changed
+        self.session.on_store = self._store_changed
+        self._store_changed(self.session.store_state)
 
     # Start and stop
 
@@ -278,7 +284,7 @@ class MainWindow(QMainWindow):
             self.session.retry(row.message_id)
         except NotReady:
             self.open_credentials()
-        except LookupError as exc:
+        except (LookupError, StoreUnreachable) as exc:
             self.alerts.note(str(exc), 5000)
         else:
             self.alerts.note(f"Retrying {row.message_id} with the same id", 5000)
@@ -287,7 +293,11 @@ class MainWindow(QMainWindow):
         row = self.selected_row()
         if row is None:
             return
-        message = self.session.store.get_message(row.message_id)
+        try:
+            message = self.session.store.get_message(row.message_id)
+        except StoreError as exc:
+            self.alerts.note(str(exc), 5000)
+            return
         if message is None:
             return
         self.compose.load_message(message)
@@ -311,6 +321,9 @@ class MainWindow(QMainWindow):
 
     def _listener_changed(self, state: ListenerState) -> None:
         self.listener_status.show_state(state, self.session.settings.listener.public_url)
+
+    def _store_changed(self, state: StoreState) -> None:
+        self.store_status.show_state(state, self.session.location.describe())
 
     def show_callback_url(self) -> None:
         url = self.listener_status.url

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from console.protocol.mt_request import InvalidRequest
 from console.protocol.phone import display_number
 from console.session import NotReady, Session
+from console.session_state import StoreUnreachable
 from console.store.errors import DuplicateMessageId
 from console.store.models import MessageStatus, NewMessage, StoredMessage
 from console.ui.compose import ComposePane
@@ -44,7 +45,8 @@ class SendFlow:
             )
             self._ask_credentials()
             return
-        except (InvalidRequest, DuplicateMessageId) as exc:
+        except (InvalidRequest, DuplicateMessageId, StoreUnreachable) as exc:
+            # The form keeps the message: Send again once the store is back.
             self.compose.show_outcome(str(exc), ok=False)
             return
         self.pending = new.message_id

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.session import Alert, ListenerState
+from console.session_state import UNREACHABLE, StoreState
 from console.settings import public_callback_url
 from console.ui.labels import ElidedLabel
 from console.ui.named import named
@@ -85,7 +86,14 @@ class ListenerStatus(QToolButton):
         """``public_url``: the address the provider reaches the listener through, if any."""
         running = state.running and state.url is not None
         self.url = public_callback_url(state.url or "", public_url) if running else None
-        if state.running:
+        if state.off:
+            self.setText("Receipts via the team's receivers")
+            tint(self, None)
+            self.setToolTip(
+                "On the shared store the team's receivers take the provider's callbacks; "
+                "Settings, Workspace turns this console's own listener on"
+            )
+        elif state.running:
             self.setText("● Receiving callbacks")
             tint(self, Tone.OK)
             self.setToolTip("The callback URL to give the provider, with Copy")
@@ -93,6 +101,26 @@ class ListenerStatus(QToolButton):
             self.setText(f"Listener stopped: {state.error or 'not started'}")
             tint(self, Tone.ERROR)
             self.setToolTip(state.error or "")
+
+
+class StoreStatus(QLabel):
+    """The shared store's state (hidden for this computer's own store)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("storeStatus")
+        self.hide()
+
+    def show_state(self, state: StoreState, where: str) -> None:
+        self.setVisible(state.shared)
+        if state.reachable:
+            self.setText("Shared store")
+            tint(self, None)
+            self.setToolTip(f"Messages are kept on the shared store {where}")
+        else:
+            self.setText(UNREACHABLE)
+            tint(self, Tone.ERROR)
+            self.setToolTip(state.text or "")
 
 
 class AlertArea(QWidget):

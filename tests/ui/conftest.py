@@ -22,6 +22,7 @@ from console.keychain import Keychain
 from console.paths import settings_path
 from console.session import Session
 from console.settings import load_settings, save_settings
+from console.store.location import StoreLocation
 from console.store.sqlite import SqliteStore
 from console.ui.app import start_console, stop_console
 from console.ui.log_model import MessageLogModel
@@ -69,7 +70,12 @@ class Windows:
         self.keyring = MemoryKeyring()
 
     def open(
-        self, data_dir: Path, *, demo_mode: bool = True, listener_port: int | None = None
+        self,
+        data_dir: Path,
+        *,
+        demo_mode: bool = True,
+        listener_port: int | None = None,
+        store: StoreLocation | None = None,
     ) -> MainWindow:
         if demo_mode:
             demo.prepare_settings(data_dir)
@@ -78,7 +84,7 @@ class Windows:
             settings = load_settings(path)
             listener = replace(settings.listener, port=listener_port)
             save_settings(path, replace(settings, listener=listener))
-        session = Session(data_dir, notify_interval=0.02)
+        session = Session(data_dir, notify_interval=0.02, store=store)
         window = MainWindow(session, Keychain(self.keyring), demo_mode=demo_mode)
         self._qtbot.addWidget(window)
         window.show()

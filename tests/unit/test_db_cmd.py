@@ -134,7 +134,7 @@ def test_the_option_and_then_the_environment_choose_the_sqlite_file(
     assert "in-chosen" in capsys.readouterr().out
 
 
-def test_a_bad_store_url_is_bad_input_for_any_command_and_the_window(
+def test_a_bad_store_url_is_bad_input_for_any_command_and_for_demo_mode(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(data_dir, "--store", "mysql://db/sms", "log") == 2
@@ -147,8 +147,8 @@ def test_a_bad_store_url_is_bad_input_for_any_command_and_the_window(
     assert err.startswith("sms-console: SMS_CONSOLE_STORE: the URL carries a password: ")
     assert "hunter22" not in err
     monkeypatch.setenv("SMS_CONSOLE_STORE", "postgresql://ops@db/sms")
-    assert main([]) == 2
-    assert "SMS_CONSOLE_STORE: the window uses the store in its data directory" in (
+    assert main(["--demo"]) == 2
+    assert "SMS_CONSOLE_STORE: demo mode keeps its messages in its own data folder" in (
         capsys.readouterr().err
     )
 

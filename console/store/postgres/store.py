@@ -19,6 +19,7 @@ from psycopg.rows import dict_row
 
 from console.protocol.mt_request import Attachment
 from console.store import rows
+from console.store.errors import StoreError
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
@@ -51,6 +52,9 @@ Cursor = psycopg.Cursor[tuple[Any, ...]]
 _DEADLOCK_TRIES = 5
 # How long interrupt() waits for the server to take the cancel request.
 _CANCEL_TIMEOUT = 5.0
+# After a failed reconnect, how long uses fail at once before one tries again.
+_RETRY_AFTER = 2.0
+OUT_OF_REACH = "the shared store is out of reach"
 
 
 class PostgresStore:
@@ -83,6 +87,7 @@ class PostgresStore:
         del any_thread  # every psycopg connection may be used from any thread
         self._redact = Redactor(url)
         self._quarantine_cap = quarantine_cap
+        self._retry_at = 0.0
         self._reopen = functools.partial(
             connect, url, busy_timeout=busy_timeout, synchronous=synchronous
         )
@@ -130,7 +135,15 @@ class PostgresStore:
         """A transaction committed at the end of the block (rolled back on an error);
         ``snapshot``: reading one snapshot throughout, writing nothing."""
         if self._conn.broken:
-            self.reconnect()
+            # Out of reach a moment ago: told at once rather than waited on again (a
+            # window reads on its own thread); the change feed says when it is back.
+            if time.monotonic() < self._retry_at:
+                raise StoreError(f"{doing}: {OUT_OF_REACH}")
+            try:
+                self.reconnect()
+            except StoreError:
+                self._retry_at = time.monotonic() + _RETRY_AFTER
+                raise
         with translated(self._redact, doing), self._conn.transaction():
             cur = self._conn.cursor()
             if snapshot:

@@ -1,0 +1,60 @@
+"""Windows on one shared PostgreSQL store: each shows what the others send, live, and a
+store out of reach is said in the status bar and refuses sends until it is back."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from PySide6.QtCore import Qt
+
+from console.session_state import UNREACHABLE
+from console.store.location import StoreLocation
+from console.store.postgres import schema
+from console.ui.log_columns import Column
+from tests.support.postgres_server import scratch_server
+from tests.ui.test_main_window import CUSTOMER, cell, compose, press_send, wait_for_outcome
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def test_a_message_sent_in_one_window_shows_live_in_another(qtbot, windows, tmp_path, postgres_url):
+    shared = StoreLocation.postgresql(postgres_url)
+    ann = windows.open(tmp_path / "ann", store=shared)
+    bob = windows.open(tmp_path / "bob", store=shared)
+    for window in (ann, bob):
+        assert window.store_status.isVisible()
+        assert window.store_status.text() == "Shared store"
+        assert window.listener_status.text() == "Receipts via the team's receivers"
+    assert bob.model.rowCount() == 0
+
+    compose(qtbot, ann, "Your order has shipped")
+    message_id = press_send(qtbot, ann)
+
+    qtbot.waitUntil(lambda: bob.model.rowCount() == 1, timeout=5000)
+    assert bob.model.message_at(0).message_id == message_id
+    assert cell(bob, 0, Column.NUMBER) == CUSTOMER
+    # Its outcome too: the provider accepted it.
+    qtbot.waitUntil(lambda: cell(bob, 0, Column.STATUS).startswith("Accepted"), timeout=15_000)
+
+
+def test_a_store_out_of_reach_is_shown_and_refuses_sends_until_it_is_back(qtbot, windows, tmp_path):
+    with scratch_server() as server:
+        url = server.url(server.create_database())
+        with psycopg.connect(url) as conn:
+            schema.migrate(conn)
+        window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
+        server.stop()
+        qtbot.waitUntil(lambda: window.store_status.text() == UNREACHABLE, timeout=20_000)
+        assert "unreachable" in window.store_status.toolTip()
+
+        compose(qtbot, window, "Are you there?")
+        editor = window.compose.editor
+        qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: UNREACHABLE in window.compose.outcome.text(), timeout=5000)
+        assert window.model.rowCount() == 0
+
+        server.start()
+        qtbot.waitUntil(lambda: window.store_status.text() == "Shared store", timeout=20_000)
+        compose(qtbot, window, "Are you there?")
+        press_send(qtbot, window)
+        assert wait_for_outcome(qtbot, window).startswith("Accepted")
