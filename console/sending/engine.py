@@ -14,10 +14,18 @@ import httpx
 from console.keychain import Credentials
 from console.protocol.mt_request import HttpMethod, MtRequest
 from console.sending.attempt import attempt
+from console.sending.claims import DEFAULT_LEASE, ClaimedElsewhere, Claims, console_owner
 from console.sending.pacing import Pacer
 from console.sending.policy import RetrySettings, decide
 from console.store.interface import MessageStore
-from console.store.models import AttemptResult, Decision, MessageStatus, NewMessage, StoredMessage
+from console.store.models import (
+    AttemptResult,
+    Claim,
+    Decision,
+    MessageStatus,
+    NewMessage,
+    StoredMessage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +38,8 @@ class EngineSettings:
     rate: float | None = None
     endpoint_override: str | None = None
     method_override: HttpMethod | None = None
+    # Seconds a message stays held by this console unless renewed (see .claims).
+    lease: float = DEFAULT_LEASE
 
 
 def mt_request(message: NewMessage | StoredMessage, credentials: Credentials) -> MtRequest:
@@ -55,7 +65,8 @@ class SendingEngine:
 
     A message is stored before its first attempt; each attempt is recorded as it starts
     and when it ends, so a crash at any point leaves the message resumable with the same
-    ``message_id``.
+    ``message_id``. While it is sent, the message is held for this console (``claims``,
+    by default its own): no other console sends it meanwhile.
     """
 
     def __init__(
@@ -67,6 +78,7 @@ class SendingEngine:
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_change: Callable[[str], None] | None = None,
+        claims: Claims | None = None,
     ) -> None:
         self._store = store
         self._client = client
@@ -75,6 +87,7 @@ class SendingEngine:
         self._sleep = sleep
         self._pacer = Pacer(self._settings.rate, sleep=sleep)
         self._on_change = on_change or (lambda _message_id: None)
+        self.claims = claims or Claims(store, Claim(console_owner(), self._settings.lease))
 
     def submit(self, new: NewMessage) -> StoredMessage:
         """Validate and store ``new`` without sending it.
@@ -84,13 +97,14 @@ class SendingEngine:
             DuplicateMessageId: the id is already in the store.
         """
         mt_request(new, self._credentials).validated()
-        stored = self._store.create_message(new)
+        # Held from the start, so that no other console's recovery sends it meanwhile.
+        stored = self._store.create_message(new, claim=self.claims.claim)
         self._on_change(new.message_id)
         return stored
 
     async def send(self, new: NewMessage) -> StoredMessage:
         """Store ``new``, then attempt it until its acceptance is settled."""
-        return await self._attempt_until_settled(self.submit(new), outcome_unknown=False)
+        return await self._settle(self.submit(new), outcome_unknown=False)
 
     async def send_many(self, messages: Iterable[NewMessage], concurrency: int = 4) -> int:
         """Send many messages over at most ``concurrency`` requests in flight.
@@ -112,8 +126,22 @@ class SendingEngine:
         return accepted
 
     async def deliver(self, message_id: str) -> StoredMessage:
-        """Attempt a stored message until accepted, refused, or out of attempts."""
-        history = self._store.attempts(message_id)
+        """Attempt a stored message until accepted, refused, or out of attempts.
+
+        Raises:
+            LookupError: no such message.
+            ClaimedElsewhere: another console holds it (its lease has not run out).
+        """
+        self._load(message_id)
+        # Taken before its history is read: an attempt another console has in flight
+        # must not be taken for one interrupted.
+        if not self.claims.take(message_id):
+            raise ClaimedElsewhere(message_id)
+        try:
+            history = self._store.attempts(message_id)
+        except BaseException:
+            self.claims.drop(message_id)
+            raise
         for interrupted in (a for a in history if a.finished_at is None):
             self._record(
                 message_id,
@@ -124,12 +152,21 @@ class SendingEngine:
                 Decision(MessageStatus.RETRY_WAIT, f"Attempt {interrupted.number} {INTERRUPTED}."),
             )
         outcome_unknown = any(not a.outcome_known for a in history)
-        return await self._attempt_until_settled(self._load(message_id), outcome_unknown)
+        return await self._settle(self._load(message_id), outcome_unknown)
 
-    async def _attempt_until_settled(
-        self, message: StoredMessage, outcome_unknown: bool
-    ) -> StoredMessage:
+    async def _settle(self, message: StoredMessage, outcome_unknown: bool) -> StoredMessage:
+        """Attempt a message this console has just taken, renewing its lease meanwhile and
+        releasing it after (a cancelled send too: another console may finish it)."""
+        self.claims.hold([message.message_id])
+        try:
+            await self._attempt_until_settled(message, outcome_unknown)
+        finally:
+            self.claims.drop(message.message_id)
+        return self._load(message.message_id)
+
+    async def _attempt_until_settled(self, message: StoredMessage, outcome_unknown: bool) -> None:
         message_id = message.message_id
+        first = True
         request = mt_request(message, self._credentials)
         endpoint = self._settings.endpoint_override or message.endpoint
         method = self._settings.method_override or message.method
@@ -141,6 +178,10 @@ class SendingEngine:
                 if delay > 0:
                     await self._sleep(delay)
             await self._pacer.acquire()
+            # After a wait, the lease may have run out and another console taken over.
+            if not first and not self.claims.take(message_id):
+                raise ClaimedElsewhere(message_id)
+            first = False
             number = self._store.begin_attempt(message_id, time.time())
             self._on_change(message_id)
             result = await attempt(self._client, endpoint, method, request)
@@ -148,7 +189,6 @@ class SendingEngine:
             outcome_unknown = outcome_unknown or not result.outcome_known
             self._record(message_id, number, result, decision)
             message = replace(message, status=decision.status, next_attempt_at=decision.retry_at)
-        return self._load(message_id)
 
     def _record(
         self, message_id: str, number: int, result: AttemptResult, decision: Decision
@@ -179,7 +219,10 @@ async def open_engine(
     request_timeout: float = 30.0,
     connections: int = 4,
     on_change: Callable[[str], None] | None = None,
+    claims: Claims | None = None,
 ) -> AsyncIterator[SendingEngine]:
     """An engine with its own HTTP client, created in the running loop and closed after."""
     async with http_client(request_timeout, connections) as client:
-        yield SendingEngine(store, client, credentials, settings, on_change=on_change)
+        yield SendingEngine(
+            store, client, credentials, settings, on_change=on_change, claims=claims
+        )
