@@ -150,3 +150,14 @@ async def test_a_decided_message_is_read_back_not_sent_again(
     # A decided message is read back, not sent again.
     assert done.status is MessageStatus.ACCEPTED
     assert provider.requests == []
+
+
+async def test_a_message_is_held_from_the_moment_it_is_stored(
+    store: SqliteStore, credentials: Credentials, provider: FakeProvider
+) -> None:
+    async with open_engine(store, credentials, settings()) as engine:
+        stored = engine.submit(message(provider.url))
+
+    # Before its first attempt, no other console's recovery may take it.
+    assert stored.lease_owner == engine.claims.claim.owner
+    assert store.claim_undecided(OTHER) == []
