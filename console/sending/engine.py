@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
 
 import httpx
@@ -104,7 +104,10 @@ class SendingEngine:
 
     async def send(self, new: NewMessage) -> StoredMessage:
         """Store ``new``, then attempt it until its acceptance is settled."""
-        return await self._settle(self.submit(new), outcome_unknown=False)
+        stored = self.submit(new)
+        with self._holding(new.message_id):
+            await self._attempt_until_settled(stored, outcome_unknown=False)
+        return self._load(new.message_id)
 
     async def send_many(self, messages: Iterable[NewMessage], concurrency: int = 4) -> int:
         """Send many messages over at most ``concurrency`` requests in flight.
@@ -137,36 +140,37 @@ class SendingEngine:
         # must not be taken for one interrupted.
         if not self.claims.take(message_id):
             raise ClaimedElsewhere(message_id)
-        try:
+        with self._holding(message_id):
             history = self._store.attempts(message_id)
-        except BaseException:
-            self.claims.drop(message_id)
-            raise
-        for interrupted in (a for a in history if a.finished_at is None):
-            self._record(
-                message_id,
-                interrupted.number,
-                AttemptResult(
-                    finished_at=time.time(), transport_error=INTERRUPTED, outcome_known=False
-                ),
-                Decision(MessageStatus.RETRY_WAIT, f"Attempt {interrupted.number} {INTERRUPTED}."),
-            )
-        outcome_unknown = any(not a.outcome_known for a in history)
-        return await self._settle(self._load(message_id), outcome_unknown)
+            for interrupted in (a for a in history if a.finished_at is None):
+                self._record(
+                    message_id,
+                    interrupted.number,
+                    AttemptResult(
+                        finished_at=time.time(), transport_error=INTERRUPTED, outcome_known=False
+                    ),
+                    Decision(
+                        MessageStatus.RETRY_WAIT, f"Attempt {interrupted.number} {INTERRUPTED}."
+                    ),
+                )
+            outcome_unknown = any(not a.outcome_known for a in history)
+            await self._attempt_until_settled(self._load(message_id), outcome_unknown)
+        return self._load(message_id)
 
-    async def _settle(self, message: StoredMessage, outcome_unknown: bool) -> StoredMessage:
-        """Attempt a message this console has just taken, renewing its lease meanwhile and
-        releasing it after (a cancelled send too: another console may finish it)."""
-        self.claims.hold([message.message_id])
+    @contextmanager
+    def _holding(self, message_id: str) -> Iterator[None]:
+        """Keep a message this console has just taken, renewing its lease, and release it
+        after (a cancelled send too: another console may finish it at once)."""
+        self.claims.hold([message_id])
         try:
-            await self._attempt_until_settled(message, outcome_unknown)
+            yield
         finally:
-            self.claims.drop(message.message_id)
-        return self._load(message.message_id)
+            self.claims.drop(message_id)
 
     async def _attempt_until_settled(self, message: StoredMessage, outcome_unknown: bool) -> None:
         message_id = message.message_id
-        first = True
+        # Just taken (or stored held): no other console can have it yet.
+        fresh = True
         request = mt_request(message, self._credentials)
         endpoint = self._settings.endpoint_override or message.endpoint
         method = self._settings.method_override or message.method
@@ -177,11 +181,12 @@ class SendingEngine:
                 delay = min(message.next_attempt_at - time.time(), self._settings.retry.wait)
                 if delay > 0:
                     await self._sleep(delay)
+                    fresh = False
             await self._pacer.acquire()
             # After a wait, the lease may have run out and another console taken over.
-            if not first and not self.claims.take(message_id):
+            if not fresh and not self.claims.take(message_id):
                 raise ClaimedElsewhere(message_id)
-            first = False
+            fresh = False
             number = self._store.begin_attempt(message_id, time.time())
             self._on_change(message_id)
             result = await attempt(self._client, endpoint, method, request)
