@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-attach bench-search bench-listener drill-listener clean
+.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-attach bench-search bench-listener drill-listener drill-claims clean
 
 $(STAMP): pyproject.toml scripts/system_packages.sh scripts/apt_install_missing.sh
 	$(PYTHON) scripts/check_python.py
@@ -60,6 +60,12 @@ bench-listener: $(STAMP)
 # Every known attack on the listener at once for 60 s, while real receipts flow.
 drill-listener: $(STAMP)
 	$(BIN)/python tests/benchmarks/drill_listener.py
+
+# Team mode's claims: two resumes racing over 1,000 messages; a send killed mid-request
+# whose lease runs out and another process finishes it (both on a PostgreSQL server).
+drill-claims: $(STAMP)
+	$(BIN)/python tests/benchmarks/drill_resume_race.py
+	$(BIN)/python tests/benchmarks/drill_lease_takeover.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -21,6 +21,7 @@ from console.listener.notify import Coalescer
 from console.listener.server import CallbackListener, ListenerError, callback_store
 from console.paths import access_log_path, database_path, settings_path
 from console.protocol.phone import display_number
+from console.sending.claims import ClaimedElsewhere
 from console.sending.engine import EngineSettings, SendingEngine, http_client
 from console.sending.policy import RetrySettings, may_retry_same_id
 from console.session_alerts import quarantine_alert, replies_alert, undelivered_alert
@@ -267,6 +268,10 @@ class Session:
     async def _deliver(self, account: _Account, message_id: str) -> None:
         try:
             message = await account.engine.deliver(message_id)
+        except ClaimedElsewhere:
+            # Another console on the shared store is sending it; its outcome shows there.
+            log.info("message %s is being sent by another console", message_id)
+            return
         except Exception:
             log.exception("sending message %s stopped", message_id)
             stored = self.store.get_message(message_id)

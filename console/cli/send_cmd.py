@@ -15,12 +15,14 @@ from console.cli.common import (
     credentials_for,
     load_profile,
     non_negative_float,
+    positive_float,
     positive_int,
 )
 from console.cli.store_option import connectable
 from console.drafts import Draft, compose
 from console.protocol.mt_request import InvalidRequest, parse_priority
 from console.protocol.phone import InvalidPhoneNumber
+from console.sending.claims import DEFAULT_LEASE
 from console.sending.engine import EngineSettings, open_engine
 from console.sending.policy import RetrySettings
 from console.settings import SettingsError, check_endpoint
@@ -91,6 +93,15 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="attempts before giving up (default: the profile's, 10)",
     )
+    parser.add_argument(
+        "--lease",
+        type=positive_float,
+        default=DEFAULT_LEASE,
+        metavar="SECONDS",
+        help="how long a message stays held by this program while it sends it, renewed "
+        "every third of it; another program may finish a message whose lease ran out "
+        f"(default: {DEFAULT_LEASE:g})",
+    )
 
 
 def engine_settings(
@@ -106,7 +117,7 @@ def engine_settings(
         wait=args.retry_wait if args.retry_wait is not None else wait,
         max_attempts=args.max_attempts or attempts,
     )
-    return EngineSettings(retry=retry, rate=rate, endpoint_override=endpoint)
+    return EngineSettings(retry=retry, rate=rate, endpoint_override=endpoint, lease=args.lease)
 
 
 def outcome_code(message: StoredMessage) -> ExitCode:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
 
 import httpx
@@ -14,10 +14,18 @@ import httpx
 from console.keychain import Credentials
 from console.protocol.mt_request import HttpMethod, MtRequest
 from console.sending.attempt import attempt
+from console.sending.claims import DEFAULT_LEASE, ClaimedElsewhere, Claims, console_owner
 from console.sending.pacing import Pacer
 from console.sending.policy import RetrySettings, decide
 from console.store.interface import MessageStore
-from console.store.models import AttemptResult, Decision, MessageStatus, NewMessage, StoredMessage
+from console.store.models import (
+    AttemptResult,
+    Claim,
+    Decision,
+    MessageStatus,
+    NewMessage,
+    StoredMessage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +38,8 @@ class EngineSettings:
     rate: float | None = None
     endpoint_override: str | None = None
     method_override: HttpMethod | None = None
+    # Seconds a message stays held by this console unless renewed (see .claims).
+    lease: float = DEFAULT_LEASE
 
 
 def mt_request(message: NewMessage | StoredMessage, credentials: Credentials) -> MtRequest:
@@ -55,7 +65,8 @@ class SendingEngine:
 
     A message is stored before its first attempt; each attempt is recorded as it starts
     and when it ends, so a crash at any point leaves the message resumable with the same
-    ``message_id``.
+    ``message_id``. While it is sent, the message is held for this console (``claims``,
+    by default its own): no other console sends it meanwhile.
     """
 
     def __init__(
@@ -67,6 +78,7 @@ class SendingEngine:
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_change: Callable[[str], None] | None = None,
+        claims: Claims | None = None,
     ) -> None:
         self._store = store
         self._client = client
@@ -75,6 +87,7 @@ class SendingEngine:
         self._sleep = sleep
         self._pacer = Pacer(self._settings.rate, sleep=sleep)
         self._on_change = on_change or (lambda _message_id: None)
+        self.claims = claims or Claims(store, Claim(console_owner(), self._settings.lease))
 
     def submit(self, new: NewMessage) -> StoredMessage:
         """Validate and store ``new`` without sending it.
@@ -84,13 +97,17 @@ class SendingEngine:
             DuplicateMessageId: the id is already in the store.
         """
         mt_request(new, self._credentials).validated()
-        stored = self._store.create_message(new)
+        # Held from the start, so that no other console's recovery sends it meanwhile.
+        stored = self._store.create_message(new, claim=self.claims.claim)
         self._on_change(new.message_id)
         return stored
 
     async def send(self, new: NewMessage) -> StoredMessage:
         """Store ``new``, then attempt it until its acceptance is settled."""
-        return await self._attempt_until_settled(self.submit(new), outcome_unknown=False)
+        stored = self.submit(new)
+        with self._holding(new.message_id):
+            await self._attempt_until_settled(stored, outcome_unknown=False)
+        return self._load(new.message_id)
 
     async def send_many(self, messages: Iterable[NewMessage], concurrency: int = 4) -> int:
         """Send many messages over at most ``concurrency`` requests in flight.
@@ -112,24 +129,48 @@ class SendingEngine:
         return accepted
 
     async def deliver(self, message_id: str) -> StoredMessage:
-        """Attempt a stored message until accepted, refused, or out of attempts."""
-        history = self._store.attempts(message_id)
-        for interrupted in (a for a in history if a.finished_at is None):
-            self._record(
-                message_id,
-                interrupted.number,
-                AttemptResult(
-                    finished_at=time.time(), transport_error=INTERRUPTED, outcome_known=False
-                ),
-                Decision(MessageStatus.RETRY_WAIT, f"Attempt {interrupted.number} {INTERRUPTED}."),
-            )
-        outcome_unknown = any(not a.outcome_known for a in history)
-        return await self._attempt_until_settled(self._load(message_id), outcome_unknown)
+        """Attempt a stored message until accepted, refused, or out of attempts.
 
-    async def _attempt_until_settled(
-        self, message: StoredMessage, outcome_unknown: bool
-    ) -> StoredMessage:
+        Raises:
+            LookupError: no such message.
+            ClaimedElsewhere: another console holds it (its lease has not run out).
+        """
+        self._load(message_id)
+        # Taken before its history is read: an attempt another console has in flight
+        # must not be taken for one interrupted.
+        if not self.claims.take(message_id):
+            raise ClaimedElsewhere(message_id)
+        with self._holding(message_id):
+            history = self._store.attempts(message_id)
+            for interrupted in (a for a in history if a.finished_at is None):
+                self._record(
+                    message_id,
+                    interrupted.number,
+                    AttemptResult(
+                        finished_at=time.time(), transport_error=INTERRUPTED, outcome_known=False
+                    ),
+                    Decision(
+                        MessageStatus.RETRY_WAIT, f"Attempt {interrupted.number} {INTERRUPTED}."
+                    ),
+                )
+            outcome_unknown = any(not a.outcome_known for a in history)
+            await self._attempt_until_settled(self._load(message_id), outcome_unknown)
+        return self._load(message_id)
+
+    @contextmanager
+    def _holding(self, message_id: str) -> Iterator[None]:
+        """Keep a message this console has just taken, renewing its lease, and release it
+        after (a cancelled send too: another console may finish it at once)."""
+        self.claims.hold([message_id])
+        try:
+            yield
+        finally:
+            self.claims.drop(message_id)
+
+    async def _attempt_until_settled(self, message: StoredMessage, outcome_unknown: bool) -> None:
         message_id = message.message_id
+        # Just taken (or stored held): no other console can have it yet.
+        fresh = True
         request = mt_request(message, self._credentials)
         endpoint = self._settings.endpoint_override or message.endpoint
         method = self._settings.method_override or message.method
@@ -140,7 +181,12 @@ class SendingEngine:
                 delay = min(message.next_attempt_at - time.time(), self._settings.retry.wait)
                 if delay > 0:
                     await self._sleep(delay)
+                    fresh = False
             await self._pacer.acquire()
+            # After a wait, the lease may have run out and another console taken over.
+            if not fresh and not self.claims.take(message_id):
+                raise ClaimedElsewhere(message_id)
+            fresh = False
             number = self._store.begin_attempt(message_id, time.time())
             self._on_change(message_id)
             result = await attempt(self._client, endpoint, method, request)
@@ -148,7 +194,6 @@ class SendingEngine:
             outcome_unknown = outcome_unknown or not result.outcome_known
             self._record(message_id, number, result, decision)
             message = replace(message, status=decision.status, next_attempt_at=decision.retry_at)
-        return self._load(message_id)
 
     def _record(
         self, message_id: str, number: int, result: AttemptResult, decision: Decision
@@ -179,7 +224,10 @@ async def open_engine(
     request_timeout: float = 30.0,
     connections: int = 4,
     on_change: Callable[[str], None] | None = None,
+    claims: Claims | None = None,
 ) -> AsyncIterator[SendingEngine]:
     """An engine with its own HTTP client, created in the running loop and closed after."""
     async with http_client(request_timeout, connections) as client:
-        yield SendingEngine(store, client, credentials, settings, on_change=on_change)
+        yield SendingEngine(
+            store, client, credentials, settings, on_change=on_change, claims=claims
+        )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeAlias
 
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
     CallbackItem,
+    Claim,
     Decision,
     IncomingReceipt,
     IncomingReply,
@@ -36,7 +37,9 @@ class MessageStore(Protocol):
 
     def __exit__(self, *exc: object) -> None: ...
 
-    def create_message(self, new: NewMessage, now: float | None = None) -> StoredMessage: ...
+    def create_message(
+        self, new: NewMessage, now: float | None = None, claim: Claim | None = None
+    ) -> StoredMessage: ...
 
     def get_message(self, message_id: str) -> StoredMessage | None: ...
 
@@ -45,6 +48,18 @@ class MessageStore(Protocol):
     def undecided(self) -> list[StoredMessage]: ...
 
     def count_messages(self) -> int: ...
+
+    # Claims: a console holds a message while it sends it. Another console may take a
+    # message only when no hold is on or the hold ran out; holds are renewed while a send
+    # goes on and released once the message is decided.
+
+    def claim_undecided(self, claim: Claim, limit: int = 100) -> list[StoredMessage]: ...
+
+    def claim_message(self, message_id: str, claim: Claim) -> bool: ...
+
+    def renew_claims(self, claim: Claim, message_ids: Sequence[str]) -> set[str]: ...
+
+    def release_claim(self, claim: Claim, message_id: str) -> None: ...
 
     def begin_attempt(self, message_id: str, started_at: float) -> int: ...
 

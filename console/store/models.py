@@ -72,8 +72,21 @@ class StoredMessage:
     created_at: float
     updated_at: float
     attachment_count: int = 0
+    # Which console holds the message while sending it, and until when (see Claim).
+    lease_owner: str | None = None
+    lease_until: float | None = None
     # Loaded only for a single message (get_message), not for listings.
     attachments: tuple[Attachment, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A console's hold on the messages it sends: ``owner`` names the running console (its
+    host, process and a random part), ``seconds`` how long a hold lasts unless renewed.
+    Another console may take over a message only once its hold has run out."""
+
+    owner: str
+    seconds: float
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,30 @@
 """The outbox in the SQLite store: messages as they are created, and their attempts."""
 
+# Statements here interpolate only the shared column lists; every value goes as a parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import sqlite3
 
-from console.store import callbacks_sql
+from console.protocol.mt_request import Attachment
+from console.store import callbacks_sql, rows
 from console.store.errors import DuplicateMessageId, UnknownMessage
-from console.store.models import AttemptResult, Decision, MessageStatus, NewMessage
+from console.store.models import (
+    AttemptResult,
+    Claim,
+    Decision,
+    MessageStatus,
+    NewMessage,
+    StoredMessage,
+)
 
 
-def insert_message(conn: sqlite3.Connection, new: NewMessage, now: float) -> None:
-    """Store ``new`` as queued, applying the receipts that arrived before it.
+def insert_message(
+    conn: sqlite3.Connection, new: NewMessage, now: float, claim: Claim | None = None
+) -> None:
+    """Store ``new`` as queued, applying the receipts that arrived before it; held by
+    ``claim`` from the start, if given.
 
     Raises:
         DuplicateMessageId: a message with this ``message_id`` already exists.
@@ -19,8 +33,8 @@ def insert_message(conn: sqlite3.Connection, new: NewMessage, now: float) -> Non
         cursor = conn.execute(
             "INSERT INTO messages (message_id, profile, phone_number, sender, body,"
             " endpoint, method, priority, carrier, receipt, app_id, conversation_id,"
-            " status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " status, created_at, updated_at, lease_owner, lease_until)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new.message_id,
                 new.profile,
@@ -37,6 +51,8 @@ def insert_message(conn: sqlite3.Connection, new: NewMessage, now: float) -> Non
                 MessageStatus.QUEUED.value,
                 now,
                 now,
+                claim.owner if claim else None,
+                now + claim.seconds if claim else None,
             ),
         )
     except sqlite3.IntegrityError as exc:
@@ -114,3 +130,36 @@ def finish_attempt(
             ref,
         ),
     )
+
+
+def read_message(conn: sqlite3.Connection, message_id: str) -> StoredMessage | None:
+    """The message with this ``message_id``, with its attachments."""
+    row = rows.select(
+        conn, f"SELECT {rows.MESSAGE_COLUMNS} FROM messages WHERE message_id = ?", (message_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    attachments = tuple(
+        Attachment(content_type=content_type, content=content, filename=filename)
+        for content_type, filename, content in conn.execute(
+            "SELECT content_type, filename, content FROM attachments"
+            " WHERE message_ref = ? ORDER BY position",
+            (row["id"],),
+        )
+    )
+    return rows.message(row, attachments)
+
+
+def undecided(conn: sqlite3.Connection) -> list[StoredMessage]:
+    """Messages whose acceptance is not settled yet, oldest first."""
+    statuses = [s.value for s in MessageStatus if s.undecided]
+    placeholders = ", ".join("?" for _ in statuses)
+    ids = [
+        message_id
+        for (message_id,) in conn.execute(
+            f"SELECT message_id FROM messages WHERE status IN ({placeholders}) ORDER BY id",
+            statuses,
+        )
+    ]
+    found = [read_message(conn, i) for i in ids]
+    return [m for m in found if m is not None]

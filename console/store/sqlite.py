@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
 from console.protocol.mt_request import Attachment
-from console.store import callbacks_sql, log, outbox_sql, quarantine_sql, rows
+from console.store import callbacks_sql, claims_sql, log, outbox_sql, quarantine_sql, rows
 from console.store.errors import StoreBusy, StoreError, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
     CallbackItem,
+    Claim,
     Decision,
     IncomingReceipt,
     IncomingReply,
@@ -121,36 +122,24 @@ class SqliteStore:
 
     # Outbox ------------------------------------------------------------------------------
 
-    def create_message(self, new: NewMessage, now: float | None = None) -> StoredMessage:
+    def create_message(
+        self, new: NewMessage, now: float | None = None, claim: Claim | None = None
+    ) -> StoredMessage:
         """Store ``new`` as queued; receipts that arrived before it are linked at once.
+        With ``claim``, it is held by that console from the start.
 
         Raises:
             DuplicateMessageId: a message with this ``message_id`` already exists.
         """
         now = time.time() if now is None else now
         with self._write() as conn:
-            outbox_sql.insert_message(conn, new, now)
+            outbox_sql.insert_message(conn, new, now, claim)
         found = self.get_message(new.message_id)
         assert found is not None
         return found
 
     def get_message(self, message_id: str) -> StoredMessage | None:
-        row = select(
-            self._conn,
-            f"SELECT {rows.MESSAGE_COLUMNS} FROM messages WHERE message_id = ?",
-            (message_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        attachments = tuple(
-            Attachment(content_type=content_type, content=content, filename=filename)
-            for content_type, filename, content in self._conn.execute(
-                "SELECT content_type, filename, content FROM attachments"
-                " WHERE message_ref = ? ORDER BY position",
-                (row["id"],),
-            )
-        )
-        return rows.message(row, attachments)
+        return outbox_sql.read_message(self._conn, message_id)
 
     def messages(self, limit: int = 100, before_id: int | None = None) -> list[StoredMessage]:
         """Messages newest first, ``limit`` at a time, continuing below ``before_id``."""
@@ -163,20 +152,36 @@ class SqliteStore:
 
     def undecided(self) -> list[StoredMessage]:
         """Messages whose acceptance is not settled yet, oldest first."""
-        placeholders = ", ".join("?" for s in MessageStatus if s.undecided)
-        ids = [
-            message_id
-            for (message_id,) in self._conn.execute(
-                f"SELECT message_id FROM messages WHERE status IN ({placeholders}) ORDER BY id",
-                [s.value for s in MessageStatus if s.undecided],
-            )
-        ]
-        found = [self.get_message(i) for i in ids]
-        return [m for m in found if m is not None]
+        return outbox_sql.undecided(self._conn)
 
     def count_messages(self) -> int:
         (count,) = self._conn.execute("SELECT COUNT(*) FROM messages").fetchone()
         return int(count)
+
+    # Claims ------------------------------------------------------------------------------
+
+    def claim_undecided(self, claim: Claim, limit: int = 100) -> list[StoredMessage]:
+        """Hold up to ``limit`` undecided messages that no console holds, oldest
+        first (a hold that ran out is taken over); returns them."""
+        with self._write() as conn:
+            ids = claims_sql.claim_undecided(conn, claim, time.time(), limit)
+        found = [self.get_message(i) for i in ids]
+        return [m for m in found if m is not None]
+
+    def claim_message(self, message_id: str, claim: Claim) -> bool:
+        """Hold (or keep holding) one message; False while another console holds it."""
+        with self._write() as conn:
+            return claims_sql.claim_message(conn, message_id, claim, time.time())
+
+    def renew_claims(self, claim: Claim, message_ids: Sequence[str]) -> set[str]:
+        """Extend the hold on these messages; returns those ``claim`` still holds."""
+        with self._write() as conn:
+            return claims_sql.renew(conn, claim, message_ids, time.time())
+
+    def release_claim(self, claim: Claim, message_id: str) -> None:
+        """Let go of a message (if ``claim`` holds it): another console may take it."""
+        with self._write() as conn:
+            claims_sql.release(conn, claim, message_id)
 
     # Attempts ----------------------------------------------------------------------------
 

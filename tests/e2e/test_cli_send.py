@@ -137,6 +137,7 @@ def _status(data_dir: Path, message_id: str) -> str | None:
 
 
 def test_killed_during_retry_wait_then_resume_gives_one_accepted_message(data_dir: Path) -> None:
+    """The killed send's lease keeps the message from a resume until it runs out."""
     with FakeProvider([Reaction("drop")]) as provider:
         process = subprocess.Popen(
             command(
@@ -152,6 +153,8 @@ def test_killed_during_retry_wait_then_resume_gives_one_accepted_message(data_di
                 provider.url,
                 "--retry-wait",
                 "60",
+                "--lease",
+                "2",
             ),
             env=cli_env(),
             stdout=subprocess.PIPE,
@@ -165,8 +168,15 @@ def test_killed_during_retry_wait_then_resume_gives_one_accepted_message(data_di
             assert time.monotonic() < deadline, "send never reached its retry wait"
             time.sleep(0.05)
         process.send_signal(signal.SIGKILL)
+        killed_at = time.monotonic()
         process.communicate(timeout=10)
 
+        held = run_cli(data_dir, "resume", "--endpoint", provider.url, "--retry-wait", "0.1")
+        assert held.returncode == 0, held.stderr
+        assert f"{message_id} is being sent by another program" in held.stdout
+        assert len(provider.requests) == 1
+
+        time.sleep(max(killed_at + 2.2 - time.monotonic(), 0))
         resumed = run_cli(data_dir, "resume", "--endpoint", provider.url, "--retry-wait", "0.1")
     assert resumed.returncode == 0, resumed.stderr
     assert f"{message_id} accepted" in resumed.stdout

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from console.paths import settings_path
+from console.settings import Profile, Settings, save_settings
 from tests.conftest import PASSWORD
 
 LOGIN = "acme"
@@ -33,3 +35,11 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def unpaced(data_dir: Path) -> Path:
+    """``data_dir`` with the default profile sending as fast as it can (not 5 a second),
+    for runs that send hundreds of messages."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    save_settings(settings_path(data_dir), Settings(profiles=(Profile(messages_per_second=None),)))
+    return data_dir

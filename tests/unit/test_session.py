@@ -19,7 +19,7 @@ from console.paths import database_path, settings_path
 from console.session import Alert, ListenerState, NotReady, Session
 from console.settings import Profile, Settings, SettingsError, load_settings, save_settings
 from console.simulator import ThreadedSimulator
-from console.store.models import MessageStatus, NewMessage, StoredMessage
+from console.store.models import Claim, MessageStatus, NewMessage, StoredMessage
 from console.store.sqlite import SqliteStore
 from tests.support.provider import FakeProvider, Reaction
 
@@ -170,6 +170,26 @@ async def test_quitting_does_not_wait_for_retries_of_an_account_set_aside(data_d
         kept = store.get_message(new.message_id)
     assert kept is not None
     assert kept.status.undecided  # still in the outbox for 'sms-console resume'
+
+
+async def test_a_message_being_sent_is_held_until_quitting_lets_go_of_it(
+    data_dir: Path,
+) -> None:
+    session = Session(data_dir, notify_interval=0.02)
+    await session.start()
+    await session.use_credentials(Credentials("acme", "pw-abcdef"))
+    new = message("http://127.0.0.1:1/httpapi/receiver")  # nothing listens: retried in 30 s
+    session.send(new)
+    await wait_for(lambda: bool(session.store.attempts(new.message_id)))
+    other = Claim("other-host:1:abcd", 60.0)
+    with SqliteStore(database_path(data_dir)) as elsewhere:
+        # Another console's resume leaves it alone while this one retries it.
+        assert elsewhere.claim_undecided(other) == []
+
+        await asyncio.wait_for(session.close(), 5)
+
+        # Quitting let go of it: another console may finish it now, not a lease later.
+        assert [m.message_id for m in elsewhere.claim_undecided(other)] == [new.message_id]
 
 
 def test_demo_mode_refuses_a_folder_with_real_profiles(data_dir: Path) -> None:

@@ -12,13 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 
+from console.protocol.mt_request import Attachment
+from console.store import rows
 from console.store.models import (
     CallbackItem,
     IncomingReceipt,
     IncomingReply,
     QuarantineCap,
     QuarantinedCallback,
+    ReplyRecord,
 )
 from console.store.postgres import outbox_sql, quarantine_sql
 
@@ -151,3 +155,21 @@ def _add_reply(cur: Cursor, reply: IncomingReply) -> bool:
             [(ref, i, a.content_type, a.content) for i, a in enumerate(reply.attachments)],
         )
     return True
+
+
+def read_replies(cur: Cursor, where: str, params: tuple[Any, ...]) -> list[ReplyRecord]:
+    """The replies ``where`` selects (a clause of this package's), with their attachments."""
+    found = (
+        cur.connection.cursor(row_factory=dict_row)
+        .execute(f"SELECT {rows.REPLY_COLUMNS} FROM replies{where}", params)  # noqa: S608
+        .fetchall()
+    )
+    files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
+    if files:
+        for ref, content_type, content in cur.execute(
+            "SELECT reply_ref, content_type, content FROM reply_attachments"
+            " WHERE reply_ref = ANY(%s) ORDER BY reply_ref, position",
+            (list(files),),
+        ):
+            files[ref].append(Attachment(content_type=content_type, content=content))
+    return [rows.reply(row, tuple(files[row["id"]])) for row in found]

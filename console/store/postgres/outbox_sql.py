@@ -10,10 +10,21 @@ from typing import Any
 
 import psycopg
 from psycopg import errors
+from psycopg.rows import dict_row
 
 from console.protocol.delivery import FINAL_STATES
+from console.protocol.mt_request import Attachment
+from console.store import rows
 from console.store.errors import DuplicateMessageId, UnknownMessage
-from console.store.models import AttemptResult, Decision, MessageStatus, NewMessage
+from console.store.models import (
+    AttemptResult,
+    Claim,
+    Decision,
+    MessageStatus,
+    NewMessage,
+    StoredMessage,
+)
+from console.store.postgres.claims_sql import NOW
 
 Cursor = psycopg.Cursor[tuple[Any, ...]]
 
@@ -56,8 +67,9 @@ def folded(arrivals: list[Arrival]) -> list[list[Any]]:
     ]
 
 
-def insert_message(cur: Cursor, new: NewMessage, now: float) -> None:
-    """Store ``new`` as queued, applying the receipts that arrived before it.
+def insert_message(cur: Cursor, new: NewMessage, now: float, claim: Claim | None = None) -> None:
+    """Store ``new`` as queued, applying the receipts that arrived before it; held by
+    ``claim`` from the start, if given.
 
     Raises:
         DuplicateMessageId: a message with this ``message_id`` already exists.
@@ -66,9 +78,9 @@ def insert_message(cur: Cursor, new: NewMessage, now: float) -> None:
         row = cur.execute(
             "INSERT INTO messages (message_id, profile, phone_number, sender, body,"
             " endpoint, method, priority, carrier, receipt, app_id, conversation_id,"
-            " status, created_at, updated_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-            " RETURNING id",
+            " status, created_at, updated_at, lease_owner, lease_until)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            f" {NOW} + %s) RETURNING id",
             (
                 new.message_id,
                 new.profile,
@@ -85,6 +97,8 @@ def insert_message(cur: Cursor, new: NewMessage, now: float) -> None:
                 MessageStatus.QUEUED.value,
                 now,
                 now,
+                claim.owner if claim else None,
+                claim.seconds if claim else None,
             ),
         ).fetchone()
     except errors.UniqueViolation as exc:
@@ -199,3 +213,26 @@ def reopen_for_retry(cur: Cursor, message_id: str, now: float) -> bool:
         ),
     )
     return cur.rowcount == 1
+
+
+def read_messages(
+    cur: Cursor, where: str, params: tuple[Any, ...], *, attachments: bool
+) -> list[StoredMessage]:
+    """The messages ``where`` selects (a clause of this package's), with their attachments
+    if asked for."""
+    found = (
+        cur.connection.cursor(row_factory=dict_row)
+        .execute(f"SELECT {rows.MESSAGE_COLUMNS} FROM messages {where}", params)
+        .fetchall()
+    )
+    files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
+    if attachments and files:
+        for ref, content_type, filename, content in cur.execute(
+            "SELECT message_ref, content_type, filename, content FROM attachments"
+            " WHERE message_ref = ANY(%s) ORDER BY message_ref, position",
+            (list(files),),
+        ):
+            files[ref].append(
+                Attachment(content_type=content_type, content=content, filename=filename)
+            )
+    return [rows.message(row, tuple(files[row["id"]])) for row in found]

@@ -57,8 +57,9 @@ GRANT USAGE ON SEQUENCE changes_seq_seq TO sms_receiver;
 GRANT INSERT ON text_trigrams TO sms_receiver;
 
 -- Operators: everything read; messages, their attachments and attempts written, never
--- deleted. A new message takes over its orphan receipts: it first claims the orphan's
--- row (waiting for a receiver storing one), then deletes it.
+-- deleted. A console claims the messages it sends (SELECT … FOR UPDATE SKIP LOCKED, then
+-- a lease written on the message's row). A new message takes over its orphan receipts:
+-- it first claims the orphan's row (waiting for a receiver storing one), then deletes it.
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO sms_operator;
 GRANT INSERT, UPDATE ON messages, attachments, attempts TO sms_operator;
 GRANT INSERT, UPDATE (id), DELETE ON orphans TO sms_operator;

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -17,13 +17,13 @@ from psycopg import errors
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
-from console.protocol.mt_request import Attachment
 from console.store import rows
 from console.store.errors import StoreError
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
     CallbackItem,
+    Claim,
     Decision,
     IncomingReceipt,
     IncomingReply,
@@ -40,7 +40,14 @@ from console.store.models import (
     ReplyRecord,
     StoredMessage,
 )
-from console.store.postgres import callbacks_sql, log_sql, outbox_sql, quarantine_sql, schema
+from console.store.postgres import (
+    callbacks_sql,
+    claims_sql,
+    log_sql,
+    outbox_sql,
+    quarantine_sql,
+    schema,
+)
 from console.store.postgres.connection import Redactor, Synchronous, connect, translated
 
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
@@ -152,28 +159,33 @@ class PostgresStore:
 
     # Outbox ------------------------------------------------------------------------------
 
-    def create_message(self, new: NewMessage, now: float | None = None) -> StoredMessage:
+    def create_message(
+        self, new: NewMessage, now: float | None = None, claim: Claim | None = None
+    ) -> StoredMessage:
         """Store ``new`` as queued; receipts that arrived before it are linked at once.
+        With ``claim``, it is held by that console from the start.
 
         Raises:
             DuplicateMessageId: a message with this ``message_id`` already exists.
         """
         now = time.time() if now is None else now
         with self._transaction("the message could not be stored") as cur:
-            outbox_sql.insert_message(cur, new, now)
+            outbox_sql.insert_message(cur, new, now, claim)
         found = self.get_message(new.message_id)
         assert found is not None
         return found
 
     def get_message(self, message_id: str) -> StoredMessage | None:
         with self._transaction("the message could not be read") as cur:
-            found = self._messages(cur, "WHERE message_id = %s", (message_id,), attachments=True)
+            found = outbox_sql.read_messages(
+                cur, "WHERE message_id = %s", (message_id,), attachments=True
+            )
         return found[0] if found else None
 
     def messages(self, limit: int = 100, before_id: int | None = None) -> list[StoredMessage]:
         """Messages newest first, ``limit`` at a time, continuing below ``before_id``."""
         with self._transaction("the messages could not be read") as cur:
-            return self._messages(
+            return outbox_sql.read_messages(
                 cur,
                 "WHERE id < %s ORDER BY id DESC LIMIT %s",
                 (before_id if before_id is not None else 2**62, limit),
@@ -183,7 +195,7 @@ class PostgresStore:
     def undecided(self) -> list[StoredMessage]:
         """Messages whose acceptance is not settled yet, oldest first."""
         with self._transaction("the messages could not be read") as cur:
-            return self._messages(
+            return outbox_sql.read_messages(
                 cur,
                 "WHERE status = ANY(%s) ORDER BY id",
                 ([s.value for s in MessageStatus if s.undecided],),
@@ -195,6 +207,31 @@ class PostgresStore:
             row = cur.execute("SELECT COUNT(*) FROM messages").fetchone()
         assert row is not None
         return int(row[0])
+
+    # Claims ------------------------------------------------------------------------------
+
+    def claim_undecided(self, claim: Claim, limit: int = 100) -> list[StoredMessage]:
+        """Hold up to ``limit`` undecided messages that no console holds, oldest
+        first (a hold that ran out is taken over); returns them."""
+        with self._transaction("the messages could not be claimed") as cur:
+            refs = claims_sql.claim_undecided(cur, claim, limit)
+            where = "WHERE id = ANY(%s) ORDER BY id"
+            return outbox_sql.read_messages(cur, where, (refs,), attachments=True)
+
+    def claim_message(self, message_id: str, claim: Claim) -> bool:
+        """Hold (or keep holding) one message; False while another console holds it."""
+        with self._transaction("the message could not be claimed") as cur:
+            return claims_sql.claim_message(cur, message_id, claim)
+
+    def renew_claims(self, claim: Claim, message_ids: Sequence[str]) -> set[str]:
+        """Extend the hold on these messages; returns those ``claim`` still holds."""
+        with self._transaction("the claims could not be renewed") as cur:
+            return claims_sql.renew(cur, claim, message_ids)
+
+    def release_claim(self, claim: Claim, message_id: str) -> None:
+        """Let go of a message (if ``claim`` holds it): another console may take it."""
+        with self._transaction("the message could not be released") as cur:
+            claims_sql.release(cur, claim, message_id)
 
     # Attempts ----------------------------------------------------------------------------
 
@@ -382,39 +419,6 @@ class PostgresStore:
         with self._transaction("the store could not be read"):
             return self._conn.cursor(row_factory=dict_row).execute(sql, params).fetchall()
 
-    def _messages(
-        self, cur: Cursor, where: str, params: tuple[Any, ...], *, attachments: bool
-    ) -> list[StoredMessage]:
-        found = (
-            self._conn.cursor(row_factory=dict_row)
-            .execute(f"SELECT {rows.MESSAGE_COLUMNS} FROM messages {where}", params)
-            .fetchall()
-        )
-        files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
-        if attachments and files:
-            for ref, content_type, filename, content in cur.execute(
-                "SELECT message_ref, content_type, filename, content FROM attachments"
-                " WHERE message_ref = ANY(%s) ORDER BY message_ref, position",
-                (list(files),),
-            ):
-                files[ref].append(
-                    Attachment(content_type=content_type, content=content, filename=filename)
-                )
-        return [rows.message(row, tuple(files[row["id"]])) for row in found]
-
     def _replies(self, where: str, params: tuple[Any, ...]) -> list[ReplyRecord]:
         with self._transaction("the replies could not be read") as cur:
-            found = (
-                self._conn.cursor(row_factory=dict_row)
-                .execute(f"SELECT {rows.REPLY_COLUMNS} FROM replies{where}", params)
-                .fetchall()
-            )
-            files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
-            if files:
-                for ref, content_type, content in cur.execute(
-                    "SELECT reply_ref, content_type, content FROM reply_attachments"
-                    " WHERE reply_ref = ANY(%s) ORDER BY reply_ref, position",
-                    (list(files),),
-                ):
-                    files[ref].append(Attachment(content_type=content_type, content=content))
-        return [rows.reply(row, tuple(files[row["id"]])) for row in found]
+            return callbacks_sql.read_replies(cur, where, params)

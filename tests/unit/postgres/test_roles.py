@@ -15,6 +15,7 @@ from psycopg import sql
 
 from console.store.models import (
     AttemptResult,
+    Claim,
     Decision,
     IncomingReply,
     LogQuery,
@@ -177,6 +178,7 @@ def test_neither_role_can_do_more_nor_change_the_schema(
         refused(receiver, MESSAGE, "m-2")
         refused(receiver, "SELECT body, phone_number FROM messages")
         refused(receiver, "UPDATE messages SET body = 'changed'")
+        refused(receiver, "UPDATE messages SET lease_owner = 'r', lease_until = 9")
         refused(receiver, "UPDATE messages SET status = 'failed'")
         refused(receiver, "SELECT * FROM attempts")
         refused(receiver, "INSERT INTO attempts (message_ref, number, started_at) VALUES (1, 1, 1)")
@@ -229,6 +231,14 @@ def test_each_program_runs_on_its_role_alone(
         assert total == 2
         assert [r.message_id for r in operator.receipts("m-1")] == ["m-1"]
         assert [q.reason for q in operator.quarantined()] == ["no type"]
+        # Claims: a message born held, its hold renewed and released, then taken by
+        # another console (SELECT … FOR UPDATE needs UPDATE on the table).
+        mine, other = Claim("host-a:1:aa", 60.0), Claim("host-b:2:bb", 60.0)
+        operator.create_message(new_message("m-2"), now=3.0, claim=mine)
+        assert operator.renew_claims(mine, ["m-2"]) == {"m-2"}
+        operator.release_claim(mine, "m-2")
+        assert [m.message_id for m in operator.claim_undecided(other)] == ["m-2"]
+        assert operator.claim_message("m-2", other)
     with PostgresStore(receiver_url) as receiver:
         assert receiver.record_callbacks([receipt("m-1", 2, 3.0)]) == [True]
     with PostgresStore(operator_url) as operator:

@@ -16,7 +16,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from console.store.models import LogQuery, LogRow, QuarantineCap
+from console.store.models import Claim, LogQuery, LogRow, QuarantineCap
 from console.store.postgres import PostgresStore, callbacks_sql, outbox_sql
 from tests.unit.store.test_store_contract import new_message, receipt
 
@@ -159,3 +159,26 @@ def test_a_batch_that_deadlocks_with_another_receivers_is_stored_again(
 
     assert batch.outcome() == [False, False]
     assert [r.redeliveries for m in ("m-1", "m-2") for r in one.receipts(m)] == [1, 1]
+
+
+def test_a_claim_skips_a_message_another_console_is_claiming(
+    stores: tuple[PostgresStore, PostgresStore], postgres_url: str
+) -> None:
+    one, _other = stores
+    one.create_message(new_message("m-1"))
+    one.create_message(new_message("m-2"))
+    mine, theirs = Claim("host-a:1:aa", 60.0), Claim("host-b:2:bb", 60.0)
+    with psycopg.connect(postgres_url) as locker:
+        # Another console's claim of m-1, not committed yet.
+        locker.execute("SELECT id FROM messages WHERE message_id = 'm-1' FOR UPDATE")
+        started = time.monotonic()
+        claimed = one.claim_undecided(mine, limit=1)
+        waited = time.monotonic() - started
+        locker.execute(
+            "UPDATE messages SET lease_owner = %s, lease_until = 1e12 WHERE message_id = 'm-1'",
+            (theirs.owner,),
+        )
+    # Skipped, not waited for (the store would wait up to its busy timeout, 30 s).
+    assert [m.message_id for m in claimed] == ["m-2"]
+    assert waited < 2
+    assert one.claim_undecided(mine) == []
