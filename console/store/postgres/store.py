@@ -6,19 +6,16 @@
 
 from __future__ import annotations
 
-import functools
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, suppress
 from typing import Any
 
 import psycopg
 from psycopg import errors
-from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from console.store import rows
-from console.store.errors import StoreError
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
@@ -48,7 +45,8 @@ from console.store.postgres import (
     quarantine_sql,
     schema,
 )
-from console.store.postgres.connection import Redactor, Synchronous, connect, translated
+from console.store.postgres.connection import Connection, Synchronous, translated
+from console.store.postgres.link import Link
 
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
 
@@ -57,11 +55,6 @@ Cursor = psycopg.Cursor[tuple[Any, ...]]
 # A batch of callbacks that deadlocks with another receiver's (both waiting on rows the
 # other inserted first) is rolled back by the server; it is tried again this many times.
 _DEADLOCK_TRIES = 5
-# How long interrupt() waits for the server to take the cancel request.
-_CANCEL_TIMEOUT = 5.0
-# After a failed reconnect, how long uses fail at once before one tries again.
-_RETRY_AFTER = 2.0
-OUT_OF_REACH = "the shared store is out of reach"
 
 
 class PostgresStore:
@@ -92,23 +85,23 @@ class PostgresStore:
         IncompatibleStore: its schema is not this program's.
         """
         del any_thread  # every psycopg connection may be used from any thread
-        self._redact = Redactor(url)
         self._quarantine_cap = quarantine_cap
-        self._retry_at = 0.0
-        self._reopen = functools.partial(
-            connect, url, busy_timeout=busy_timeout, synchronous=synchronous
-        )
-        self._conn = self._reopen()
+        self._link = Link(url, busy_timeout=busy_timeout, synchronous=synchronous)
+        self._redact = self._link.redact
         try:
             with self._transaction("the shared store could not be opened") as cur:
                 schema.check(self._conn)
                 quarantine_sql.keep_within(cur, quarantine_cap)
         except BaseException:
-            self._conn.close()
+            self._link.close()
             raise
 
+    @property
+    def _conn(self) -> Connection:
+        return self._link.conn
+
     def close(self) -> None:
-        self._conn.close()
+        self._link.close()
 
     def reconnect(self) -> None:
         """Open a new connection in place of this one, which a restarted server may have
@@ -118,18 +111,11 @@ class PostgresStore:
         Raises:
             StoreError: the server is out of reach (the text never holds the password).
         """
-        old, self._conn = self._conn, self._reopen()
-        old.close()
+        self._link.reconnect()
 
     def interrupt(self) -> None:
         """Stop what another thread is reading from this store (see MessageStore)."""
-        # A cancel request takes a connection of its own to the server, and one that
-        # arrived as the next statement began would stop that one: it is sent only while
-        # a statement runs (a closed connection runs none).
-        if self._conn.info.transaction_status is not TransactionStatus.ACTIVE:
-            return
-        with suppress(psycopg.Error):
-            self._conn.cancel_safe(timeout=_CANCEL_TIMEOUT)
+        self._link.interrupt()
 
     def __enter__(self) -> PostgresStore:
         return self
@@ -137,25 +123,8 @@ class PostgresStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _transaction(self, doing: str, *, snapshot: bool = False) -> Iterator[Cursor]:
-        """A transaction committed at the end of the block (rolled back on an error);
-        ``snapshot``: reading one snapshot throughout, writing nothing."""
-        if self._conn.broken:
-            # Out of reach a moment ago: told at once rather than waited on again (a
-            # window reads on its own thread); the change feed says when it is back.
-            if time.monotonic() < self._retry_at:
-                raise StoreError(f"{doing}: {OUT_OF_REACH}")
-            try:
-                self.reconnect()
-            except StoreError:
-                self._retry_at = time.monotonic() + _RETRY_AFTER
-                raise
-        with translated(self._redact, doing), self._conn.transaction():
-            cur = self._conn.cursor()
-            if snapshot:
-                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield cur
+    def _transaction(self, doing: str, *, snapshot: bool = False) -> AbstractContextManager[Cursor]:
+        return self._link.transaction(doing, snapshot=snapshot)
 
     # Outbox ------------------------------------------------------------------------------
 
