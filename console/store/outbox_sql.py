@@ -19,8 +19,8 @@ def insert_message(conn: sqlite3.Connection, new: NewMessage, now: float) -> Non
         cursor = conn.execute(
             "INSERT INTO messages (message_id, profile, phone_number, sender, body,"
             " endpoint, method, priority, carrier, receipt, app_id, conversation_id,"
-            " status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " status, created_at, updated_at, operator, host)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new.message_id,
                 new.profile,
@@ -37,6 +37,8 @@ def insert_message(conn: sqlite3.Connection, new: NewMessage, now: float) -> Non
                 MessageStatus.QUEUED.value,
                 now,
                 now,
+                new.operator,
+                new.host,
             ),
         )
     except sqlite3.IntegrityError as exc:

@@ -42,6 +42,7 @@ MESSAGE_COLUMNS = (
     "id, message_id, profile, phone_number, sender, body, endpoint, method, priority, carrier,"
     " receipt, app_id, conversation_id, status, result_code, status_detail, attempt_count,"
     " next_attempt_at, state, state_result_code, state_at, created_at, updated_at,"
+    " operator, host,"
     " (SELECT COUNT(*) FROM attachments a WHERE a.message_ref = messages.id) AS attachment_count"
 )
 
@@ -74,6 +75,8 @@ def message(row: Row, attachments: tuple[Attachment, ...]) -> StoredMessage:
         updated_at=row["updated_at"],
         attachment_count=row["attachment_count"],
         attachments=attachments,
+        operator=row["operator"],
+        host=row["host"],
     )
 
 

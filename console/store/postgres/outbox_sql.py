@@ -66,8 +66,8 @@ def insert_message(cur: Cursor, new: NewMessage, now: float) -> None:
         row = cur.execute(
             "INSERT INTO messages (message_id, profile, phone_number, sender, body,"
             " endpoint, method, priority, carrier, receipt, app_id, conversation_id,"
-            " status, created_at, updated_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " status, created_at, updated_at, operator, host)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " RETURNING id",
             (
                 new.message_id,
@@ -85,6 +85,8 @@ def insert_message(cur: Cursor, new: NewMessage, now: float) -> None:
                 MessageStatus.QUEUED.value,
                 now,
                 now,
+                new.operator,
+                new.host,
             ),
         ).fetchone()
     except errors.UniqueViolation as exc:
