@@ -8,10 +8,12 @@ from itertools import groupby
 from pathlib import Path
 
 from console.cli.common import ExitCode, Subparsers, credentials_for, load_profile
+from console.cli.operator_option import cli_actor
 from console.cli.send_cmd import add_connection_options, describe, engine_settings, outcome_code
 from console.cli.store_option import connectable
 from console.sending.engine import open_engine
 from console.store import open_store
+from console.store.audit import AuditAction
 from console.store.models import StoredMessage
 
 
@@ -32,6 +34,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     location = connectable(args.store)
+    actor = cli_actor(args, data_dir)
 
     async def resume() -> list[StoredMessage]:
         finished: list[StoredMessage] = []
@@ -51,6 +54,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
                 ) as engine:
                     for message in group:
                         print(f"resuming {message.message_id}", flush=True)
+                        store.add_audit(
+                            actor.entry(AuditAction.RETRY, message.message_id, "resume")
+                        )
                         done = await engine.deliver(message.message_id)
                         print(describe(done), flush=True)
                         finished.append(done)

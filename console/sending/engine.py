@@ -16,6 +16,7 @@ from console.protocol.mt_request import HttpMethod, MtRequest
 from console.sending.attempt import attempt
 from console.sending.pacing import Pacer
 from console.sending.policy import RetrySettings, decide
+from console.store.audit import AuditAction, AuditEntry
 from console.store.interface import MessageStore
 from console.store.models import AttemptResult, Decision, MessageStatus, NewMessage, StoredMessage
 
@@ -76,8 +77,11 @@ class SendingEngine:
         self._pacer = Pacer(self._settings.rate, sleep=sleep)
         self._on_change = on_change or (lambda _message_id: None)
 
-    def submit(self, new: NewMessage) -> StoredMessage:
-        """Validate and store ``new`` without sending it.
+    def submit(
+        self, new: NewMessage, action: AuditAction = AuditAction.SEND, detail: str = ""
+    ) -> StoredMessage:
+        """Validate and store ``new`` without sending it. A message with an operator is
+        recorded in the audit trail as ``action`` by that operator.
 
         Raises:
             InvalidRequest: a field is not acceptable; nothing was stored.
@@ -85,6 +89,12 @@ class SendingEngine:
         """
         mt_request(new, self._credentials).validated()
         stored = self._store.create_message(new)
+        if new.operator is not None:
+            self._store.add_audit(
+                AuditEntry(
+                    stored.created_at, new.operator, new.host or "", action, new.message_id, detail
+                )
+            )
         self._on_change(new.message_id)
         return stored
 

@@ -365,3 +365,24 @@ def test_a_file_of_a_newer_console_is_refused_naming_both_versions(tmp_path: Pat
         load_settings(path)
     assert "settings version 4; this one reads versions up to 3" in str(refused.value)
     assert str(path) in str(refused.value)
+
+
+def test_the_operator_name_is_kept_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    save_settings(path, Settings(operator_name="Alice Smith"))
+
+    assert load_settings(path).operator_name == "Alice Smith"
+    assert Settings().operator_name == ""  # the system's user name
+    with pytest.raises(SettingsError) as spaced:
+        Settings(operator_name=" alice")
+    with pytest.raises(SettingsError) as controlled:
+        Settings(operator_name="al\x1bice")
+    assert "operator_name" in spaced.value.problems
+    assert "control characters" in controlled.value.problems["operator_name"]
+
+
+def test_a_file_from_before_the_operator_name_reads_as_none_set(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"version": 3, "theme": "dark", "profiles": [{"name": "x"}]}')
+
+    assert load_settings(path).operator_name == ""
