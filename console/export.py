@@ -31,6 +31,8 @@ COLUMNS = (
     "updated_at",
     "message_id",
     "text_start",
+    "operator",
+    "host",
 )
 
 
@@ -65,6 +67,9 @@ def csv_row(row: LogRow) -> list[str]:
         iso_time(row.updated_at) or "",
         _cell(row.message_id),
         _cell(row.preview),
+        # Names typed in other consoles' settings: a spreadsheet must not run them either.
+        _cell(row.operator or ""),
+        _cell(row.host or ""),
     ]
 
 

@@ -53,7 +53,7 @@ class LogFilterBar(QWidget):
             box.view().setMinimumWidth(box.sizeHint().width() * 2)
         for index, state in enumerate(LOG_STATE_LABELS, start=1):
             self.state.setItemData(index, LOG_STATE_TIPS[state], Qt.ItemDataRole.ToolTipRole)
-        self.mine = outlined(QCheckBox("&Mine"))
+        self.mine = outlined(QCheckBox("M&ine"))
         self.mine.setObjectName("mineFilter")
         self._operator = ""
         self.set_operator("")
@@ -98,7 +98,7 @@ class LogFilterBar(QWidget):
         changed = name != self._operator
         self._operator = name
         self.mine.setToolTip(
-            f"Only the messages sent as {name or 'this operator'} (Alt+M). Replies and "
+            f"Only the messages sent as {name or 'this operator'} (Alt+I). Replies and "
             "receipts for messages not sent from here have no operator: they are not shown."
         )
         if changed and self.mine.isChecked():

@@ -16,7 +16,14 @@ from console.store.models import IncomingReply, NewMessage
 from console.store.sqlite import SqliteStore
 from console.ui.log_columns import Column
 from console.ui.options.dialog import SettingsDialog
-from tests.ui.test_main_window import cell, column_values, compose, press_send, wait_for_outcome
+from tests.ui.test_main_window import (
+    activate,
+    cell,
+    column_values,
+    compose,
+    press_send,
+    wait_for_outcome,
+)
 from tests.ui.test_settings_dialog import ok_button
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -94,14 +101,15 @@ def test_mine_shows_only_the_operators_own_messages(qtbot, windows, data_dir) ->
     press_send(qtbot, window)
     assert window.model.rowCount() == 3
     mine = window.filter_bar.mine
-    assert mine.text() == "&Mine"
+    assert mine.text() == "M&ine"
     assert mine.focusPolicy() & Qt.FocusPolicy.TabFocus
     assert "Replies and receipts for messages not sent from here" in mine.toolTip()
     assert "they are not shown" in mine.toolTip()
 
-    mine.setFocus()
+    activate(qtbot, window)
+    window.table.setFocus()
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):
-        qtbot.keyClick(mine, Qt.Key.Key_Space)
+        qtbot.keyClick(window.table, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
 
     assert mine.isChecked()
     assert column_values(window, Column.OPERATOR) == ["alice"]

@@ -179,8 +179,21 @@ def test_an_export_is_audited_with_its_rows_and_filters_never_its_text(
 
     (entry,) = store.audit()
     assert written == 1
-    assert [r["message_id"] for r in read(tmp_path / "log.csv")] == ["c-1"]
+    exported = read(tmp_path / "log.csv")
+    assert [(r["message_id"], r["operator"]) for r in exported] == [("c-1", "carol")]
     assert (entry.operator, entry.host, entry.action) == ("carol", "desk-9", "export")
     assert entry.detail == "1 row as CSV, filtered by text, direction out, mine"
     assert "0003" not in entry.detail
     assert "secret" not in entry.detail
+
+
+def test_an_operator_name_a_spreadsheet_would_run_is_written_as_text(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    new = NewMessage("m-1", "default", "12025550100", "12345", "hi", "https://x.test")
+    store.create_message(replace(new, operator="=cmd|' /C calc'!A0", host="desk-1"))
+
+    export_csv(store, LogQuery(), tmp_path / "log.csv")
+
+    (row,) = read(tmp_path / "log.csv")
+    assert (row["operator"], row["host"]) == ("'=cmd|' /C calc'!A0", "desk-1")
