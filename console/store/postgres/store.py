@@ -16,7 +16,6 @@ from psycopg import errors
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
-from console.protocol.mt_request import Attachment
 from console.store import rows
 from console.store.audit import AuditEntry, AuditRecord
 from console.store.models import (
@@ -45,6 +44,7 @@ from console.store.postgres import (
     log_sql,
     outbox_sql,
     quarantine_sql,
+    reads,
     schema,
 )
 from console.store.postgres.connection import Redactor, Synchronous, connect, translated
@@ -375,36 +375,8 @@ class PostgresStore:
     def _messages(
         self, cur: Cursor, where: str, params: tuple[Any, ...], *, attachments: bool
     ) -> list[StoredMessage]:
-        found = (
-            self._conn.cursor(row_factory=dict_row)
-            .execute(f"SELECT {rows.MESSAGE_COLUMNS} FROM messages {where}", params)
-            .fetchall()
-        )
-        files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
-        if attachments and files:
-            for ref, content_type, filename, content in cur.execute(
-                "SELECT message_ref, content_type, filename, content FROM attachments"
-                " WHERE message_ref = ANY(%s) ORDER BY message_ref, position",
-                (list(files),),
-            ):
-                files[ref].append(
-                    Attachment(content_type=content_type, content=content, filename=filename)
-                )
-        return [rows.message(row, tuple(files[row["id"]])) for row in found]
+        return reads.messages(self._conn, cur, where, params, attachments=attachments)
 
     def _replies(self, where: str, params: tuple[Any, ...]) -> list[ReplyRecord]:
         with self._transaction("the replies could not be read") as cur:
-            found = (
-                self._conn.cursor(row_factory=dict_row)
-                .execute(f"SELECT {rows.REPLY_COLUMNS} FROM replies{where}", params)
-                .fetchall()
-            )
-            files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
-            if files:
-                for ref, content_type, content in cur.execute(
-                    "SELECT reply_ref, content_type, content FROM reply_attachments"
-                    " WHERE reply_ref = ANY(%s) ORDER BY reply_ref, position",
-                    (list(files),),
-                ):
-                    files[ref].append(Attachment(content_type=content_type, content=content))
-        return [rows.reply(row, tuple(files[row["id"]])) for row in found]
+            return reads.replies(self._conn, cur, where, params)
