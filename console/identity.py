@@ -29,15 +29,10 @@ class Actor:
     host: str
 
     def entry(
-        self,
-        action: AuditAction,
-        message_id: str | None = None,
-        detail: str = "",
-        at: float | None = None,
+        self, action: AuditAction, message_id: str | None = None, detail: str = ""
     ) -> AuditEntry:
-        """An audit entry saying this operator did ``action`` (now, unless ``at``)."""
-        when = time.time() if at is None else at
-        return AuditEntry(when, self.operator, self.host, action, message_id, detail)
+        """An audit entry saying this operator did ``action`` now."""
+        return AuditEntry(time.time(), self.operator, self.host, action, message_id, detail)
 
     def stamp(self, new: NewMessage) -> NewMessage:
         """``new`` as sent by this operator from this computer."""
