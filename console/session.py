@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from console.identity import Actor, current_actor
 from console.keychain import Credentials
 from console.listener.config import ListenerConfigError
 from console.listener.intake import Change
@@ -34,8 +35,10 @@ from console.session_state import (
     StoreUnreachable,
 )
 from console.settings import Profile, Settings, load_settings, save_settings
+from console.settings.changes import changed_settings
 from console.settings.listener import ensure_path_token, listener_config
 from console.store import MessageStore, StoreLocation, open_store
+from console.store.audit import AuditAction
 from console.store.errors import StoreError
 from console.store.models import MessageStatus, NewMessage, StoredMessage
 
@@ -147,6 +150,11 @@ class Session:
         return self.settings.profile()
 
     @property
+    def actor(self) -> Actor:
+        """This console's operator (the settings' name, else the system's user) and host."""
+        return current_actor(None, {}, self.settings.operator_name)
+
+    @property
     def credentials(self) -> Credentials | None:
         account = self._account
         return account.credentials if account and account.profile == self.profile else None
@@ -181,14 +189,21 @@ class Session:
 
     # Settings and credentials
 
-    def save_settings(self, settings: Settings) -> None:
+    def save_settings(self, settings: Settings, *, by_operator: bool = True) -> None:
         """Keep ``settings`` on disk and in force; the listener restarts only when asked.
+        What the operator changed is recorded in the audit trail (by name, never values);
+        what the program changes by itself (``by_operator`` False) is not.
 
         A change to the active profile that does not touch how it sends (its region, its
         senders, its longest message…) keeps its credentials and engine.
         """
         save_settings(settings_path(self.data_dir), settings)
+        changed = changed_settings(self.settings, settings)
         self.settings = settings
+        if changed and by_operator:
+            self.store.add_audit(
+                self.actor.entry(AuditAction.SETTINGS, detail="changed " + ", ".join(changed))
+            )
         account = self._account
         if account is not None and _same_sending(account.profile, self.profile):
             account.profile = self.profile
@@ -211,8 +226,10 @@ class Session:
 
     # Sending
 
-    def send(self, new: NewMessage) -> StoredMessage:
-        """Store ``new`` and start sending it; the outcome arrives through ``on_outcome``.
+    def send(self, new: NewMessage, copy_of: str | None = None) -> StoredMessage:
+        """Store ``new`` as sent by this console's operator and start sending it; the
+        outcome arrives through ``on_outcome``. ``copy_of``: the message it was copied
+        from (Send again), which the audit trail records it as a resend of.
 
         Raises:
             NotReady: no credentials for the active profile.
@@ -221,7 +238,11 @@ class Session:
         """
         self._check_reachable()
         account = self._ready_account()
-        stored = account.engine.submit(new)
+        if copy_of is None:
+            action, detail = AuditAction.SEND, ""
+        else:
+            action, detail = AuditAction.RESEND, f"copy of {copy_of}"
+        stored = account.engine.submit(self.actor.stamp(new), action, detail)
         self._spawn(account, new.message_id)
         return stored
 
@@ -239,6 +260,7 @@ class Session:
                 f"message {message_id} cannot be sent again with the same id: only a message "
                 "whose attempts ran out on a temporary failure can; use Send again"
             )
+        self.store.add_audit(self.actor.entry(AuditAction.RETRY, message_id))
         self._engine_changed(message_id)
         self._spawn(account, message_id)
 

@@ -27,7 +27,7 @@ def register(subparsers: Subparsers) -> None:
         "--json",
         action="store_true",
         help="one JSON object per line (message_id, direction, phone_number, sender, "
-        "priority, status, result_code, state, receipts, created_at, ...)",
+        "priority, status, result_code, state, receipts, created_at, operator, host, ...)",
     )
     parser.add_argument(
         "--limit", type=positive_int, default=100, metavar="N", help="entries to show (100)"
@@ -39,13 +39,14 @@ def _line(entry: LogEntry) -> str:
     when = datetime.fromtimestamp(entry.created_at).strftime("%Y-%m-%d %H:%M:%S")
     status = entry.fields.get("status") or ""
     state = entry.fields.get("state_name") or "-"
+    operator = entry.fields.get("operator") or "-"
     text = " ".join(entry.text.splitlines())
     text = text if len(text) <= 40 else text[:39] + "…"
     # Replies and their numbers are the customers' text: a terminal escape sequence in them
     # is shown, not run, and no line break splits the entry.
     return escape_controls(
         f"{when}  {entry.direction:<3}  {entry.phone_number or '-':<15}  {status:<14}  "
-        f"{state:<22}  {entry.message_id}  {text}"
+        f"{state:<22}  {operator:<12}  {entry.message_id}  {text}"
     )
 
 

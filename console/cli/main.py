@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from console.cli import (
+    audit_cmd,
     credentials_cmd,
     db_cmd,
     log_cmd,
@@ -19,6 +20,7 @@ from console.cli import (
     simulator_cmd,
 )
 from console.cli.common import CliError, ExitCode
+from console.cli.operator_option import add_operator_option
 from console.cli.store_option import add_store_option, chosen_store, store_errors, store_location
 from console.logging_setup import configure_logging
 from console.paths import DATA_DIR_ENV, private_files, resolve_data_dir, restrict_data_dir
@@ -30,6 +32,7 @@ SUBCOMMANDS = (
     send_cmd,
     resume_cmd,
     log_cmd,
+    audit_cmd,
     quarantine_cmd,
     receiver_cmd,
     simulator_cmd,
@@ -55,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_store_option(parser)
+    add_operator_option(parser)
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -109,7 +113,7 @@ def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_check:
-        if args.command is not None or args.demo or args.data_dir or args.store_url:
+        if args.command or args.demo or args.data_dir or args.store_url or args.operator:
             parser.error("--self-check runs on its own, in a throwaway data directory")
         from console.self_check import run_self_check
 
@@ -118,6 +122,11 @@ def _run(argv: Sequence[str] | None) -> int:
         chosen = chosen_store(args.store_url, os.environ)
         if args.command is None and args.demo and chosen is not None:
             raise CliError(f"{chosen[1]}: demo mode keeps its messages in its own data folder")
+        if args.command is None and args.operator is not None:
+            raise CliError(
+                "--operator: the window takes the operator's name from its settings "
+                "(Settings, Operator); --operator is for the subcommands"
+            )
     except CliError as exc:
         return _report(exc)
     if args.command is None:

@@ -9,11 +9,14 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 from console.cli.common import ExitCode, Subparsers, credentials_for, load_profile
+from console.cli.operator_option import cli_actor
 from console.cli.send_cmd import add_connection_options, describe, engine_settings, outcome_code
 from console.cli.store_option import connectable
+from console.identity import Actor
 from console.sending.claims import ClaimedElsewhere, Claims, console_owner
 from console.sending.engine import SendingEngine, open_engine
 from console.store import open_store
+from console.store.audit import AuditAction
 from console.store.interface import MessageStore
 from console.store.models import Claim, StoredMessage
 
@@ -41,8 +44,11 @@ def register(subparsers: Subparsers) -> None:
 class _Resume:
     """The messages one run takes from the store and finishes, one engine per profile."""
 
-    def __init__(self, args: argparse.Namespace, data_dir: Path, store: MessageStore) -> None:
+    def __init__(
+        self, args: argparse.Namespace, data_dir: Path, store: MessageStore, actor: Actor
+    ) -> None:
         self._args = args
+        self._actor = actor
         self._data_dir = data_dir
         self._store = store
         self.claims = Claims(store, Claim(console_owner(), args.lease))
@@ -69,6 +75,9 @@ class _Resume:
             try:
                 engine = await self._engine(stack, message.profile)
                 print(f"resuming {message.message_id}", flush=True)
+                self._store.add_audit(
+                    self._actor.entry(AuditAction.RETRY, message.message_id, "resume")
+                )
                 done = await engine.deliver(message.message_id)
             except ClaimedElsewhere:
                 print(f"{message.message_id} was taken over by another program", flush=True)
@@ -105,10 +114,11 @@ class _Resume:
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     location = connectable(args.store)
+    actor = cli_actor(args, data_dir)
 
     async def resume() -> tuple[list[StoredMessage], list[StoredMessage]]:
         with open_store(location) as store:
-            work = _Resume(args, data_dir, store)
+            work = _Resume(args, data_dir, store, actor)
             await work.run()
             owner = work.claims.claim.owner
             held = [m for m in store.undecided() if m.lease_owner not in (None, owner)]

@@ -18,6 +18,7 @@ from console.cli.common import (
     positive_float,
     positive_int,
 )
+from console.cli.operator_option import cli_actor
 from console.cli.store_option import connectable
 from console.drafts import Draft, compose
 from console.protocol.mt_request import InvalidRequest, parse_priority
@@ -154,7 +155,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         raise CliError(str(exc)) from None
     if composed.number_warning:
         print(f"warning: {composed.number_warning}", file=sys.stderr)
-    new = composed.message
+    new = cli_actor(args, data_dir).stamp(composed.message)
     credentials = credentials_for(profile)
     location = connectable(args.store)
 

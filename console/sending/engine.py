@@ -17,6 +17,7 @@ from console.sending.attempt import attempt
 from console.sending.claims import DEFAULT_LEASE, ClaimedElsewhere, Claims, console_owner
 from console.sending.pacing import Pacer
 from console.sending.policy import RetrySettings, decide
+from console.store.audit import AuditAction, AuditEntry
 from console.store.interface import MessageStore
 from console.store.models import (
     AttemptResult,
@@ -89,8 +90,11 @@ class SendingEngine:
         self._on_change = on_change or (lambda _message_id: None)
         self.claims = claims or Claims(store, Claim(console_owner(), self._settings.lease))
 
-    def submit(self, new: NewMessage) -> StoredMessage:
-        """Validate and store ``new`` without sending it.
+    def submit(
+        self, new: NewMessage, action: AuditAction = AuditAction.SEND, detail: str = ""
+    ) -> StoredMessage:
+        """Validate and store ``new`` without sending it. A message with an operator is
+        recorded in the audit trail as ``action`` by that operator.
 
         Raises:
             InvalidRequest: a field is not acceptable; nothing was stored.
@@ -99,6 +103,12 @@ class SendingEngine:
         mt_request(new, self._credentials).validated()
         # Held from the start, so that no other console's recovery sends it meanwhile.
         stored = self._store.create_message(new, claim=self.claims.claim)
+        if new.operator is not None:
+            self._store.add_audit(
+                AuditEntry(
+                    stored.created_at, new.operator, new.host or "", action, new.message_id, detail
+                )
+            )
         self._on_change(new.message_id)
         return stored
 

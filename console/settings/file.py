@@ -86,6 +86,12 @@ def _theme(value: Any) -> Theme:
         raise SettingsError(f"theme {value!r} must be system, light or dark") from None
 
 
+def _operator_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise SettingsError(f"operator_name {value!r} must be text")
+    return value
+
+
 def _profile_from_json(data: dict[str, Any]) -> Profile:
     known = {f.name for f in fields(Profile)}
     unknown = set(data) - known
@@ -152,6 +158,8 @@ def load_settings(path: Path) -> Settings:
             listener=_listener_from_json(data.get("listener", {})),
             theme=_theme(data["theme"]),
             workspace=_workspace_from_json(data.get("workspace", {})),
+            # Files written before it was a setting have none.
+            operator_name=_operator_name(data.get("operator_name", "")),
         )
     except SettingsError as exc:
         raise SettingsError(f"{path}: {exc}") from None
@@ -168,6 +176,7 @@ def save_settings(path: Path, settings: Settings) -> None:
         "listener": {k: _plain(v) for k, v in asdict(settings.listener).items()},
         "theme": settings.theme.value,
         "workspace": asdict(settings.workspace),
+        "operator_name": settings.operator_name,
     }
     with replaced_atomically(path) as handle:
         json.dump(data, handle, indent=2)

@@ -249,18 +249,33 @@ def parse_port(text: str) -> int:
     return int(stripped)
 
 
+def _operator_problem(name: str) -> str | None:
+    if name != name.strip():
+        return "the operator name cannot start or end with a space"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"the operator name can have at most {MAX_NAME_LENGTH} characters"
+    if not name.isprintable():
+        return "the operator name cannot hold control characters"
+    return None
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Every profile, which one is in use, the callback listener, the window's theme and
-    where messages are kept."""
+    """Every profile, which one is in use, the callback listener, the window's theme, where
+    messages are kept, and the name this console's operator goes by (empty: the operating
+    system's user name)."""
 
     profiles: tuple[Profile, ...] = field(default_factory=lambda: (Profile(),))
     active: str = DEFAULT_PROFILE
     listener: ListenerSettings = field(default_factory=ListenerSettings)
     theme: Theme = Theme.SYSTEM
     workspace: WorkspaceSettings = field(default_factory=WorkspaceSettings)
+    operator_name: str = ""
 
     def __post_init__(self) -> None:
+        problem = _operator_problem(self.operator_name)
+        if problem:
+            raise SettingsError(problem, {"operator_name": problem})
         names = [p.name for p in self.profiles]
         if not names:
             message = "at least one profile is needed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeAlias
 
+from console.store.audit import AuditEntry, AuditRecord
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
@@ -94,6 +95,10 @@ class MessageStore(Protocol):
     def quarantined(self, limit: int = 100) -> list[QuarantineRecord]: ...
 
     def quarantine_summary(self) -> QuarantineSummary: ...
+
+    def add_audit(self, entry: AuditEntry) -> int: ...
+
+    def audit(self, limit: int = 100, since: float | None = None) -> list[AuditRecord]: ...
 
     def log_head(
         self, query: LogQuery, limit: int = 100, count_limit: int | None = None

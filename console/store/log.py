@@ -57,7 +57,7 @@ _MESSAGES = _Branch(
     "SELECT created_at AS time, id, 0 AS kind, message_id, phone_number, sender, priority,"
     " (SELECT COUNT(*) FROM attachments a WHERE a.message_ref = messages.id) AS attachments,"
     " receipt, status, result_code, status_detail, state, state_result_code, log_state,"
-    f" updated_at, substr(body, 1, {_PREVIEW_READ}) AS preview FROM messages",
+    f" updated_at, substr(body, 1, {_PREVIEW_READ}) AS preview, operator, host FROM messages",
     "SELECT created_at, id, 0 FROM messages",
     "messages_text",
     "messages_numbers",
@@ -71,7 +71,8 @@ _REPLIES = _Branch(
     " (SELECT COUNT(*) FROM reply_attachments a WHERE a.reply_ref = replies.id) AS attachments,"
     " 0 AS receipt, NULL AS status, NULL AS result_code, NULL AS status_detail, NULL AS state,"
     " NULL AS state_result_code, NULL AS log_state, received_at AS updated_at,"
-    f" substr(body, 1, {_PREVIEW_READ}) AS preview FROM replies",
+    f" substr(body, 1, {_PREVIEW_READ}) AS preview, NULL AS operator, NULL AS host"
+    " FROM replies",
     "SELECT received_at, id, 1 FROM replies",
     "replies_text",
     "replies_numbers",
@@ -84,7 +85,7 @@ _ORPHANS = _Branch(
     "SELECT received_at AS time, id, 2 AS kind, message_id, '' AS phone_number, '' AS sender,"
     " NULL AS priority, 0 AS attachments, 1 AS receipt, NULL AS status, NULL AS result_code,"
     f" NULL AS status_detail, state, state_result_code, {ORPHAN_STATE} AS log_state,"
-    " received_at AS updated_at, '' AS preview FROM orphans",
+    " received_at AS updated_at, '' AS preview, NULL AS operator, NULL AS host FROM orphans",
     "SELECT received_at, id, 2 FROM orphans",
     None,
     None,
@@ -198,6 +199,10 @@ def _where(
     if search.query.state is not None:
         terms.append(f"{branch.log_state} = ?")
         params.append(search.query.state.value)
+    if search.query.operator is not None:
+        # Only messages are read then; index messages_operator_time serves it.
+        terms.append("operator = ?")
+        params.append(search.query.operator)
     bounds = ((search.query.up_to, "<", True), (before, "<", False), (after, ">", False))
     for key, op, inclusive in bounds:
         if key is not None:
@@ -305,7 +310,8 @@ def _count(
     # would read every message's text. With other conditions the scan stays. A snapshot's
     # rows are the index's less the few newer than it, which its time index finds.
     up_to = search.query.up_to
-    whole = search.query.state is None and not (before or after)
+    whole = search.query.state is None and search.query.operator is None
+    whole = whole and not (before or after)
     whole = whole and (up_to is None or limit is None)
     newer = _Filter(replace(search.query, up_to=None), search.branches, search.text, search.ids)
     total = 0
@@ -364,7 +370,7 @@ def by_message_ids(
 _COLUMNS = (
     "time", "id", "kind", "message_id", "phone_number", "sender", "priority", "attachments",
     "receipt", "status", "result_code", "status_detail", "state", "state_result_code",
-    "log_state", "updated_at", "preview",
+    "log_state", "updated_at", "preview", "operator", "host",
 )  # fmt: skip
 
 

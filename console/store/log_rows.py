@@ -34,6 +34,8 @@ def kinds(query: LogQuery) -> list[LogKind]:
     found = []
     if query.direction is not Direction.IN:
         found.append(LogKind.MESSAGE)
+    if query.operator is not None:
+        return found  # only messages have an operator
     if query.direction is not Direction.OUT and query.state is None:
         found.append(LogKind.REPLY)
     if query.direction is not Direction.OUT and query.state in _ORPHAN_STATES:
@@ -59,6 +61,8 @@ def log_row(
     log_state: str | None,
     updated_at: float,
     preview: str,
+    operator: str | None,
+    host: str | None,
 ) -> LogRow:
     """A log row from its columns, in the order every branch selects them; ``preview``
     is read one character longer than shown, which tells that the text goes on."""
@@ -80,4 +84,6 @@ def log_row(
         # One line, whatever the message's own line breaks.
         preview=" ".join(preview[:PREVIEW_CHARS].split()),
         preview_cut=len(preview) > PREVIEW_CHARS,
+        operator=operator,
+        host=host,
     )

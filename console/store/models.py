@@ -44,6 +44,9 @@ class NewMessage:
     app_id: str | None = None
     conversation_id: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    # Who sent it, from which computer (team mode's "who did what").
+    operator: str | None = None
+    host: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class StoredMessage:
     lease_until: float | None = None
     # Loaded only for a single message (get_message), not for listings.
     attachments: tuple[Attachment, ...] = field(default=(), repr=False)
+    operator: str | None = None
+    host: str | None = None
 
 
 @dataclass(frozen=True)
@@ -306,14 +311,17 @@ class LogQuery:
     ``direction`` IN keeps replies and orphan receipts: both came in as callbacks, and an
     orphan receipt's message was not sent from here. ``state`` keeps outbound messages and
     orphan receipts in that state (an orphan receipt's state is its delivery: not final yet
-    counts as accepted), never replies. ``up_to`` leaves out rows newer than that key: a
-    snapshot whose positions stay still while new rows arrive.
+    counts as accepted), never replies. ``operator`` keeps the messages that operator sent
+    (the window's *Mine*): replies and orphan receipts have no operator, so it leaves them
+    out. ``up_to`` leaves out rows newer than that key: a snapshot whose positions stay
+    still while new rows arrive.
     """
 
     text: str = ""
     direction: Direction | None = None
     state: LogState | None = None
     up_to: LogKey | None = None
+    operator: str | None = None
 
 
 # A log row shows the start of its text: this many characters.
@@ -346,6 +354,10 @@ class LogRow:
     updated_at: float
     preview: str
     preview_cut: bool = False  # the text goes on past ``preview``
+    # Who sent a message and from which computer; None for replies, orphan receipts and
+    # messages stored before they were recorded.
+    operator: str | None = None
+    host: str | None = None
 
     @property
     def kind(self) -> LogKind:

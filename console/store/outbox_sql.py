@@ -33,8 +33,8 @@ def insert_message(
         cursor = conn.execute(
             "INSERT INTO messages (message_id, profile, phone_number, sender, body,"
             " endpoint, method, priority, carrier, receipt, app_id, conversation_id,"
-            " status, created_at, updated_at, lease_owner, lease_until)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " status, created_at, updated_at, lease_owner, lease_until, operator, host)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new.message_id,
                 new.profile,
@@ -53,6 +53,8 @@ def insert_message(
                 now,
                 claim.owner if claim else None,
                 now + claim.seconds if claim else None,
+                new.operator,
+                new.host,
             ),
         )
     except sqlite3.IntegrityError as exc:

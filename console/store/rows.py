@@ -43,6 +43,7 @@ MESSAGE_COLUMNS = (
     " receipt, app_id, conversation_id, status, result_code, status_detail, attempt_count,"
     " next_attempt_at, state, state_result_code, state_at, created_at, updated_at,"
     " lease_owner, lease_until,"
+    " operator, host,"
     " (SELECT COUNT(*) FROM attachments a WHERE a.message_ref = messages.id) AS attachment_count"
 )
 
@@ -77,6 +78,8 @@ def message(row: Row, attachments: tuple[Attachment, ...]) -> StoredMessage:
         lease_owner=row["lease_owner"],
         lease_until=row["lease_until"],
         attachments=attachments,
+        operator=row["operator"],
+        host=row["host"],
     )
 
 

@@ -10,7 +10,16 @@ from pathlib import Path
 from typing import Literal
 
 from console.protocol.mt_request import Attachment
-from console.store import callbacks_sql, claims_sql, log, outbox_sql, quarantine_sql, rows
+from console.store import (
+    audit_sql,
+    callbacks_sql,
+    claims_sql,
+    log,
+    outbox_sql,
+    quarantine_sql,
+    rows,
+)
+from console.store.audit import AuditEntry, AuditRecord
 from console.store.errors import StoreBusy, StoreError, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
@@ -325,6 +334,17 @@ class SqliteStore:
 
     def quarantine_summary(self) -> QuarantineSummary:
         return quarantine_sql.summary(self._conn, self._quarantine_cap)
+
+    # Audit trail -------------------------------------------------------------------------
+
+    def add_audit(self, entry: AuditEntry) -> int:
+        """Append ``entry`` to the audit trail; returns its id."""
+        with self._write() as conn:
+            return audit_sql.add(conn, entry)
+
+    def audit(self, limit: int = 100, since: float | None = None) -> list[AuditRecord]:
+        """The newest ``limit`` audit entries, newest first; with ``since``, none older."""
+        return audit_sql.listed(self._conn, limit, since)
 
     # Message log -------------------------------------------------------------------------
 

@@ -66,6 +66,8 @@ class ComposePane(QWidget):
         self._busy = False
         self._sent: NewMessage | None = None
         self._outcome_for: Draft | None = None
+        # The message the form was filled from (Send again), until it is sent or cleared.
+        self.copied_from: str | None = None
         self.setAcceptDrops(True)
 
         self.recipient_field = RecipientField()
@@ -198,6 +200,7 @@ class ComposePane(QWidget):
     def new_message(self) -> None:
         """An empty form with the profile's defaults, the recipient focused. The text goes
         in one edit, so Ctrl+Z in the message brings it back."""
+        self.copied_from = None
         for line in (self.recipient, *self.more_options.lines()):
             line.clear()
         self._clear_text()
@@ -242,6 +245,7 @@ class ComposePane(QWidget):
         Sending it makes a new message with a new message_id, through the current profile.
         """
         self.recipient.setText("+" + new.phone_number)
+        self.copied_from = new.message_id
         self.sender_box.setCurrentText(new.sender)
         self.priority.setCurrentIndex(self._priority_index(new.priority))
         self.receipt.setChecked(new.receipt)
@@ -274,6 +278,7 @@ class ComposePane(QWidget):
         self.outcome.hide()
         self._sent = message
         self.sendRequested.emit(message)
+        self.copied_from = None
         return True
 
     # What the form holds.

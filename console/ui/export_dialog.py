@@ -12,6 +12,7 @@ from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDialog
 
 from console.export import ExportCancelled, export_database
+from console.identity import Actor
 from console.store.models import LogQuery
 from console.ui.folders import start_folder
 
@@ -22,10 +23,16 @@ class ExportController:
     """Runs one export at a time on a worker thread with its own store connection."""
 
     def __init__(
-        self, window: QMainWindow, database: Path, note: Callable[[str, int], None]
+        self,
+        window: QMainWindow,
+        database: Path,
+        note: Callable[[str, int], None],
+        actor: Callable[[], Actor],
     ) -> None:
-        """``note(text, milliseconds)`` tells the operator how an export ended."""
+        """``note(text, milliseconds)`` tells the operator how an export ended; ``actor()``
+        who exports, for the audit trail."""
         self._window = window
+        self._actor = actor
         self._note = note
         self._database = database
         self._task: asyncio.Task[None] | None = None
@@ -67,7 +74,9 @@ class ExportController:
             return not self._cancel.is_set()
 
         try:
-            written = await asyncio.to_thread(export_database, self._database, query, path, report)
+            written = await asyncio.to_thread(
+                export_database, self._database, query, path, report, self._actor()
+            )
         except ExportCancelled:
             self._finish()
             self._note("Export cancelled; no file was written", 5000)

@@ -26,6 +26,7 @@ class Column(IntEnum):
     PRIORITY = 6
     TYPE = 7
     UPDATED = 8
+    OPERATOR = 9
 
 
 HEADERS = {
@@ -39,6 +40,7 @@ HEADERS = {
     Column.PRIORITY: "Priority",
     Column.TYPE: "Type",
     Column.UPDATED: "Last update",
+    Column.OPERATOR: "Operator",
 }
 
 HEADER_TIPS = {
@@ -52,10 +54,14 @@ HEADER_TIPS = {
         "Our number (or sender name) a message went from, or our shortcode a customer's "
         "reply came in to"
     ),
+    Column.OPERATOR: (
+        "Who sent a message (the operator's name in Settings or on the command line); "
+        "replies and receipts have none"
+    ),
 }
 
 # Shown unless the operator hides them; the others are a right click on the header away.
-OPTIONAL = (Column.SENDER, Column.PRIORITY, Column.TYPE, Column.UPDATED)
+OPTIONAL = (Column.SENDER, Column.OPERATOR, Column.PRIORITY, Column.TYPE, Column.UPDATED)
 HIDDEN_AT_FIRST = (Column.PRIORITY, Column.TYPE, Column.UPDATED)
 
 LOG_STATE_LABELS = {
@@ -222,6 +228,8 @@ def display(row: LogRow, column: int) -> str:
             return "MMS" if row.is_mms else "SMS"
         case Column.UPDATED:
             return format_time(row.updated_at)
+        case Column.OPERATOR:
+            return row.operator or ""
     return ""
 
 
@@ -231,6 +239,8 @@ def tooltip(row: LogRow, column: int) -> str | None:
             return _status_tip(row)
         case Column.TYPE if row.is_mms:
             return f"{row.attachments} attachment{'s' if row.attachments > 1 else ''}"
+        case Column.OPERATOR if row.operator:
+            return f"Sent by {row.operator}" + (f" on {row.host}" if row.host else "")
     if _is_orphan(row):
         return ORPHAN_TIP
     return _text_start(row) or None

@@ -1,11 +1,13 @@
-"""The filter bar over the message log: text, direction and state, applied in SQL."""
+"""The filter bar over the message log: text, direction, state and the operator's own
+messages, applied in SQL."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from console.store.models import Direction, LogQuery, LogState, NewMessage
+from console.ui.indicator_style import outlined
 from console.ui.log_columns import LOG_STATE_LABELS, LOG_STATE_TIPS
 
 # Typing pauses this long before the query runs, so a fast typist costs one query.
@@ -51,6 +53,10 @@ class LogFilterBar(QWidget):
             box.view().setMinimumWidth(box.sizeHint().width() * 2)
         for index, state in enumerate(LOG_STATE_LABELS, start=1):
             self.state.setItemData(index, LOG_STATE_TIPS[state], Qt.ItemDataRole.ToolTipRole)
+        self.mine = outlined(QCheckBox("M&ine"))
+        self.mine.setObjectName("mineFilter")
+        self._operator = ""
+        self.set_operator("")
         self.busy = QLabel("Searching…")
         self.busy.setObjectName("logSearching")
         # Its room is kept while hidden, so the fields stay put as it comes and goes.
@@ -64,6 +70,7 @@ class LogFilterBar(QWidget):
         layout.addWidget(self.busy)
         layout.addWidget(self.direction)
         layout.addWidget(self.state)
+        layout.addWidget(self.mine)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_DELAY_MS)
@@ -76,11 +83,26 @@ class LogFilterBar(QWidget):
         self.text.returnPressed.connect(self._emit)
         self.direction.currentIndexChanged.connect(self._emit)
         self.state.currentIndexChanged.connect(self._emit)
+        self.mine.toggled.connect(self._emit)
 
     def query(self) -> LogQuery:
         direction = self._directions[max(0, self.direction.currentIndex())]
         state = self._states[max(0, self.state.currentIndex())]
-        return LogQuery(text=self.text.text().strip(), direction=direction, state=state)
+        operator = self._operator if self.mine.isChecked() else None
+        return LogQuery(
+            text=self.text.text().strip(), direction=direction, state=state, operator=operator
+        )
+
+    def set_operator(self, name: str) -> None:
+        """Whose messages *Mine* keeps: this console's operator, by name."""
+        changed = name != self._operator
+        self._operator = name
+        self.mine.setToolTip(
+            f"Only the messages sent as {name or 'this operator'} (Alt+I). Replies and "
+            "receipts for messages not sent from here have no operator: they are not shown."
+        )
+        if changed and self.mine.isChecked():
+            self._emit()
 
     def focus(self) -> None:
         self.text.setFocus()
@@ -100,6 +122,7 @@ class LogFilterBar(QWidget):
         self.text.clear()
         self.direction.setCurrentIndex(0)
         self.state.setCurrentIndex(0)
+        self.mine.setChecked(False)
         self.blockSignals(False)
         self._emit()
 

@@ -13,7 +13,7 @@ from console.ui.log_model import MessageLogModel
 
 ROW_HEIGHT = 24
 # What support staff look for first: when, who, what became of it, and what it said.
-_WIDTHS = (100, 52, 128, 170, 240, 62, 84, 48, 120)
+_WIDTHS = (100, 52, 128, 170, 240, 62, 84, 48, 120, 72)
 # The text is what they read: never narrower than its first few words.
 TEXT_MIN_CHARS = 40
 

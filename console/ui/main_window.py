@@ -94,12 +94,16 @@ class MainWindow(QMainWindow):
         self.table = self.log_pane.table
         self.empty_note = self.log_pane.empty_note
         self.filter_bar = self.log_pane.filter_bar
+        self.filter_bar.set_operator(session.actor.operator)
         self.log_error = self.log_pane.log_error
         self.detail = self.log_pane.detail
         self.count_label = self.log_pane.count_label
         self.right_split = self.log_pane
         self.export = ExportController(
-            self, database_path(session.data_dir), lambda text, ms: self.alerts.note(text, ms)
+            self,
+            database_path(session.data_dir),
+            lambda text, ms: self.alerts.note(text, ms),
+            lambda: session.actor,
         )
         self.sending = SendFlow(
             session,

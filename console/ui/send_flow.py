@@ -38,7 +38,7 @@ class SendFlow:
 
     def send(self, new: NewMessage) -> None:
         try:
-            self.session.send(new)
+            self.session.send(new, copy_of=self.compose.copied_from)
         except NotReady:
             self.compose.show_outcome(
                 "Enter the login and password of this profile first.", ok=False

@@ -45,8 +45,10 @@ class WindowProfiles:
         """The simulator answers at ``endpoint`` now: the profiles that sent to it follow."""
         moved_from, self._simulator = self._simulator, endpoint
         if moved_from is not None:
+            # The program's own change, not the operator's: no audit entry.
             self.session.save_settings(
-                demo.with_endpoint(self.session.settings, endpoint, moved_from=moved_from)
+                demo.with_endpoint(self.session.settings, endpoint, moved_from=moved_from),
+                by_operator=False,
             )
 
     def apply_profile(self) -> None:
@@ -158,6 +160,7 @@ class WindowProfiles:
     def settings_accepted(self, settings: Settings) -> None:
         old = self.session.settings
         self.session.save_settings(settings)
+        self._window.filter_bar.set_operator(self.session.actor.operator)
         if settings.theme != old.theme:
             apply_theme(settings.theme)
         if settings.listener != old.listener:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import getpass
 import json
 import random
 import signal
@@ -177,7 +178,10 @@ def test_killed_during_retry_wait_then_resume_gives_one_accepted_message(data_di
         assert len(provider.requests) == 1
 
         time.sleep(max(killed_at + 2.2 - time.monotonic(), 0))
-        resumed = run_cli(data_dir, "resume", "--endpoint", provider.url, "--retry-wait", "0.1")
+        resumed = run_cli(
+            data_dir, "--operator", "erin", "resume", "--endpoint", provider.url,
+            "--retry-wait", "0.1",
+        )  # fmt: skip
     assert resumed.returncode == 0, resumed.stderr
     assert f"{message_id} accepted" in resumed.stdout
     assert [r.field("message_id") for r in provider.requests] == [message_id, message_id]
@@ -186,6 +190,12 @@ def test_killed_during_retry_wait_then_resume_gives_one_accepted_message(data_di
     log = run_cli(data_dir, "log", "--json")
     entries = [json.loads(line) for line in log.stdout.splitlines()]
     assert [(e["message_id"], e["status"]) for e in entries] == [(message_id, "accepted")]
+    audit = run_cli(data_dir, "audit", "--json")
+    trail = [json.loads(line) for line in audit.stdout.splitlines()]
+    assert [(e["operator"], e["action"], e["message_id"], e["detail"]) for e in trail] == [
+        ("erin", "retry", message_id, "resume"),
+        (getpass.getuser(), "send", message_id, ""),
+    ]
 
 
 def test_resume_with_nothing_undecided_says_so(data_dir: Path) -> None:

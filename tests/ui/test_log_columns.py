@@ -47,7 +47,13 @@ def test_the_header_menu_shows_and_hides_the_optional_columns(qtbot, windows, da
     assert cell(window, 0, Column.TEXT) == "Your parcel for 12025550101 is on its way"
 
     menu = _header_menu(qtbot, window)
-    assert [a.text() for a in menu.actions()] == ["Our number", "Priority", "Type", "Last update"]
+    assert [a.text() for a in menu.actions()] == [
+        "Our number",
+        "Operator",
+        "Priority",
+        "Type",
+        "Last update",
+    ]
     _click(qtbot, menu, "Priority")
     assert not header.isSectionHidden(Column.PRIORITY)
     menu = _header_menu(qtbot, window)

@@ -181,6 +181,7 @@ def test_columns_say_what_happened_to_each_message(log_model, store):
         "Priority",
         "Type",
         "Last update",
+        "Operator",
     ]
     delivered = rows["delivered"]
     assert text(model, delivered, Column.TIME) == format_time(140.0)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from console import export
-from console.export import ExportCancelled, export_csv
-from console.store.models import IncomingReceipt, IncomingReply, LogQuery, NewMessage
+from console.export import ExportCancelled, export_csv, export_database
+from console.identity import Actor
+from console.store.models import Direction, IncomingReceipt, IncomingReply, LogQuery, NewMessage
 from console.store.sqlite import SqliteStore
 
 
@@ -150,3 +152,48 @@ def test_receipts_for_a_message_not_sent_here_are_one_row_saying_so(
     orphan = read(target)[0]
     assert (orphan["message_id"], orphan["direction"], orphan["type"]) == ("elsewhere", "in", "")
     assert (orphan["status"], orphan["state_name"]) == ("orphan_receipt", "Delivered")
+
+
+def test_an_export_is_audited_with_its_rows_and_filters_never_its_text(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    fill(store, 30)
+    query = LogQuery(text="+1 202 555 0003", direction=Direction.OUT, operator="carol")
+    store.create_message(
+        NewMessage("mine", "default", "12025550003", "12345", "secret order 42", "https://x.test"),
+    )
+    store.create_message(
+        replace(
+            NewMessage("c-1", "default", "12025550003", "12345", "secret order 43", "https://x"),
+            operator="carol",
+        )
+    )
+
+    written = export_database(
+        store.path, query, tmp_path / "log.csv", actor=Actor("carol", "desk-9")
+    )
+    with pytest.raises(ExportCancelled):
+        export_database(
+            store.path, LogQuery(), tmp_path / "no.csv", lambda _d, _t: False, Actor("carol", "x")
+        )
+
+    (entry,) = store.audit()
+    assert written == 1
+    exported = read(tmp_path / "log.csv")
+    assert [(r["message_id"], r["operator"]) for r in exported] == [("c-1", "carol")]
+    assert (entry.operator, entry.host, entry.action) == ("carol", "desk-9", "export")
+    assert entry.detail == "1 row as CSV, filtered by text, direction out, mine"
+    assert "0003" not in entry.detail
+    assert "secret" not in entry.detail
+
+
+def test_an_operator_name_a_spreadsheet_would_run_is_written_as_text(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    new = NewMessage("m-1", "default", "12025550100", "12345", "hi", "https://x.test")
+    store.create_message(replace(new, operator="=cmd|' /C calc'!A0", host="desk-1"))
+
+    export_csv(store, LogQuery(), tmp_path / "log.csv")
+
+    (row,) = read(tmp_path / "log.csv")
+    assert (row["operator"], row["host"]) == ("'=cmd|' /C calc'!A0", "desk-1")

@@ -383,3 +383,24 @@ def test_a_workspace_file_naming_an_unknown_setting_is_refused(tmp_path: Path) -
                     ' "workspace": {"store": "", "colour": "red"}}')  # fmt: skip
     with pytest.raises(SettingsError, match="unknown workspace settings: colour"):
         load_settings(path)
+
+
+def test_the_operator_name_is_kept_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    save_settings(path, Settings(operator_name="Alice Smith"))
+
+    assert load_settings(path).operator_name == "Alice Smith"
+    assert Settings().operator_name == ""  # the system's user name
+    with pytest.raises(SettingsError) as spaced:
+        Settings(operator_name=" alice")
+    with pytest.raises(SettingsError) as controlled:
+        Settings(operator_name="al\x1bice")
+    assert "operator_name" in spaced.value.problems
+    assert "control characters" in controlled.value.problems["operator_name"]
+
+
+def test_a_file_from_before_the_operator_name_reads_as_none_set(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"version": 3, "theme": "dark", "profiles": [{"name": "x"}]}')
+
+    assert load_settings(path).operator_name == ""

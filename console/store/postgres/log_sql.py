@@ -54,7 +54,7 @@ _MESSAGES = _Branch(
     "SELECT created_at, id, 0, message_id, phone_number, sender, priority,"
     " (SELECT COUNT(*) FROM attachments a WHERE a.message_ref = messages.id),"
     " receipt, status, result_code, status_detail, state, state_result_code, log_state,"
-    f" updated_at, substr(body, 1, {PREVIEW_CHARS + 1}) FROM messages",
+    f" updated_at, substr(body, 1, {PREVIEW_CHARS + 1}), operator, host FROM messages",
     "SELECT created_at, id, 0 FROM messages",
     has_content=True,
 )
@@ -65,7 +65,7 @@ _REPLIES = _Branch(
     "SELECT received_at, id, 1, message_id, phone_number, shortcode, NULL,"
     " (SELECT COUNT(*) FROM reply_attachments a WHERE a.reply_ref = replies.id),"
     " false, NULL, NULL::integer, NULL, NULL::integer, NULL::integer, NULL, received_at,"
-    f" substr(body, 1, {PREVIEW_CHARS + 1}) FROM replies",
+    f" substr(body, 1, {PREVIEW_CHARS + 1}), NULL, NULL FROM replies",
     "SELECT received_at, id, 1 FROM replies",
     has_content=True,
 )
@@ -75,8 +75,8 @@ _ORPHANS = _Branch(
     "orphans",
     "received_at",
     "SELECT received_at, id, 2, message_id, '', '', NULL, 0::bigint, true, NULL,"
-    f" NULL::integer, NULL, state, state_result_code, {ORPHAN_STATE}, received_at, ''"
-    " FROM orphans",
+    f" NULL::integer, NULL, state, state_result_code, {ORPHAN_STATE}, received_at, '',"
+    " NULL, NULL FROM orphans",
     "SELECT received_at, id, 2 FROM orphans",
     has_content=False,
     log_state=ORPHAN_STATE,
@@ -144,6 +144,10 @@ def _where(
     if search.query.state is not None:
         terms.append(f"{branch.log_state} = %s")
         params.append(search.query.state.value)
+    if search.query.operator is not None:
+        # Only messages are read then; index messages_operator_time serves it.
+        terms.append("operator = %s")
+        params.append(search.query.operator)
     bounds = ((search.query.up_to, "<", True), (before, "<", False), (after, ">", False))
     for key, op, inclusive in bounds:
         if key is not None:

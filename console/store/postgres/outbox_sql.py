@@ -78,9 +78,9 @@ def insert_message(cur: Cursor, new: NewMessage, now: float, claim: Claim | None
         row = cur.execute(
             "INSERT INTO messages (message_id, profile, phone_number, sender, body,"
             " endpoint, method, priority, carrier, receipt, app_id, conversation_id,"
-            " status, created_at, updated_at, lease_owner, lease_until)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            f" {NOW} + %s) RETURNING id",
+            " status, created_at, updated_at, operator, host, lease_owner, lease_until)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            f" %s, {NOW} + %s) RETURNING id",
             (
                 new.message_id,
                 new.profile,
@@ -97,6 +97,8 @@ def insert_message(cur: Cursor, new: NewMessage, now: float, claim: Claim | None
                 MessageStatus.QUEUED.value,
                 now,
                 now,
+                new.operator,
+                new.host,
                 claim.owner if claim else None,
                 claim.seconds if claim else None,
             ),

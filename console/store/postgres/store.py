@@ -16,6 +16,7 @@ from psycopg import errors
 from psycopg.rows import dict_row
 
 from console.store import rows
+from console.store.audit import AuditEntry, AuditRecord
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
@@ -38,6 +39,7 @@ from console.store.models import (
     StoredMessage,
 )
 from console.store.postgres import (
+    audit_sql,
     callbacks_sql,
     claims_sql,
     log_sql,
@@ -332,6 +334,18 @@ class PostgresStore:
     def quarantine_summary(self) -> QuarantineSummary:
         with self._transaction("the quarantine could not be read") as cur:
             return quarantine_sql.summary(cur, self._quarantine_cap)
+
+    # Audit trail -------------------------------------------------------------------------
+
+    def add_audit(self, entry: AuditEntry) -> int:
+        """Append ``entry`` to the audit trail; returns its id."""
+        with self._transaction("the audit entry could not be stored") as cur:
+            return audit_sql.add(cur, entry)
+
+    def audit(self, limit: int = 100, since: float | None = None) -> list[AuditRecord]:
+        """The newest ``limit`` audit entries, newest first; with ``since``, none older."""
+        with self._transaction("the audit trail could not be read") as cur:
+            return audit_sql.listed(cur, limit, since)
 
     # Message log -------------------------------------------------------------------------
 

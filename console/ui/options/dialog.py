@@ -31,13 +31,15 @@ from console.settings import Settings
 from console.ui.options.appearance import AppearancePage
 from console.ui.options.form import hint_label
 from console.ui.options.listener import ListenerPage
+from console.ui.options.operator import OperatorPage
 from console.ui.options.page import Draft, SettingsPage
 from console.ui.options.profiles import ProfilesPage
 from console.ui.options.workspace import WorkspacePage
 
 
 class SettingsDialog(QDialog):
-    """Profiles, listener, workspace and appearance settings; open it with ``open()``.
+    """Profiles, listener, workspace, appearance and operator settings; open it with
+    ``open()``.
 
     ``settingsAccepted`` carries the new :class:`Settings` when OK or Apply is pressed; both
     stay disabled while any field is wrong.
@@ -70,12 +72,14 @@ class SettingsDialog(QDialog):
         self._listener_page = ListenerPage(self._draft, data_dir, listener)
         self.workspace_page = WorkspacePage(self._draft, keychain)
         appearance = AppearancePage(self._draft)
+        operator = OperatorPage(self._draft)
         # The tabs, in this order. A new page is a SettingsPage of its own module, added here.
         self.pages: tuple[SettingsPage, ...] = (
             profiles,
             self._listener_page,
             self.workspace_page,
             appearance,
+            operator,
         )
         # What callers reach for by name.
         self.profile_form = profiles.form
@@ -88,6 +92,7 @@ class SettingsDialog(QDialog):
         self.locked_note = profiles.locked_note
         self.listener_form = self._listener_page.form
         self.theme_box = appearance.theme
+        self.operator_name = operator.name
 
         self.tabs = QTabWidget()
         for page in self.pages:

@@ -74,3 +74,29 @@ def test_pages_read_each_table_in_time_order_as_far_as_the_page_needs(big_log: s
         # No node read more rows of messages than a page and what it skips.
         scans = [line for line in plan.splitlines() if "on messages" in line]
         assert all(int(line.split("rows=")[1].split()[0]) <= 150 for line in scans), plan
+
+
+def test_mine_reads_the_operators_messages_from_their_index(big_log: str) -> None:
+    with psycopg.connect(big_log) as conn:
+        conn.execute(
+            "UPDATE messages SET operator = CASE WHEN id % 50 = 0 THEN 'alice' ELSE 'bob' END"
+        )
+        conn.execute("ANALYZE messages")
+    mine = LogQuery(operator="alice")
+    Recording.statements = []
+    with psycopg.connect(big_log, cursor_factory=Recording) as conn:
+        cur = conn.cursor()
+        rows = log_sql.page(cur, mine, None, 100, 0, newest_first=True)
+        log_sql.page(cur, mine, LogKey(10000.0, 10000, LogKind.MESSAGE), 100, 50, True)
+        statements = list(Recording.statements)
+        plans = [
+            "\n".join(row[0] for row in conn.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params))
+            for sql, params in statements
+        ]
+
+    assert len(rows) == 100
+    assert {r.operator for r in rows} == {"alice"}
+    assert len(plans) == 3
+    for plan in plans:
+        assert "messages_operator_time" in plan, plan
+        assert "Seq Scan on messages" not in plan, plan

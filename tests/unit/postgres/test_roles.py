@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from console.store.audit import AuditAction, AuditEntry
 from console.store.models import (
     AttemptResult,
     Claim,
@@ -190,6 +192,13 @@ def test_neither_role_can_do_more_nor_change_the_schema(
         refused(operator, "UPDATE receipts SET message_state = 2")
         refused(operator, "DELETE FROM quarantine")
         refused(operator, "UPDATE schema_version SET version = 0")
+        # The audit trail is only ever added to.
+        refused(operator, "UPDATE audit SET operator = 'someone else'")
+        refused(operator, "DELETE FROM audit")
+        refused(
+            receiver,
+            "INSERT INTO audit (at, operator, host, action) VALUES (1, 'r', 'h', 'send')",
+        )
 
         for conn in (receiver, operator):
             assert "must be owner" in refused(conn, "DROP TABLE messages")
@@ -221,7 +230,8 @@ def test_each_program_runs_on_its_role_alone(
         assert stored == [True, True, True]
     with PostgresStore(operator_url) as operator:
         # What a console does: send, record the attempt, read the log and the story.
-        operator.create_message(new_message("m-1"), now=2.0)
+        operator.create_message(replace(new_message("m-1"), operator="alice", host="d"), now=2.0)
+        operator.add_audit(AuditEntry(2.0, "alice", "d", AuditAction.SEND, "m-1"))
         number = operator.begin_attempt("m-1", 2.0)
         operator.finish_attempt(
             "m-1", number, AttemptResult(finished_at=2.5, http_status=200, result_code=0),
@@ -231,6 +241,9 @@ def test_each_program_runs_on_its_role_alone(
         assert total == 2
         assert [r.message_id for r in operator.receipts("m-1")] == ["m-1"]
         assert [q.reason for q in operator.quarantined()] == ["no type"]
+        alices, _count = operator.log_head(LogQuery(operator="alice"), 10)
+        assert [(r.message_id, r.operator) for r in alices] == [("m-1", "alice")]
+        assert [(e.operator, e.action) for e in operator.audit()] == [("alice", "send")]
         # Claims: a message born held, its hold renewed and released, then taken by
         # another console (SELECT … FOR UPDATE needs UPDATE on the table).
         mine, other = Claim("host-a:1:aa", 60.0), Claim("host-b:2:bb", 60.0)
