@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.unpacked import PACKAGE, field
+from tests.packaging.unpacked import PACKAGE, ROOT, field
 
 UNITS = Path("lib") / "systemd" / "system"
 SERVICE = "sms-console-receiver.service"
@@ -24,6 +24,7 @@ TEMPLATE = "sms-console-receiver@.service"
 ENV_FILE = Path("etc") / "sms-console" / "receiver.env"
 NGINX_SITE = Path("usr") / "share" / PACKAGE / "nginx" / "sms-console-receiver.conf"
 USER = "sms-console-receiver"
+ROLES_SQL = ROOT / "console" / "store" / "postgres" / "roles.sql"
 # What the maintainer scripts may ask of systemd: nothing that enables or starts a unit.
 ALLOWED_VERBS = {"daemon-reload", "try-restart", "stop"}
 HARDENING = {
@@ -137,6 +138,20 @@ def test_unit_runs_hardened_as_its_own_user_with_a_lasting_data_folder(
     # No secret on the command line, where `ps` shows it.
     assert "--path-token" not in exec_start
     assert "PASSWORD" not in (root / UNITS / unit).read_text(encoding="utf-8")
+
+
+def test_packaged_program_prints_the_roles_sql_for_the_shared_store(
+    root: Path, tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [str(root / "usr" / "bin" / "sms-console"), "--data-dir", str(tmp_path), "db", "roles"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ROLES_SQL.read_text(encoding="utf-8")
 
 
 def test_units_are_disabled_once_unpacked(root: Path) -> None:
