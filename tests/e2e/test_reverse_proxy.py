@@ -59,6 +59,10 @@ class Receiver:
 class Proxy:
     url: str
     authority: trustme.CA
+    folder: Path
+
+    def logs(self) -> dict[str, str]:
+        return {p.name: p.read_text(encoding="utf-8") for p in self.folder.glob("*.log")}
 
     def client(self, source: str) -> httpx.Client:
         context = ssl.create_default_context()
@@ -82,15 +86,17 @@ def free_port(host: str) -> int:
         return port
 
 
-def site_for_test(port: int, receivers: list[int], cert: Path, key: Path) -> str:
-    """The shipped site with this test's addresses, ports and certificate."""
+def site_for_test(port: int, receivers: list[int], prefix: Path) -> str:
+    """The shipped site with this test's addresses, ports, certificate and logs."""
     text = SITE.read_text(encoding="utf-8")
     changes = {
         "    listen 443 ssl http2;\n": f"    listen {PROXY}:{port} ssl http2;\n",
         "    listen [::]:443 ssl http2;\n": "",
         "server_name callbacks.example.com;": f"server_name {PROXY};",
-        "/etc/ssl/certs/callbacks.example.com.pem": str(cert),
-        "/etc/ssl/private/callbacks.example.com.key": str(key),
+        "/etc/ssl/certs/callbacks.example.com.pem": str(prefix / "cert.pem"),
+        "/etc/ssl/private/callbacks.example.com.key": str(prefix / "key.pem"),
+        "/var/log/nginx/sms-console-receiver.access.log": str(prefix / "site-access.log"),
+        "/var/log/nginx/sms-console-receiver.error.log": str(prefix / "site-error.log"),
         "127.0.0.1:8787;": f"127.0.0.1:{receivers[0]};",
         "127.0.0.1:8788;": f"127.0.0.1:{receivers[1]};",
     }
@@ -161,7 +167,7 @@ def proxy(receivers: list[Receiver]) -> Iterator[Proxy]:
         issued.cert_chain_pems[0].write_to_path(str(cert))
         issued.private_key_pem.write_to_path(str(key))
         port = free_port(PROXY)
-        site = site_for_test(port, [r.port for r in receivers], cert, key)
+        site = site_for_test(port, [r.port for r in receivers], prefix)
         (prefix / "site.conf").write_text(site, encoding="utf-8")
         (prefix / "nginx.conf").write_text(main_config(prefix), encoding="utf-8")
         as_user: list[str] = []
@@ -182,7 +188,7 @@ def proxy(receivers: list[Receiver]) -> Iterator[Proxy]:
         )
         try:
             wait_for_port(process, port, prefix / "error.log")
-            yield Proxy(f"https://{PROXY}:{port}/callbacks/{TOKEN}", authority)
+            yield Proxy(f"https://{PROXY}:{port}/callbacks/{TOKEN}", authority, prefix)
         finally:
             # SIGQUIT, nginx's graceful stop, to the whole group: runuser does not pass
             # it on.
@@ -247,6 +253,25 @@ def test_a_stopped_receiver_is_passed_over_without_an_error_to_the_provider(
 
     assert statuses == [200] * len(ids)
     assert set(ids) <= logged(tmp_path / "console", postgres_url).keys()
+
+
+def test_nginx_logs_each_callback_with_its_receiver_and_never_the_path_token(
+    proxy: Proxy, receivers: list[Receiver]
+) -> None:
+    receivers[0].stop()
+    with proxy.client(PROVIDER) as client:
+        statuses = [client.post(proxy.url, data=receipt(f"logged-{n}")).status_code for n in (1, 2)]
+    logs = proxy.logs()
+
+    assert statuses == [200, 200]
+    assert [name for name, text in logs.items() if TOKEN in text] == []
+    lines = logs["site-access.log"].splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(f"{PROVIDER} [") for line in lines), lines
+    assert all('"POST /callbacks/<token> HTTP/1.1" 200 ' in line for line in lines), lines
+    # The stopped receiver was tried first and refused the connection, then the other took it.
+    first, second = receivers[0].port, receivers[1].port
+    assert f"upstream=127.0.0.1:{first}, 127.0.0.1:{second} status=502, 200 " in lines[0], lines
 
 
 def test_an_address_outside_the_allowed_range_is_refused_even_with_a_forged_header(
