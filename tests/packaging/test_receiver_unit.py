@@ -22,7 +22,8 @@ UNITS = Path("lib") / "systemd" / "system"
 SERVICE = "sms-console-receiver.service"
 TEMPLATE = "sms-console-receiver@.service"
 ENV_FILE = Path("etc") / "sms-console" / "receiver.env"
-NGINX_SITE = Path("usr") / "share" / PACKAGE / "nginx" / "sms-console-receiver.conf"
+SITE = "sms-console-receiver.conf"
+NGINX_SITE = Path("usr") / "share" / PACKAGE / "nginx" / SITE
 USER = "sms-console-receiver"
 ROLES_SQL = ROOT / "console" / "store" / "postgres" / "roles.sql"
 # What the maintainer scripts may ask of systemd: nothing that enables or starts a unit.
@@ -80,6 +81,8 @@ def test_units_settings_and_proxy_site_are_where_systemd_and_admins_look(
     expected = [root / UNITS / SERVICE, root / UNITS / TEMPLATE, root / ENV_FILE, root / NGINX_SITE]
 
     assert [str(p.relative_to(root)) for p in expected if not p.is_file()] == []
+    # The site tests/e2e/test_reverse_proxy.py runs in nginx is the one shipped.
+    assert (root / NGINX_SITE).read_bytes() == (ROOT / "packaging" / "nginx" / SITE).read_bytes()
     conffiles = subprocess.run(
         ["dpkg-deb", "--info", str(deb), "conffiles"], capture_output=True, text=True, check=True
     ).stdout.split()
