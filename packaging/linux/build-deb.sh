@@ -4,6 +4,9 @@
 #   /opt/sms-operator-console/   the program (PyInstaller's one-folder build)
 #   /usr/bin/sms-console         the command on the PATH
 #   /usr/share/applications, icons/hicolor, metainfo, man, doc, lintian/overrides
+#   /lib/systemd/system          team mode's receiver units, installed disabled
+#   /etc/sms-console/receiver.env  their settings (a conffile)
+#   /usr/share/sms-operator-console/nginx  the TLS reverse proxy's site for them
 # Run as any user: dpkg-deb records every file as root's.
 set -euo pipefail
 
@@ -61,6 +64,7 @@ depends=(
     libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1
     libxkbcommon0 libxkbcommon-x11-0
     libwayland-client0 libwayland-cursor0 libwayland-egl1
+    adduser
 )
 joined=$(printf '%s, ' "${depends[@]}")
 
@@ -96,10 +100,24 @@ gzip -9n "$doc/changelog"
 gzip -9n -c "$here/sms-console.1" > "$stage/usr/share/man/man1/sms-console.1.gz"
 install -m 0644 "$here/lintian-overrides" "$stage/usr/share/lintian/overrides/$package"
 
+# Team mode's receiver: its units (no symlinks in *.wants: nothing enables them), their
+# settings, and the reverse proxy's site. /lib rather than /usr/lib: Debian 12's and
+# Ubuntu 22.04's systemd packages put units there.
+for unit in sms-console-receiver.service sms-console-receiver@.service; do
+    install -D -m 0644 "$here/$unit" "$stage/lib/systemd/system/$unit"
+done
+install -D -m 0644 "$here/receiver.env" "$stage/etc/sms-console/receiver.env"
+install -D -m 0644 "$root/packaging/nginx/sms-console-receiver.conf" \
+    "$stage/usr/share/$package/nginx/sms-console-receiver.conf"
+
 # Libraries need no execute bit; only the two programs keep one.
 find "$stage" -type d -exec chmod 0755 {} +
 find "$stage" -type f -exec chmod 0644 {} +
 chmod 0755 "$stage/usr/bin/sms-console" "$stage/opt/$package/sms-console"
+for script in postinst prerm postrm; do
+    install -m 0755 "$here/$script" "$stage/DEBIAN/$script"
+done
+echo /etc/sms-console/receiver.env > "$stage/DEBIAN/conffiles"
 
 installed_kib=$(du -sk --apparent-size --exclude=DEBIAN "$stage" | cut -f1)
 cat > "$stage/DEBIAN/control" <<EOF
@@ -120,10 +138,15 @@ Description: desktop console to send SMS and MMS and follow each message
  Passwords are kept in the desktop's keychain (Secret Service). A demo mode
  runs against a built-in provider simulator, with no account needed, and
  "sms-console --self-check" checks an installation without a display.
+ .
+ For a team, sms-console-receiver.service (installed disabled) receives the
+ provider's callbacks into a shared PostgreSQL database, behind a TLS
+ reverse proxy.
 EOF
-(cd "$stage" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z \
+# Conffiles are left out, as dh_md5sums does: dpkg keeps their sums itself.
+(cd "$stage" && find . \( -path ./DEBIAN -o -path ./etc \) -prune -o -type f -printf '%P\0' | sort -z \
     | xargs -0 md5sum) > "$stage/DEBIAN/md5sums"
-chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
+chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums" "$stage/DEBIAN/conffiles"
 
 deb="$root/dist/${package}_${version}_${arch}.deb"
 # Written aside first: an interrupted build must not leave a truncated package in dist/.

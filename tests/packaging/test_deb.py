@@ -17,11 +17,9 @@ from pathlib import Path
 import pytest
 
 from tests.packaging.startup import desktop_environment, launch, xvfb
+from tests.packaging.unpacked import APP, PACKAGE, field
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = "sms-operator-console"
 APP_ID = "com.example.sms_operator_console"
-APP = Path("opt") / PACKAGE
 MAX_INSTALLED_BYTES = 150_000_000
 # The C library of the oldest systems the README names (Ubuntu 22.04: 2.35, Debian 12: 2.36).
 MAX_GLIBC = (2, 35)
@@ -29,34 +27,6 @@ HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 CHECKS = ("resources", "listener", "simulator", "send", "receipt", "keychain", "window toolkit")
 # Generous on a busy CI machine; the README's figure comes from tests/packaging/startup.py.
 WINDOW_LIMIT = 10.0
-
-
-def find_deb() -> Path:
-    named = os.environ.get("SMS_CONSOLE_DEB")
-    if named:
-        return Path(named)
-    built = sorted((ROOT / "dist").glob(f"{PACKAGE}_*.deb"), key=lambda p: p.stat().st_mtime)
-    if not built:
-        pytest.fail("no .deb in dist/: build it with `make deb` (or run `make deb-check`)")
-    return built[-1]
-
-
-@pytest.fixture(scope="module")
-def deb() -> Path:
-    return find_deb()
-
-
-@pytest.fixture(scope="module")
-def root(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    unpacked = tmp_path_factory.mktemp("root")
-    subprocess.run(["dpkg-deb", "-x", str(deb), str(unpacked)], check=True)
-    return unpacked
-
-
-def field(deb: Path, name: str) -> str:
-    return subprocess.run(
-        ["dpkg-deb", "-f", str(deb), name], capture_output=True, text=True, check=True
-    ).stdout.strip()
 
 
 def elf_files(root: Path) -> Iterator[Path]:
