@@ -26,6 +26,7 @@ from console.sending.claims import ClaimedElsewhere
 from console.sending.engine import EngineSettings, SendingEngine, http_client
 from console.sending.policy import RetrySettings, may_retry_same_id
 from console.session_alerts import quarantine_alert, replies_alert, undelivered_alert
+from console.session_recovery import RECOVERY_INTERVAL, recover
 from console.session_state import (
     UNREACHABLE,
     Alert,
@@ -83,8 +84,12 @@ class _Account:
             store, self.client, credentials, engine_settings(profile), on_change=on_change
         )
         self.tasks: set[asyncio.Task[None]] = set()
+        # Finishing what a stopped console left (see console.session_recovery).
+        self.recovery: asyncio.Task[None] | None = None
 
     async def close(self) -> None:
+        if self.recovery is not None:
+            self.recovery.cancel()
         if self.tasks:
             await asyncio.gather(*self.tasks, return_exceptions=True)
         await self.client.aclose()
@@ -101,6 +106,10 @@ class Session:
     row changed, ``on_outcome`` a message whose acceptance is settled, ``on_alert`` what
     the operator must notice, ``on_listener`` every change of the listener's state,
     ``on_store`` every change of the store's (:attr:`store_state`).
+
+    With credentials, the active profile's undecided messages that nobody holds (left by
+    a console that stopped mid-send) are finished with their own message_id, at once and
+    every ``recovery_interval`` seconds (:mod:`console.session_recovery`).
 
     On a shared store (team mode):
 
@@ -123,8 +132,10 @@ class Session:
         *,
         store: StoreLocation | None = None,
         notify_interval: float = 0.05,
+        recovery_interval: float = RECOVERY_INTERVAL,
     ) -> None:
         self.data_dir = data_dir
+        self._recovery_interval = recovery_interval
         self.settings = load_settings(settings_path(data_dir))
         self.location = store or StoreLocation.sqlite(database_path(data_dir))
         self.store = open_store(self.location)
@@ -214,7 +225,17 @@ class Session:
         if old is not None:
             self._retire(old)
         if credentials is not None:
-            self._account = _Account(self.profile, credentials, self.store, self._engine_changed)
+            account = _Account(self.profile, credentials, self.store, self._engine_changed)
+            self._account = account
+            account.recovery = asyncio.get_running_loop().create_task(
+                recover(
+                    self.store,
+                    account.engine.claims.claim,
+                    account.profile.name,
+                    lambda message_id: self._spawn(account, message_id),
+                    self._recovery_interval,
+                )
+            )
 
     def _retire(self, account: _Account) -> None:
         # Its sends in flight finish with the credentials they started with.

@@ -198,8 +198,8 @@ class MainWindow(QMainWindow):
                 QMessageBox.Icon.Question,
                 "Messages are being sent",
                 f"{self.session.sends_in_flight} message(s) are still being sent. Quit anyway? "
-                "They stay in the outbox and can be finished later with "
-                "'sms-console resume', with their own message_id.",
+                "They stay in the outbox, and are finished with their own message_id when "
+                "the console starts again (or by 'sms-console resume').",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 self,
             )

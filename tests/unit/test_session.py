@@ -259,3 +259,41 @@ async def test_receipts_that_end_messages_undelivered_alert_those_once(data_dir:
         "To +1 202-555-0100: Rejected",
         "2 messages ended without delivery",
     }
+
+
+async def test_messages_a_stopped_console_left_are_finished_at_start_with_their_ids(
+    data_dir: Path,
+) -> None:
+    demo.prepare_settings(data_dir)
+    simulator = await asyncio.to_thread(demo.start_simulator, None)
+    settings = demo.with_endpoint(load_settings(settings_path(data_dir)), simulator.endpoint_url)
+    save_settings(settings_path(data_dir), settings)
+    left = message(simulator.endpoint_url)
+    held = message(simulator.endpoint_url)
+    other_profile = replace(message(simulator.endpoint_url), profile="other")
+    with SqliteStore(database_path(data_dir)) as store:
+        # A console killed before sending: its lease ran out long ago.
+        store.create_message(left, now=time.time() - 600, claim=Claim("gone:1:aa", 60.0))
+        # One another console is sending right now.
+        store.create_message(held, claim=Claim("busy:2:bb", 60.0))
+        store.create_message(other_profile)
+    session = Session(data_dir, notify_interval=0.02, recovery_interval=0.2)
+    events = Events(session)
+    try:
+        await session.use_credentials(demo.demo_credentials())
+        await wait_for(lambda: [m.message_id for m in events.outcomes] == [left.message_id])
+        assert events.outcomes[0].status is MessageStatus.ACCEPTED
+        await asyncio.sleep(0.5)  # looked at again: the others stay as they are
+        assert [m.message_id for m in events.outcomes] == [left.message_id]
+        still = session.store.get_message(held.message_id)
+        assert still is not None
+        assert still.status is MessageStatus.QUEUED
+        other = session.store.get_message(other_profile.message_id)
+        assert other is not None
+        assert other.status is MessageStatus.QUEUED
+        assert other.lease_owner is None
+        sent = [r["params"]["message_id"] for r in simulator.journal()["mt_requests"]]
+        assert sent == [left.message_id]
+    finally:
+        await session.close()
+        await asyncio.to_thread(simulator.stop)
