@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 import socket
+import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +27,7 @@ from console.logging_setup import configure_logging
 from console.paths import database_path, log_path, settings_path
 from console.protocol.codes import MESSAGE_STATES
 from console.settings import ListenerSettings, Profile, Settings, save_settings
-from console.store.models import NewMessage
+from console.store.models import AttemptResult, Decision, MessageStatus, NewMessage
 from console.store.sqlite import SqliteStore
 from console.ui.credentials_dialog import CredentialsDialog
 from console.ui.excepthook import ErrorReporter
@@ -126,7 +127,8 @@ def listener_url(window: MainWindow) -> str:
 
 
 def seed(data_dir: Path, *numbers: str) -> list[str]:
-    """Messages already in the log from an earlier session, oldest first; their ids."""
+    """Messages an earlier session sent (the provider accepted them), oldest first; their
+    ids. Undecided ones would be finished by the window as it starts."""
     ids = []
     with SqliteStore(database_path(data_dir)) as store:
         for number in numbers:
@@ -139,6 +141,13 @@ def seed(data_dir: Path, *numbers: str) -> list[str]:
                 endpoint="http://127.0.0.1:1/httpapi/receiver",
             )
             store.create_message(new)
+            number_of = store.begin_attempt(new.message_id, time.time())
+            store.finish_attempt(
+                new.message_id,
+                number_of,
+                AttemptResult(finished_at=time.time(), http_status=200, result_code=0),
+                Decision(MessageStatus.ACCEPTED, "accepted"),
+            )
             ids.append(new.message_id)
     return ids
 
@@ -339,7 +348,7 @@ def test_csv_export_holds_the_rows_the_filter_shows(qtbot, windows, data_dir, tm
         (row.message_id, row.phone_number, "out") for row in shown
     ]
     assert [r["text_start"] for r in exported] == [row.preview for row in shown]
-    assert {r["status"] for r in exported} == {"queued"}
+    assert {r["status"] for r in exported} == {"accepted"}
     assert window.alerts.label.text() == f"Exported 2 rows to {target}"
     # Only the finished file is left in the folder, no temporary one beside it.
     assert list(target.parent.iterdir()) == [target]

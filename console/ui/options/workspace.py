@@ -3,6 +3,7 @@ with Test connection and the database password kept in the keychain."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import replace
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from console.keychain import Keychain
 from console.settings import WorkspaceSettings, workspace_problems
 from console.shared_store import SharedStoreError, check_shared_store, save_database_password
+from console.ui.indicator_style import outlined
 from console.ui.options.form import Field, hint_label, in_row
 from console.ui.options.page import Draft, SettingsPage
 from console.ui.palette import Tone, tint
@@ -44,9 +46,9 @@ class WorkspacePage(SettingsPage):
         super().__init__(draft)
         self._keychain = keychain
         workspace = draft.settings.workspace
-        self.local = QRadioButton("This computer")
+        self.local = outlined(QRadioButton("This computer"))
         self.local.setToolTip("Messages are kept in a file in this console's data folder")
-        self.shared = QRadioButton("Shared (PostgreSQL)")
+        self.shared = outlined(QRadioButton("Shared (PostgreSQL)"))
         self.shared.setToolTip(
             "The team's store: every operator's console shows every message, receipt and reply"
         )
@@ -60,7 +62,7 @@ class WorkspacePage(SettingsPage):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Database password")
         self.password.setPlaceholderText("unchanged")
-        self.embedded = QCheckBox("Also receive callbacks in this console")
+        self.embedded = outlined(QCheckBox("Also receive callbacks in this console"))
         self.embedded.setChecked(draft.settings.listener.embedded_on_shared)
         self.embedded.setToolTip(
             "On a shared store the team's receivers take the provider's callbacks; turn this "
@@ -119,7 +121,8 @@ class WorkspacePage(SettingsPage):
         return WorkspaceSettings(self.url.text().strip() if self.shared.isChecked() else "")
 
     def _shown(self) -> None:
-        self.shared_box.setEnabled(self.shared.isChecked())
+        # Hidden rather than disabled: a disabled group's words are too faint to read.
+        self.shared_box.setVisible(self.shared.isChecked())
 
     def _edited(self) -> None:
         self._shown()
@@ -151,7 +154,9 @@ class WorkspacePage(SettingsPage):
                 answer = (True, check_shared_store(url, password).summary())
             except SharedStoreError as exc:
                 answer = (False, str(exc))
-            self._answers.answered.emit(number, *answer)
+            # The dialog may have been closed meanwhile: then nobody waits for it.
+            with contextlib.suppress(RuntimeError):
+                self._answers.answered.emit(number, *answer)
 
         threading.Thread(target=run, name="workspace-test", daemon=True).start()
 
