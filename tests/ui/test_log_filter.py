@@ -45,7 +45,7 @@ def test_choosing_a_state_shows_the_rows_in_that_state(qtbot, windows, data_dir)
     assert window.count_label.text() == "1 matches the filter"
 
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):
-        choose(qtbot, window.filter_bar.state, "Not sent yet")
+        choose(qtbot, window.filter_bar.state, "Accepted, not delivered yet")
     assert column_values(window, Column.NUMBER) == ["+1 202-555-0103", "+1 202-555-0102"]
     assert visible_error_dialogs() == []
 
