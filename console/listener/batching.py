@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from console.listener.config import LARGE_BODY
 from console.listener.form import DEFAULT_LIMITS, FieldLimits
 from console.listener.intake import Change, Delivery, Verdict, interpret, interpret_large, verdict
-from console.store.errors import StoreBusy
+from console.store.errors import StoreBusy, StoreError
 from console.store.interface import MessageStore
 from console.store.models import CallbackItem
 
@@ -64,6 +65,8 @@ class BatchWriter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._committer = ThreadPoolExecutor(1, thread_name_prefix="callback-commit")
         self._committing = False
+        # When a batch was last committed (the heartbeat reports it); None before the first.
+        self.last_stored_at: float | None = None
 
     def close(self) -> None:
         """Wait for the commit under way, if any, and stop the thread that makes them."""
@@ -107,6 +110,11 @@ class BatchWriter:
         except StoreBusy:
             self._wait_for_lock(batch)
             return
+        except StoreError as exc:
+            # The store said what went wrong (a shared store unreachable, say): no trace.
+            log.error("could not store %d callbacks: %s", len(batch), exc)
+            self._fail(batch, StorageUnavailable("storage unavailable"))
+            return
         except Exception:
             # Whatever went wrong, every request of the batch gets an answer (503, so the
             # provider delivers again) rather than waiting for one forever.
@@ -132,6 +140,7 @@ class BatchWriter:
             log.error("could not commit %d callbacks: %s", len(batch), failure)
             self._fail(batch, StorageUnavailable("storage unavailable"))
         else:
+            self.last_stored_at = time.time()
             for (_item, future, _give_up_at), outcome in zip(batch, verdicts, strict=True):
                 if not future.done():
                     future.set_result(outcome)

@@ -124,11 +124,17 @@ class CallbackListener:
         self._server: AsgiServer | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
+        self._writer: BatchWriter | None = None
         self.port: int | None = None
 
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def last_callback_at(self) -> float | None:
+        """When callbacks were last stored; None before the first."""
+        return self._writer.last_stored_at if self._writer is not None else None
 
     @property
     def url(self) -> str:
@@ -155,6 +161,7 @@ class CallbackListener:
             lock_wait=self.config.store_lock_wait,
             limits=FieldLimits(self.config.max_fields, self.config.max_text_bytes),
         )
+        self._writer = writer
         access = AccessLog(self._access_log_path, self.config.path_token)
         server = AsgiServer(
             CallbackApp(self.config, writer, access),

@@ -23,6 +23,7 @@ from console.store.models import (
     ReplyRecord,
     StoredMessage,
 )
+from console.store.receivers import ReceiverBeat
 
 
 class MessageStore(Protocol):
@@ -79,6 +80,16 @@ class MessageStore(Protocol):
     def quarantined(self, limit: int = 100) -> list[QuarantineRecord]: ...
 
     def quarantine_summary(self) -> QuarantineSummary: ...
+
+    def receiver_beat(self, beat: ReceiverBeat) -> None:
+        """Register a receiver, or move its times on (see console.store.receivers)."""
+
+    def receiver_gone(self, receiver_id: str) -> None: ...
+
+    def receivers(self) -> list[ReceiverBeat]: ...
+
+    def forget_old(self, now: float) -> int:
+        """Delete what receivers leave behind that is a day old; how many rows."""
 
     def log_head(
         self, query: LogQuery, limit: int = 100, count_limit: int | None = None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from console.protocol.mt_request import Attachment
-from console.store import callbacks_sql, log, outbox_sql, quarantine_sql, rows
+from console.store import callbacks_sql, log, outbox_sql, quarantine_sql, receivers, rows
 from console.store.errors import StoreBusy, StoreError, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
@@ -33,6 +33,7 @@ from console.store.models import (
     ReplyRecord,
     StoredMessage,
 )
+from console.store.receivers import ReceiverBeat
 from console.store.rows import select
 
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
@@ -320,6 +321,24 @@ class SqliteStore:
 
     def quarantine_summary(self) -> QuarantineSummary:
         return quarantine_sql.summary(self._conn, self._quarantine_cap)
+
+    # Receivers' heartbeats (see console.store.receivers) ---------------------------------
+
+    def receiver_beat(self, beat: ReceiverBeat) -> None:
+        with self._write() as conn:
+            conn.execute(receivers.BEAT, receivers.beat_params(beat))
+
+    def receiver_gone(self, receiver_id: str) -> None:
+        with self._write() as conn:
+            conn.execute(receivers.GONE, (receiver_id,))
+
+    def receivers(self) -> list[ReceiverBeat]:
+        return [receivers.beat_row(r) for r in self._conn.execute(receivers.LISTED)]
+
+    def forget_old(self, now: float) -> int:
+        """Delete the rows of receivers gone for long; how many."""
+        with self._write() as conn:
+            return conn.execute(receivers.FORGET, (now - receivers.FORGET_AFTER,)).rowcount
 
     # Message log -------------------------------------------------------------------------
 

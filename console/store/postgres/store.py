@@ -16,7 +16,6 @@ from psycopg import errors
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
-from console.protocol.mt_request import Attachment
 from console.store import rows
 from console.store.models import (
     AttemptRecord,
@@ -38,8 +37,23 @@ from console.store.models import (
     ReplyRecord,
     StoredMessage,
 )
-from console.store.postgres import callbacks_sql, log_sql, outbox_sql, quarantine_sql, schema
-from console.store.postgres.connection import Redactor, Synchronous, connect, translated
+from console.store.postgres import (
+    callbacks_sql,
+    log_sql,
+    outbox_sql,
+    quarantine_sql,
+    reads_sql,
+    receivers_sql,
+    schema,
+)
+from console.store.postgres.connection import (
+    Connection,
+    LiveConnection,
+    Redactor,
+    Synchronous,
+    translated,
+)
+from console.store.receivers import ReceiverBeat, beat_params
 
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
 
@@ -82,17 +96,21 @@ class PostgresStore:
         del any_thread  # every psycopg connection may be used from any thread
         self._redact = Redactor(url)
         self._quarantine_cap = quarantine_cap
-        self._conn = connect(url, busy_timeout=busy_timeout, synchronous=synchronous)
-        try:
-            with self._transaction("the shared store could not be opened") as cur:
-                schema.check(self._conn)
-                quarantine_sql.keep_within(cur, quarantine_cap)
-        except BaseException:
-            self._conn.close()
-            raise
+        self._live = LiveConnection(
+            url, self._prepare, busy_timeout=busy_timeout, synchronous=synchronous
+        )
+
+    @property
+    def _conn(self) -> Connection:
+        return self._live.current
+
+    def _prepare(self, conn: Connection) -> None:
+        with translated(self._redact, "the shared store could not be opened"), conn.transaction():
+            schema.check(conn)
+            quarantine_sql.keep_within(conn.cursor(), self._quarantine_cap)
 
     def close(self) -> None:
-        self._conn.close()
+        self._live.close()
 
     def interrupt(self) -> None:
         """Stop what another thread is reading from this store (see MessageStore)."""
@@ -114,7 +132,7 @@ class PostgresStore:
     def _transaction(self, doing: str, *, snapshot: bool = False) -> Iterator[Cursor]:
         """A transaction committed at the end of the block (rolled back on an error);
         ``snapshot``: reading one snapshot throughout, writing nothing."""
-        with translated(self._redact, doing), self._conn.transaction():
+        with translated(self._redact, doing), self._live.get().transaction():
             cur = self._conn.cursor()
             if snapshot:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -216,9 +234,10 @@ class PostgresStore:
         """
         tries = 1
         with translated(self._redact, "the callbacks could not be stored"):
+            conn = self._live.get()
             while True:
                 try:
-                    return callbacks_sql.add(self._conn.cursor(), items, self._quarantine_cap)
+                    return callbacks_sql.add(conn.cursor(), items, self._quarantine_cap)
                 except errors.DeadlockDetected:
                     self._rollback()
                     if tries == _DEADLOCK_TRIES:
@@ -297,6 +316,25 @@ class PostgresStore:
         with self._transaction("the quarantine could not be read") as cur:
             return quarantine_sql.summary(cur, self._quarantine_cap)
 
+    # Receivers' heartbeats (see console.store.receivers) ---------------------------------
+
+    def receiver_beat(self, beat: ReceiverBeat) -> None:
+        with self._transaction("the heartbeat could not be stored") as cur:
+            cur.execute(receivers_sql.BEAT, beat_params(beat))
+
+    def receiver_gone(self, receiver_id: str) -> None:
+        with self._transaction("the heartbeat could not be removed") as cur:
+            cur.execute(receivers_sql.GONE, (receiver_id,))
+
+    def receivers(self) -> list[ReceiverBeat]:
+        with self._transaction("the receivers could not be read"):
+            return receivers_sql.listed(self._conn)
+
+    def forget_old(self, now: float) -> int:
+        """Delete the rows of receivers gone for long and the change feed's old rows."""
+        with translated(self._redact, "old rows could not be deleted"):
+            return receivers_sql.forget_old(self._live.get(), now)
+
     # Message log -------------------------------------------------------------------------
 
     def log_head(
@@ -355,36 +393,8 @@ class PostgresStore:
     def _messages(
         self, cur: Cursor, where: str, params: tuple[Any, ...], *, attachments: bool
     ) -> list[StoredMessage]:
-        found = (
-            self._conn.cursor(row_factory=dict_row)
-            .execute(f"SELECT {rows.MESSAGE_COLUMNS} FROM messages {where}", params)
-            .fetchall()
-        )
-        files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
-        if attachments and files:
-            for ref, content_type, filename, content in cur.execute(
-                "SELECT message_ref, content_type, filename, content FROM attachments"
-                " WHERE message_ref = ANY(%s) ORDER BY message_ref, position",
-                (list(files),),
-            ):
-                files[ref].append(
-                    Attachment(content_type=content_type, content=content, filename=filename)
-                )
-        return [rows.message(row, tuple(files[row["id"]])) for row in found]
+        return reads_sql.messages(cur, where, params, attachments=attachments)
 
     def _replies(self, where: str, params: tuple[Any, ...]) -> list[ReplyRecord]:
         with self._transaction("the replies could not be read") as cur:
-            found = (
-                self._conn.cursor(row_factory=dict_row)
-                .execute(f"SELECT {rows.REPLY_COLUMNS} FROM replies{where}", params)
-                .fetchall()
-            )
-            files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
-            if files:
-                for ref, content_type, content in cur.execute(
-                    "SELECT reply_ref, content_type, content FROM reply_attachments"
-                    " WHERE reply_ref = ANY(%s) ORDER BY reply_ref, position",
-                    (list(files),),
-                ):
-                    files[ref].append(Attachment(content_type=content_type, content=content))
-        return [rows.reply(row, tuple(files[row["id"]])) for row in found]
+            return reads_sql.replies(cur, where, params)

@@ -1,0 +1,43 @@
+"""Receivers' heartbeats in the shared store (see console.store.receivers), and trimming
+what the receivers leave behind: rows of receivers gone for long, and the change feed's
+old rows, which consoles read within seconds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+from console.store import receivers
+from console.store.receivers import FORGET_AFTER, TRIM_BATCH, ReceiverBeat
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+
+BEAT = receivers.BEAT.replace("?", "%s")
+GONE = receivers.GONE.replace("?", "%s")
+FORGET = receivers.FORGET.replace("?", "%s")
+# By the index on ``at``, a batch at a time: each batch's locks are held only briefly.
+_TRIM_CHANGES = (
+    "DELETE FROM changes WHERE seq IN (SELECT seq FROM changes WHERE at < %s ORDER BY at LIMIT %s)"
+)
+# Batches per call: a receiver's tick stays short, and the next one goes on.
+_TRIM_ROUNDS = 10
+
+
+def listed(conn: Connection) -> list[ReceiverBeat]:
+    return [receivers.beat_row(r) for r in conn.execute(receivers.LISTED)]
+
+
+def forget_old(conn: Connection, now: float) -> int:
+    """Delete the rows of receivers gone for long and the change feed's rows older than a
+    day, each batch in a transaction of its own; how many rows in all."""
+    cutoff = now - FORGET_AFTER
+    with conn.transaction():
+        removed = conn.execute(FORGET, (cutoff,)).rowcount
+    for _round in range(_TRIM_ROUNDS):
+        with conn.transaction():
+            deleted = conn.execute(_TRIM_CHANGES, (cutoff, TRIM_BATCH)).rowcount
+        removed += deleted
+        if deleted < TRIM_BATCH:
+            break
+    return removed
