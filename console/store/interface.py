@@ -27,6 +27,10 @@ from console.store.receivers import ReceiverBeat
 
 
 class MessageStore(Protocol):
+    # Whether each statement waits for a server across the network (PostgreSQL): the
+    # listener then writes its batches off its event loop.
+    remote: bool
+
     def close(self) -> None: ...
 
     def interrupt(self) -> None:

@@ -57,6 +57,8 @@ class SqliteStore:
     threads open their own instance on the same file.
     """
 
+    remote = False
+
     def __init__(
         self,
         path: Path,

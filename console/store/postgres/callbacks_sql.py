@@ -76,9 +76,29 @@ _LINK_ORPHANS = (
 )
 
 
+# The change feed's triggers leave the consoles' wake-up to the writer (see migration 2:
+# a NOTIFY would make the commits of two receivers wait for each other).
+_WAKE_AFTER_COMMIT = "SELECT set_config('sms_console.wake_after_commit', 'on', true)"
+# Its own transaction, after the batch's: what it says is durable already, and a wake-up
+# lost to a crash is made up by the next one.
+_WAKE = "SET LOCAL synchronous_commit = off; SELECT pg_notify('sms_console_changes', '')"
+
+
+def wake_consoles(conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+    """Tell the consoles listening that the change feed has new rows.
+
+    Raises:
+        psycopg.Error: the server did not take it (the rows stay, for the next wake-up).
+    """
+    with conn.transaction():
+        conn.execute(_WAKE)
+
+
 def add(cur: Cursor, items: list[CallbackItem], cap: QuarantineCap) -> list[bool]:
     """Insert ``items`` within the caller's transaction. For each: True if it was new,
-    False for a redelivery (quarantined ones are always new)."""
+    False for a redelivery (quarantined ones are always new). The consoles are not woken
+    at its commit: call :func:`wake_consoles` after it."""
+    cur.execute(_WAKE_AFTER_COMMIT)
     results = [True] * len(items)
     receipts = [(i, r) for i, r in enumerate(items) if isinstance(r, IncomingReceipt)]
     if receipts:

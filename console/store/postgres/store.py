@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -55,6 +56,8 @@ from console.store.postgres.connection import (
 )
 from console.store.receivers import ReceiverBeat, beat_params
 
+log = logging.getLogger(__name__)
+
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
 
 Cursor = psycopg.Cursor[tuple[Any, ...]]
@@ -79,6 +82,8 @@ class PostgresStore:
     ``any_thread`` is accepted for the same signature as the SQLite store: a psycopg
     connection serves any thread, one call at a time.
     """
+
+    remote = True
 
     def __init__(
         self,
@@ -255,6 +260,10 @@ class PostgresStore:
             except BaseException:
                 self._rollback()
                 raise
+        try:
+            callbacks_sql.wake_consoles(self._conn)
+        except psycopg.Error as exc:  # stored all the same: the next wake-up shows them
+            log.warning("the consoles could not be woken: %s", self._redact(str(exc)))
 
     def receipts(self, message_id: str, newest: int | None = None) -> list[ReceiptRecord]:
         """Every distinct receipt for ``message_id``, in arrival order; with ``newest``,
