@@ -14,7 +14,12 @@ def _when(at: float) -> str:
 def _ago(at: float | None, now: float) -> str:
     if at is None:
         return "never"
-    return f"{max(now - at, 0):.0f} s ago"
+    seconds = max(now - at, 0)
+    if seconds < 120:
+        return f"{seconds:.0f} s ago"
+    if seconds < 7200:
+        return f"{seconds // 60:.0f} min ago"
+    return f"{seconds // 3600:.0f} h ago"
 
 
 def receivers_text(beats: list[ReceiverBeat] | None, now: float) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from console.store.postgres.store import PostgresStore
 from console.store.receivers import HEARTBEAT_INTERVAL, STALE_AFTER, ReceiverBeat
 from tests.support.cli import run_cli
 from tests.support.shared_receiver import logged_ids, receipt, shared_receiver
+from tests.unit.store.test_store_contract import new_message
 
 
 def receivers_shown(data_dir: Path, url: str) -> list[dict[str, Any]]:
@@ -87,3 +89,38 @@ def test_a_callback_delivered_to_two_receivers_is_stored_once(
                 assert client.post(url, data=receipt(f"twice-{n}"), timeout=10).status_code == 200
 
     assert sorted(logged_ids(data_dir, postgres_url)) == sorted(f"twice-{n}" for n in range(20))
+
+
+def test_two_receivers_racing_never_move_a_final_state_back(
+    postgres_url: str, data_dir: Path, tmp_path: Path
+) -> None:
+    ids = [f"race-{n}" for n in range(30)]
+    with PostgresStore(postgres_url) as store:
+        for message_id in ids:
+            store.create_message(new_message(message_id))
+    with (
+        shared_receiver(data_dir, postgres_url) as (_first, first_url),
+        shared_receiver(tmp_path / "second", postgres_url) as (_second, second_url),
+    ):
+
+        def deliver(url: str, state: int) -> None:
+            with httpx.Client() as client:
+                for message_id in ids:
+                    answer = client.post(url, data=receipt(message_id, state), timeout=10)
+                    assert answer.status_code == 200
+
+        # Delivered (final) through one, then "accepted" (not final) through the other,
+        # for the same messages at the same time, over and over.
+        for _round in range(3):
+            racers = [
+                threading.Thread(target=deliver, args=(first_url, 2)),
+                threading.Thread(target=deliver, args=(second_url, 6)),
+            ]
+            for racer in racers:
+                racer.start()
+            for racer in racers:
+                racer.join()
+
+    with PostgresStore(postgres_url) as store:
+        found = [store.get_message(m) for m in ids]
+    assert [m.state if m else None for m in found] == [2] * len(ids)
