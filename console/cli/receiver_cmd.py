@@ -17,7 +17,7 @@ from console.listener.config import (
     DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     ListenerConfigError,
 )
-from console.listener.heartbeat import Heartbeat
+from console.listener.heartbeat import Heartbeat, heartbeat_store
 from console.listener.server import CallbackListener, ListenerError, callback_store
 from console.paths import access_log_path
 from console.settings import SettingsError
@@ -113,7 +113,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     except (SettingsError, ListenerConfigError) as exc:
         raise CliError(str(exc)) from None
 
-    store = callback_store(connectable(args.store))
+    location = connectable(args.store)
+    store = callback_store(location)
     # Opened once here, so that a store that cannot be used (unreachable, or on another
     # schema version) stops the command with its own words and exit status.
     store().close()
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     except ListenerError as exc:
         raise CliError(str(exc), ExitCode.UNAVAILABLE) from None
     # Registered before the "listening" line: whoever reads it may look for the receiver.
-    heartbeat = Heartbeat(store, lambda: listener.last_callback_at)
+    heartbeat = Heartbeat(heartbeat_store(location), lambda: listener.last_callback_at)
     heartbeat.start()
     try:
         print(f"listening {url}", flush=True)

@@ -9,6 +9,7 @@ While the store cannot be reached it says so once, and goes on trying.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -16,10 +17,20 @@ import threading
 import time
 from collections.abc import Callable
 
+from console.store import StoreLocation, open_store
 from console.store.interface import MessageStore, StoreOpener
 from console.store.receivers import HEARTBEAT_INTERVAL, ReceiverBeat, new_receiver_id
 
 log = logging.getLogger(__name__)
+
+# A beat waits this long for the callbacks' commits on a SQLite store (on its own thread:
+# the listener does not wait for it).
+_BUSY_TIMEOUT = 5.0
+
+
+def heartbeat_store(location: StoreLocation) -> StoreOpener:
+    """Opens the store at ``location`` for the heartbeat's thread."""
+    return functools.partial(open_store, location, busy_timeout=_BUSY_TIMEOUT, any_thread=True)
 
 
 class Heartbeat:

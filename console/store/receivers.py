@@ -19,8 +19,10 @@ STALE_AFTER = 30.0
 # Rows of receivers gone this long (and, on PostgreSQL, the change feed's rows this old)
 # are deleted by the receivers still running.
 FORGET_AFTER = 86_400.0
-# Old rows are deleted this many at a time, each batch its own short transaction.
+# Old rows are deleted this many at a time, each batch its own short transaction, for at
+# most TRIM_SECONDS a beat (the rest waits for the next beat).
 TRIM_BATCH = 1000
+TRIM_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ LISTED = (
     " ORDER BY host, started_at, receiver_id"
 )
 FORGET = "DELETE FROM receivers WHERE seen_at < ?"
+# Looked for first: most beats find nothing to forget, and need no write.
+ANY_TO_FORGET = "SELECT EXISTS (SELECT 1 FROM receivers WHERE seen_at < ?)"
 
 
 def beat_params(beat: ReceiverBeat) -> tuple[str, str, int, float, float, float | None]:

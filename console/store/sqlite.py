@@ -339,8 +339,11 @@ class SqliteStore:
 
     def forget_old(self, now: float) -> int:
         """Delete the rows of receivers gone for long; how many."""
+        cutoff = (now - receivers.FORGET_AFTER,)
+        if not self._conn.execute(receivers.ANY_TO_FORGET, cutoff).fetchone()[0]:
+            return 0
         with self._write() as conn:
-            return conn.execute(receivers.FORGET, (now - receivers.FORGET_AFTER,)).rowcount
+            return conn.execute(receivers.FORGET, cutoff).rowcount
 
     # Message log -------------------------------------------------------------------------
 

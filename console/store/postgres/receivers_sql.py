@@ -4,12 +4,13 @@ old rows, which consoles read within seconds."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import psycopg
 
 from console.store import receivers
-from console.store.receivers import FORGET_AFTER, TRIM_BATCH, ReceiverBeat
+from console.store.receivers import FORGET_AFTER, TRIM_BATCH, TRIM_SECONDS, ReceiverBeat
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -20,8 +21,6 @@ FORGET = receivers.FORGET.replace("?", "%s")
 _TRIM_CHANGES = (
     "DELETE FROM changes WHERE seq IN (SELECT seq FROM changes WHERE at < %s ORDER BY at LIMIT %s)"
 )
-# Batches per call: a receiver's tick stays short, and the next one goes on.
-_TRIM_ROUNDS = 10
 
 
 def listed(conn: Connection) -> list[ReceiverBeat]:
@@ -30,14 +29,14 @@ def listed(conn: Connection) -> list[ReceiverBeat]:
 
 def forget_old(conn: Connection, now: float) -> int:
     """Delete the rows of receivers gone for long and the change feed's rows older than a
-    day, each batch in a transaction of its own; how many rows in all."""
+    day, each batch in a transaction of its own, for a second at most; how many rows."""
     cutoff = now - FORGET_AFTER
     with conn.transaction():
         removed = conn.execute(FORGET, (cutoff,)).rowcount
-    for _round in range(_TRIM_ROUNDS):
+    stop_at = time.monotonic() + TRIM_SECONDS
+    while True:
         with conn.transaction():
             deleted = conn.execute(_TRIM_CHANGES, (cutoff, TRIM_BATCH)).rowcount
         removed += deleted
-        if deleted < TRIM_BATCH:
-            break
-    return removed
+        if deleted < TRIM_BATCH or time.monotonic() > stop_at:
+            return removed
