@@ -9,7 +9,8 @@ grow by themselves, with no pass of the loop spent waiting for them.
 The event loop never waits on the store for long:
 - The commit, which waits for the disk (each batch must survive a power cut), runs in a
   thread of its own while the loop goes on reading the next requests; the batch is
-  answered once it is done.
+  answered once it is done. A store across the network (PostgreSQL) has the whole batch
+  written there, on one of its connections, while the others write the next batches.
 - When another program holds the write lock, the batch is tried again between other
   work, and a callback that cannot be stored within ``lock_wait`` seconds is answered 503
   (the provider delivers it again).
