@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-attach bench-search bench-listener drill-listener drill-claims clean
+.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-attach bench-search bench-listener bench-receiver drill-listener drill-pg-restart drill-claims clean
 
 $(STAMP): pyproject.toml scripts/system_packages.sh scripts/apt_install_missing.sh
 	$(PYTHON) scripts/check_python.py
@@ -56,6 +56,15 @@ bench-search: $(STAMP)
 bench-listener: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python tests/benchmarks/bench_listener.py
+
+# The receiver on PostgreSQL next to SQLite, and two receivers on one database.
+bench-receiver: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python tests/benchmarks/bench_receiver_backends.py
+
+# A receiver under load while PostgreSQL restarts (fast, then immediate).
+drill-pg-restart: $(STAMP)
+	$(BIN)/python tests/benchmarks/drill_pg_restart.py
 
 # Every known attack on the listener at once for 60 s, while real receipts flow.
 drill-listener: $(STAMP)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import time
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from pathlib import Path
 
 from console.cli.common import CliError, ExitCode, Subparsers, read_password
+from console.cli.receivers_health import receivers_json, receivers_text
 from console.cli.store_option import STORE_ENV, connectable
 from console.keychain import Keychain, KeychainError, NoKeychain
 from console.keychain.database import (
@@ -19,7 +21,9 @@ from console.keychain.database import (
     store_database_password,
     target_of,
 )
+from console.store import open_store
 from console.store.location import StoreLocation
+from console.store.receivers import ReceiverBeat
 from console.store.schema_versions import SchemaState, migrate_store, schema_state
 
 ROLES_SQL = "roles.sql"
@@ -99,8 +103,12 @@ def _migrate(location: StoreLocation, where: str) -> int:
 
 def _status(location: StoreLocation, where: str, *, as_json: bool) -> int:
     state = schema_state(location)
+    # Read only from a store on this program's schema: opening a SQLite one that is not
+    # would upgrade it, and a status changes nothing.
+    beats = _receivers(location) if not state.problem and not state.pending else None
+    now = time.time()
     if as_json:
-        print(json.dumps(_as_json(state, where)))
+        print(json.dumps(_as_json(state, where) | {"receivers": receivers_json(beats, now)}))
     else:
         print(f"store: {where} ({'PostgreSQL' if state.kind == 'postgresql' else 'SQLite'})")
         print(f"schema version: {state.version or 'none yet'}")
@@ -108,7 +116,14 @@ def _status(location: StoreLocation, where: str, *, as_json: bool) -> int:
         print(f"pending migrations: {_pending_words(state)}")
         if state.problem:
             print(f"cannot use it: {state.problem}")
+        for line in receivers_text(beats, now):
+            print(line)
     return ExitCode.INCOMPATIBLE_STORE if state.problem else ExitCode.OK
+
+
+def _receivers(location: StoreLocation) -> list[ReceiverBeat]:
+    with open_store(location) as store:
+        return store.receivers()
 
 
 def _pending_words(state: SchemaState) -> str:

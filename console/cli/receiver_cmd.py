@@ -17,6 +17,7 @@ from console.listener.config import (
     DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     ListenerConfigError,
 )
+from console.listener.heartbeat import Heartbeat, heartbeat_store
 from console.listener.server import CallbackListener, ListenerError, callback_store
 from console.paths import access_log_path
 from console.settings import SettingsError
@@ -112,7 +113,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     except (SettingsError, ListenerConfigError) as exc:
         raise CliError(str(exc)) from None
 
-    store = callback_store(connectable(args.store))
+    location = connectable(args.store)
+    store = callback_store(location)
     # Opened once here, so that a store that cannot be used (unreachable, or on another
     # schema version) stops the command with its own words and exit status.
     store().close()
@@ -126,10 +128,18 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         url = listener.start_in_thread()
     except ListenerError as exc:
         raise CliError(str(exc), ExitCode.UNAVAILABLE) from None
-    print(f"listening {url}", flush=True)
-    while not stop.wait(0.2):
-        if not listener.running:
-            raise CliError("the listener stopped unexpectedly; see the log", ExitCode.UNAVAILABLE)
-    log.info("stopping: answering the callbacks in flight")
-    listener.stop()
+    # Registered before the "listening" line: whoever reads it may look for the receiver.
+    heartbeat = Heartbeat(heartbeat_store(location), lambda: listener.last_callback_at)
+    heartbeat.start()
+    try:
+        print(f"listening {url}", flush=True)
+        while not stop.wait(0.2):
+            if not listener.running:
+                raise CliError(
+                    "the listener stopped unexpectedly; see the log", ExitCode.UNAVAILABLE
+                )
+        log.info("stopping: answering the callbacks in flight")
+        listener.stop()
+    finally:
+        heartbeat.stop()
     return ExitCode.OK

@@ -24,6 +24,9 @@ _PLAIN = b"text/plain; charset=utf-8"
 BUDGET_FREE = 4 * 1024
 # Refusals end the connection: whatever else the client sent is not read.
 _CLOSE = ((b"connection", b"close"),)
+# Seconds a provider should wait before delivering again a callback we could not store
+# (the store was locked, or unreachable): a shared store that restarts is back by then.
+RETRY_AFTER = b"5"
 
 
 class TooLarge(Exception):
@@ -165,7 +168,9 @@ class CallbackApp:
             # Half a body is not a callback; the provider will deliver it again.
             return
         except StorageUnavailable as exc:
-            await self._answer(send, 503, f"{exc}, try again later", log)
+            await self._answer(
+                send, 503, f"{exc}, try again later", log, extra=((b"retry-after", RETRY_AFTER),)
+            )
             return
         finally:
             if reservation is not None:

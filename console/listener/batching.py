@@ -9,7 +9,8 @@ grow by themselves, with no pass of the loop spent waiting for them.
 The event loop never waits on the store for long:
 - The commit, which waits for the disk (each batch must survive a power cut), runs in a
   thread of its own while the loop goes on reading the next requests; the batch is
-  answered once it is done.
+  answered once it is done. A store across the network (PostgreSQL) has the whole batch
+  written there, on one of its connections, while the others write the next batches.
 - When another program holds the write lock, the batch is tried again between other
   work, and a callback that cannot be stored within ``lock_wait`` seconds is answered 503
   (the provider delivers it again).
@@ -21,13 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from console.listener.config import LARGE_BODY
 from console.listener.form import DEFAULT_LIMITS, FieldLimits
 from console.listener.intake import Change, Delivery, Verdict, interpret, interpret_large, verdict
-from console.store.errors import StoreBusy
+from console.store.errors import StoreBusy, StoreError
 from console.store.interface import MessageStore
 from console.store.models import CallbackItem
 
@@ -54,16 +56,23 @@ class BatchWriter:
         *,
         lock_wait: float = 2.0,
         limits: FieldLimits = DEFAULT_LIMITS,
+        spares: Sequence[MessageStore] = (),
     ) -> None:
+        """``spares``: more connections to a remote store, each writing a batch of its own
+        while the others wait for their commits."""
         self._store = store
+        # A remote store's connections not writing a batch now.
+        self._idle = [store, *spares]
         self._limits = limits
         self._on_changes = on_changes
         self._lock_wait = lock_wait
         self._pending: list[_Queued] = []
         self._scheduled = False
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._committer = ThreadPoolExecutor(1, thread_name_prefix="callback-commit")
+        self._committer = ThreadPoolExecutor(len(self._idle), thread_name_prefix="callback-commit")
         self._committing = False
+        # When a batch was last committed (the heartbeat reports it); None before the first.
+        self.last_stored_at: float | None = None
 
     def close(self) -> None:
         """Wait for the commit under way, if any, and stop the thread that makes them."""
@@ -97,22 +106,21 @@ class BatchWriter:
 
     def _flush(self) -> None:
         self._scheduled = False
+        if self._store.remote:
+            if self._idle and self._pending:
+                batch, self._pending = self._pending, []
+                self._record_in_thread(self._idle.pop(0), batch)
+            return  # else the end of a batch under way flushes again
         if self._committing:
             return  # the commit's end flushes again
         batch, self._pending = self._pending, []
         items = [item for item, _future, _give_up_at in batch]
         try:
             results = self._store.stage_callbacks(items)
-            verdicts = [verdict(item, new) for item, new in zip(items, results, strict=True)]
-        except StoreBusy:
-            self._wait_for_lock(batch)
+        except Exception as exc:
+            self._not_stored(batch, exc)
             return
-        except Exception:
-            # Whatever went wrong, every request of the batch gets an answer (503, so the
-            # provider delivers again) rather than waiting for one forever.
-            log.exception("could not store %d callbacks", len(batch))
-            self._fail(batch, StorageUnavailable("storage unavailable"))
-            return
+        verdicts = [verdict(item, new) for item, new in zip(items, results, strict=True)]
         loop = self._loop
         assert loop is not None  # set by the submit that queued the batch
         self._committing = True
@@ -124,6 +132,49 @@ class BatchWriter:
 
         self._committer.submit(self._store.commit_staged).add_done_callback(back_to_the_loop)
 
+    def _record_in_thread(self, store: MessageStore, batch: list[_Queued]) -> None:
+        """A store across the network: each of its statements waits for the server, so
+        the whole batch is written in a thread of the committer, and the loop goes on
+        reading requests meanwhile (and hands them to another connection, if one is idle)."""
+        loop = self._loop
+        assert loop is not None  # set by the submit that queued the batch
+        items = [item for item, _future, _give_up_at in batch]
+
+        def back_to_the_loop(recorded: Future[list[bool]]) -> None:
+            loop.call_soon_threadsafe(self._recorded, store, recorded, batch, items)
+
+        self._committer.submit(store.record_callbacks, items).add_done_callback(back_to_the_loop)
+
+    def _recorded(
+        self,
+        store: MessageStore,
+        recorded: Future[list[bool]],
+        batch: list[_Queued],
+        items: list[CallbackItem],
+    ) -> None:
+        self._idle.append(store)
+        failure = recorded.exception()
+        if failure is None:
+            results = recorded.result()
+            self._answer(batch, [verdict(i, new) for i, new in zip(items, results, strict=True)])
+        else:
+            self._not_stored(batch, failure)
+        if self._pending and not self._scheduled:
+            self._flush()
+
+    def _not_stored(self, batch: list[_Queued], failure: BaseException) -> None:
+        if isinstance(failure, StoreBusy):
+            self._wait_for_lock(batch)
+            return
+        if isinstance(failure, StoreError):
+            # The store said what went wrong (a shared store unreachable, say): no trace.
+            log.error("could not store %d callbacks: %s", len(batch), failure)
+        else:
+            log.error("could not store %d callbacks", len(batch), exc_info=failure)
+        # Whatever went wrong, every request of the batch gets an answer (503, so the
+        # provider delivers again) rather than waiting for one forever.
+        self._fail(batch, StorageUnavailable("storage unavailable"))
+
     def _committed(
         self, failure: BaseException | None, batch: list[_Queued], verdicts: list[Verdict]
     ) -> None:
@@ -132,15 +183,20 @@ class BatchWriter:
             log.error("could not commit %d callbacks: %s", len(batch), failure)
             self._fail(batch, StorageUnavailable("storage unavailable"))
         else:
-            for (_item, future, _give_up_at), outcome in zip(batch, verdicts, strict=True):
-                if not future.done():
-                    future.set_result(outcome)
-            changes = [v.change for v in verdicts if v.change is not None]
-            if changes and self._on_changes is not None:
-                self._on_changes(changes)
+            self._answer(batch, verdicts)
         if self._pending and not self._scheduled:
             # What came during the commit has waited long enough: staged in this same pass.
             self._flush()
+
+    def _answer(self, batch: list[_Queued], verdicts: list[Verdict]) -> None:
+        """Answer a committed batch."""
+        self.last_stored_at = time.time()
+        for (_item, future, _give_up_at), outcome in zip(batch, verdicts, strict=True):
+            if not future.done():
+                future.set_result(outcome)
+        changes = [v.change for v in verdicts if v.change is not None]
+        if changes and self._on_changes is not None:
+            self._on_changes(changes)
 
     def _wait_for_lock(self, batch: list[_Queued]) -> None:
         assert self._loop is not None  # set by the submit that queued the batch

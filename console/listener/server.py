@@ -42,6 +42,9 @@ LISTENER_SYNCHRONOUS: Final = "FULL"
 # The listener never waits long on a store another program has locked: it tries again
 # between other requests, then answers 503 (see BatchWriter).
 LISTENER_BUSY_TIMEOUT = 0.01
+# Connections a listener keeps to a shared store: while one waits for its commit, another
+# writes the next batch.
+REMOTE_LANES = 2
 # Requests in flight when the listener is told to stop may take this long to finish.
 _GRACEFUL_SHUTDOWN_SECONDS = 10
 
@@ -124,11 +127,17 @@ class CallbackListener:
         self._server: AsgiServer | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
+        self._writer: BatchWriter | None = None
         self.port: int | None = None
 
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def last_callback_at(self) -> float | None:
+        """When callbacks were last stored; None before the first."""
+        return self._writer.last_stored_at if self._writer is not None else None
 
     @property
     def url(self) -> str:
@@ -149,12 +158,16 @@ class CallbackListener:
         tls = tls_context(self.config)
         raise_open_file_limit(self.config.max_connections + 256)
         store = self._open_store()
+        lanes = REMOTE_LANES if store.remote else 1
+        stores = [store] + [self._open_store() for _ in range(1, lanes)]
         writer = BatchWriter(
             store,
             self._on_changes,
             lock_wait=self.config.store_lock_wait,
             limits=FieldLimits(self.config.max_fields, self.config.max_text_bytes),
+            spares=stores[1:],
         )
+        self._writer = writer
         access = AccessLog(self._access_log_path, self.config.path_token)
         server = AsgiServer(
             CallbackApp(self.config, writer, access),
@@ -173,7 +186,8 @@ class CallbackListener:
             # releases the files.
             writer.close()
             access.close()
-            store.close()
+            for opened in stores:
+                opened.close()
             sock.close()
 
     def start_in_thread(self, timeout: float = 10.0) -> str:

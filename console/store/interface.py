@@ -25,9 +25,14 @@ from console.store.models import (
     ReplyRecord,
     StoredMessage,
 )
+from console.store.receivers import ReceiverBeat
 
 
 class MessageStore(Protocol):
+    # Whether each statement waits for a server across the network (PostgreSQL): the
+    # listener then writes its batches off its event loop.
+    remote: bool
+
     def close(self) -> None: ...
 
     def interrupt(self) -> None:
@@ -99,6 +104,16 @@ class MessageStore(Protocol):
     def add_audit(self, entry: AuditEntry) -> int: ...
 
     def audit(self, limit: int = 100, since: float | None = None) -> list[AuditRecord]: ...
+
+    def receiver_beat(self, beat: ReceiverBeat) -> None:
+        """Register a receiver, or move its times on (see console.store.receivers)."""
+
+    def receiver_gone(self, receiver_id: str) -> None: ...
+
+    def receivers(self) -> list[ReceiverBeat]: ...
+
+    def forget_old(self, now: float) -> int:
+        """Delete what receivers leave behind that is a day old; how many rows."""
 
     def log_head(
         self, query: LogQuery, limit: int = 100, count_limit: int | None = None

@@ -17,6 +17,7 @@ from console.store import (
     log,
     outbox_sql,
     quarantine_sql,
+    receivers,
     rows,
 )
 from console.store.audit import AuditEntry, AuditRecord
@@ -43,6 +44,7 @@ from console.store.models import (
     ReplyRecord,
     StoredMessage,
 )
+from console.store.receivers import ReceiverBeat
 from console.store.rows import select
 
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
@@ -65,6 +67,8 @@ class SqliteStore:
     with ``any_thread`` (then its user sees that only one thread uses it at a time); other
     threads open their own instance on the same file.
     """
+
+    remote = False
 
     def __init__(
         self,
@@ -345,6 +349,27 @@ class SqliteStore:
     def audit(self, limit: int = 100, since: float | None = None) -> list[AuditRecord]:
         """The newest ``limit`` audit entries, newest first; with ``since``, none older."""
         return audit_sql.listed(self._conn, limit, since)
+
+    # Receivers' heartbeats (see console.store.receivers) ---------------------------------
+
+    def receiver_beat(self, beat: ReceiverBeat) -> None:
+        with self._write() as conn:
+            conn.execute(receivers.BEAT, receivers.beat_params(beat))
+
+    def receiver_gone(self, receiver_id: str) -> None:
+        with self._write() as conn:
+            conn.execute(receivers.GONE, (receiver_id,))
+
+    def receivers(self) -> list[ReceiverBeat]:
+        return [receivers.beat_row(r) for r in self._conn.execute(receivers.LISTED)]
+
+    def forget_old(self, now: float) -> int:
+        """Delete the rows of receivers gone for long; how many."""
+        cutoff = (now - receivers.FORGET_AFTER,)
+        if not self._conn.execute(receivers.ANY_TO_FORGET, cutoff).fetchone()[0]:
+            return 0
+        with self._write() as conn:
+            return conn.execute(receivers.FORGET, cutoff).rowcount
 
     # Message log -------------------------------------------------------------------------
 

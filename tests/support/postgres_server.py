@@ -22,6 +22,10 @@ import psycopg
 
 SUPERUSER = "postgres"
 _BINARIES = Path("/usr/lib/postgresql")
+_HBA_PASSWORD_OVER_TCP = """\
+local all all trust
+host all all 127.0.0.1/32 scram-sha-256
+"""
 
 
 def binaries() -> Path | None:
@@ -38,6 +42,8 @@ class PostgresServer:
 
     ``durable``: fsync on, as benchmarks and drills need; tests run faster without.
     ``tcp_port``: also listen on 127.0.0.1 at that port (for TLS tests).
+    ``password_over_tcp``: connections over TCP must give their password (SCRAM); those
+    through the socket stay trusted.
     """
 
     def __init__(
@@ -47,6 +53,7 @@ class PostgresServer:
         durable: bool = False,
         tcp_port: int | None = None,
         settings: dict[str, str] | None = None,
+        password_over_tcp: bool = False,
     ) -> None:
         bin_dir = binaries()
         if bin_dir is None:
@@ -59,6 +66,7 @@ class PostgresServer:
         self._durable = durable
         self.tcp_port = tcp_port
         self._settings = settings or {}
+        self._password_over_tcp = password_over_tcp
         # As root, the server runs as the unprivileged user Debian's package made.
         self._as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
@@ -88,6 +96,8 @@ class PostgresServer:
                 "--locale=C.UTF-8",
                 "--no-sync",
             )
+            if self._password_over_tcp:
+                self._hand_over(self.data / "pg_hba.conf", _HBA_PASSWORD_OVER_TCP)
         self._ctl("start", "-w", "-l", str(self.log), "-o", self._options())
 
     def stop(self, mode: str = "fast") -> None:
@@ -105,7 +115,9 @@ class PostgresServer:
 
     def url(self, database: str = SUPERUSER, user: str = SUPERUSER) -> str:
         """A connection URL through the Unix socket (no password: local trust)."""
-        return f"postgresql://{quote(user)}@/{quote(database)}?host={quote(str(self.socket_dir))}"
+        url = f"postgresql://{quote(user)}@/{quote(database)}?host={quote(str(self.socket_dir))}"
+        # The socket's name carries the port the server listens on.
+        return f"{url}&port={self.tcp_port}" if self.tcp_port else url
 
     def create_database(self, name: str | None = None) -> str:
         """A new empty database; its name."""
@@ -123,6 +135,10 @@ class PostgresServer:
         with psycopg.connect(self.url(database), autocommit=True) as conn:
             conn.execute(sql.encode())
 
+    def hand_over(self, path: Path, text: str) -> None:
+        """Write ``text`` to ``path`` as a file only the server's user reads (a key)."""
+        self._hand_over(path, text)
+
     # Helpers ------------------------------------------------------------------------------
 
     def _options(self) -> str:
@@ -138,6 +154,12 @@ class PostgresServer:
         if self.tcp_port:
             options["port"] = str(self.tcp_port)
         return " ".join(f"-c {key}={value}" for key, value in options.items())
+
+    def _hand_over(self, path: Path, text: str) -> None:
+        path.write_text(text)
+        path.chmod(0o600)
+        if self._as_user:
+            shutil.chown(path, "postgres", "postgres")
 
     def _ctl(self, *args: str) -> None:
         self._run("pg_ctl", "-D", str(self.data), *args)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from console.protocol.mt_request import Attachment
@@ -32,8 +33,8 @@ Cursor = psycopg.Cursor[tuple[Any, ...]]
 # inserted come back (the first of equal receipts in a batch is the one kept).
 _INSERT_RECEIPTS = """
     WITH u AS (
-        SELECT * FROM unnest(%s::text[], %s::int[], %s::int[], %s::text[], %s::text[],
-            %s::float8[], %s::text[], %s::text[]) WITH ORDINALITY
+        SELECT * FROM unnest(%b::text[], %b::int[], %b::int[], %b::text[], %b::text[],
+            %b::float8[], %b::text[], %b::text[]) WITH ORDINALITY
         AS u(message_id, message_state, result_code, app_id, conversation_id, received_at,
             source_address, raw, n)
     ),
@@ -62,7 +63,7 @@ _COUNT_REDELIVERIES = """
         SELECT message_id, message_state, COALESCE(result_code, -1) AS code,
             COALESCE(app_id, '') AS app, COALESCE(conversation_id, '') AS conversation,
             count(*) AS times, max(received_at) AS latest
-        FROM unnest(%s::text[], %s::int[], %s::int[], %s::text[], %s::text[], %s::float8[])
+        FROM unnest(%b::text[], %b::int[], %b::int[], %b::text[], %b::text[], %b::float8[])
             AS u(message_id, message_state, result_code, app_id, conversation_id,
                 received_at)
         GROUP BY 1, 2, 3, 4, 5
@@ -76,13 +77,45 @@ _COUNT_REDELIVERIES = """
 # (the trigger did not see it yet) is one no longer: the message is there now.
 _LINK_ORPHANS = (
     "DELETE FROM orphans o USING messages m"
-    " WHERE m.message_id = o.message_id AND o.message_id = ANY(%s::text[])"
+    " WHERE m.message_id = o.message_id AND o.message_id = ANY(%b::text[])"
 )
+
+
+# The change feed's triggers leave the consoles' wake-up to the writer (see migration 2:
+# a NOTIFY would make the commits of two receivers wait for each other).
+_WAKE_AFTER_COMMIT = "SELECT set_config('sms_console.wake_after_commit', 'on', true)"
+# Its own transaction, after the batch's, sent at once: what it says is durable already,
+# and a wake-up lost to a crash is made up by the next one.
+_WAKE = (
+    "BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('sms_console_changes', ''); COMMIT"
+)
+
+
+def wake_consoles(conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+    """Tell the consoles listening that the change feed has new rows. ``conn`` must be
+    outside any transaction.
+
+    Raises:
+        psycopg.Error: the server did not take it (the rows stay, for the next wake-up).
+    """
+    # The statements carry their own transaction: one round trip, not three.
+    conn.autocommit = True
+    try:
+        conn.execute(_WAKE)
+    except psycopg.Error:
+        # A statement that failed leaves the transaction it began open, aborted.
+        if conn.info.transaction_status is TransactionStatus.INERROR:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.autocommit = False
 
 
 def add(cur: Cursor, items: list[CallbackItem], cap: QuarantineCap) -> list[bool]:
     """Insert ``items`` within the caller's transaction. For each: True if it was new,
-    False for a redelivery (quarantined ones are always new)."""
+    False for a redelivery (quarantined ones are always new). The consoles are not woken
+    at its commit: call :func:`wake_consoles` after it."""
+    cur.execute(_WAKE_AFTER_COMMIT)
     results = [True] * len(items)
     receipts = [(i, r) for i, r in enumerate(items) if isinstance(r, IncomingReceipt)]
     if receipts:

@@ -8,7 +8,8 @@ U+FFFD (the replacement character): a callback is kept, not refused by the datab
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -28,6 +29,9 @@ Synchronous = Literal["OFF", "NORMAL", "FULL"]
 # How long opening waits for the server when the URL does not say.
 CONNECT_TIMEOUT = 10
 APPLICATION_NAME = "sms-console"
+# While the server is unreachable, a store tries to connect again at most this often; in
+# between, its calls fail at once.
+RECONNECT_INTERVAL = 1.0
 # Shorter parts of a password are left alone: they occur by chance in ordinary text.
 _MIN_PART = 4
 
@@ -111,6 +115,78 @@ def connect(url: str, *, busy_timeout: float, synchronous: Synchronous) -> Conne
             redact(f"the shared store at {url} could not be set up: {_reason(exc)}")
         ) from None
     return conn
+
+
+class LiveConnection:
+    """A store's connection, opened again when the server dropped it (it restarted, or the
+    network failed): the first call after that tries, then at most one call a second
+    until the server answers. Meanwhile every call fails at once with :class:`StoreError`,
+    so that a receiver answers 503 quickly and a console says the store is unreachable.
+
+    ``prepare`` runs on each new connection, in a transaction (the schema check).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        prepare: Callable[[Connection], None],
+        *,
+        busy_timeout: float,
+        synchronous: Synchronous,
+    ) -> None:
+        """Raises:
+        StoreError: the first connection could not be opened; the text never holds the
+            password.
+        """
+        self._url = url
+        self._prepare = prepare
+        self._busy_timeout = busy_timeout
+        self._synchronous: Synchronous = synchronous
+        self._retry_at = 0.0
+        self._lost = ""
+        self.current = self._open()
+
+    def get(self) -> Connection:
+        """The connection, opened again first if the server dropped it.
+
+        Raises:
+            StoreError: the server cannot be reached (now or on the last try, under a
+                second ago).
+        """
+        if not self.current.closed:
+            return self.current
+        now = time.monotonic()
+        if now < self._retry_at:
+            raise StoreError(f"{self._lost}; trying again")
+        self._retry_at = now + RECONNECT_INTERVAL
+        try:
+            self.current = self._open()
+        except StoreError as exc:
+            self._lost = str(exc)
+            raise
+        return self.current
+
+    def reopen(self) -> None:
+        """A new connection in place of the current one, which may be lost unseen (a
+        server restarted while it was idle).
+
+        Raises:
+            StoreError: the server cannot be reached.
+        """
+        old, self.current = self.current, self._open()
+        old.close()
+
+    def close(self) -> None:
+        self.current.close()
+
+    def _open(self) -> Connection:
+        conn = connect(self._url, busy_timeout=self._busy_timeout, synchronous=self._synchronous)
+        try:
+            self._prepare(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
 
 @contextmanager

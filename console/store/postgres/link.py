@@ -1,23 +1,21 @@
-"""The shared store's one connection per store object: its transactions, a stop asked from
-another thread, and a new connection in place of one a restarted server lost."""
+"""The shared store's connection for one store object: its transactions, a stop asked
+from another thread, and a new connection in place of one the server dropped (see
+:class:`console.store.postgres.connection.LiveConnection`)."""
 
 from __future__ import annotations
 
-import functools
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
 
-from console.store.errors import StoreError
 from console.store.postgres.connection import (
     Connection,
+    LiveConnection,
     Redactor,
     Synchronous,
-    connect,
     translated,
 )
 
@@ -25,29 +23,44 @@ Cursor = psycopg.Cursor[tuple[Any, ...]]
 
 # How long interrupt() waits for the server to take the cancel request.
 _CANCEL_TIMEOUT = 5.0
-# After a failed reconnect, how long uses fail at once before one tries again.
-_RETRY_AFTER = 2.0
-OUT_OF_REACH = "the shared store is out of reach"
 
 
 class Link:
     """A connection to the database at ``url``, in a transaction only inside
-    :meth:`transaction`; one found lost is replaced before the next begins.
+    :meth:`transaction`; ``prepare`` runs on each new one (the schema check).
 
     Raises (on opening):
         StoreError: the database could not be reached (the text never holds the password).
     """
 
-    def __init__(self, url: str, *, busy_timeout: float, synchronous: Synchronous) -> None:
+    def __init__(
+        self,
+        url: str,
+        prepare: Callable[[Connection], None],
+        *,
+        busy_timeout: float,
+        synchronous: Synchronous,
+    ) -> None:
         self.redact = Redactor(url)
-        self._retry_at = 0.0
-        self._reopen = functools.partial(
-            connect, url, busy_timeout=busy_timeout, synchronous=synchronous
+        self._live = LiveConnection(
+            url, prepare, busy_timeout=busy_timeout, synchronous=synchronous
         )
-        self.conn: Connection = self._reopen()
+
+    @property
+    def conn(self) -> Connection:
+        """The connection as it is (for the statements of a transaction under way)."""
+        return self._live.current
+
+    def get(self) -> Connection:
+        """The connection, opened again first if the server dropped it.
+
+        Raises:
+            StoreError: the server cannot be reached.
+        """
+        return self._live.get()
 
     def close(self) -> None:
-        self.conn.close()
+        self._live.close()
 
     def reconnect(self) -> None:
         """Open a new connection in place of this one, which a restarted server may have
@@ -56,35 +69,27 @@ class Link:
         Raises:
             StoreError: the server is out of reach (the text never holds the password).
         """
-        old, self.conn = self.conn, self._reopen()
-        old.close()
+        self._live.reopen()
 
     def interrupt(self) -> None:
         """Stop the statement another thread runs on this connection, if one runs."""
         # A cancel request takes a connection of its own to the server, and one that
         # arrived as the next statement began would stop that one: it is sent only while
         # a statement runs (a closed connection runs none).
-        if self.conn.info.transaction_status is not TransactionStatus.ACTIVE:
+        conn = self._live.current
+        if conn.info.transaction_status is not TransactionStatus.ACTIVE:
             return
         with suppress(psycopg.Error):
-            self.conn.cancel_safe(timeout=_CANCEL_TIMEOUT)
+            conn.cancel_safe(timeout=_CANCEL_TIMEOUT)
 
     @contextmanager
     def transaction(self, doing: str, *, snapshot: bool = False) -> Iterator[Cursor]:
         """A transaction committed at the end of the block (rolled back on an error);
         ``snapshot``: reading one snapshot throughout, writing nothing."""
-        if self.conn.broken:
-            # Out of reach a moment ago: told at once rather than waited on again (a
-            # window reads on its own thread); the change feed says when it is back.
-            if time.monotonic() < self._retry_at:
-                raise StoreError(f"{doing}: {OUT_OF_REACH}")
-            try:
-                self.reconnect()
-            except StoreError:
-                self._retry_at = time.monotonic() + _RETRY_AFTER
-                raise
-        with translated(self.redact, doing), self.conn.transaction():
-            cur = self.conn.cursor()
-            if snapshot:
-                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield cur
+        with translated(self.redact, doing):
+            conn = self._live.get()
+            with conn.transaction():
+                cur = conn.cursor()
+                if snapshot:
+                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield cur

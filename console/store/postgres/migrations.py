@@ -235,12 +235,22 @@ MIGRATIONS: tuple[str, ...] = (
 
     -- Statement triggers with transition tables: a receiver's batch of a hundred rows
     -- costs one INSERT here, and one NOTIFY, delivered at commit.
+    -- A transaction that notifies holds a lock of the whole database through its commit,
+    -- so that the commits of two receivers would wait for each other. A receiver
+    -- therefore notifies in a short transaction of its own after each commit, and says
+    -- so by setting sms_console.wake_after_commit in its batch's transaction.
+    CREATE FUNCTION wake_consoles() RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        IF current_setting('sms_console.wake_after_commit', true) IS DISTINCT FROM 'on' THEN
+            PERFORM pg_notify('sms_console_changes', '');
+        END IF;
+    END $$;
     CREATE FUNCTION record_changes() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         INSERT INTO changes (kind, message_id)
             SELECT DISTINCT TG_ARGV[0], message_id FROM new_rows;
         IF FOUND THEN
-            PERFORM pg_notify('sms_console_changes', '');
+            PERFORM wake_consoles();
         END IF;
         RETURN NULL;
     END $$;
@@ -255,14 +265,14 @@ MIGRATIONS: tuple[str, ...] = (
                   (o.status, o.result_code, o.status_detail, o.attempt_count,
                    o.next_attempt_at, o.state, o.state_result_code, o.state_at);
         IF FOUND THEN
-            PERFORM pg_notify('sms_console_changes', '');
+            PERFORM wake_consoles();
         END IF;
         RETURN NULL;
     END $$;
     CREATE FUNCTION record_quarantine_changes() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         INSERT INTO changes (kind, message_id) VALUES ('quarantine', '');
-        PERFORM pg_notify('sms_console_changes', '');
+        PERFORM wake_consoles();
         RETURN NULL;
     END $$;
     CREATE TRIGGER messages_changes_insert AFTER INSERT ON messages

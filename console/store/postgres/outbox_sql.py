@@ -35,7 +35,7 @@ Cursor = psycopg.Cursor[tuple[Any, ...]]
 ADVANCE_STATES = (
     "UPDATE messages m SET state = u.state, state_result_code = u.code,"
     " state_at = u.state_at, updated_at = GREATEST(m.updated_at, u.latest)"
-    " FROM unnest(%s::text[], %s::int[], %s::int[], %s::float8[], %s::float8[])"
+    " FROM unnest(%b::text[], %b::int[], %b::int[], %b::float8[], %b::float8[])"
     " AS u(message_id, state, code, state_at, latest)"
     " WHERE m.message_id = u.message_id"
     f" AND (m.state IS NULL OR m.state NOT IN ({', '.join(map(str, FINAL_STATES))}))"

@@ -48,9 +48,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON orphans TO sms_receiver;
 GRANT SELECT, INSERT, DELETE ON quarantine TO sms_receiver;
 GRANT SELECT, UPDATE ON quarantine_totals TO sms_receiver;
 GRANT USAGE ON SEQUENCE receipts_id_seq, replies_id_seq, quarantine_id_seq TO sms_receiver;
--- Its own heartbeat row (and others' read, to show them); the change feed that its
--- writes add to by triggers, and trims.
-GRANT SELECT, INSERT, UPDATE ON receivers TO sms_receiver;
+-- Its own heartbeat row (and others' read, to show them; those gone for a day deleted);
+-- the change feed that its writes add to by triggers, and trims.
+GRANT SELECT, INSERT, UPDATE, DELETE ON receivers TO sms_receiver;
 GRANT SELECT, INSERT, DELETE ON changes TO sms_receiver;
 GRANT USAGE ON SEQUENCE changes_seq_seq TO sms_receiver;
 -- The list of trigrams the texts hold, added to by triggers as replies arrive.

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, suppress
@@ -45,10 +46,14 @@ from console.store.postgres import (
     log_sql,
     outbox_sql,
     quarantine_sql,
+    receivers_sql,
     schema,
 )
-from console.store.postgres.connection import Connection, Synchronous, translated
+from console.store.postgres.connection import Connection, Redactor, Synchronous, translated
 from console.store.postgres.link import Link
+from console.store.receivers import ReceiverBeat, beat_params
+
+log = logging.getLogger(__name__)
 
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
 
@@ -73,6 +78,8 @@ class PostgresStore:
     connection serves any thread, one call at a time.
     """
 
+    remote = True
+
     def __init__(
         self,
         url: str,
@@ -88,15 +95,13 @@ class PostgresStore:
         """
         del any_thread  # every psycopg connection may be used from any thread
         self._quarantine_cap = quarantine_cap
-        self._link = Link(url, busy_timeout=busy_timeout, synchronous=synchronous)
-        self._redact = self._link.redact
-        try:
-            with self._transaction("the shared store could not be opened") as cur:
-                schema.check(self._conn)
-                quarantine_sql.keep_within(cur, quarantine_cap)
-        except BaseException:
-            self._link.close()
-            raise
+        self._redact = Redactor(url)
+        self._link = Link(url, self._prepare, busy_timeout=busy_timeout, synchronous=synchronous)
+
+    def _prepare(self, conn: Connection) -> None:
+        with translated(self._redact, "the shared store could not be opened"), conn.transaction():
+            schema.check(conn)
+            quarantine_sql.keep_within(conn.cursor(), self._quarantine_cap)
 
     @property
     def _conn(self) -> Connection:
@@ -254,9 +259,10 @@ class PostgresStore:
         """
         tries = 1
         with translated(self._redact, "the callbacks could not be stored"):
+            conn = self._link.get()
             while True:
                 try:
-                    return callbacks_sql.add(self._conn.cursor(), items, self._quarantine_cap)
+                    return callbacks_sql.add(conn.cursor(), items, self._quarantine_cap)
                 except errors.DeadlockDetected:
                     self._rollback()
                     if tries == _DEADLOCK_TRIES:
@@ -274,6 +280,10 @@ class PostgresStore:
             except BaseException:
                 self._rollback()
                 raise
+        try:
+            callbacks_sql.wake_consoles(self._conn)
+        except psycopg.Error as exc:  # stored all the same: the next wake-up shows them
+            log.warning("the consoles could not be woken: %s", self._redact(str(exc)))
 
     def receipts(self, message_id: str, newest: int | None = None) -> list[ReceiptRecord]:
         """Every distinct receipt for ``message_id``, in arrival order; with ``newest``,
@@ -346,6 +356,25 @@ class PostgresStore:
         """The newest ``limit`` audit entries, newest first; with ``since``, none older."""
         with self._transaction("the audit trail could not be read") as cur:
             return audit_sql.listed(cur, limit, since)
+
+    # Receivers' heartbeats (see console.store.receivers) ---------------------------------
+
+    def receiver_beat(self, beat: ReceiverBeat) -> None:
+        with self._transaction("the heartbeat could not be stored") as cur:
+            cur.execute(receivers_sql.BEAT, beat_params(beat))
+
+    def receiver_gone(self, receiver_id: str) -> None:
+        with self._transaction("the heartbeat could not be removed") as cur:
+            cur.execute(receivers_sql.GONE, (receiver_id,))
+
+    def receivers(self) -> list[ReceiverBeat]:
+        with self._transaction("the receivers could not be read"):
+            return receivers_sql.listed(self._conn)
+
+    def forget_old(self, now: float) -> int:
+        """Delete the rows of receivers gone for long and the change feed's old rows."""
+        with translated(self._redact, "old rows could not be deleted"):
+            return receivers_sql.forget_old(self._link.get(), now)
 
     # Message log -------------------------------------------------------------------------
 

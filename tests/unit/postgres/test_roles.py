@@ -26,6 +26,7 @@ from console.store.models import (
 )
 from console.store.postgres import schema
 from console.store.postgres.store import PostgresStore
+from console.store.receivers import FORGET_AFTER, ReceiverBeat
 from tests.support.postgres_server import PostgresServer
 from tests.unit.store.test_store_contract import new_message, receipt
 
@@ -254,6 +255,12 @@ def test_each_program_runs_on_its_role_alone(
         assert operator.claim_message("m-2", other)
     with PostgresStore(receiver_url) as receiver:
         assert receiver.record_callbacks([receipt("m-1", 2, 3.0)]) == [True]
+        # Its heartbeat, and the trimming it does on each beat.
+        receiver.receiver_beat(ReceiverBeat("r-1", "box", 7, 1.0, 3.0, 3.0))
+        assert receiver.forget_old(4.0 + FORGET_AFTER) >= 1
+        receiver.receiver_beat(ReceiverBeat("r-2", "box", 8, 1.0, 3.0, None))
+        receiver.receiver_gone("r-2")
+        assert receiver.receivers() == []
     with PostgresStore(operator_url) as operator:
         message = operator.get_message("m-1")
         assert message is not None
