@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, suppress
 from typing import Any
 
@@ -17,7 +17,6 @@ from psycopg import errors
 from psycopg.rows import dict_row
 
 from console.store import rows
-from console.store.audit import AuditEntry, AuditRecord
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
@@ -40,18 +39,15 @@ from console.store.models import (
     StoredMessage,
 )
 from console.store.postgres import (
-    audit_sql,
     callbacks_sql,
-    claims_sql,
     log_sql,
     outbox_sql,
     quarantine_sql,
-    receivers_sql,
     schema,
 )
 from console.store.postgres.connection import Connection, Redactor, Synchronous, translated
 from console.store.postgres.link import Link
-from console.store.receivers import ReceiverBeat, beat_params
+from console.store.postgres.team import PostgresTeamRecords
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +60,7 @@ Cursor = psycopg.Cursor[tuple[Any, ...]]
 _DEADLOCK_TRIES = 5
 
 
-class PostgresStore:
+class PostgresStore(PostgresTeamRecords):
     """Messages, attempts, receipts, replies and quarantined callbacks in a PostgreSQL
     database shared by every receiver and console of a team.
 
@@ -183,31 +179,6 @@ class PostgresStore:
             row = cur.execute("SELECT COUNT(*) FROM messages").fetchone()
         assert row is not None
         return int(row[0])
-
-    # Claims ------------------------------------------------------------------------------
-
-    def claim_undecided(self, claim: Claim, limit: int = 100) -> list[StoredMessage]:
-        """Hold up to ``limit`` undecided messages that no console holds, oldest
-        first (a hold that ran out is taken over); returns them."""
-        with self._transaction("the messages could not be claimed") as cur:
-            refs = claims_sql.claim_undecided(cur, claim, limit)
-            where = "WHERE id = ANY(%s) ORDER BY id"
-            return outbox_sql.read_messages(cur, where, (refs,), attachments=True)
-
-    def claim_message(self, message_id: str, claim: Claim) -> bool:
-        """Hold (or keep holding) one message; False while another console holds it."""
-        with self._transaction("the message could not be claimed") as cur:
-            return claims_sql.claim_message(cur, message_id, claim)
-
-    def renew_claims(self, claim: Claim, message_ids: Sequence[str]) -> set[str]:
-        """Extend the hold on these messages; returns those ``claim`` still holds."""
-        with self._transaction("the claims could not be renewed") as cur:
-            return claims_sql.renew(cur, claim, message_ids)
-
-    def release_claim(self, claim: Claim, message_id: str) -> None:
-        """Let go of a message (if ``claim`` holds it): another console may take it."""
-        with self._transaction("the message could not be released") as cur:
-            claims_sql.release(cur, claim, message_id)
 
     # Attempts ----------------------------------------------------------------------------
 
@@ -344,37 +315,6 @@ class PostgresStore:
     def quarantine_summary(self) -> QuarantineSummary:
         with self._transaction("the quarantine could not be read") as cur:
             return quarantine_sql.summary(cur, self._quarantine_cap)
-
-    # Audit trail -------------------------------------------------------------------------
-
-    def add_audit(self, entry: AuditEntry) -> int:
-        """Append ``entry`` to the audit trail; returns its id."""
-        with self._transaction("the audit entry could not be stored") as cur:
-            return audit_sql.add(cur, entry)
-
-    def audit(self, limit: int = 100, since: float | None = None) -> list[AuditRecord]:
-        """The newest ``limit`` audit entries, newest first; with ``since``, none older."""
-        with self._transaction("the audit trail could not be read") as cur:
-            return audit_sql.listed(cur, limit, since)
-
-    # Receivers' heartbeats (see console.store.receivers) ---------------------------------
-
-    def receiver_beat(self, beat: ReceiverBeat) -> None:
-        with self._transaction("the heartbeat could not be stored") as cur:
-            cur.execute(receivers_sql.BEAT, beat_params(beat))
-
-    def receiver_gone(self, receiver_id: str) -> None:
-        with self._transaction("the heartbeat could not be removed") as cur:
-            cur.execute(receivers_sql.GONE, (receiver_id,))
-
-    def receivers(self) -> list[ReceiverBeat]:
-        with self._transaction("the receivers could not be read"):
-            return receivers_sql.listed(self._conn)
-
-    def forget_old(self, now: float) -> int:
-        """Delete the rows of receivers gone for long and the change feed's old rows."""
-        with translated(self._redact, "old rows could not be deleted"):
-            return receivers_sql.forget_old(self._link.get(), now)
 
     # Message log -------------------------------------------------------------------------
 
