@@ -12,7 +12,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from console.identity import Actor, current_actor
 from console.keychain import Credentials
@@ -22,11 +21,13 @@ from console.listener.notify import Coalescer
 from console.listener.server import CallbackListener, ListenerError, callback_store
 from console.paths import access_log_path, database_path, settings_path
 from console.protocol.phone import display_number
+from console.receipts_health import ReceiptsHealth
 from console.sending.claims import ClaimedElsewhere
-from console.sending.engine import EngineSettings, SendingEngine, http_client
-from console.sending.policy import RetrySettings, may_retry_same_id
+from console.sending.policy import may_retry_same_id
+from console.session_account import Account, engine_settings, same_sending
 from console.session_alerts import quarantine_alert, replies_alert, undelivered_alert
 from console.session_recovery import RECOVERY_INTERVAL, recover
+from console.session_shared import SharedWatch
 from console.session_state import (
     UNREACHABLE,
     Alert,
@@ -38,61 +39,12 @@ from console.session_state import (
 from console.settings import Profile, Settings, load_settings, save_settings
 from console.settings.changes import changed_settings
 from console.settings.listener import ensure_path_token, listener_config
-from console.store import MessageStore, StoreLocation, open_store
+from console.store import StoreLocation, open_store
 from console.store.audit import AuditAction
 from console.store.errors import StoreError
 from console.store.models import MessageStatus, NewMessage, StoredMessage
 
-if TYPE_CHECKING:
-    from console.store.postgres.change_feed import ChangeFeed, FeedChange, FeedState
-
 log = logging.getLogger(__name__)
-
-
-def engine_settings(profile: Profile) -> EngineSettings:
-    return EngineSettings(
-        retry=RetrySettings(wait=profile.retry_wait, max_attempts=profile.max_attempts),
-        rate=profile.messages_per_second,
-    )
-
-
-# What an account's client and engine were made from: any other change leaves them be.
-_SENDING_FIELDS = (
-    "name", "login", "endpoint", "method", "messages_per_second", "retry_wait",
-    "max_attempts", "timeout",
-)  # fmt: skip
-
-
-def _same_sending(old: Profile, new: Profile) -> bool:
-    return all(getattr(old, name) == getattr(new, name) for name in _SENDING_FIELDS)
-
-
-class _Account:
-    """One profile's HTTP client and engine; closed once its sends in flight are over."""
-
-    def __init__(
-        self,
-        profile: Profile,
-        credentials: Credentials,
-        store: MessageStore,
-        on_change: Callable[[str], None],
-    ) -> None:
-        self.profile = profile
-        self.credentials = credentials
-        self.client = http_client(profile.timeout)
-        self.engine = SendingEngine(
-            store, self.client, credentials, engine_settings(profile), on_change=on_change
-        )
-        self.tasks: set[asyncio.Task[None]] = set()
-        # Finishing what a stopped console left (see console.session_recovery).
-        self.recovery: asyncio.Task[None] | None = None
-
-    async def close(self) -> None:
-        if self.recovery is not None:
-            self.recovery.cancel()
-        if self.tasks:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
-        await self.client.aclose()
 
 
 class Session:
@@ -146,13 +98,14 @@ class Session:
         self.on_alert: Callable[[Alert], None] = lambda _alert: None
         self.on_listener: Callable[[ListenerState], None] = lambda _state: None
         self.on_store: Callable[[StoreState], None] = lambda _state: None
-        self._feed: ChangeFeed | None = None
+        self.on_receipts: Callable[[ReceiptsHealth], None] = lambda _health: None
+        self._shared: SharedWatch | None = None
         self._notify_interval = notify_interval
         self._listener: CallbackListener | None = None
         self._coalescer: Coalescer | None = None
-        self._account: _Account | None = None
+        self._account: Account | None = None
         self._retired: set[asyncio.Task[None]] = set()
-        self._retiring: list[_Account] = []
+        self._retiring: list[Account] = []
         # A final state is announced once, however often its receipt is redelivered.
         self._alerted: set[str] = set()
 
@@ -182,14 +135,14 @@ class Session:
         loop = asyncio.get_running_loop()
         self._coalescer = Coalescer(loop, self._changed, self._notify_interval)
         if self.store_state.shared:
-            # Imported here: psycopg loads libpq, which a SQLite user never needs.
-            from console.store.postgres.change_feed import ChangeFeed
-
-            def feed_state(state: FeedState) -> None:  # on the feed's thread
-                loop.call_soon_threadsafe(self._feed_state, state)
-
-            self._feed = ChangeFeed(self.location.connection_url(), self._feed_changed, feed_state)
-            self._feed.start()
+            self._shared = SharedWatch(
+                self.location.connection_url(),
+                self.store,
+                self._listener_changed,
+                self._reachable,
+                lambda health: self.on_receipts(health),
+            )
+            self._shared.start(watch_receivers=not self.embedded_listener_wanted)
         return await self.restart_listener()
 
     @property
@@ -216,7 +169,7 @@ class Session:
                 self.actor.entry(AuditAction.SETTINGS, detail="changed " + ", ".join(changed))
             )
         account = self._account
-        if account is not None and _same_sending(account.profile, self.profile):
+        if account is not None and same_sending(account.profile, self.profile):
             account.profile = self.profile
 
     async def use_credentials(self, credentials: Credentials | None) -> None:
@@ -225,7 +178,7 @@ class Session:
         if old is not None:
             self._retire(old)
         if credentials is not None:
-            account = _Account(self.profile, credentials, self.store, self._engine_changed)
+            account = Account(self.profile, credentials, self.store, self._engine_changed)
             self._account = account
             account.recovery = asyncio.get_running_loop().create_task(
                 recover(
@@ -237,7 +190,7 @@ class Session:
                 )
             )
 
-    def _retire(self, account: _Account) -> None:
+    def _retire(self, account: Account) -> None:
         # Its sends in flight finish with the credentials they started with.
         self._retiring.append(account)
         task = asyncio.get_running_loop().create_task(account.close())
@@ -297,18 +250,18 @@ class Session:
         if text is not None:
             raise StoreUnreachable(f"{text}: nothing can be recorded, so nothing was sent")
 
-    def _ready_account(self) -> _Account:
+    def _ready_account(self) -> Account:
         account = self._account
         if account is None or account.profile != self.profile:
             raise NotReady(f"profile {self.profile.name!r} has no credentials yet")
         return account
 
-    def _spawn(self, account: _Account, message_id: str) -> None:
+    def _spawn(self, account: Account, message_id: str) -> None:
         task = asyncio.get_running_loop().create_task(self._deliver(account, message_id))
         account.tasks.add(task)
         task.add_done_callback(account.tasks.discard)
 
-    async def _deliver(self, account: _Account, message_id: str) -> None:
+    async def _deliver(self, account: Account, message_id: str) -> None:
         try:
             message = await account.engine.deliver(message_id)
         except ClaimedElsewhere:
@@ -364,15 +317,10 @@ class Session:
 
     # The shared store
 
-    def _feed_changed(self, changes: list[FeedChange]) -> None:
-        # Called on the feed's thread; the kinds are the listener's, written by triggers.
-        if self._coalescer is not None:
-            self._coalescer.add(cast(list[Change], changes))
-
-    def _feed_state(self, state: FeedState) -> None:
+    def _reachable(self, reachable: bool, reason: str | None) -> None:
         from console.store.postgres.store import PostgresStore
 
-        if state.reachable and not self.store_state.reachable:
+        if reachable and not self.store_state.reachable:
             # The server may have restarted: the store's connection is then gone, unseen.
             assert isinstance(self.store, PostgresStore)
             try:
@@ -380,7 +328,7 @@ class Session:
             except StoreError as exc:
                 # Its next use tries again, once that connection is found lost.
                 log.warning("the shared store could not be reconnected: %s", exc)
-        self.store_state = StoreState(shared=True, reachable=state.reachable, reason=state.reason)
+        self.store_state = StoreState(shared=True, reachable=reachable, reason=reason)
         self.on_store(self.store_state)
 
     def _listener_changed(self, changes: list[Change]) -> None:
@@ -410,9 +358,9 @@ class Session:
     async def close(self) -> None:
         """Finish: stop the listener and the change feed, let sends in flight record their
         end, close the store."""
-        if self._feed is not None:
-            feed, self._feed = self._feed, None
-            await asyncio.to_thread(feed.stop)
+        if self._shared is not None:
+            shared, self._shared = self._shared, None
+            await shared.stop()
         if self._listener is not None:
             listener, self._listener = self._listener, None
             await asyncio.to_thread(listener.stop)

@@ -33,7 +33,13 @@ from console.ui.log_pane import LogPane
 from console.ui.palette import apply_theme
 from console.ui.relaunch import ask_to_restart
 from console.ui.send_flow import SendFlow
-from console.ui.status_bar import AlertArea, CallbackUrlDialog, ListenerStatus, StoreStatus
+from console.ui.status_bar import (
+    AlertArea,
+    CallbackUrlDialog,
+    ListenerStatus,
+    StoreStatus,
+    show_receipts,
+)
 from console.ui.window_actions import (
     ProfileToolbar,
     about_box,
@@ -175,6 +181,7 @@ class MainWindow(QMainWindow):
         self.session.on_alert = self._alert
         self.session.on_listener = self._listener_changed
         self.session.on_store = self._store_changed
+        self.session.on_receipts = lambda health: show_receipts(self.listener_status, health)
         self._store_changed(self.session.store_state)
 
     # Start and stop

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.receipts_health import ReceiptsHealth
 from console.session import Alert, ListenerState
 from console.session_state import UNREACHABLE, StoreState
 from console.settings import public_callback_url
@@ -80,12 +81,14 @@ class ListenerStatus(QToolButton):
         self.setObjectName("listenerStatus")
         self.setAutoRaise(True)
         self.url: str | None = None
+        self.off = False  # on the shared store, the team's receivers take the callbacks
         self.show_state(ListenerState(running=False, error="starting…"))
 
     def show_state(self, state: ListenerState, public_url: str = "") -> None:
         """``public_url``: the address the provider reaches the listener through, if any."""
         running = state.running and state.url is not None
         self.url = public_callback_url(state.url or "", public_url) if running else None
+        self.off = state.off
         if state.off:
             self.setText("Receipts via the team's receivers")
             tint(self, None)
@@ -101,6 +104,15 @@ class ListenerStatus(QToolButton):
             self.setText(f"Listener stopped: {state.error or 'not started'}")
             tint(self, Tone.ERROR)
             self.setToolTip(state.error or "")
+
+
+def show_receipts(status: ListenerStatus, health: ReceiptsHealth) -> None:
+    """On the shared store, with the embedded listener off: the team's receivers."""
+    if not status.off:
+        return
+    status.setText(health.text)
+    tint(status, Tone.ERROR if health.warning else None)
+    status.setToolTip(health.detail)
 
 
 class StoreStatus(QLabel):

@@ -3,13 +3,17 @@ store out of reach is said in the status bar and refuses sends until it is back.
 
 from __future__ import annotations
 
+import time
+
 import psycopg
 import pytest
 from PySide6.QtCore import Qt
 
+from console import receipts_health, session_shared
 from console.session_state import UNREACHABLE
 from console.store.location import StoreLocation
-from console.store.postgres import schema
+from console.store.postgres import PostgresStore, schema
+from console.store.receivers import ReceiverBeat
 from console.ui.log_columns import Column
 from tests.support.postgres_server import scratch_server
 from tests.ui.test_main_window import CUSTOMER, cell, compose, press_send, wait_for_outcome
@@ -58,3 +62,25 @@ def test_a_store_out_of_reach_is_shown_and_refuses_sends_until_it_is_back(qtbot,
         compose(qtbot, window, "Are you there?")
         press_send(qtbot, window)
         assert wait_for_outcome(qtbot, window).startswith("Accepted")
+
+
+def test_the_status_bar_follows_the_team_receivers_heartbeats(
+    qtbot, windows, tmp_path, postgres_url, monkeypatch
+):
+    monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 0.1)
+    monkeypatch.setattr(receipts_health, "SILENT_AFTER", 0.5)
+    window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+    status = window.listener_status
+
+    # None running: after a while the console warns that receipts are not arriving.
+    qtbot.waitUntil(lambda: status.text().startswith("No receiver seen for"), timeout=10_000)
+    assert "db status" in status.toolTip()
+
+    with PostgresStore(postgres_url) as store:
+        now = time.time()
+        store.receiver_beat(ReceiverBeat("rx-1", "gateway-1", 812, now - 60, now, now - 3))
+    qtbot.waitUntil(
+        lambda: status.text().startswith("Receipts via 1 receiver, last callback"),
+        timeout=10_000,
+    )
+    assert "gateway-1" in status.toolTip()

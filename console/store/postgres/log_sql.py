@@ -27,6 +27,7 @@ from console.store.models import (
 )
 from console.store.postgres.log_search_sql import (
     Condition,
+    dense,
     short_text,
     text_condition,
     trigrams_holding,
@@ -104,10 +105,11 @@ def _filter(cur: Cursor, query: LogQuery) -> _Filter:
     trigrams = trigrams_holding(cur, text) if text and short_text(text) else None
     branches: list[tuple[_Branch, Condition | None]] = []
     for branch in _branches(query):
+        listed = trigrams
+        if listed and branch.has_content and dense(cur, branch.table, branch.time, text):
+            listed = None
         condition = (
-            text_condition(text, has_content=branch.has_content, trigrams=trigrams)
-            if text
-            else None
+            text_condition(text, has_content=branch.has_content, trigrams=listed) if text else None
         )
         if text and condition is None:
             continue
