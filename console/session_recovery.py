@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 from console.store.errors import StoreError
@@ -23,16 +24,21 @@ log = logging.getLogger(__name__)
 RECOVERY_INTERVAL = 30.0
 # Messages taken at a time; the rest wait for the next look.
 _BATCH = 100
+# Older undecided messages are not sent by surprise: `sms-console resume` finishes them
+# when an operator asks.
+RECOVER_WITHIN = 86_400.0
 
 
 def claim_left_over(store: MessageStore, claim: Claim, profile: str) -> list[str]:
-    """Take the undecided messages of ``profile`` nobody holds; their message_ids.
+    """Take the undecided messages of ``profile`` nobody holds, from the last
+    :data:`RECOVER_WITHIN` seconds; their message_ids.
 
     Raises:
         StoreError: the store could not be read or written.
     """
     mine: list[str] = []
-    for message in store.claim_undecided(claim, limit=_BATCH):
+    since = time.time() - RECOVER_WITHIN
+    for message in store.claim_undecided(claim, limit=_BATCH, since=since):
         if message.profile == profile:
             mine.append(message.message_id)
         else:

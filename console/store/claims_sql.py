@@ -21,8 +21,11 @@ _UNHELD = "(lease_owner IS NULL OR lease_until <= ?)"
 _FREE = "(lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)"
 
 
-def claim_undecided(conn: sqlite3.Connection, claim: Claim, now: float, limit: int) -> list[str]:
-    """Hold up to ``limit`` undecided messages nobody holds, oldest first; their ids.
+def claim_undecided(
+    conn: sqlite3.Connection, claim: Claim, now: float, limit: int, since: float | None = None
+) -> list[str]:
+    """Hold up to ``limit`` undecided messages nobody holds, oldest first (with ``since``,
+    only those created since then); their ids.
 
     Those ``claim`` holds already are left out: its console is sending them."""
     placeholders = ", ".join("?" for _ in _UNDECIDED)
@@ -30,8 +33,8 @@ def claim_undecided(conn: sqlite3.Connection, claim: Claim, now: float, limit: i
         message_id
         for (message_id,) in conn.execute(
             f"SELECT message_id FROM messages WHERE status IN ({placeholders})"
-            f" AND {_UNHELD} ORDER BY id LIMIT ?",
-            [*_UNDECIDED, now, limit],
+            f" AND {_UNHELD} AND created_at >= ? ORDER BY id LIMIT ?",
+            [*_UNDECIDED, now, since if since is not None else float("-inf"), limit],
         )
     ]
     conn.executemany(

@@ -59,7 +59,9 @@ class MessageStore(Protocol):
     # message only when no hold is on or the hold ran out; holds are renewed while a send
     # goes on and released once the message is decided.
 
-    def claim_undecided(self, claim: Claim, limit: int = 100) -> list[StoredMessage]: ...
+    def claim_undecided(
+        self, claim: Claim, limit: int = 100, since: float | None = None
+    ) -> list[StoredMessage]: ...
 
     def claim_message(self, message_id: str, claim: Claim) -> bool: ...
 

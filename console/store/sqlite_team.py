@@ -27,11 +27,13 @@ class SqliteTeamRecords:
 
     # Claims ------------------------------------------------------------------------------
 
-    def claim_undecided(self, claim: Claim, limit: int = 100) -> list[StoredMessage]:
+    def claim_undecided(
+        self, claim: Claim, limit: int = 100, since: float | None = None
+    ) -> list[StoredMessage]:
         """Hold up to ``limit`` undecided messages that no console holds, oldest
         first (a hold that ran out is taken over); returns them."""
         with self._write() as conn:
-            ids = claims_sql.claim_undecided(conn, claim, time.time(), limit)
+            ids = claims_sql.claim_undecided(conn, claim, time.time(), limit, since)
         found = [self.get_message(i) for i in ids]
         return [m for m in found if m is not None]
 

@@ -271,7 +271,10 @@ async def test_messages_a_stopped_console_left_are_finished_at_start_with_their_
     left = message(simulator.endpoint_url)
     held = message(simulator.endpoint_url)
     other_profile = replace(message(simulator.endpoint_url), profile="other")
+    stale = message(simulator.endpoint_url)
     with SqliteStore(database_path(data_dir)) as store:
+        # Two days old: not sent by surprise ('resume' finishes it when asked).
+        store.create_message(stale, now=time.time() - 2 * 86_400)
         # A console killed before sending: its lease ran out long ago.
         store.create_message(left, now=time.time() - 600, claim=Claim("gone:1:aa", 60.0))
         # One another console is sending right now.
@@ -292,6 +295,9 @@ async def test_messages_a_stopped_console_left_are_finished_at_start_with_their_
         assert other is not None
         assert other.status is MessageStatus.QUEUED
         assert other.lease_owner is None
+        old = session.store.get_message(stale.message_id)
+        assert old is not None
+        assert old.status is MessageStatus.QUEUED
         sent = [r["params"]["message_id"] for r in simulator.journal()["mt_requests"]]
         assert sent == [left.message_id]
     finally:

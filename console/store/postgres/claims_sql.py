@@ -25,8 +25,9 @@ _UNHELD = f"(lease_owner IS NULL OR lease_until <= {NOW})"
 _FREE = f"(lease_owner IS NULL OR lease_owner = %s OR lease_until <= {NOW})"
 
 
-def claim_undecided(cur: Cursor, claim: Claim, limit: int) -> list[int]:
-    """Hold up to ``limit`` undecided messages nobody holds, oldest first; their ids
+def claim_undecided(cur: Cursor, claim: Claim, limit: int, since: float | None = None) -> list[int]:
+    """Hold up to ``limit`` undecided messages nobody holds, oldest first (with ``since``,
+    only those created since then); their ids
     (the rows', not message_ids). Those ``claim`` holds already are left out: its console
     is sending them.
 
@@ -35,11 +36,12 @@ def claim_undecided(cur: Cursor, claim: Claim, limit: int) -> list[int]:
     """
     rows = cur.execute(
         "WITH free AS (SELECT id FROM messages WHERE status = ANY(%s)"
-        f" AND {_UNHELD} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
+        f" AND {_UNHELD} AND created_at >= %s ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)"
         f" UPDATE messages m SET lease_owner = %s, lease_until = {NOW} + %s"
         " FROM free WHERE m.id = free.id RETURNING m.id",
         (
             [s.value for s in MessageStatus if s.undecided],
+            since if since is not None else float("-inf"),
             limit,
             claim.owner,
             claim.seconds,

@@ -34,11 +34,13 @@ class PostgresTeamRecords:
 
     # Claims ------------------------------------------------------------------------------
 
-    def claim_undecided(self, claim: Claim, limit: int = 100) -> list[StoredMessage]:
+    def claim_undecided(
+        self, claim: Claim, limit: int = 100, since: float | None = None
+    ) -> list[StoredMessage]:
         """Hold up to ``limit`` undecided messages that no console holds, oldest
         first (a hold that ran out is taken over); returns them."""
         with self._transaction("the messages could not be claimed") as cur:
-            refs = claims_sql.claim_undecided(cur, claim, limit)
+            refs = claims_sql.claim_undecided(cur, claim, limit, since)
             where = "WHERE id = ANY(%s) ORDER BY id"
             return outbox_sql.read_messages(cur, where, (refs,), attachments=True)
 

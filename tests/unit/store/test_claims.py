@@ -158,3 +158,16 @@ def test_two_consoles_claiming_at_once_never_get_the_same_message(backend: Backe
         owners = {m.message_id: m.lease_owner for m in store.undecided()}
     assert all(owners[i] == ALICE.owner for i in alice)
     assert all(owners[i] == BOB.owner for i in bob)
+
+
+def test_only_messages_created_since_a_time_are_claimed_when_asked(store: MessageStore) -> None:
+    store.create_message(new_message("old"), now=1_000.0)
+    store.create_message(new_message("new"), now=5_000.0)
+
+    claimed = store.claim_undecided(ALICE, since=4_000.0)
+
+    assert [m.message_id for m in claimed] == ["new"]
+    old = store.get_message("old")
+    assert old is not None
+    assert old.lease_owner is None
+    assert [m.message_id for m in store.claim_undecided(BOB)] == ["old"]
