@@ -73,7 +73,6 @@ class ComposePane(QWidget):
         self.recipient_field = RecipientField()
         self.recipient = self.recipient_field.line
         self.recipient_preview = self.recipient_field.preview
-        self.recipient_warning = self.recipient_field.warning
 
         self.sender_box = named(QComboBox(), "sender", editable=True)
         self.sender_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)

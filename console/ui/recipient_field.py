@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from console.drafts import check_recipient
 from console.protocol.phone import InvalidPhoneNumber, example_numbers
-from console.ui.labels import ElidedLabel, coloured, plain_label, reserved
+from console.ui.labels import ElidedLabel, coloured, reserved
 from console.ui.named import named
 from console.ui.palette import Tone
 from console.ui.region_box import RegionBox
@@ -31,7 +31,6 @@ class RecipientField(QWidget):
         # One line, cut short to fit, whole in its tooltip: a wrapping line would move the
         # fields below it as the number is typed.
         self.preview = named(ElidedLabel(), "recipientPreview")
-        self.warning = plain_label("recipientWarning", Tone.WARNING)
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -42,7 +41,6 @@ class RecipientField(QWidget):
         layout.setSpacing(2)
         layout.addLayout(row)
         layout.addWidget(reserved(self.preview, 1))
-        layout.addWidget(self.warning)
         layout.addWidget(self.region_box.note)
 
         self.line.textChanged.connect(self.textChanged)
@@ -60,7 +58,6 @@ class RecipientField(QWidget):
     def refresh(self) -> None:
         """Say how the number reads, or why it cannot be sent to."""
         text = self.line.text()
-        self.warning.hide()
         if not text.strip():
             self.preview.hide()
             return
@@ -76,8 +73,10 @@ class RecipientField(QWidget):
             self.preview.setToolTip("")
             coloured(self.preview, Tone.MUTED)
             if number.warning:
-                self.warning.setText(number.warning)
-                self.warning.show()
+                # On the same line, whole in its tooltip: a line more would move the form.
+                self.preview.setText(f"{self.preview.text()} · not known to be assigned: check it")
+                self.preview.setToolTip(number.warning)
+                coloured(self.preview, Tone.WARNING)
         self.preview.show()
 
     def _chosen(self, region: str | None) -> None:

@@ -70,6 +70,11 @@ def test_the_form_does_not_move_as_its_messages_come_and_go(qtbot, window):
     assert pane.recipient_preview.isVisible()
     assert positions() == before
     pane.recipient.clear()
+    # A number of a possible length but not known to be assigned: a warning, same line.
+    qtbot.keyClicks(pane.recipient, "+44 7700 900123")
+    assert "not known to be an assigned number" in pane.recipient_preview.toolTip()
+    assert positions() == before
+    pane.recipient.clear()
     qtbot.keyClicks(pane.recipient, CUSTOMER)
     qtbot.keyClicks(pane.editor, "Hello")
     pane.show_outcome("Not sent: the provider did not answer in time. Try again later.", ok=False)

@@ -28,7 +28,7 @@ def test_the_region_beside_to_reads_national_numbers_and_is_kept(qtbot, windows,
     assert not pane.send_button.isEnabled()
 
     choose(qtbot, pane.recipient_field.region_box, "GB +44 · United Kingdom (UK)")
-    assert pane.recipient_preview.text() == "→ +44 7700 900123 (GB)"
+    assert pane.recipient_preview.text().startswith("→ +44 7700 900123 (GB)")
     assert pane.send_button.isEnabled()
     assert pane.recipient.placeholderText().startswith("07400 123456, +44 7400 123456")
 
@@ -36,7 +36,7 @@ def test_the_region_beside_to_reads_national_numbers_and_is_kept(qtbot, windows,
     again = windows.open(data_dir)
     assert again.compose.recipient_field.region_box.currentText() == "GB +44 · United Kingdom (UK)"
     qtbot.keyClicks(again.compose.recipient, "07700 900123")
-    assert again.compose.recipient_preview.text() == "→ +44 7700 900123 (GB)"
+    assert again.compose.recipient_preview.text().startswith("→ +44 7700 900123 (GB)")
 
 
 def test_a_number_with_its_country_code_needs_no_region(qtbot, windows, data_dir):
@@ -51,7 +51,7 @@ def test_a_number_with_its_country_code_needs_no_region(qtbot, windows, data_dir
     )
     pane.recipient.clear()
     qtbot.keyClicks(pane.recipient, "+44 7700 900123")
-    assert pane.recipient_preview.text() == "→ +44 7700 900123 (GB)"
+    assert pane.recipient_preview.text().startswith("→ +44 7700 900123 (GB)")
 
 
 def test_sending_goes_on_after_the_region_is_changed(qtbot, window):
@@ -84,7 +84,7 @@ def test_typing_in_the_region_list_finds_a_country_by_any_part_of_its_name(qtbot
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert box.currentText() == "GB +44 · United Kingdom (UK)"
     qtbot.waitUntil(lambda: box.lineEdit().cursorPosition() == 0, timeout=2000)
-    assert pane.recipient_preview.text() == "→ +44 7700 900123 (GB)"
+    assert pane.recipient_preview.text().startswith("→ +44 7700 900123 (GB)")
 
 
 def test_a_region_code_typed_whole_is_taken_and_other_text_is_undone(qtbot, window):
@@ -110,14 +110,15 @@ def test_a_uk_number_a_digit_short_is_an_error_that_holds_send(qtbot, window):
     problem = "it has too few digits for a mobile number of its country (read as a UK number)"
     assert pane.recipient_preview.text() == f"Not a usable number: {problem}"
     assert scheme().error in pane.recipient_preview.styleSheet()
-    assert not pane.recipient_warning.isVisible()
     assert not pane.send_button.isEnabled()
     assert pane.reason.text() == f"Check the recipient number: {problem}"
 
     # The digit it lacked: a mobile's length, in a range kept for examples. That is the
     # operator's call, so a warning, and Send.
     qtbot.keyClicks(pane.recipient, "3")
-    assert pane.recipient_preview.text() == "→ +44 7700 900123 (GB)"
-    assert pane.recipient_warning.isVisible()
-    assert "not known to be an assigned number" in pane.recipient_warning.text()
+    assert pane.recipient_preview.text() == (
+        "→ +44 7700 900123 (GB) · not known to be assigned: check it"
+    )
+    assert scheme().warning in pane.recipient_preview.styleSheet()
+    assert "not known to be an assigned number" in pane.recipient_preview.toolTip()
     assert pane.send_button.isEnabled()
