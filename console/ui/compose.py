@@ -340,7 +340,11 @@ class ComposePane(QWidget):
     def _apply_profile(self, profile: Profile, previous: Profile | None) -> None:
         self.recipient_field.set_region(profile.default_region)
         typed = self.sender_box.currentText().strip()
-        keep_sender = bool(typed) and (previous is None or typed not in previous.senders)
+        # Kept when typed by hand, or chosen among senders the profile still has: only an
+        # old profile's sender the new one lacks gives way to the new default.
+        keep_sender = bool(typed) and (
+            previous is None or typed not in previous.senders or typed in profile.senders
+        )
         self.sender_box.blockSignals(True)
         self.sender_box.clear()
         self.sender_box.addItems(list(profile.senders))

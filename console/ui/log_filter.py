@@ -51,6 +51,8 @@ class LogFilterBar(QWidget):
             )
             box.setMinimumContentsLength(8)
             box.view().setMinimumWidth(box.sizeHint().width() * 2)
+        # Narrow, it may cut the chosen state's name: its tooltip has it whole.
+        self.state.currentTextChanged.connect(self.state.setToolTip)
         for index, state in enumerate(LOG_STATE_LABELS, start=1):
             self.state.setItemData(index, LOG_STATE_TIPS[state], Qt.ItemDataRole.ToolTipRole)
         self.mine = outlined(QCheckBox("M&ine"))

@@ -196,7 +196,7 @@ class LogPane(QSplitter):
     def update_count(self) -> None:
         count = self.model.rowCount()
         query = self.model.query
-        filtered = bool(query.text or query.direction or query.state)
+        filtered = bool(query.text or query.direction or query.state or query.operator)
         counting = self.model.is_counting
         shown = f"{count:,}+" if counting else f"{count:,}"
         verb = "matches" if shown == "1" else "match"

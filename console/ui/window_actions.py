@@ -216,6 +216,8 @@ def shortcuts_box(window: QWidget) -> QMessageBox:
         for action in window.actions()
         if not action.shortcut().isEmpty()
     )
+    # The filter bar's check box: a mnemonic, not an action.
+    pairs.append(("Mine: only the messages sent under this operator name", "Alt+I"))
     rows = "".join(
         f"<tr><td style='padding-right:24px'><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>"
         for what, keys in pairs

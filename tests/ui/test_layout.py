@@ -107,7 +107,12 @@ def test_help_lists_the_keyboard_shortcuts(qtbot, window):
     qtbot.keyClick(window.table, Qt.Key.Key_F1)
     (box,) = [b for b in window.findChildren(QMessageBox, "shortcutsDialog") if b.isVisible()]
     text = box.text()
-    for keys, what in (("Ctrl+N", "New message"), ("Ctrl+F", "Filter log"), ("F1", "Keyboard")):
+    for keys, what in (
+        ("Ctrl+N", "New message"),
+        ("Ctrl+F", "Filter log"),
+        ("F1", "Keyboard"),
+        ("Alt+I", "Mine"),
+    ):
         assert f"<b>{keys}</b></td><td>{what}" in text
     title = box.fontMetrics().horizontalAdvance("Keyboard shortcuts — SMS Operator Console")
     assert box.width() > title + 60  # its title is not cut by the window's frame

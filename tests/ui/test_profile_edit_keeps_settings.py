@@ -89,3 +89,14 @@ def test_editing_the_active_profile_keeps_the_theme_and_the_other_settings(
         dialog.reject()
     finally:
         apply_theme(Theme.SYSTEM)
+
+
+def test_ok_in_the_settings_keeps_the_sender_chosen_in_the_form(qtbot, window):
+    pane = window.compose
+    senders = [pane.sender_box.itemText(i) for i in range(pane.sender_box.count())]
+    assert len(senders) > 1  # the demo profile has several
+    choose(qtbot, pane.sender_box, senders[1])
+
+    press_ok(qtbot, open_settings(qtbot, window, "Profiles"))
+
+    assert pane.sender_box.currentText() == senders[1]

@@ -130,3 +130,13 @@ def test_the_public_url_is_the_one_given_to_the_provider(qtbot, window, data_dir
     stored = json.loads(settings_path(data_dir).read_text())
     assert stored["listener"]["public_url"] == "https://callbacks.example.com/"
     dialog.reject()
+
+
+def test_choosing_shared_asks_for_a_url_without_calling_it_an_error(qtbot, window):
+    dialog = open_page(qtbot, window, "Workspace")
+    page = dialog.workspace_page
+    choose(qtbot, page.shared)
+    assert page.url.placeholderText().startswith("postgresql://")
+    assert not [f.error.text() for f in [page.url_field] if f.error.isVisible()]
+    assert not button(dialog, QDialogButtonBox.StandardButton.Ok).isEnabled()
+    dialog.reject()

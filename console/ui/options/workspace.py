@@ -73,7 +73,7 @@ class WorkspacePage(SettingsPage):
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result.hide()
-        self._url_field = Field(
+        self.url_field = Field(
             self.url,
             "Without a password: it comes from the keychain (below), PGPASSWORD or ~/.pgpass.",
         )
@@ -97,7 +97,7 @@ class WorkspacePage(SettingsPage):
         column.addWidget(self.shared)
         self.shared_box = QGroupBox("Shared store")
         form = QFormLayout(self.shared_box)
-        form.addRow("URL", self._url_field)
+        form.addRow("URL", self.url_field)
         form.addRow(
             "Password",
             Field(self.password, "Kept in the keychain on OK or Apply; empty keeps the one filed."),
@@ -130,9 +130,12 @@ class WorkspacePage(SettingsPage):
         workspace = self.workspace()
         problems = workspace_problems(workspace)
         if self.shared.isChecked() and not workspace.store:
-            problems = {"store": f"the shared store's URL, e.g. {_PLACEHOLDER}"}
-        self.problems = problems
-        self._url_field.set_error(problems.get("store"))
+            # Not an error yet: OK waits for the URL, whose field shows an example.
+            self.problems = {"store": "the shared store's URL is needed"}
+            self.url_field.set_error(None)
+        else:
+            self.problems = problems
+            self.url_field.set_error(problems.get("store"))
         if not problems:
             listener = replace(
                 self.draft.settings.listener, embedded_on_shared=self.embedded.isChecked()
