@@ -123,7 +123,8 @@ class ComposePane(QWidget):
         form.addRow(buddy("P&riority", self.priority), self.priority)
         form.addRow("", self.receipt)
         send_row = QHBoxLayout()
-        send_row.addWidget(self.reason, stretch=1)
+        # Room for three lines kept: a reason coming, going or wrapping moves nothing above.
+        send_row.addWidget(reserved(self.reason, 3), stretch=1)
         send_row.addStretch()
         send_row.addWidget(self.spinner)
         send_row.addWidget(self.sending_label)

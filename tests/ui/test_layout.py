@@ -57,11 +57,14 @@ def test_the_compose_pane_folds_away_and_back_with_a_shortcut(qtbot, windows, da
 
 
 def test_the_form_does_not_move_as_its_messages_come_and_go(qtbot, window):
+    window.resize(1024, 700)  # a narrow compose pane, where the reason beside Send wraps
     pane = window.compose
 
-    def positions() -> tuple[int, int]:
+    def positions() -> tuple[int, int, int]:
+        qtbot.wait(20)  # the layout follows the lines that came or went
         return (
             pane.editor.mapTo(pane, QPoint(0, 0)).y(),
+            pane.attachment_list.add_button.mapTo(pane, QPoint(0, 0)).y(),
             pane.send_button.mapTo(pane, QPoint(0, 0)).y(),
         )
 
