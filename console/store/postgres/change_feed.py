@@ -29,7 +29,12 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from console.store.postgres.connection import APPLICATION_NAME, CONNECT_TIMEOUT, Redactor
+from console.store.postgres.connection import (
+    APPLICATION_NAME,
+    CONNECT_TIMEOUT,
+    TCP_DEFAULTS,
+    Redactor,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +47,6 @@ SAFETY_INTERVAL = 2.0
 MIN_READ_GAP = 0.02
 FIRST_PAUSE = 0.5
 LONGEST_PAUSE = 5.0
-# A connection over TCP whose server vanished without a word is given up after this long
-# (libpq's keepalive and user timeout settings; a URL may set its own).
-_TCP_DEFAULTS: dict[str, Any] = {
-    "keepalives": 1,
-    "keepalives_idle": 5,
-    "keepalives_interval": 2,
-    "keepalives_count": 3,
-    "tcp_user_timeout": 10_000,
-}
 
 # One statement, so one snapshot: the rows, and the xmin that says which of them are final.
 _READ = (
@@ -184,7 +180,7 @@ class ChangeFeed:
         defaults = {
             "connect_timeout": CONNECT_TIMEOUT,
             "application_name": APPLICATION_NAME,
-            **_TCP_DEFAULTS,
+            **TCP_DEFAULTS,
         }
         extra = {k: v for k, v in defaults.items() if k not in given}
         conn = psycopg.connect(self._url, autocommit=True, **extra)

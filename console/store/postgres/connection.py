@@ -28,6 +28,16 @@ Synchronous = Literal["OFF", "NORMAL", "FULL"]
 
 # How long opening waits for the server when the URL does not say.
 CONNECT_TIMEOUT = 10
+# A connection over TCP whose server vanished without a word is given up after this long,
+# so that no call waits on it for ever (libpq's keepalive and user timeout settings; a URL
+# may set its own).
+TCP_DEFAULTS: dict[str, Any] = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
 APPLICATION_NAME = "sms-console"
 # While the server is unreachable, a store tries to connect again at most this often; in
 # between, its calls fail at once.
@@ -92,6 +102,7 @@ def connect(url: str, *, busy_timeout: float, synchronous: Synchronous) -> Conne
         defaults: dict[str, Any] = {
             "connect_timeout": CONNECT_TIMEOUT,
             "application_name": APPLICATION_NAME,
+            **TCP_DEFAULTS,
         }
         extra = {k: v for k, v in defaults.items() if k not in given}
         conn = psycopg.connect(url, autocommit=False, **extra)

@@ -11,6 +11,7 @@ import pytest
 from console.store.errors import IncompatibleStore, StoreBusy, StoreError
 from console.store.models import LogQuery
 from console.store.postgres import PostgresStore, schema
+from console.store.postgres.connection import connect
 from tests.conftest import PASSWORD
 from tests.support.postgres_server import PostgresServer
 from tests.unit.postgres.test_store_races import Worker, wait_until_blocked
@@ -125,3 +126,21 @@ def test_a_store_whose_server_connection_is_lost_raises_a_store_error_then_recon
         found = store.get_message("m-1")
         assert found is not None
         assert found.state == 2
+
+
+def test_a_connection_to_a_silent_server_is_given_up_not_waited_on_for_ever(
+    postgres_url: str,
+) -> None:
+    conn = connect(postgres_url, busy_timeout=5.0, synchronous="NORMAL")
+    try:
+        given = conn.info.get_parameters()
+    finally:
+        conn.close()
+    assert given["keepalives"] == "1"
+    assert given["tcp_user_timeout"] == "10000"
+    # A URL's own choice stands.
+    conn = connect(f"{postgres_url}&tcp_user_timeout=3000", busy_timeout=5.0, synchronous="NORMAL")
+    try:
+        assert conn.info.get_parameters()["tcp_user_timeout"] == "3000"
+    finally:
+        conn.close()
