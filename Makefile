@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-log bench-attach bench-search bench-listener bench-receiver drill-listener drill-pg-restart drill-claims clean
+.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-window-postgres bench-log bench-attach bench-search bench-listener bench-receiver drill-listener drill-pg-restart drill-claims clean
 
 $(STAMP): pyproject.toml scripts/system_packages.sh scripts/apt_install_missing.sh
 	$(PYTHON) scripts/check_python.py
@@ -43,6 +43,9 @@ screenshots: $(STAMP)
 
 bench-window: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_window.py
+
+bench-window-postgres: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_window.py --postgres
 
 bench-log: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_log.py

@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.model = MessageLogModel(
             session.store,
             self,
-            open_reader=lambda: open_store(database_path(session.data_dir), any_thread=True),
+            open_reader=lambda: open_store(session.location, any_thread=True),
         )
         self.log_pane = LogPane(self.model, session.store)
         # The log's parts, by the names the window has always given them.

@@ -1,15 +1,19 @@
-"""The real operator window over a million messages: start, filter, jump, memory, live receipts.
+"""The real operator window over a million messages: start, filter, search, jump, memory,
+live receipts; on its own SQLite file, or with ``--postgres`` on a shared PostgreSQL store.
 
-Run: ``.venv/bin/python tests/benchmarks/bench_window.py [--runs 3] [--seconds 20]``.
-Needs Xvfb (Debian package ``xvfb``) for a real X display; without it, or with
-``--platform offscreen``, Qt's offscreen platform is used. The million-message store is
-built once (``big_store.py``, in a process of its own) and reused.
+Run: ``.venv/bin/python tests/benchmarks/bench_window.py [--runs 3] [--seconds 20]
+[--postgres]``. Needs Xvfb (Debian package ``xvfb``) for a real X display; without it, or
+with ``--platform offscreen``, Qt's offscreen platform is used. The million-message store
+is built once (``big_store.py``, in a process of its own) and reused.
 
-Each run copies the store into a fresh data directory, marks its 200 newest messages as
-accepted and awaiting a receipt (the ones live receipts are for), writes a profile and a
-listener on a free port, and starts the console's entry point in a new process
+Each run prepares the store (``window_stores.py``: by default a fresh copy in a new data
+directory; with ``--postgres``, a PostgreSQL server started here with durable commits,
+loaded once with the same rows by COPY and reset before each run): its 200 newest
+messages accepted and awaiting a receipt (the ones live receipts are for), a profile and a
+listener on a free port. Then it starts the console's entry point in a new process
 (``window_probe.py``: ``console.cli.main.main(["--data-dir", DIR])``, what
-``sms-console --data-dir DIR`` runs, with measuring points that only watch) with
+``sms-console --data-dir DIR`` runs, with ``--store URL`` on PostgreSQL and its embedded
+listener turned on there, with measuring points that only watch) with
 ``SMS_CONSOLE_LOGIN``/``SMS_CONSOLE_PASSWORD`` set, so no credentials dialog opens.
 
 In the order they are measured:
@@ -32,9 +36,13 @@ In the order they are measured:
 * Filter by number: a number typed into the filter box as ``+1 (312) 555-0123``, timed
   from the moment the query is emitted (the typing pause's timer fires) to the end of the
   paint that drew the first matching row at the top. Target <= 150 ms.
+* Text search: a common word (``parcel``, ``invoice``…, in a fifth of the messages or
+  more) and a rare text (``parcel 1000``…, a few dozen messages) typed into the filter
+  box, timed as the number filter is, to the paint of the first row of that search at
+  the top. Target <= 150 ms.
 * Jump to the oldest row: Ctrl+End on the log (after the filter was cleared, so only the
   newest page is loaded), from the key press to the end of the paint that drew the last
-  row. Target <= 200 ms.
+  row. Target <= 200 ms on SQLite, <= 150 ms on PostgreSQL.
 * RSS of the window process (``VmRSS``), after the receipts and the interactions.
   Target <= 300 MB.
 
@@ -48,187 +56,40 @@ import argparse
 import json
 import math
 import os
-import queue
-import select
-import shutil
-import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "benchmarks"
 sys.path.insert(0, str(ROOT))
 
-from console.settings import ListenerSettings, Settings, save_settings  # noqa: E402
 from tests.benchmarks.big_store import ensure_store  # noqa: E402
+from tests.benchmarks.window_process import Window, display, machine_cpu  # noqa: E402
+from tests.benchmarks.window_receipts import receipt_latencies  # noqa: E402
+from tests.benchmarks.window_stores import (  # noqa: E402
+    COMMON_WORDS,
+    LocalStore,
+    SharedStore,
+    customers,
+    searched_texts,
+)
 
 TARGET_INTERACTIVE_S = 2.0
 TARGET_FILTER_MS = 150.0
-TARGET_OLDEST_MS = 200.0
+TARGET_SEARCH_MS = 150.0
 TARGET_RSS_MB = 300.0
 TARGET_DR_P95_MS = 250.0
 RATE_SHARE = 0.99
 
-TOKEN = "bench-token-0123456789abcdef"
-AWAITING_RECEIPTS = 200
-SCREEN = "1600x1000x24"
 START_TIMEOUT = 120.0
 
-
-# Display ------------------------------------------------------------------------------------
-
-
-@contextmanager
-def display(platform: str) -> Iterator[tuple[dict[str, str], str]]:
-    """Environment settings for the window's display, and its description."""
-    if platform == "offscreen" or shutil.which("Xvfb") is None:
-        yield {"QT_QPA_PLATFORM": "offscreen"}, "Qt offscreen platform (no X server)"
-        return
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", SCREEN, "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        ready, _, _ = select.select([read_end], [], [], 10.0)
-        number = os.read(read_end, 32).decode().strip() if ready else ""
-        if not number.isdigit():
-            raise SystemExit("Xvfb did not start")
-        yield {"DISPLAY": f":{number}"}, f"Xvfb :{number} ({SCREEN}, no window manager)"
-    finally:
-        os.close(read_end)
-        server.terminate()
-        server.wait(timeout=10)
-
-
-# The store ----------------------------------------------------------------------------------
-
-
-def customers(store: Path, wanted: int) -> list[str]:
-    """Distinct North American numbers among the newest messages, newest first."""
-    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
-    try:
-        rows = conn.execute(
-            "SELECT phone_number FROM messages ORDER BY created_at DESC LIMIT 5000"
-        ).fetchall()
-    finally:
-        conn.close()
-    numbers = [n for (n,) in rows if n.startswith(("1202555", "1312555"))]
-    return list(dict.fromkeys(numbers))[:wanted]
-
-
-def prepare(data_dir: Path, store: Path) -> None:
-    """The store copied in, its newest messages awaiting receipts; a listener on any port."""
-    database = data_dir / "messages.sqlite3"
-    shutil.copyfile(store, database)
-    conn = sqlite3.connect(database)
-    try:
-        conn.execute(
-            "UPDATE messages SET status = 'accepted', result_code = 0, status_detail = NULL,"
-            " receipt = 1, state = NULL, state_result_code = NULL, state_at = NULL"
-            " WHERE id IN (SELECT id FROM messages ORDER BY created_at DESC LIMIT ?)",
-            (AWAITING_RECEIPTS,),
-        )
-        conn.commit()
-    finally:
-        conn.close()
-    save_settings(
-        data_dir / "profiles.json",
-        Settings(listener=ListenerSettings(port=0, path_token=TOKEN)),
-    )
-
-
-# The window process -------------------------------------------------------------------------
-
-
-class Window:
-    """The window process: its events on stdout, commands on stdin."""
-
-    def __init__(
-        self, data_dir: Path, numbers: list[str], repeat: int, env: dict[str, str], log: TextIO
-    ) -> None:
-        command = [sys.executable, str(HERE / "window_probe.py"), "--data-dir", str(data_dir),
-                   "--numbers", ",".join(numbers), "--repeat", str(repeat)]  # fmt: skip
-        self.spawned = time.time()
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-            cwd=ROOT,
-            env=env,
-        )
-        self.events: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            try:
-                self.events.put(json.loads(line))
-            except ValueError:
-                continue
-        self.events.put(None)
-
-    def next_event(self, timeout: float) -> dict[str, Any]:
-        try:
-            event = self.events.get(timeout=timeout)
-        except queue.Empty:
-            raise RuntimeError(f"the window said nothing for {timeout:.0f} s") from None
-        if event is None:
-            raise RuntimeError(f"the window ended (exit status {self.process.wait()})")
-        if event["event"] == "error":
-            raise RuntimeError(f"the window reported: {event['text']}")
-        return event
-
-    def expect(self, name: str, timeout: float) -> dict[str, Any]:
-        event = self.next_event(timeout)
-        if event["event"] != name:
-            raise RuntimeError(f"expected {name!r} from the window, got {event}")
-        return event
-
-    def send(self, command: str) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write(command + "\n")
-        self.process.stdin.flush()
-
-    def memory_mb(self) -> tuple[float, float]:
-        """Resident set size now and at its peak, in MB."""
-        values = {}
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        for line in status.splitlines():
-            name, _, value = line.partition(":")
-            if name in ("VmRSS", "VmHWM"):
-                values[name] = int(value.split()[0]) / 1024
-        return values["VmRSS"], values["VmHWM"]
-
-    def cpu_seconds(self) -> float:
-        """CPU time the window process has used, all threads, user and system."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def close(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                return self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        return self.process.wait()
+Store = LocalStore | SharedStore
 
 
 # One run ------------------------------------------------------------------------------------
@@ -241,6 +102,9 @@ class Run:
     ready_s: float = math.nan
     filters_ms: list[float] = field(default_factory=list)
     filter_rows: list[int] = field(default_factory=list)
+    common_ms: list[float] = field(default_factory=list)
+    rare_ms: list[float] = field(default_factory=list)
+    search_rows: list[int] = field(default_factory=list)
     clears_ms: list[float] = field(default_factory=list)
     oldest_ms: list[float] = field(default_factory=list)
     newest_ms: list[float] = field(default_factory=list)
@@ -259,102 +123,22 @@ class Run:
     exit_status: int | None = None
 
 
-def machine_cpu() -> tuple[float, float]:
-    """Busy and total CPU time of the whole machine so far, in clock ticks."""
-    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = ticks[3] + ticks[4]
-    return sum(ticks) - idle, sum(ticks)
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile (inf for a receipt whose row was never repainted)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def stored_order(database: Path, ids: list[str]) -> dict[tuple[str, int], int]:
-    """Each receipt's place among its message's receipts, in the order they were stored.
-
-    That is the order their states were applied in: two receipts for one message in flight
-    at once may be stored in either order.
-    """
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        rows = conn.execute(
-            f"SELECT message_id, result_code FROM receipts"  # noqa: S608 (placeholders only)
-            f" WHERE message_id IN ({', '.join('?' * len(ids))}) ORDER BY id",
-            ids,
-        ).fetchall()
-    finally:
-        conn.close()
-    places: dict[tuple[str, int], int] = {}
-    counts: dict[str, int] = {}
-    for message_id, code in rows:
-        places[(message_id, code)] = counts.get(message_id, 0)
-        counts[message_id] = counts.get(message_id, 0) + 1
-    return places
-
-
-def receipt_latencies(
-    receipts: list[list[Any]],
-    history: dict[str, list[list[Any]]],
-    places: dict[tuple[str, int], int],
-) -> dict[str, Any]:
-    """From each acknowledgement to the first paint of its row showing it or a later one.
-
-    "Later" is in the order the receipts were stored, which is the order the row's state
-    went through; a row painted before any receipt shows none.
-    """
-    latencies = []
-    exact = before_ack = missing = wrong_state = reordered = 0
-    for message_id, number, state, _sent, acknowledged, status in receipts:
-        if not 200 <= status < 300:
-            continue
-        place = places.get((message_id, number))
-        if place is None:
-            missing += 1
-            latencies.append(math.inf)
-            continue
-        reordered += place != number
-        shown = None
-        for painted in history.get(message_id, []):
-            code = painted[1]
-            if code is not None and places.get((message_id, code), -1) >= place:
-                shown = painted
-                break
-        if shown is None:
-            missing += 1
-            latencies.append(math.inf)
-            continue
-        painted_at, code, painted_state = shown
-        if code == number:
-            exact += 1
-            wrong_state += painted_state != state
-        if painted_at < acknowledged:
-            before_ack += 1
-        latencies.append(max(0.0, painted_at - acknowledged) * 1000)
-    return {
-        "count": len(latencies),
-        "p50": percentile(latencies, 0.50) if latencies else math.nan,
-        "p95": percentile(latencies, 0.95) if latencies else math.nan,
-        "max": max(latencies) if latencies else math.nan,
-        "exact": exact,
-        "before_ack": before_ack,
-        "missing": missing,
-        "wrong_state": wrong_state,
-        "reordered": reordered,
-    }
-
-
 def one_run(
-    store: Path, numbers: list[str], env: dict[str, str], args: argparse.Namespace, work: Path
+    store: Store,
+    numbers: list[str],
+    texts: list[str],
+    env: dict[str, str],
+    args: argparse.Namespace,
+    work: Path,
 ) -> Run:
     data_dir = work / "data"
     data_dir.mkdir(mode=0o700)
-    prepare(data_dir, store)
+    store.prepare(data_dir)
     run = Run()
+    probe_args = [*store.probe_args(data_dir), "--numbers", ",".join(numbers),
+                  "--texts", ",".join(texts), "--repeat", str(args.repeat)]  # fmt: skip
     with (work / "window.stderr").open("w") as log:
-        window = Window(data_dir, numbers, args.repeat, env, log)
+        window = Window(probe_args, env, log)
         try:
             run.constructed_s = window.expect("constructed", START_TIMEOUT)["t"] - window.spawned
             run.interactive_s = window.expect("interactive", START_TIMEOUT)["t"] - window.spawned
@@ -394,6 +178,10 @@ def one_run(
                 if kind == "filter":
                     run.filters_ms.append(event["ms"])
                     run.filter_rows.append(event["rows"])
+                elif kind == "search":
+                    rare = event["typed"] not in COMMON_WORDS
+                    (run.rare_ms if rare else run.common_ms).append(event["ms"])
+                    run.search_rows.append(event["rows"])
                 elif kind == "clear":
                     run.clears_ms.append(event["ms"])
                 elif kind == "oldest":
@@ -408,18 +196,12 @@ def one_run(
     run.dr = receipt_latencies(
         sent["receipts"],
         json.loads(paints.read_text())["history"],
-        stored_order(data_dir / "messages.sqlite3", json.loads(ids.read_text())),
+        store.stored_order(data_dir, json.loads(ids.read_text())),
     )
     return run
 
 
 # Report -------------------------------------------------------------------------------------
-
-
-def spread(values: list[float]) -> str:
-    if not values:
-        return "-"
-    return f"{statistics.median(values):9.1f}  [{min(values):.1f} - {max(values):.1f}]"
 
 
 def line(
@@ -437,7 +219,7 @@ def line(
     return met
 
 
-def report(runs: list[Run], args: argparse.Namespace) -> bool:
+def report(runs: list[Run], args: argparse.Namespace, oldest_target_ms: float) -> bool:
     print()
     print(f"{'figure':<48}" + "  ".join(f"{'run ' + str(i + 1):>8}" for i in range(len(runs))))
     ok = line(
@@ -453,10 +235,22 @@ def report(runs: list[Run], args: argparse.Namespace) -> bool:
         TARGET_FILTER_MS,
     )
     ok &= line(
+        "text search, common word -> rows painted (median)",
+        [statistics.median(r.common_ms) for r in runs],
+        "ms",
+        TARGET_SEARCH_MS,
+    )
+    ok &= line(
+        "text search, rare text -> rows painted (median)",
+        [statistics.median(r.rare_ms) for r in runs],
+        "ms",
+        TARGET_SEARCH_MS,
+    )
+    ok &= line(
         "jump to the oldest row, Ctrl+End (median)",
         [statistics.median(r.oldest_ms) for r in runs],
         "ms",
-        TARGET_OLDEST_MS,
+        oldest_target_ms,
     )
     ok &= line(
         "RSS after the receipts and interactions", [r.rss_mb for r in runs], "MB", TARGET_RSS_MB
@@ -473,6 +267,7 @@ def report(runs: list[Run], args: argparse.Namespace) -> bool:
     line("  live DR -> row repainted, p50", [r.dr["p50"] for r in runs], "ms")
     line("  live DR -> row repainted, max", [r.dr["max"] for r in runs], "ms")
     line("  filter by number, slowest of the run", [max(r.filters_ms) for r in runs], "ms")
+    line("  text search, slowest of the run", [max(r.common_ms + r.rare_ms) for r in runs], "ms")
     line("  Ctrl+End, slowest of the run", [max(r.oldest_ms) for r in runs], "ms")
     line("  clear the filter (all rows back)", [statistics.median(r.clears_ms) for r in runs], "ms")
     line("  Ctrl+Home back to the newest", [statistics.median(r.newest_ms) for r in runs], "ms")
@@ -495,7 +290,8 @@ def report(runs: list[Run], args: argparse.Namespace) -> bool:
         print(
             f"run {number}: {r.log_rows} log rows; current row while receiving: "
             f"{'none' if r.current_row is None else r.current_row}; filters found "
-            f"{'/'.join(map(str, r.filter_rows))} rows; {r.targets} rows receiving; "
+            f"{'/'.join(map(str, r.filter_rows))} rows, searches "
+            f"{'/'.join(map(str, r.search_rows))}; {r.targets} rows receiving; "
             f"{r.load['acknowledged']} of {r.load['sent']} receipts acknowledged in "
             f"{r.load['seconds']:.1f} s ({r.load['not_2xx']} not 2xx, {r.load['errors']} "
             f"errors); {r.dr['exact']} shown exactly, {r.dr['count'] - r.dr['exact']} "
@@ -521,14 +317,37 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32, help="for the receipts")
     parser.add_argument("--platform", choices=("xvfb", "offscreen"), default="xvfb")
     parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="the window on a shared PostgreSQL store (--store URL) loaded with the messages",
+    )
+    parser.add_argument(
         "--select-top",
         action="store_true",
         help="click the top row before the receipts: its detail panel follows them too",
     )
     args = parser.parse_args()
 
-    store = ensure_store(args.messages)
-    numbers = customers(store, args.runs * args.repeat + 1)
+    source = ensure_store(args.messages)
+    numbers = customers(source, args.runs * args.repeat + 1)
+    texts = searched_texts(source, args.runs * args.repeat)
+    with tempfile.TemporaryDirectory(prefix="bench-window-store-") as folder:
+        store = SharedStore(source, Path(folder)) if args.postgres else LocalStore(source)
+        try:
+            if isinstance(store, SharedStore):
+                print(f"copied {args.messages:,} messages in {store.copy_seconds:.0f} s")
+            print(f"store: {store.described}")
+            runs = run_all(store, numbers, texts, args)
+        finally:
+            store.close()
+    ok = report(runs, args, store.oldest_target_ms)
+    print("targets: " + ("met" if ok else "NOT met"))
+    return 0 if ok else 1
+
+
+def run_all(
+    store: Store, numbers: list[str], texts: list[str], args: argparse.Namespace
+) -> list[Run]:
     runs: list[Run] = []
     with display(args.platform) as (screen, described):
         print(f"display: {described}")
@@ -541,15 +360,14 @@ def main() -> int:
                 flush=True,
             )
             mine = numbers[number * args.repeat : (number + 1) * args.repeat + 1]
+            searched = texts[number * 2 * args.repeat : (number + 1) * 2 * args.repeat]
             with tempfile.TemporaryDirectory(prefix="bench-window-") as tmp:
                 try:
-                    runs.append(one_run(store, mine, env, args, Path(tmp)))
+                    runs.append(one_run(store, mine, searched, env, args, Path(tmp)))
                 except (RuntimeError, subprocess.SubprocessError) as exc:
                     stderr = (Path(tmp) / "window.stderr").read_text()[-3000:]
                     raise SystemExit(f"run {number + 1} failed: {exc}\n{stderr}") from None
-    ok = report(runs, args)
-    print("targets: " + ("met" if ok else "NOT met"))
-    return 0 if ok else 1
+    return runs
 
 
 if __name__ == "__main__":

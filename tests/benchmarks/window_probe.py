@@ -1,10 +1,10 @@
 """The operator window with measuring points added, for ``bench_window.py``.
 
 The benchmark runs this in a process of its own:
-``python tests/benchmarks/window_probe.py --data-dir DIR --numbers N1,N2,... --repeat R``.
-It opens the window through the console's own entry point (``console.cli.main.main``,
-which is what ``sms-console --data-dir DIR`` runs), with a subclass of the main window
-that only watches:
+``python tests/benchmarks/window_probe.py --data-dir DIR [--store URL] --numbers N1,N2,...
+--texts T1,T2,... --repeat R``. It opens the window through the console's own entry point
+(``console.cli.main.main``, which is what ``sms-console --data-dir DIR [--store URL]``
+runs), with a subclass of the main window that only watches:
 
 * The Delivery column gets a plain ``QStyledItemDelegate`` subclass that notes which log
   row each viewport paint drew. A zero-delay timer queued from that paint stamps the rows
@@ -21,8 +21,8 @@ Output: one JSON object a line on stdout. Commands, one a line on stdin: ``load`
 10 ms heartbeat timer (its longest gap shows how long the loop was held); ``dump PATH``
 writes every change painted in the log's rows to PATH; ``select`` clicks the top row;
 ``interact`` types each number into the filter box, clears it, and presses Ctrl+End and
-Ctrl+Home on the log, reporting each. SIGTERM closes the window as it would for an
-operator.
+Ctrl+Home on the log, then types each text and clears it, reporting each. SIGTERM closes
+the window as it would for an operator.
 """
 
 from __future__ import annotations
@@ -40,16 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import (  # noqa: E402
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import QPainter  # noqa: E402
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem  # noqa: E402
+from PySide6.QtCore import QObject, Qt, QTimer  # noqa: E402
 
 import console.ui.app as window_app  # noqa: E402
 from console.cli.main import main as console_main  # noqa: E402
@@ -60,6 +51,7 @@ from console.store.models import Direction, LogRow, MessageStatus  # noqa: E402
 from console.ui.log_columns import Column  # noqa: E402
 from console.ui.log_filter import TYPING_DELAY_MS  # noqa: E402
 from console.ui.main_window import MainWindow  # noqa: E402
+from tests.benchmarks.paint_watch import PaintNotes, TimerWatch  # noqa: E402
 
 READY_TIMEOUT = 60.0
 STEP_TIMEOUT = 30.0
@@ -76,43 +68,16 @@ def local_form(digits: str) -> str:
     return f"+1 ({digits[1:4]}) {digits[4:7]}-{digits[7:]}"
 
 
-class _PaintNotes(QStyledItemDelegate):
-    """Paints exactly as the default delegate does, then says which row it drew."""
-
-    def __init__(self, noted: Callable[[int], None], parent: QObject) -> None:
-        super().__init__(parent)
-        self._noted = noted
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        super().paint(painter, option, index)
-        self._noted(index.row())
-
-
-class _TimerWatch(QObject):
-    """Calls back when the watched timer fires, before its timeout signal is emitted."""
-
-    def __init__(self, fired: Callable[[], None], parent: QObject) -> None:
-        super().__init__(parent)
-        self._fired = fired
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Timer:
-            self._fired()
-        return False
-
-
 class Probe(QObject):
     """The measuring points on one main window, and the script that drives it."""
 
-    def __init__(self, window: MainWindow, numbers: Sequence[str], repeat: int) -> None:
+    def __init__(
+        self, window: MainWindow, numbers: Sequence[str], texts: Sequence[str], repeat: int
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.numbers = list(numbers)
+        self.texts = list(texts)
         self.repeat = repeat
         self._pending: Painted = []
         self._settle_queued = False
@@ -127,7 +92,7 @@ class Probe(QObject):
         self._heartbeat = QTimer(self)
         self._heartbeat.setInterval(10)
         self._heartbeat.timeout.connect(self._beat)
-        window.table.setItemDelegateForColumn(Column.STATUS, _PaintNotes(self._painted, self))
+        window.table.setItemDelegateForColumn(Column.STATUS, PaintNotes(self._painted, self))
         typing = [
             timer
             for timer in window.filter_bar.findChildren(QTimer)
@@ -135,7 +100,7 @@ class Probe(QObject):
         ]
         if len(typing) != 1:
             raise RuntimeError("the filter box's typing timer was not found")
-        typing[0].installEventFilter(_TimerWatch(self._query_emitted, self))
+        typing[0].installEventFilter(TimerWatch(self._query_emitted, self))
         window.oldest_action.triggered.connect(self._oldest_fired)
         self._when(lambda painted: bool(painted), self._interactive)
         QTimer.singleShot(0, self._listen)
@@ -237,7 +202,8 @@ class Probe(QObject):
         )
 
     async def _interact(self) -> None:
-        """Filter by each number, clear the filter, go to the oldest row and back."""
+        """Filter by each number, clear the filter, go to the oldest row and back; then
+        search for each text and clear the filter."""
         window = self.window
         top = window.model.message_at(0)
         if top is None:
@@ -246,7 +212,9 @@ class Probe(QObject):
         from PySide6.QtTest import QTest
 
         def at_top(painted: Painted) -> bool:
-            return any(r == 0 and row.message_id == top.message_id for r, row in painted)
+            # All rows shown again: a text's search may have the same newest row.
+            shown = window.model.query.text == ""
+            return shown and any(r == 0 and row.message_id == top.message_id for r, row in painted)
 
         for number in [n for n in self.numbers if n != top.phone_number][: self.repeat]:
             typed = local_form(number)
@@ -262,14 +230,7 @@ class Probe(QObject):
             ended = await asyncio.wait_for(shown, STEP_TIMEOUT)
             emit("filter", ms=(ended - began) * 1000, rows=window.model.rowCount(), typed=typed)
 
-            shown = self._shown(at_top)
-            self._emitted = asyncio.get_running_loop().create_future()
-            text = window.filter_bar.text
-            QTest.keyClick(text, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-            QTest.keyClick(text, Qt.Key.Key_Backspace)
-            began = await asyncio.wait_for(self._emitted, STEP_TIMEOUT)
-            ended = await asyncio.wait_for(shown, STEP_TIMEOUT)
-            emit("clear", ms=(ended - began) * 1000, rows=window.model.rowCount())
+            await self._clear(at_top)
 
             # The filter box keeps Ctrl+End for itself: the operator is on the log.
             window.table.setFocus()
@@ -292,7 +253,35 @@ class Probe(QObject):
             QTest.keyClick(window.table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
             ended = await asyncio.wait_for(shown, STEP_TIMEOUT)
             emit("newest", ms=(ended - began) * 1000)
+
+        for typed in self.texts:
+
+            def searched(painted: Painted, typed: str = typed) -> bool:
+                # The rows of the search, not the ones shown until they come.
+                return window.model.query.text == typed and any(r == 0 for r, _ in painted)
+
+            shown = self._shown(searched)
+            window.filter_action.trigger()
+            self._emitted = asyncio.get_running_loop().create_future()
+            QTest.keyClicks(window.filter_bar.text, typed)
+            began = await asyncio.wait_for(self._emitted, STEP_TIMEOUT)
+            ended = await asyncio.wait_for(shown, STEP_TIMEOUT)
+            emit("search", ms=(ended - began) * 1000, rows=window.model.rowCount(), typed=typed)
+            await self._clear(at_top)
         emit("interacted")
+
+    async def _clear(self, at_top: Callable[[Painted], bool]) -> None:
+        """Empty the filter box, as an operator does; report until the newest row is back."""
+        from PySide6.QtTest import QTest
+
+        shown = self._shown(at_top)
+        self._emitted = asyncio.get_running_loop().create_future()
+        text = self.window.filter_bar.text
+        QTest.keyClick(text, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(text, Qt.Key.Key_Backspace)
+        began = await asyncio.wait_for(self._emitted, STEP_TIMEOUT)
+        ended = await asyncio.wait_for(shown, STEP_TIMEOUT)
+        emit("clear", ms=(ended - began) * 1000, rows=self.window.model.rowCount())
 
     def _visible_targets(self) -> list[str]:
         """Outbound messages awaiting a final receipt, in rows wholly inside the viewport."""
@@ -362,24 +351,29 @@ class ProbedWindow(MainWindow):
 
     # Set before the window is made: the numbers to filter by, and how many to use.
     numbers: Sequence[str] = ()
+    texts: Sequence[str] = ()
     repeat = 5
 
     def __init__(self, session: Session, keychain: Keychain, *, demo_mode: bool = False) -> None:
         super().__init__(session, keychain, demo_mode=demo_mode)
         emit("constructed", t=time.time())
-        self.bench_probe = Probe(self, self.numbers, self.repeat)
+        self.bench_probe = Probe(self, self.numbers, self.texts, self.repeat)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--store", help="the console's --store URL (a shared store)")
     parser.add_argument("--numbers", default="", help="comma-separated numbers to filter by")
+    parser.add_argument("--texts", default="", help="comma-separated texts to search for")
     parser.add_argument("--repeat", type=int, default=5, help="filters and jumps to make")
     args = parser.parse_args()
     ProbedWindow.numbers = [n for n in args.numbers.split(",") if n]
+    ProbedWindow.texts = [t for t in args.texts.split(",") if t]
     ProbedWindow.repeat = args.repeat
     window_app.MainWindow = ProbedWindow  # type: ignore[attr-defined]
-    return console_main(["--data-dir", args.data_dir])
+    store = ["--store", args.store] if args.store else []
+    return console_main(["--data-dir", args.data_dir, *store])
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from console.logging_setup import configure_logging
 from console.paths import database_path, log_path, settings_path
 from console.protocol.codes import MESSAGE_STATES
 from console.settings import ListenerSettings, Profile, Settings, save_settings
+from console.store.interface import MessageStore
 from console.store.models import AttemptResult, Decision, MessageStatus, NewMessage
 from console.store.sqlite import SqliteStore
 from console.ui.credentials_dialog import CredentialsDialog
@@ -129,26 +130,31 @@ def listener_url(window: MainWindow) -> str:
 def seed(data_dir: Path, *numbers: str) -> list[str]:
     """Messages an earlier session sent (the provider accepted them), oldest first; their
     ids. Undecided ones would be finished by the window as it starts."""
-    ids = []
     with SqliteStore(database_path(data_dir)) as store:
-        for number in numbers:
-            new = NewMessage(
-                message_id=uuid.uuid4().hex,
-                profile="demo",
-                phone_number=number,
-                sender="12345",
-                body=f"Your parcel for {number} is on its way",
-                endpoint="http://127.0.0.1:1/httpapi/receiver",
-            )
-            store.create_message(new)
-            number_of = store.begin_attempt(new.message_id, time.time())
-            store.finish_attempt(
-                new.message_id,
-                number_of,
-                AttemptResult(finished_at=time.time(), http_status=200, result_code=0),
-                Decision(MessageStatus.ACCEPTED, "accepted"),
-            )
-            ids.append(new.message_id)
+        return seed_store(store, *numbers)
+
+
+def seed_store(store: MessageStore, *numbers: str) -> list[str]:
+    """:func:`seed` into ``store``."""
+    ids = []
+    for number in numbers:
+        new = NewMessage(
+            message_id=uuid.uuid4().hex,
+            profile="demo",
+            phone_number=number,
+            sender="12345",
+            body=f"Your parcel for {number} is on its way",
+            endpoint="http://127.0.0.1:1/httpapi/receiver",
+        )
+        store.create_message(new)
+        number_of = store.begin_attempt(new.message_id, time.time())
+        store.finish_attempt(
+            new.message_id,
+            number_of,
+            AttemptResult(finished_at=time.time(), http_status=200, result_code=0),
+            Decision(MessageStatus.ACCEPTED, "accepted"),
+        )
+        ids.append(new.message_id)
     return ids
 
 

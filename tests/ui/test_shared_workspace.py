@@ -16,7 +16,15 @@ from console.store.postgres import PostgresStore, schema
 from console.store.receivers import ReceiverBeat
 from console.ui.log_columns import Column
 from tests.support.postgres_server import scratch_server
-from tests.ui.test_main_window import CUSTOMER, cell, compose, press_send, wait_for_outcome
+from tests.ui.test_main_window import (
+    CUSTOMER,
+    cell,
+    column_values,
+    compose,
+    press_send,
+    seed_store,
+    wait_for_outcome,
+)
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -39,6 +47,24 @@ def test_a_message_sent_in_one_window_shows_live_in_another(qtbot, windows, tmp_
     assert cell(bob, 0, Column.NUMBER) == CUSTOMER
     # Its outcome too: the provider accepted it.
     qtbot.waitUntil(lambda: cell(bob, 0, Column.STATUS).startswith("Accepted"), timeout=15_000)
+
+
+def test_the_filter_box_searches_the_shared_store(qtbot, windows, tmp_path, postgres_url):
+    with PostgresStore(postgres_url) as store:
+        seed_store(store, "12025550101", "12025550102", "447700900123")
+    window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+    assert window.model.rowCount() == 3
+
+    qtbot.keyClicks(window.filter_bar.text, "555-0102")
+    qtbot.waitUntil(
+        lambda: column_values(window, Column.NUMBER) == ["+1 202-555-0102"], timeout=5000
+    )
+    assert window.count_label.text() == "1 matches the filter"
+
+    window.filter_bar.text.clear()
+    qtbot.keyClicks(window.filter_bar.text, "parcel")
+    qtbot.waitUntil(lambda: window.count_label.text() == "3 match the filter", timeout=5000)
+    assert len(column_values(window, Column.NUMBER)) == 3
 
 
 def test_a_store_out_of_reach_is_shown_and_refuses_sends_until_it_is_back(qtbot, windows, tmp_path):
