@@ -11,7 +11,7 @@ from console.atomic_file import replaced_atomically
 from console.history import iso_time
 from console.identity import Actor
 from console.protocol.codes import message_state
-from console.store import MessageStore, open_store
+from console.store import MessageStore, StoreLocation, open_store
 from console.store.audit import AuditAction
 from console.store.models import LogKind, LogQuery, LogRow
 
@@ -74,7 +74,7 @@ def csv_row(row: LogRow) -> list[str]:
 
 
 def export_database(
-    database: Path,
+    database: StoreLocation | Path,
     query: LogQuery,
     path: Path,
     progress: Callable[[int, int], bool] = lambda _done, _total: True,

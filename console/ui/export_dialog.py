@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDi
 
 from console.export import ExportCancelled, export_database
 from console.identity import Actor
+from console.store.location import StoreLocation
 from console.store.models import LogQuery
 from console.ui.folders import start_folder
 
@@ -25,11 +26,12 @@ class ExportController:
     def __init__(
         self,
         window: QMainWindow,
-        database: Path,
+        database: StoreLocation | Path,
         note: Callable[[str, int], None],
         actor: Callable[[], Actor],
     ) -> None:
-        """``note(text, milliseconds)`` tells the operator how an export ended; ``actor()``
+        """``database``: the store the window shows (read on a connection of its own);
+        ``note(text, milliseconds)`` tells the operator how an export ended; ``actor()``
         who exports, for the audit trail."""
         self._window = window
         self._actor = actor

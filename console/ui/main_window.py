@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.keychain import Credentials, Keychain
-from console.paths import database_path
 from console.session import Alert, ListenerState, NotReady, Session
 from console.session_state import StoreState, StoreUnreachable
 from console.settings import Settings
@@ -107,7 +106,7 @@ class MainWindow(QMainWindow):
         self.right_split = self.log_pane
         self.export = ExportController(
             self,
-            database_path(session.data_dir),
+            session.location,
             lambda text, ms: self.alerts.note(text, ms),
             lambda: session.actor,
         )

@@ -3,6 +3,7 @@ store out of reach is said in the status bar and refuses sends until it is back.
 
 from __future__ import annotations
 
+import csv
 import time
 
 import psycopg
@@ -65,6 +66,21 @@ def test_the_filter_box_searches_the_shared_store(qtbot, windows, tmp_path, post
     qtbot.keyClicks(window.filter_bar.text, "parcel")
     qtbot.waitUntil(lambda: window.count_label.text() == "3 match the filter", timeout=5000)
     assert len(column_values(window, Column.NUMBER)) == 3
+
+
+def test_the_export_writes_the_shared_stores_rows(qtbot, windows, tmp_path, postgres_url):
+    with PostgresStore(postgres_url) as store:
+        seed_store(store, "12025550101", "447700900123")
+    window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+    target = tmp_path / "message-log.csv"
+
+    window.export.export_to(target, window.filter_bar.query())
+
+    qtbot.waitUntil(lambda: not window.export.running and target.exists(), timeout=10_000)
+    with target.open(encoding="utf-8", newline="") as handle:
+        exported = list(csv.DictReader(handle))
+    assert sorted(r["phone_number"] for r in exported) == ["12025550101", "447700900123"]
+    assert window.alerts.label.text() == f"Exported 2 rows to {target}"
 
 
 def test_a_store_out_of_reach_is_shown_and_refuses_sends_until_it_is_back(qtbot, windows, tmp_path):
