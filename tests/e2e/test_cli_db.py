@@ -18,9 +18,9 @@ from console.store.postgres import schema
 from console.store.sqlite import SqliteStore
 from tests.support.cli import cli_env, command, run_cli
 from tests.support.postgres_server import PostgresServer
+from tests.support.shared_receiver import receipt, shared_receiver
 
 PASSWORD = "Pg-Secr3t&pw:é/x"
-TOKEN = "e2e-db-token-0123456789abcdef"
 
 
 def waiting_for_lock(url: str) -> int:
@@ -158,23 +158,8 @@ def test_the_receiver_stores_callbacks_in_the_chosen_store_and_stops_on_a_newer_
     tmp_path: Path, data_dir: Path
 ) -> None:
     path = tmp_path / "shared.sqlite3"
-    args = ("--store", f"sqlite://{path}", "receiver", "--port", "0", "--path-token", TOKEN)
-    process = subprocess.Popen(
-        command(data_dir, *args),
-        env=cli_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        line = process.stdout.readline()
-        assert line.startswith("listening "), process.communicate(timeout=10)
-        receipt = {"type": "receipt", "message_id": "x-1", "message_state": "2"}
-        assert httpx.post(line.split()[1], data=receipt, timeout=5).status_code == 200
-    finally:
-        process.terminate()
-        process.communicate(timeout=20)
+    with shared_receiver(data_dir, f"sqlite://{path}") as (_process, url):
+        assert httpx.post(url, data=receipt("x-1"), timeout=5).status_code == 200
     with SqliteStore(path) as store:
         assert [r.message_id for r in store.orphan_receipts()] == ["x-1"]
     assert not (data_dir / "messages.sqlite3").exists()
