@@ -97,12 +97,15 @@ def test_a_store_that_cannot_be_used_says_why(qtbot, window, postgres_server: Po
     qtbot.waitUntil(lambda: page.result.text().startswith("Could not use it"), timeout=30_000)
     assert "sms-console db migrate" in page.result.text()
 
-    # No server there at all.
+    # No server there at all; the password typed is nowhere in what is told.
     page.url.clear()
     qtbot.keyClicks(page.url, "postgresql://ann@127.0.0.1:1/sms?connect_timeout=2")
+    qtbot.keyClicks(page.password, "s3cret-pa55word")
     qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.result.text().startswith("Could not use it"), timeout=30_000)
     assert "could not be opened" in page.result.text()
+    assert "s3cret-pa55word" not in page.result.text()
+    assert "s3cret-pa55word" not in page.result.toolTip()
     assert page.test_button.isEnabled()
     dialog.reject()
 
