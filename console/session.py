@@ -75,7 +75,9 @@ class Session:
       :meth:`retry` raise :class:`StoreUnreachable` with those words, and reads of
       :attr:`store` raise StoreError. The session reconnects by itself; once
       ``on_store`` reports the store reachable again, the changes missed meanwhile
-      arrive through ``on_messages``.
+      arrive through ``on_messages``; after too long away to know them (see
+      :mod:`console.store.postgres.change_feed`), ``on_reload`` asks for the store to be
+      read again instead.
     """
 
     def __init__(
@@ -94,6 +96,7 @@ class Session:
         self.store_state = StoreState(shared=self.location.path is None)
         self.listener_state = ListenerState(running=False)
         self.on_messages: Callable[[frozenset[str]], None] = lambda _ids: None
+        self.on_reload: Callable[[], None] = lambda: None
         self.on_outcome: Callable[[StoredMessage], None] = lambda _message: None
         self.on_alert: Callable[[Alert], None] = lambda _alert: None
         self.on_listener: Callable[[ListenerState], None] = lambda _state: None
@@ -341,7 +344,9 @@ class Session:
             self._coalescer.add([("message", message_id)])
 
     def _changed(self, batch: frozenset[Change]) -> None:
-        ids = frozenset(message_id for kind, message_id in batch if kind != "quarantine")
+        if ("everything", "") in batch:
+            self.on_reload()
+        ids = frozenset(m for kind, m in batch if kind not in ("quarantine", "everything"))
         if ids:
             self.on_messages(ids)
         alerts = (

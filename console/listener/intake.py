@@ -27,9 +27,10 @@ from console.store.models import (
     QuarantinedCallback,
 )
 
-# What changed for the screen: a receipt or reply stored, a callback quarantined, or (from
-# the sending side) a message's own row.
-ChangeKind = Literal["receipt", "reply", "quarantine", "message"]
+# What changed for the screen: a receipt or reply stored, a callback quarantined, (from
+# the sending side) a message's own row, or (from a shared store's change feed, back after
+# too long to tell) anything at all.
+ChangeKind = Literal["receipt", "reply", "quarantine", "message", "everything"]
 Change = tuple[ChangeKind, str]  # (kind, message_id); a quarantined callback has no id
 
 QUARANTINE_HEAD = 64 * 1024

@@ -175,6 +175,10 @@ class LogPane(QSplitter):
                 self.detail.show_problem(str(exc))
         self.rowChanged.emit()
 
+    def reload(self) -> None:
+        """Read the log again under the current filter, keeping the selection."""
+        self.model.set_query(self.filter_bar.query())
+
     def messages_changed(self, message_ids: frozenset[str]) -> None:
         """Show what the store now has of ``message_ids``."""
         try:

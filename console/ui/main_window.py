@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         self.profile_box.activated.connect(self.profiles.profile_chosen)
         self.compose.regionChosen.connect(self.profiles.region_chosen)
         self.session.on_messages = self._messages_changed
+        self.session.on_reload = self.log_pane.reload
         self.session.on_outcome = self.sending.outcome
         self.session.on_alert = self._alert
         self.session.on_listener = self._listener_changed

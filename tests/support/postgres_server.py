@@ -13,12 +13,14 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 SUPERUSER = "postgres"
 _BINARIES = Path("/usr/lib/postgresql")
@@ -184,3 +186,36 @@ def scratch_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.remove()
+
+
+def backends(url: str) -> set[int]:
+    """The server processes of the connections now open to the database at ``url``."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return {pid for (pid,) in rows}
+
+
+@contextmanager
+def cut_off(url: str, pids: Collection[int] | None = None) -> Iterator[None]:
+    """While inside, the database at ``url`` takes no new connection and has lost the
+    connections of ``pids`` (None: all): their clients are cut off as by a network gone."""
+    database = str(conninfo_to_dict(url)["dbname"])
+    name = sql.Identifier(database)
+    with psycopg.connect(url, dbname=SUPERUSER, autocommit=True) as admin:
+        admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(name))
+        try:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND (%s::int[] IS NULL OR pid = ANY(%s::int[]))",
+                (
+                    database,
+                    None if pids is None else list(pids),
+                    None if pids is None else list(pids),
+                ),
+            )
+            yield
+        finally:
+            admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(name))

@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from console import receipts_health, session_shared
 from console.session_state import UNREACHABLE
 from console.store.location import StoreLocation
-from console.store.postgres import PostgresStore, schema
+from console.store.postgres import PostgresStore, change_feed, schema
 from console.store.receivers import ReceiverBeat
 from console.ui.log_columns import Column
-from tests.support.postgres_server import scratch_server
+from tests.support.postgres_server import backends, cut_off, scratch_server
 from tests.ui.test_main_window import (
     CUSTOMER,
     cell,
@@ -126,3 +126,28 @@ def test_the_status_bar_follows_the_team_receivers_heartbeats(
         timeout=10_000,
     )
     assert "gateway-1" in status.toolTip()
+
+
+def test_a_window_away_longer_than_changes_are_kept_reads_the_log_again(
+    qtbot, windows, tmp_path, postgres_url, monkeypatch
+):
+    monkeypatch.setattr(change_feed, "CATCH_UP_LIMIT", 1.0)
+    window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+    qtbot.waitUntil(lambda: window.store_status.text() == "Shared store", timeout=10_000)
+    assert window.model.rowCount() == 0
+    windows_connections = backends(postgres_url)
+    with (
+        PostgresStore(postgres_url) as teammate,
+        psycopg.connect(postgres_url, autocommit=True) as receiver,
+        # The window is cut off (asleep, its network gone) while a teammate sends and the
+        # receivers trim the changes that said so.
+        cut_off(postgres_url, windows_connections),
+    ):
+        qtbot.waitUntil(lambda: window.store_status.text() == UNREACHABLE, timeout=10_000)
+        (message_id,) = seed_store(teammate, "12025550101")
+        receiver.execute("DELETE FROM changes")
+        qtbot.wait(1500)
+    qtbot.waitUntil(lambda: window.store_status.text() == "Shared store", timeout=20_000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
+    assert window.model.message_at(0).message_id == message_id
+    assert cell(window, 0, Column.NUMBER) == "+1 202-555-0101"

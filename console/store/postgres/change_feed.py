@@ -14,6 +14,10 @@ The feed runs on a thread of its own with a connection of its own, so a slow or 
 server never holds the caller's loop. A lost connection is opened again with a growing
 pause; the feed then reads on from its watermark, so nothing is missed and nothing is
 delivered twice.
+
+Receivers delete rows older than a day. A feed that has not read for half that time
+(a laptop asleep overnight, a long outage) may have lost rows, so it delivers
+:data:`EVERYTHING` instead: read the store again.
 """
 
 from __future__ import annotations
@@ -35,11 +39,16 @@ from console.store.postgres.connection import (
     TCP_DEFAULTS,
     Redactor,
 )
+from console.store.receivers import FORGET_AFTER
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "sms_console_changes"
 FeedChange = tuple[str, str]  # (kind, message_id), as the listener's Change
+# Anything may have changed: the rows that said what are gone.
+EVERYTHING: FeedChange = ("everything", "")
+# Half the receivers' FORGET_AFTER: a margin for their clocks against the server's.
+CATCH_UP_LIMIT = FORGET_AFTER / 2
 
 # Read even without a notification, in case one was lost with a connection.
 SAFETY_INTERVAL = 2.0
@@ -50,8 +59,9 @@ LONGEST_PAUSE = 5.0
 
 # One statement, so one snapshot: the rows, and the xmin that says which of them are final.
 _READ = (
-    "SELECT s.xmin::text, c.seq, c.xact::text, c.kind, c.message_id"
-    " FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) s"
+    "SELECT s.xmin::text, s.now, c.seq, c.xact::text, c.kind, c.message_id"
+    " FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin,"
+    " extract(epoch FROM statement_timestamp())::float8 AS now) s"
     " LEFT JOIN changes c ON c.xact >= %s::xid8 ORDER BY c.seq"
 )
 _XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"
@@ -69,11 +79,13 @@ class FeedState:
 
 class ChangeCursor:
     """Which changes have been delivered: the watermark (an xid), and the seqs delivered
-    of transactions from the watermark on."""
+    of transactions from the watermark on; and when it last read, by the server's clock."""
 
-    def __init__(self, watermark: int) -> None:
+    def __init__(self, watermark: int, catch_up_limit: float | None = None) -> None:
         self.watermark = watermark
         self._delivered: set[int] = set()
+        self._catch_up_limit = CATCH_UP_LIMIT if catch_up_limit is None else catch_up_limit
+        self._read_at: float | None = None
 
     def take(self, rows: Iterable[Row], xmin: int) -> list[FeedChange]:
         """The changes among ``rows`` not delivered before, in seq order.
@@ -95,9 +107,16 @@ class ChangeCursor:
         """Read and take the changes committed since the last read (``conn`` autocommit)."""
         found = conn.execute(_READ, (str(self.watermark),)).fetchall()
         rows = [
-            (seq, int(xact), kind, mid) for _x, seq, xact, kind, mid in found if seq is not None
+            (seq, int(xact), kind, mid)
+            for _x, _now, seq, xact, kind, mid in found
+            if seq is not None
         ]
-        return self.take(rows, int(found[0][0]))
+        fresh = self.take(rows, int(found[0][0]))
+        now: float = found[0][1]
+        last, self._read_at = self._read_at, now
+        if last is not None and now - last > self._catch_up_limit:
+            return [EVERYTHING]
+        return fresh
 
 
 def current_watermark(conn: psycopg.Connection[Any]) -> int:
@@ -124,6 +143,7 @@ class ChangeFeed:
         safety_interval: float = SAFETY_INTERVAL,
         first_pause: float = FIRST_PAUSE,
         longest_pause: float = LONGEST_PAUSE,
+        catch_up_limit: float | None = None,
     ) -> None:
         self._url = url
         self._redact = Redactor(url)
@@ -132,6 +152,7 @@ class ChangeFeed:
         self._safety_interval = safety_interval
         self._first_pause = first_pause
         self._longest_pause = longest_pause
+        self._catch_up_limit = catch_up_limit
         self._cursor: ChangeCursor | None = None
         self._state: FeedState | None = None
         self._stopping = threading.Event()
@@ -194,7 +215,7 @@ class ChangeFeed:
     def _follow(self, conn: psycopg.Connection[Any]) -> None:
         """Read on every notification (and every safety interval) until stopped."""
         if self._cursor is None:
-            cursor = ChangeCursor(current_watermark(conn))
+            cursor = ChangeCursor(current_watermark(conn), self._catch_up_limit)
             cursor.read(conn)  # the changes of transactions that ended before the start
             self._cursor = cursor
         cursor = self._cursor

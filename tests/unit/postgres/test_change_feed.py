@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from console.store.postgres.change_feed import (
+    EVERYTHING,
     ChangeCursor,
     ChangeFeed,
     FeedChange,
@@ -24,7 +25,7 @@ from console.store.postgres.change_feed import (
     current_watermark,
 )
 from tests.conftest import PASSWORD
-from tests.support.postgres_server import PostgresServer, scratch_server
+from tests.support.postgres_server import PostgresServer, cut_off, scratch_server
 
 
 class Received:
@@ -270,3 +271,42 @@ def test_stop_is_quick_while_the_server_is_down(own_server: PostgresServer) -> N
     assert time.monotonic() - started < 1.0
     assert received.states == [received.states[0]]
     assert not received.states[0].reachable
+
+
+def test_a_cursor_that_read_too_long_ago_asks_for_everything(postgres_url: str) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        cursor = ChangeCursor(current_watermark(conn), catch_up_limit=0.5)
+        assert cursor.read(conn) == []
+        committed(postgres_url, "one")
+        assert cursor.read(conn) == [("receipt", "one")]
+        committed(postgres_url, "two")
+        # The rows that said so may be gone: a day's rows are trimmed.
+        conn.execute("DELETE FROM changes")
+        time.sleep(0.6)
+        assert cursor.read(conn) == [EVERYTHING]
+        committed(postgres_url, "three")
+        assert cursor.read(conn) == [("receipt", "three")]
+
+
+def test_a_feed_cut_off_too_long_asks_for_everything_once_back(postgres_url: str) -> None:
+    received = Received()
+    feed = ChangeFeed(
+        postgres_url,
+        received.add,
+        received.state,
+        first_pause=0.05,
+        longest_pause=0.2,
+        catch_up_limit=1.0,
+    )
+    feed.start()
+    try:
+        wait_for(lambda: FeedState(True) in received.states)
+        with cut_off(postgres_url):
+            wait_for(lambda: not received.states[-1].reachable)
+            time.sleep(1.2)
+        wait_for(lambda: EVERYTHING in received.changes)
+        committed(postgres_url, "after")
+        wait_for(lambda: "after" in received.ids())
+        assert received.changes.count(EVERYTHING) == 1
+    finally:
+        feed.stop()
