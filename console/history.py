@@ -153,10 +153,12 @@ def orphan_entries(receipts: list[ReceiptRecord]) -> list[LogEntry]:
     return entries
 
 
-def recent(store: MessageStore, limit: int = 100) -> list[LogEntry]:
-    """The ``limit`` newest entries of every kind, newest first."""
-    entries = [message_entry(store, m) for m in store.messages(limit=limit)]
-    entries += [reply_entry(r) for r in store.replies(limit=limit)]
-    entries += orphan_entries(store.orphan_receipts())
+def recent(store: MessageStore, limit: int = 100, operator: str | None = None) -> list[LogEntry]:
+    """The ``limit`` newest entries of every kind, newest first; with ``operator``, only
+    the messages that operator sent."""
+    entries = [message_entry(store, m) for m in store.messages(limit=limit, operator=operator)]
+    if operator is None:
+        entries += [reply_entry(r) for r in store.replies(limit=limit)]
+        entries += orphan_entries(store.orphan_receipts())
     entries.sort(key=lambda e: e.created_at, reverse=True)
     return entries[:limit]

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from console.cli.common import ExitCode, Subparsers, positive_int
+from console.cli.operator_option import cli_actor
 from console.cli.store_option import connectable
 from console.escaping import escape_controls
 from console.history import LogEntry, recent
@@ -32,6 +33,12 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument(
         "--limit", type=positive_int, default=100, metavar="N", help="entries to show (100)"
     )
+    parser.add_argument(
+        "--mine",
+        action="store_true",
+        help="only the messages you sent: the operator of --operator, $SMS_CONSOLE_OPERATOR, "
+        "the settings' operator name or your user name (no replies or unmatched receipts)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -51,8 +58,9 @@ def _line(entry: LogEntry) -> str:
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
+    operator = cli_actor(args, data_dir).operator if args.mine else None
     with open_store(connectable(args.store)) as store:
-        entries = recent(store, args.limit)
+        entries = recent(store, args.limit, operator)
     for entry in entries:
         if args.json:
             print(json.dumps(entry.as_json(), ensure_ascii=False))

@@ -150,12 +150,16 @@ class SqliteStore(SqliteTeamRecords):
     def get_message(self, message_id: str) -> StoredMessage | None:
         return outbox_sql.read_message(self._conn, message_id)
 
-    def messages(self, limit: int = 100, before_id: int | None = None) -> list[StoredMessage]:
-        """Messages newest first, ``limit`` at a time, continuing below ``before_id``."""
+    def messages(
+        self, limit: int = 100, before_id: int | None = None, operator: str | None = None
+    ) -> list[StoredMessage]:
+        """Messages newest first, ``limit`` at a time, continuing below ``before_id``; only
+        those ``operator`` sent, if given."""
         found = select(
             self._conn,
-            f"SELECT {rows.MESSAGE_COLUMNS} FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?",
-            (before_id if before_id is not None else 2**62, limit),
+            f"SELECT {rows.MESSAGE_COLUMNS} FROM messages"
+            " WHERE id < ? AND (? IS NULL OR operator = ?) ORDER BY id DESC LIMIT ?",
+            (before_id if before_id is not None else 2**62, operator, operator, limit),
         ).fetchall()
         return [rows.message(row, ()) for row in found]
 

@@ -73,6 +73,20 @@ def test_the_operator_comes_from_the_option_the_environment_or_the_settings(
     assert f"  dana          {by_setting}  Your order" in lines[2]
 
 
+def test_log_mine_lists_only_the_operators_own_messages(data_dir: Path, endpoint: str) -> None:
+    alice = [send(data_dir, endpoint, "--operator", "alice") for _ in range(2)]
+    bob = send(data_dir, endpoint, "--operator", "bob")
+
+    as_alice = run_cli(data_dir, "--operator", "alice", "log", "--mine", "--json")
+    as_bob = run_cli(data_dir, "log", "--mine", env=cli_env(SMS_CONSOLE_OPERATOR="bob"))
+    as_carol = run_cli(data_dir, "--operator", "carol", "log", "--mine", "--json")
+
+    assert as_alice.returncode == 0, as_alice.stderr
+    assert [json.loads(line)["message_id"] for line in as_alice.stdout.splitlines()] == alice[::-1]
+    assert [bob in line for line in as_bob.stdout.splitlines()] == [True]
+    assert (as_carol.returncode, as_carol.stdout) == (0, "")
+
+
 def test_audit_lists_each_send_newest_first(data_dir: Path, endpoint: str) -> None:
     first = send(data_dir, endpoint, "--operator", "alice")
     second = send(data_dir, endpoint, "--operator", "Bob Jones")

@@ -154,13 +154,16 @@ class PostgresStore(PostgresTeamRecords):
             )
         return found[0] if found else None
 
-    def messages(self, limit: int = 100, before_id: int | None = None) -> list[StoredMessage]:
-        """Messages newest first, ``limit`` at a time, continuing below ``before_id``."""
+    def messages(
+        self, limit: int = 100, before_id: int | None = None, operator: str | None = None
+    ) -> list[StoredMessage]:
+        """Messages newest first, ``limit`` at a time, continuing below ``before_id``; only
+        those ``operator`` sent, if given."""
         with self._transaction("the messages could not be read") as cur:
             return outbox_sql.read_messages(
                 cur,
-                "WHERE id < %s ORDER BY id DESC LIMIT %s",
-                (before_id if before_id is not None else 2**62, limit),
+                "WHERE id < %s AND (%s::text IS NULL OR operator = %s) ORDER BY id DESC LIMIT %s",
+                (before_id if before_id is not None else 2**62, operator, operator, limit),
                 attachments=False,
             )
 

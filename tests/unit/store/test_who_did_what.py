@@ -59,6 +59,15 @@ def test_mine_keeps_only_that_operators_messages(store: MessageStore) -> None:
     assert ids(store.log_rows(MINE, ["a-1", "b-1", "r-1", "orphan-1"])) == ["a-1"]
 
 
+def test_the_messages_of_one_operator_are_listed_newest_first(store: MessageStore) -> None:
+    team_log(store)
+
+    assert [m.message_id for m in store.messages(operator="alice")] == ["a-2", "a-1"]
+    assert [m.message_id for m in store.messages(limit=1, operator="bob")] == ["b-2"]
+    assert store.messages(operator="nobody") == []
+    assert len(store.messages()) == 5
+
+
 def test_mine_leaves_out_replies_and_orphan_receipts_whatever_else_is_asked(
     store: MessageStore,
 ) -> None:
