@@ -101,14 +101,14 @@ class SendingEngine:
             DuplicateMessageId: the id is already in the store.
         """
         mt_request(new, self._credentials).validated()
+        now = time.time()
+        audit = (
+            None
+            if new.operator is None
+            else AuditEntry(now, new.operator, new.host or "", action, new.message_id, detail)
+        )
         # Held from the start, so that no other console's recovery sends it meanwhile.
-        stored = self._store.create_message(new, claim=self.claims.claim)
-        if new.operator is not None:
-            self._store.add_audit(
-                AuditEntry(
-                    stored.created_at, new.operator, new.host or "", action, new.message_id, detail
-                )
-            )
+        stored = self._store.create_message(new, now, self.claims.claim, audit)
         self._on_change(new.message_id)
         return stored
 

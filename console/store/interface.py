@@ -44,7 +44,11 @@ class MessageStore(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
     def create_message(
-        self, new: NewMessage, now: float | None = None, claim: Claim | None = None
+        self,
+        new: NewMessage,
+        now: float | None = None,
+        claim: Claim | None = None,
+        audit: AuditEntry | None = None,
     ) -> StoredMessage: ...
 
     def get_message(self, message_id: str) -> StoredMessage | None: ...

@@ -11,12 +11,14 @@ from typing import Literal
 
 from console.protocol.mt_request import Attachment
 from console.store import (
+    audit_sql,
     callbacks_sql,
     log,
     outbox_sql,
     quarantine_sql,
     rows,
 )
+from console.store.audit import AuditEntry
 from console.store.errors import StoreBusy, StoreError, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
@@ -132,10 +134,15 @@ class SqliteStore(SqliteTeamRecords):
     # Outbox ------------------------------------------------------------------------------
 
     def create_message(
-        self, new: NewMessage, now: float | None = None, claim: Claim | None = None
+        self,
+        new: NewMessage,
+        now: float | None = None,
+        claim: Claim | None = None,
+        audit: AuditEntry | None = None,
     ) -> StoredMessage:
         """Store ``new`` as queued; receipts that arrived before it are linked at once.
-        With ``claim``, it is held by that console from the start.
+        With ``claim``, it is held by that console from the start; ``audit`` is added to
+        the audit trail with it, or not at all.
 
         Raises:
             DuplicateMessageId: a message with this ``message_id`` already exists.
@@ -143,6 +150,8 @@ class SqliteStore(SqliteTeamRecords):
         now = time.time() if now is None else now
         with self._write() as conn:
             outbox_sql.insert_message(conn, new, now, claim)
+            if audit is not None:
+                audit_sql.add(conn, audit)
         found = self.get_message(new.message_id)
         assert found is not None
         return found

@@ -17,6 +17,7 @@ from psycopg import errors
 from psycopg.rows import dict_row
 
 from console.store import rows
+from console.store.audit import AuditEntry
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
@@ -39,6 +40,7 @@ from console.store.models import (
     StoredMessage,
 )
 from console.store.postgres import (
+    audit_sql,
     callbacks_sql,
     log_sql,
     outbox_sql,
@@ -132,10 +134,15 @@ class PostgresStore(PostgresTeamRecords):
     # Outbox ------------------------------------------------------------------------------
 
     def create_message(
-        self, new: NewMessage, now: float | None = None, claim: Claim | None = None
+        self,
+        new: NewMessage,
+        now: float | None = None,
+        claim: Claim | None = None,
+        audit: AuditEntry | None = None,
     ) -> StoredMessage:
         """Store ``new`` as queued; receipts that arrived before it are linked at once.
-        With ``claim``, it is held by that console from the start.
+        With ``claim``, it is held by that console from the start; ``audit`` is added to
+        the audit trail with it, or not at all.
 
         Raises:
             DuplicateMessageId: a message with this ``message_id`` already exists.
@@ -143,6 +150,8 @@ class PostgresStore(PostgresTeamRecords):
         now = time.time() if now is None else now
         with self._transaction("the message could not be stored") as cur:
             outbox_sql.insert_message(cur, new, now, claim)
+            if audit is not None:
+                audit_sql.add(cur, audit)
         found = self.get_message(new.message_id)
         assert found is not None
         return found

@@ -4,13 +4,15 @@ filters to one operator's messages (*Mine*), and the audit trail lists what was 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
 from console.store import log
 from console.store.audit import AuditAction, AuditEntry
+from console.store.errors import DuplicateMessageId
 from console.store.interface import MessageStore
-from console.store.models import Direction, LogQuery, LogState, MessageStatus
+from console.store.models import Direction, LogQuery, LogState, MessageStatus, NewMessage
 from console.store.sqlite import SqliteStore
 from tests.unit.store.test_log_store import decide, deliver, ids, reply, send
 
@@ -119,6 +121,19 @@ def test_the_audit_trail_lists_entries_newest_first(store: MessageStore) -> None
     assert [e.action for e in store.audit(limit=2)] == ["settings", "retry"]
     assert [e.action for e in store.audit(since=200.0)] == ["settings", "retry", "export"]
     assert store.audit(since=301.0) == []
+
+
+def test_a_message_and_its_send_entry_are_stored_together_or_not_at_all(
+    store: MessageStore,
+) -> None:
+    new = NewMessage("a-1", "default", "12025550100", "12345", "Hi", "http://127.0.0.1:9/")
+    entry = AuditEntry(100.0, "alice", "desk-1", AuditAction.SEND, "a-1")
+    store.create_message(new, now=100.0, audit=entry)
+
+    with pytest.raises(DuplicateMessageId):
+        store.create_message(new, now=200.0, audit=replace(entry, at=200.0, operator="bob"))
+
+    assert [(e.at, e.operator, e.message_id) for e in store.audit()] == [(100.0, "alice", "a-1")]
 
 
 def test_mine_reads_the_operators_messages_from_their_index(sqlite_store: SqliteStore) -> None:
