@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from filelock import FileLock
+
 from console.listener.config import ListenerConfig, new_path_token, parse_networks
 from console.paths import settings_path
 from console.settings.file import load_settings, save_settings
@@ -21,8 +23,14 @@ def ensure_path_token(data_dir: Path) -> ListenerSettings:
     settings = load_settings(path)
     if settings.listener.path_token:
         return settings.listener
-    listener = replace(settings.listener, path_token=new_path_token())
-    save_settings(path, replace(settings, listener=listener))
+    # Receivers sharing a data folder may start together: the first to hold the lock
+    # makes the token, and the others read it.
+    with FileLock(path.with_name(path.name + ".lock"), mode=0o600):
+        settings = load_settings(path)
+        if settings.listener.path_token:
+            return settings.listener
+        listener = replace(settings.listener, path_token=new_path_token())
+        save_settings(path, replace(settings, listener=listener))
     return listener
 
 
