@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from console.escaping import escape_controls
+from console.log_files import moved_aside, rotation_lock
 from console.paths import log_path
 from console.redaction import RedactingFilter, redact
 
@@ -38,6 +39,30 @@ class EscapingFilter(logging.Filter):
         return True
 
 
+class SharedRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotated log that other processes append to as well (receivers sharing a data
+    folder): one rotates it at a time, and the others then write to the new file instead
+    of the one moved aside."""
+
+    def __init__(self, path: Path, max_bytes: int, backup_count: int) -> None:
+        super().__init__(path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8")
+        self._rotating = rotation_lock(path)
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        if self.stream is not None and moved_aside(Path(self.baseFilename), self.stream):
+            self.stream.close()
+            self.stream = self._open()
+        return bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:
+        with self._rotating:
+            if self.stream is not None and moved_aside(Path(self.baseFilename), self.stream):
+                self.stream.close()
+                self.stream = self._open()  # rotated by another process meanwhile
+                return
+            super().doRollover()
+
+
 def configure_logging(data_dir: Path, *, stderr_level: int | None = logging.INFO) -> None:
     """Log to ``console.log`` under ``data_dir`` (rotated) and, if asked, to stderr."""
     root = logging.getLogger()
@@ -49,9 +74,7 @@ def configure_logging(data_dir: Path, *, stderr_level: int | None = logging.INFO
     escaping = EscapingFilter()
     redacting = RedactingFilter()
 
-    file_handler = logging.handlers.RotatingFileHandler(
-        log_path(data_dir), maxBytes=5 * 1024 * 1024, backupCount=3, encoding="utf-8"
-    )
+    file_handler = SharedRotatingFileHandler(log_path(data_dir), 5 * 1024 * 1024, 3)
     file_handler.setFormatter(logging.Formatter(FORMAT))
     file_handler.addFilter(escaping)
     file_handler.addFilter(redacting)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from console.escaping import escape_controls
+from console.log_files import moved_aside, rotation_lock
 
 # Rotate at this size, keeping one previous file.
 MAX_BYTES = 20 * 1024 * 1024
@@ -62,15 +63,20 @@ class AccessLog:
         self._scheduled = False
         if not self._entries or self._path is None:
             return
+        if self._file is not None and moved_aside(self._path, self._file):
+            self._file.close()
+            self._file = None
         if self._file is None:
             self._file = self._path.open("a", encoding="utf-8")
         self._file.write("".join(map(self._line, self._entries)))
         self._file.flush()
         self._entries.clear()
         if self._file.tell() > MAX_BYTES:
+            with rotation_lock(self._path):
+                if not moved_aside(self._path, self._file):
+                    self._path.replace(self._path.with_suffix(self._path.suffix + ".1"))
             self._file.close()
             self._file = None
-            self._path.replace(self._path.with_suffix(self._path.suffix + ".1"))
 
     def close(self) -> None:
         self.flush()
