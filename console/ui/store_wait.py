@@ -63,7 +63,7 @@ class _Attempt:
     def _run(self, attempt: Callable[[], None]) -> None:
         try:
             attempt()
-        except BaseException as exc:  # handed to the dialog, which says or passes it on
+        except Exception as exc:  # handed to the dialog, which says or passes it on
             self.error = exc
         finally:
             self._done.set()
@@ -90,6 +90,8 @@ class StoreWaitDialog(QDialog):
         self.setObjectName("storeWaitDialog")
         self.setWindowTitle(title)
         self.setModal(True)
+        # Wide enough that a URL and libpq's reason wrap into a few lines, not a column.
+        self.setMinimumWidth(520)
         self.outcome = Outcome.QUIT
         self._where = where
         self._attempt_with = attempt
