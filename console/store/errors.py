@@ -21,5 +21,14 @@ class IncompatibleStore(StoreError):
     """The database was written by a newer version of the program."""
 
 
+class StoreOutOfReach(StoreError):
+    """The shared store's server could not be reached (down, restarting, or the network
+    failed): trying again later may succeed. ``reason`` says why, without any password."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(text)
+        self.reason = reason
+
+
 class StoreBusy(StoreError):
     """Another connection holds the write lock; nothing was written. Try again later."""

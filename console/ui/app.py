@@ -8,6 +8,8 @@ import signal
 import socket
 import sqlite3
 import sys
+from functools import partial
+from pathlib import Path
 
 import qasync
 from PySide6.QtCore import QSocketNotifier
@@ -28,14 +30,15 @@ from console.session import Session
 from console.settings import SettingsError, load_settings
 from console.shared_store import SharedStoreError, with_keychain_password, workspace_location
 from console.simulator import ThreadedSimulator
-from console.store import upgrade_pending
-from console.store.errors import StoreError
+from console.store import open_store, upgrade_pending
+from console.store.errors import StoreError, StoreOutOfReach
 from console.store.location import StoreLocation
 from console.ui.excepthook import ErrorReporter
 from console.ui.main_window import MainWindow
 from console.ui.relaunch import relaunch
 from console.ui.resources import icon_path
 from console.ui.store_upgrade import upgrade_with_progress
+from console.ui.store_wait import Outcome, wait_for_store
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +145,69 @@ async def _run(window: MainWindow, demo_mode: bool) -> None:
         await stop_console(window, provider)
 
 
+def _reach(location: StoreLocation) -> None:
+    """Open the store at ``location`` and close it again: whether it can be reached."""
+    open_store(location).close()
+
+
+def _open_session(
+    data_dir: Path, location: StoreLocation | None
+) -> tuple[Session | None, str | None]:
+    """The session on ``location`` (else on this computer's store); None when the operator
+    quit while its server was out of reach. Second: the shared store this computer's own
+    stands in for, when the operator chose it instead of waiting.
+
+    Raises what opening the store raises but :class:`StoreOutOfReach`.
+    """
+    stand_in = None
+    while location is not None:
+        connectable = with_keychain_password(location)
+        try:
+            return Session(data_dir, store=connectable), None
+        except StoreOutOfReach as exc:
+            where = location.describe()
+            log.warning("the shared store %s is unreachable: %s", where, exc.reason)
+            outcome = wait_for_store(APP_NAME, where, exc, partial(_reach, connectable))
+        if outcome is Outcome.QUIT:
+            return None, None
+        if outcome is Outcome.LOCAL:
+            log.warning("opening this computer's workspace for this run instead of %s", where)
+            location, stand_in = None, where
+    if upgrade_pending(database_path(data_dir)):
+        upgrade_with_progress(database_path(data_dir), APP_NAME)
+    return Session(data_dir), stand_in
+
+
+def open_window(
+    data_dir: Path,
+    demo_mode: bool,
+    store: StoreLocation | None = None,
+    keychain: Keychain | None = None,
+) -> MainWindow | None:
+    """The window on ``store`` (else the workspace of the settings in ``data_dir``), not
+    shown yet; None when it cannot open, once the operator has been told why (or quit
+    while the shared store was out of reach)."""
+    location = store
+    try:
+        if demo_mode:
+            demo.prepare_settings(data_dir)
+        location = store or workspace_location(load_settings(settings_path(data_dir)))
+        session, stand_in = _open_session(data_dir, location)
+    except (SettingsError, StoreError, SharedStoreError, sqlite3.Error, OSError) as exc:
+        log.error("cannot start: %s", exc)
+        where = f"the shared store {location.describe()}" if location else data_dir
+        # No loop runs yet, so a blocking dialog is safe here.
+        QMessageBox.critical(None, APP_NAME, f"The console cannot use {where}:\n\n{exc}")
+        return None
+    if session is None:
+        log.error("cannot start: the shared store stayed unreachable")
+        return None
+    window = MainWindow(session, keychain or Keychain(), demo_mode=demo_mode)
+    if stand_in is not None:
+        window.store_status.show_stand_in(stand_in)
+    return window
+
+
 def run_window(
     data_dir_arg: str | None, demo_mode: bool, store: StoreLocation | None = None
 ) -> int:
@@ -166,20 +232,9 @@ def run_window(
     reporter = ErrorReporter(log_path(data_dir))
     reporter.install()
     try:
-        try:
-            if demo_mode:
-                demo.prepare_settings(data_dir)
-            location = store or workspace_location(load_settings(settings_path(data_dir)))
-            if location is None and upgrade_pending(database_path(data_dir)):
-                upgrade_with_progress(database_path(data_dir), APP_NAME)
-            session = Session(data_dir, store=location and with_keychain_password(location))
-        except (SettingsError, StoreError, SharedStoreError, sqlite3.Error, OSError) as exc:
-            log.error("cannot start: %s", exc)
-            where = f"the shared store {location.describe()}" if location else data_dir
-            # No loop runs yet, so a blocking dialog is safe here.
-            QMessageBox.critical(None, APP_NAME, f"The console cannot use {where}:\n\n{exc}")
+        window = open_window(data_dir, demo_mode, store)
+        if window is None:
             return UNUSABLE_DATA
-        window = MainWindow(session, Keychain(), demo_mode=demo_mode)
         watcher = _SignalWatcher(window.force_close)
         window.show()
 

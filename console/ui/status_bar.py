@@ -123,8 +123,22 @@ class StoreStatus(QLabel):
         self.setObjectName("storeStatus")
         self.hide()
 
+    def show_stand_in(self, shared: str) -> None:
+        """Say that this computer's store stands in, for this run, for the shared store
+        ``shared`` the settings name (it was out of reach when the window started)."""
+        self.setText("This computer's workspace, for this run")
+        tint(self, Tone.WARNING)
+        self.setToolTip(
+            f"The shared store {shared} was unreachable when the console started, so this "
+            "computer's own workspace was opened, for this run only: nothing in the "
+            "settings changed, and the next start opens the shared store again."
+        )
+        self.show()
+
     def show_state(self, state: StoreState, where: str) -> None:
-        self.setVisible(state.shared)
+        if not state.shared:
+            return  # hidden, or saying what stands in for the shared store
+        self.show()
         if state.reachable:
             self.setText("Shared store")
             tint(self, None)

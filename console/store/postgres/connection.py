@@ -21,7 +21,7 @@ from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 
 from console.redaction import MASK
 from console.secret_patterns import mask_password_fields, secrets_pattern
-from console.store.errors import StoreBusy, StoreError
+from console.store.errors import StoreBusy, StoreError, StoreOutOfReach
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 Synchronous = Literal["OFF", "NORMAL", "FULL"]
@@ -42,6 +42,31 @@ APPLICATION_NAME = "sms-console"
 # While the server is unreachable, a store tries to connect again at most this often; in
 # between, its calls fail at once.
 RECONNECT_INTERVAL = 1.0
+# What libpq and the server say when the server cannot be reached now but may be later:
+# the network, the name lookup, or a server starting, stopping or full. A wrong password,
+# a missing database or a TLS failure is none of these: trying again cannot fix them.
+_OUT_OF_REACH = re.compile(
+    "|".join(
+        (
+            r"connection refused",
+            r'socket "[^"]*" failed: no such file or directory',  # no server listening
+            r"timeout expired",
+            r"connection timed out",
+            r"network is unreachable",
+            r"no route to host",
+            r"connection reset by peer",
+            r"server closed the connection unexpectedly",
+            r"could not translate host name",
+            r"failed to resolve host",
+            r"temporary failure in name resolution",
+            r"name or service not known",
+            r"the database system is (starting up|shutting down|in recovery mode)",
+            r"the database system is not (yet )?accepting connections",
+            r"too many clients already",
+        )
+    ),
+    re.IGNORECASE,
+)
 # Shorter parts of a password are left alone: they occur by chance in ordinary text.
 _MIN_PART = 4
 
@@ -94,7 +119,8 @@ def connect(url: str, *, busy_timeout: float, synchronous: Synchronous) -> Conne
     """A connection to the database at ``url``, outside any transaction.
 
     Raises:
-        StoreError: it could not be opened; the text never holds the password.
+        StoreOutOfReach: the server could not be reached; the text never holds the password.
+        StoreError: it could not be opened otherwise (a wrong password, say).
     """
     redact = Redactor(url)
     try:
@@ -107,9 +133,11 @@ def connect(url: str, *, busy_timeout: float, synchronous: Synchronous) -> Conne
         extra = {k: v for k, v in defaults.items() if k not in given}
         conn = psycopg.connect(url, autocommit=False, **extra)
     except psycopg.Error as exc:
-        raise StoreError(
-            redact(f"the shared store at {url} could not be opened: {_reason(exc)}")
-        ) from None
+        reason = redact(_reason(exc))
+        text = redact(f"the shared store at {url} could not be opened: {reason}")
+        if isinstance(exc, psycopg.OperationalError) and _OUT_OF_REACH.search(reason):
+            raise StoreOutOfReach(text, reason) from None
+        raise StoreError(text) from None
     try:
         conn.adapters.register_dumper(str, _BinaryTextDumper)
         conn.adapters.register_dumper(str, _TextDumper)

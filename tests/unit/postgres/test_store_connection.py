@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import psycopg
 import pytest
 
-from console.store.errors import IncompatibleStore, StoreBusy, StoreError
+from console.store.errors import IncompatibleStore, StoreBusy, StoreError, StoreOutOfReach
 from console.store.models import LogQuery
 from console.store.postgres import PostgresStore, schema
 from console.store.postgres.connection import connect
@@ -43,6 +44,7 @@ def test_a_store_that_cannot_be_opened_says_why_without_the_password(
         with pytest.raises(StoreError) as raised:
             PostgresStore(url)
         text = "".join(str(e) for e in (raised.value, raised.value.__cause__) if e)
+        text += getattr(raised.value, "reason", "")
         for form in (PASSWORD, _ENCODED, quote_plus(PASSWORD), PASSWORD[:8]):
             assert form not in text, (url, text)
         assert raised.value.__cause__ is None
@@ -53,6 +55,25 @@ def test_the_reason_a_store_could_not_be_opened_is_told(postgres_server: Postgre
     url = _urls(postgres_server)[0]
     with pytest.raises(StoreError, match=r'database "no_such_database" does not exist'):
         PostgresStore(url)
+
+
+def test_a_server_out_of_reach_is_told_apart_from_a_store_that_cannot_be_used(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    # Nothing listens there: trying again later may succeed.
+    for url in (
+        "postgresql://postgres@127.0.0.1:1/messages",
+        f"postgresql://postgres@/messages?host={quote(str(tmp_path))}",
+        "postgresql://postgres@no-such-host.invalid/messages",
+    ):
+        with pytest.raises(StoreOutOfReach) as raised:
+            PostgresStore(url)
+        assert raised.value.reason in str(raised.value)
+    # The server answers, and says no: trying again cannot fix that.
+    for url in (_urls(postgres_server)[0], postgres_server.url(user="no_such_role")):
+        with pytest.raises(StoreError) as refused:
+            PostgresStore(url)
+        assert not isinstance(refused.value, StoreOutOfReach), str(refused.value)
 
 
 def test_a_database_not_migrated_yet_is_not_migrated_by_opening_it(
