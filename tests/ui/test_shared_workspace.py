@@ -151,3 +151,24 @@ def test_a_window_away_longer_than_changes_are_kept_reads_the_log_again(
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
     assert window.model.message_at(0).message_id == message_id
     assert cell(window, 0, Column.NUMBER) == "+1 202-555-0101"
+
+
+def test_the_first_search_after_the_server_restarted_finds_its_rows(qtbot, windows, tmp_path):
+    with scratch_server() as server:
+        url = server.url(server.create_database())
+        with psycopg.connect(url) as conn:
+            schema.migrate(conn)
+        with PostgresStore(url) as store:
+            seed_store(store, "12025550101", "447700900123")
+        window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
+        qtbot.keyClicks(window.filter_bar.text, "202555")
+        qtbot.waitUntil(lambda: window.count_label.text() == "1 matches the filter", timeout=5000)
+        window.filter_bar.text.clear()
+        qtbot.waitUntil(lambda: window.count_label.text() == "2 in the log", timeout=5000)
+
+        server.restart()
+        qtbot.waitUntil(lambda: window.store_status.text() == "Shared store", timeout=20_000)
+        qtbot.keyClicks(window.filter_bar.text, "447700")
+
+        qtbot.waitUntil(lambda: window.count_label.text() == "1 matches the filter", timeout=5000)
+        assert not window.log_pane.log_error.isVisible()

@@ -8,6 +8,7 @@ U+FFFD (the replacement character): a callback is kept, not refused by the datab
 from __future__ import annotations
 
 import re
+import select
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from urllib.parse import unquote
 import psycopg
 from psycopg import errors
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.pq import TransactionStatus
 from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 
 from console.redaction import MASK
@@ -192,8 +194,9 @@ class LiveConnection:
             StoreError: the server cannot be reached (now or on the last try, under a
                 second ago).
         """
-        if not self.current.closed:
+        if not self.current.closed and not _dropped(self.current):
             return self.current
+        self.current.close()
         now = time.monotonic()
         if now < self._retry_at:
             raise StoreError(f"{self._lost}; trying again")
@@ -226,6 +229,16 @@ class LiveConnection:
             conn.close()
             raise
         return conn
+
+
+def _dropped(conn: Connection) -> bool:
+    """Whether the server has ended ``conn`` (restarted, or stopped its process) and said
+    so: an idle connection is sent nothing else. Found now, the next statement need not
+    fail to find it."""
+    if conn.info.transaction_status is not TransactionStatus.IDLE:
+        return False
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    return bool(readable)
 
 
 @contextmanager
