@@ -83,6 +83,11 @@ class _BinaryTextDumper(StrBinaryDumper):
         return obj.replace("\x00", "\ufffd").encode(self._encoding)
 
 
+# The password the console joins to the end of a URL (StoreLocation.connection_url), once
+# masked, is left out: the URL then reads as the operator wrote it, without a password.
+_JOINED_PASSWORD = re.compile(r"[?&]password=" + re.escape(MASK) + r"(?![\w%&=])")
+
+
 class Redactor:
     """Masks the password of one URL wherever a text carries it (raw or encoded)."""
 
@@ -93,7 +98,7 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if self._pattern is not None:
             text = self._pattern.sub(MASK, text)
-        return mask_password_fields(text, MASK)
+        return _JOINED_PASSWORD.sub("", mask_password_fields(text, MASK))
 
 
 def _passwords(url: str) -> list[str]:
