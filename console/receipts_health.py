@@ -1,10 +1,12 @@
 """What a console on the shared store says about the team's receivers, from their
-heartbeats: how many take callbacks and when the last one came, or a warning when none
-has been seen for a while (receipts and replies are then not arriving)."""
+heartbeats: how many take callbacks and when the last one came; a caution when one has
+stopped answering, or when none runs (a restart may be under way); and a warning when
+none has been seen for a while (receipts and replies are then not arriving)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from console.store.receivers import ReceiverBeat
 
@@ -12,10 +14,16 @@ from console.store.receivers import ReceiverBeat
 SILENT_AFTER = 60.0
 
 
+class Concern(Enum):
+    NONE = "none"
+    CAUTION = "caution"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class ReceiptsHealth:
     text: str
-    warning: bool
+    concern: Concern
     detail: str
 
 
@@ -35,17 +43,28 @@ def receipts_health(
     receiver was last seen by this console (None: never); ``watched_since``: when it
     began to look (a console just started does not warn at once)."""
     healthy = [b for b in beats if b.healthy(now)]
+    stale = len(beats) - len(healthy)
     callbacks = [b.last_callback_at for b in beats if b.last_callback_at is not None]
     last = f", last callback {_ago(now - max(callbacks))}" if callbacks else ""
     hosts = ", ".join(sorted({b.host for b in healthy}))
+    stale_hosts = ", ".join(sorted({b.host for b in beats if not b.healthy(now)}))
     if healthy:
         count = "1 receiver" if len(healthy) == 1 else f"{len(healthy)} receivers"
-        return ReceiptsHealth(f"Receipts via {count}{last}", False, f"Receivers running on {hosts}")
+        detail = f"Receivers running on {hosts}"
+        if not stale:
+            return ReceiptsHealth(f"Receipts via {count}{last}", Concern.NONE, detail)
+        return ReceiptsHealth(
+            f"Receipts via {count} ({stale} not answering){last}",
+            Concern.CAUTION,
+            f"{detail}. Not answering for over 30 s: {stale_hosts}. See `sms-console db status`.",
+        )
     silent = now - (healthy_since if healthy_since is not None else watched_since)
     detail = (
         "No receiver of the shared store has written its heartbeat lately: delivery "
         "receipts and customer replies are not being stored. See `sms-console db status`."
     )
     if silent < SILENT_AFTER:
-        return ReceiptsHealth("Receipts via the team's receivers", False, detail)
-    return ReceiptsHealth(f"No receiver seen for {_ago(silent).removesuffix(' ago')}", True, detail)
+        return ReceiptsHealth("No receiver running", Concern.CAUTION, detail)
+    return ReceiptsHealth(
+        f"No receiver seen for {_ago(silent).removesuffix(' ago')}", Concern.WARNING, detail
+    )

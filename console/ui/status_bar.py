@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.receipts_health import ReceiptsHealth
+from console.receipts_health import Concern, ReceiptsHealth
 from console.session import Alert, ListenerState
 from console.session_state import UNREACHABLE, StoreState
 from console.settings import public_callback_url
@@ -106,12 +106,15 @@ class ListenerStatus(QToolButton):
             self.setToolTip(state.error or "")
 
 
+_TONES = {Concern.NONE: None, Concern.CAUTION: Tone.WARNING, Concern.WARNING: Tone.ERROR}
+
+
 def show_receipts(status: ListenerStatus, health: ReceiptsHealth) -> None:
     """On the shared store, with the embedded listener off: the team's receivers."""
     if not status.off:
         return
     status.setText(health.text)
-    tint(status, Tone.ERROR if health.warning else None)
+    tint(status, _TONES[health.concern])
     status.setToolTip(health.detail)
 
 

@@ -16,6 +16,7 @@ from console.store.location import StoreLocation
 from console.store.postgres import PostgresStore, change_feed, schema
 from console.store.receivers import ReceiverBeat
 from console.ui.log_columns import Column
+from console.ui.palette import scheme
 from tests.support.postgres_server import backends, cut_off, scratch_server
 from tests.ui.test_main_window import (
     CUSTOMER,
@@ -110,22 +111,52 @@ def test_the_status_bar_follows_the_team_receivers_heartbeats(
     qtbot, windows, tmp_path, postgres_url, monkeypatch
 ):
     monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 0.1)
-    monkeypatch.setattr(receipts_health, "SILENT_AFTER", 0.5)
+    monkeypatch.setattr(receipts_health, "SILENT_AFTER", 1.5)
     window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
     status = window.listener_status
 
-    # None running: after a while the console warns that receipts are not arriving.
+    # None running: said at once, in amber; after a while, a warning in red.
+    qtbot.waitUntil(lambda: status.text() == "No receiver running", timeout=10_000)
+    assert scheme().warning in status.styleSheet()
     qtbot.waitUntil(lambda: status.text().startswith("No receiver seen for"), timeout=10_000)
+    assert scheme().error in status.styleSheet()
     assert "db status" in status.toolTip()
 
     with PostgresStore(postgres_url) as store:
         now = time.time()
         store.receiver_beat(ReceiverBeat("rx-1", "gateway-1", 812, now - 60, now, now - 3))
-    qtbot.waitUntil(
-        lambda: status.text().startswith("Receipts via 1 receiver, last callback"),
-        timeout=10_000,
-    )
-    assert "gateway-1" in status.toolTip()
+        qtbot.waitUntil(
+            lambda: status.text().startswith("Receipts via 1 receiver, last callback"),
+            timeout=10_000,
+        )
+        assert "gateway-1" in status.toolTip()
+        assert scheme().warning not in status.styleSheet()
+        assert scheme().error not in status.styleSheet()
+
+        # One that stopped answering (killed: it never deleted its row) is told apart.
+        store.receiver_beat(ReceiverBeat("rx-2", "gateway-2", 813, now - 90, now - 40, None))
+        qtbot.waitUntil(
+            lambda: status.text().startswith("Receipts via 1 receiver (1 not answering)"),
+            timeout=10_000,
+        )
+        assert scheme().warning in status.styleSheet()
+        assert "gateway-2" in status.toolTip()
+
+
+def test_the_time_since_the_last_callback_counts_on_between_reads(
+    qtbot, windows, tmp_path, postgres_url, monkeypatch
+):
+    monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 3600.0)
+    with PostgresStore(postgres_url) as store:
+        now = time.time()
+        store.receiver_beat(ReceiverBeat("rx-1", "gateway-1", 812, now - 60, now, now - 3))
+    window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+    status = window.listener_status
+
+    qtbot.waitUntil(lambda: "last callback" in status.text(), timeout=10_000)
+    first = status.text()
+    qtbot.waitUntil(lambda: status.text() != first, timeout=3000)
+    assert status.text().startswith("Receipts via 1 receiver, last callback ")
 
 
 def test_a_window_away_longer_than_changes_are_kept_reads_the_log_again(
