@@ -18,7 +18,12 @@ def changed_settings(old: Settings, new: Settings) -> list[str]:
     ``profile 'x'.retry_wait``, ``profile 'y' added``…; empty when nothing changed."""
     top = [f.name for f in fields(Settings) if f.name not in ("profiles", "listener")]
     found = _differing(old, new, top)
-    listener = [f.name for f in fields(ListenerSettings)]
+    # The first path token is made by the program, not chosen: only a new one is a change.
+    listener = [
+        f.name
+        for f in fields(ListenerSettings)
+        if f.name != "path_token" or old.listener.path_token
+    ]
     found += [f"listener.{name}" for name in _differing(old.listener, new.listener, listener)]
     before = {p.name: p for p in old.profiles}
     after = {p.name: p for p in new.profiles}

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolBar
 
 from console.paths import database_path
+from console.store.location import StoreLocation
 from console.store.models import IncomingReply, NewMessage
 from console.store.sqlite import SqliteStore
 from console.ui.log_columns import Column
@@ -87,6 +88,7 @@ def test_the_operator_named_in_settings_is_shown_on_what_they_send(
         ("Alice Smith", "send", message_id),
         ("Alice Smith", "settings", None),
     ]
+    assert trail[1].detail == "changed operator_name"  # nothing the operator did not touch
     # The operator widens the column like any other.
     before = header.sectionSize(Column.OPERATOR)
     header.resizeSection(Column.OPERATOR, before + 60)
@@ -140,3 +142,19 @@ def test_send_again_is_audited_as_a_resend_of_the_message_copied(qtbot, window) 
         ("send", first, ""),
     ]
     assert {e.operator for e in trail} == {window.session.actor.operator}
+
+
+def test_settings_saved_on_a_shared_store_audit_only_what_the_operator_changed(
+    qtbot, windows, tmp_path, postgres_url
+) -> None:
+    # No listener runs here, so no path token was made before the settings opened.
+    window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+
+    name_the_operator(qtbot, window, "Ann")
+
+    (entry,) = window.session.store.audit()
+    assert (entry.operator, entry.action, entry.detail) == (
+        "Ann",
+        "settings",
+        "changed operator_name",
+    )
