@@ -73,6 +73,7 @@ class BatchWriter:
         self._committing = False
         # When a batch was last committed (the heartbeat reports it); None before the first.
         self.last_stored_at: float | None = None
+        self._failing = False  # the last batch could not be stored
 
     def close(self) -> None:
         """Wait for the commit under way, if any, and stop the thread that makes them."""
@@ -171,6 +172,7 @@ class BatchWriter:
             log.error("could not store %d callbacks: %s", len(batch), failure)
         else:
             log.error("could not store %d callbacks", len(batch), exc_info=failure)
+        self._failing = True
         # Whatever went wrong, every request of the batch gets an answer (503, so the
         # provider delivers again) rather than waiting for one forever.
         self._fail(batch, StorageUnavailable("storage unavailable"))
@@ -181,6 +183,7 @@ class BatchWriter:
         self._committing = False
         if failure is not None:
             log.error("could not commit %d callbacks: %s", len(batch), failure)
+            self._failing = True
             self._fail(batch, StorageUnavailable("storage unavailable"))
         else:
             self._answer(batch, verdicts)
@@ -191,6 +194,9 @@ class BatchWriter:
     def _answer(self, batch: list[_Queued], verdicts: list[Verdict]) -> None:
         """Answer a committed batch."""
         self.last_stored_at = time.time()
+        if self._failing:
+            self._failing = False
+            log.info("callbacks are stored again")
         for (_item, future, _give_up_at), outcome in zip(batch, verdicts, strict=True):
             if not future.done():
                 future.set_result(outcome)

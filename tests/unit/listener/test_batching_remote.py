@@ -1,21 +1,24 @@
 """Group commit into a shared store over a real PostgreSQL server: batches are written off
 the event loop, on two connections, so that one waiting for the server does not hold the
-next back; a batch the server lost is answered 503, and the next one is stored."""
+next back; a batch the server lost is answered 503, and the next one is stored (and the
+log says so)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 
 from console.listener.batching import BatchWriter, StorageUnavailable
 from console.listener.intake import Delivery
 from console.store.models import CallbackItem
+from console.store.postgres.connection import RECONNECT_INTERVAL
 from console.store.postgres.store import PostgresStore
+from tests.support.postgres_server import cut_off
 
 FORM = b"application/x-www-form-urlencoded"
 
@@ -74,22 +77,21 @@ async def test_a_batch_waiting_for_the_server_does_not_hold_the_next_one_back(
 
 
 async def test_a_batch_the_server_lost_is_answered_503_and_the_next_is_stored(
-    postgres_url: str,
+    postgres_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     store = PostgresStore(postgres_url)
     writer = BatchWriter(store)
     try:
         assert (await writer.submit(receipt("before"))).status == 200
-        with psycopg.connect(postgres_url, autocommit=True) as admin:
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        with pytest.raises(StorageUnavailable):
+        with cut_off(postgres_url), pytest.raises(StorageUnavailable):
             await writer.submit(receipt("lost"))
-        assert (await writer.submit(receipt("after"))).status == 200
+        await asyncio.sleep(RECONNECT_INTERVAL)  # a lost connection is tried again once a second
+        with caplog.at_level(logging.INFO, logger="console.listener.batching"):
+            assert (await writer.submit(receipt("after"))).status == 200
     finally:
         await asyncio.to_thread(writer.close)
     ids = {r.message_id for r in store.orphan_receipts()}
     store.close()
     assert ids == {"before", "after"}
+    # Who reads the log learns that the trouble is over.
+    assert "callbacks are stored again" in caplog.messages
