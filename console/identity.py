@@ -53,13 +53,31 @@ def host_name() -> str:
     return socket.gethostname().strip() or UNKNOWN
 
 
+@dataclass(frozen=True)
+class RunOperator:
+    """An operator's name given for one run, in place of the settings' name; ``source``
+    says where it came from: ``--operator`` or ``SMS_CONSOLE_OPERATOR``."""
+
+    name: str
+    source: str
+
+
+def run_operator(option: str | None, environ: Mapping[str, str]) -> RunOperator | None:
+    """The name ``option`` (``--operator``), else ``SMS_CONSOLE_OPERATOR``, gives; None
+    when neither names one."""
+    for source, given in (("--operator", option), (OPERATOR_ENV, environ.get(OPERATOR_ENV))):
+        if given and given.strip():
+            return RunOperator(given.strip(), source)
+    return None
+
+
 def operator_name(option: str | None, environ: Mapping[str, str], setting: str) -> str:
     """The operator's name, from the first of these that names one: ``option``
     (``--operator``), ``SMS_CONSOLE_OPERATOR``, ``setting``, the operating system's user."""
-    for given in (option, environ.get(OPERATOR_ENV), setting):
-        if given and given.strip():
-            return given.strip()
-    return os_user()
+    given = run_operator(option, environ)
+    if given is not None:
+        return given.name
+    return setting.strip() or os_user()
 
 
 def current_actor(option: str | None, environ: Mapping[str, str], setting: str) -> Actor:

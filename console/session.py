@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from console.identity import Actor, current_actor
+from console.identity import Actor, RunOperator, current_actor
 from console.keychain import Credentials
 from console.listener.config import ListenerConfigError
 from console.listener.intake import Change
@@ -52,7 +52,9 @@ class Session:
 
     ``store``: where the messages are, ready to connect (a PostgreSQL location with its
     password, see ``cli.store_option.connectable``); by default the SQLite file in
-    ``data_dir``. Opening raises StoreError when it cannot be opened.
+    ``data_dir``. Opening raises StoreError when it cannot be opened. ``operator``: the
+    operator's name for this run (``--operator`` or the environment), in place of the
+    settings' name.
 
     Callbacks (set them before :meth:`start`): ``on_messages`` gets the message_ids whose
     row changed, ``on_outcome`` a message whose acceptance is settled, ``on_alert`` what
@@ -87,8 +89,10 @@ class Session:
         store: StoreLocation | None = None,
         notify_interval: float = 0.05,
         recovery_interval: float = RECOVERY_INTERVAL,
+        operator: RunOperator | None = None,
     ) -> None:
         self.data_dir = data_dir
+        self.run_operator = operator
         self._recovery_interval = recovery_interval
         self.settings = load_settings(settings_path(data_dir))
         self.location = store or StoreLocation.sqlite(database_path(data_dir))
@@ -118,8 +122,10 @@ class Session:
 
     @property
     def actor(self) -> Actor:
-        """This console's operator (the settings' name, else the system's user) and host."""
-        return current_actor(None, {}, self.settings.operator_name)
+        """This console's operator (the run's name, else the settings', else the system's
+        user) and host."""
+        given = self.run_operator.name if self.run_operator else None
+        return current_actor(given, {}, self.settings.operator_name)
 
     @property
     def credentials(self) -> Credentials | None:

@@ -82,9 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_window(data_dir: str | None, demo: bool, store: StoreLocation | None = None) -> int:
+def open_window(
+    data_dir: str | None,
+    demo: bool,
+    store: StoreLocation | None = None,
+    operator: str | None = None,
+) -> int:
     """The operator window (Qt is loaded only when a window is wanted) on ``store``, else
-    the workspace its settings name."""
+    the workspace its settings name; ``operator`` is ``--operator``."""
     if (
         sys.platform.startswith("linux")
         and not os.environ.get("QT_QPA_PLATFORM")
@@ -99,7 +104,7 @@ def open_window(data_dir: str | None, demo: bool, store: StoreLocation | None = 
         return ExitCode.UNAVAILABLE
     from console.ui.app import run_window
 
-    return run_window(data_dir, demo, store)
+    return run_window(data_dir, demo, store, operator)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,15 +127,10 @@ def _run(argv: Sequence[str] | None) -> int:
         chosen = chosen_store(args.store_url, os.environ)
         if args.command is None and args.demo and chosen is not None:
             raise CliError(f"{chosen[1]}: demo mode keeps its messages in its own data folder")
-        if args.command is None and args.operator is not None:
-            raise CliError(
-                "--operator: the window takes the operator's name from its settings "
-                "(Settings, Operator); --operator is for the subcommands"
-            )
     except CliError as exc:
         return _report(exc)
     if args.command is None:
-        return open_window(args.data_dir, args.demo, chosen[0] if chosen else None)
+        return open_window(args.data_dir, args.demo, chosen[0] if chosen else None, args.operator)
     if args.demo:
         parser.error("--demo opens the window; it does not combine with a subcommand")
     try:

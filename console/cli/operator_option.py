@@ -1,5 +1,5 @@
 """``--operator NAME`` and ``SMS_CONSOLE_OPERATOR``: who is recorded as doing what a
-subcommand does (the messages it sends, the audit trail's entries).
+subcommand or the window does (the messages sent, the audit trail's entries).
 
 Without either it is the settings' operator name, else the operating system's user name.
 """
@@ -33,7 +33,8 @@ def add_operator_option(parser: argparse.ArgumentParser) -> None:
         type=operator_arg,
         metavar="NAME",
         help=(
-            "who is recorded as sending the messages and doing what the audit trail lists; "
+            "who is recorded as sending the messages and doing what the audit trail lists, "
+            "for a command or the window; "
             f"default: ${OPERATOR_ENV}, else the settings' operator name, else your user name"
         ),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import socket
 import sqlite3
@@ -17,6 +18,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from console import demo
+from console.identity import RunOperator, run_operator
 from console.keychain import Keychain, KeychainError
 from console.logging_setup import configure_logging
 from console.paths import (
@@ -151,7 +153,7 @@ def _reach(location: StoreLocation) -> None:
 
 
 def _open_session(
-    data_dir: Path, location: StoreLocation | None
+    data_dir: Path, location: StoreLocation | None, operator: RunOperator | None
 ) -> tuple[Session | None, str | None]:
     """The session on ``location`` (else on this computer's store); None when the operator
     quit while its server was out of reach. Second: the shared store this computer's own
@@ -163,7 +165,7 @@ def _open_session(
     while location is not None:
         connectable = with_keychain_password(location)
         try:
-            return Session(data_dir, store=connectable), None
+            return Session(data_dir, store=connectable, operator=operator), None
         except StoreOutOfReach as exc:
             where = location.describe()
             log.warning("the shared store %s is unreachable: %s", where, exc.reason)
@@ -175,7 +177,7 @@ def _open_session(
             location, stand_in = None, where
     if upgrade_pending(database_path(data_dir)):
         upgrade_with_progress(database_path(data_dir), APP_NAME)
-    return Session(data_dir), stand_in
+    return Session(data_dir, operator=operator), stand_in
 
 
 def open_window(
@@ -183,16 +185,17 @@ def open_window(
     demo_mode: bool,
     store: StoreLocation | None = None,
     keychain: Keychain | None = None,
+    operator: RunOperator | None = None,
 ) -> MainWindow | None:
     """The window on ``store`` (else the workspace of the settings in ``data_dir``), not
-    shown yet; None when it cannot open, once the operator has been told why (or quit
-    while the shared store was out of reach)."""
+    shown yet, its operator ``operator`` when given; None when it cannot open, once the
+    operator has been told why (or quit while the shared store was out of reach)."""
     location = store
     try:
         if demo_mode:
             demo.prepare_settings(data_dir)
         location = store or workspace_location(load_settings(settings_path(data_dir)))
-        session, stand_in = _open_session(data_dir, location)
+        session, stand_in = _open_session(data_dir, location, operator)
     except (SettingsError, StoreError, SharedStoreError, sqlite3.Error, OSError) as exc:
         log.error("cannot start: %s", exc)
         where = f"the shared store {location.describe()}" if location else data_dir
@@ -209,14 +212,21 @@ def open_window(
 
 
 def run_window(
-    data_dir_arg: str | None, demo_mode: bool, store: StoreLocation | None = None
+    data_dir_arg: str | None,
+    demo_mode: bool,
+    store: StoreLocation | None = None,
+    operator: str | None = None,
 ) -> int:
     """Show the window on ``store`` (else the workspace of its settings) until it is closed
-    or the process is told to stop; the exit status."""
+    or the process is told to stop; the exit status. Its operator is ``operator``
+    (``--operator``), else ``SMS_CONSOLE_OPERATOR``, else the settings'."""
     throwaway = demo.throwaway_data_dir() if demo_mode and not data_dir_arg else None
     data_dir = throwaway or resolve_data_dir(data_dir_arg)
     configure_logging(data_dir, stderr_level=logging.WARNING)
     restrict_data_dir(data_dir)
+    given = run_operator(operator, os.environ)
+    if given is not None:
+        log.info("operator for this run: %s (from %s)", given.name, given.source)
     if demo_mode:
         # The simulator notes every message it receives; the console's log is no place
         # for customer text.
@@ -232,7 +242,7 @@ def run_window(
     reporter = ErrorReporter(log_path(data_dir))
     reporter.install()
     try:
-        window = open_window(data_dir, demo_mode, store)
+        window = open_window(data_dir, demo_mode, store, operator=given)
         if window is None:
             return UNUSABLE_DATA
         watcher = _SignalWatcher(window.force_close)

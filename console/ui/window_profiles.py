@@ -146,6 +146,7 @@ class WindowProfiles:
             window,
             self.session.listener_state,
             keychain=self.keychain,
+            run_operator=self.session.run_operator,
         )
         dialog.settingsAccepted.connect(self.settings_accepted)
         # Kept while open: a listener started again from it is shown there.

@@ -146,3 +146,30 @@ def test_demo_without_a_data_dir_leaves_no_folder_behind(
     assert unexpected_lines(err) == []
     assert not folder.exists()
     assert list(temporary.glob("sms-console-demo-*")) == []
+
+
+@pytest.mark.parametrize(
+    ("option", "note"),
+    [
+        (("--operator", "alice"), "operator for this run: alice (from --operator)"),
+        ((), "operator for this run: bob (from SMS_CONSOLE_OPERATOR)"),
+    ],
+    ids=["option", "environment"],
+)
+def test_the_window_runs_as_the_operator_named_on_the_command_line(
+    data_dir: Path,
+    running_process: list[subprocess.Popen[str]],
+    option: tuple[str, ...],
+    note: str,
+) -> None:
+    env = window_env(SMS_CONSOLE_OPERATOR="bob")
+    process = start("--data-dir", str(data_dir), *option, env=env)
+    running_process.append(process)
+    wait_until_running(process, data_dir)
+
+    out, err = stop(process, signal.SIGTERM)
+
+    assert process.returncode == 0
+    assert out == ""
+    assert unexpected_lines(err) == []
+    assert note in (data_dir / "console.log").read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ import qasync
 from PySide6.QtGui import QColor, QImage
 
 from console import demo
+from console.identity import run_operator
 from console.keychain import Keychain
 from console.paths import settings_path
 from console.session import Session
@@ -76,7 +77,10 @@ class Windows:
         demo_mode: bool = True,
         listener_port: int | None = None,
         store: StoreLocation | None = None,
+        operator: str | None = None,
     ) -> MainWindow:
+        """``operator``: what ``--operator`` gives; ``SMS_CONSOLE_OPERATOR`` is read from the
+        environment, as ``run_window`` reads it."""
         if demo_mode:
             demo.prepare_settings(data_dir)
         if listener_port is not None:
@@ -84,7 +88,12 @@ class Windows:
             settings = load_settings(path)
             listener = replace(settings.listener, port=listener_port)
             save_settings(path, replace(settings, listener=listener))
-        session = Session(data_dir, notify_interval=0.02, store=store)
+        session = Session(
+            data_dir,
+            notify_interval=0.02,
+            store=store,
+            operator=run_operator(operator, os.environ),
+        )
         window = MainWindow(session, Keychain(self.keyring), demo_mode=demo_mode)
         self._qtbot.addWidget(window)
         window.show()
@@ -115,6 +124,8 @@ def windows(qtbot, qloop, monkeypatch):
     # Credentials from the environment would take the place of the keychain's.
     monkeypatch.delenv("SMS_CONSOLE_LOGIN", raising=False)
     monkeypatch.delenv("SMS_CONSOLE_PASSWORD", raising=False)
+    # So is an operator's name; a test names one itself.
+    monkeypatch.delenv("SMS_CONSOLE_OPERATOR", raising=False)
     opened = Windows(qtbot, qloop)
     yield opened
     opened.close_all()

@@ -8,6 +8,7 @@ import socket
 from dataclasses import replace
 from pathlib import Path
 
+from console.identity import RunOperator
 from console.keychain import Credentials
 from console.session import Session
 from console.store.models import MessageStatus
@@ -88,6 +89,38 @@ async def test_a_retry_with_the_same_id_is_audited(data_dir: Path) -> None:
         ("bob", "send", new.message_id),
     ]
     assert trail[2].detail == "changed operator_name, profile 'default'.max_attempts"
+
+
+async def test_the_runs_operator_takes_the_settings_place(data_dir: Path) -> None:
+    script = [Reaction("answer", result_code=6), Reaction("answer")]
+    with FakeProvider(script) as provider:
+        session = Session(
+            data_dir, notify_interval=0.02, operator=RunOperator("alice", "--operator")
+        )
+        events = Events(session)
+        await session.start()
+        settings = replace(session.settings, operator_name="bob")
+        profile = replace(settings.profile(), max_attempts=1)
+        session.save_settings(replace(settings, profiles=(profile,)))
+        await session.use_credentials(Credentials("acme", "pw-abcdef"))
+        try:
+            new = message(provider.url)
+            session.send(new)
+            await wait_for(lambda: bool(events.outcomes))
+            session.retry(new.message_id)
+            await wait_for(lambda: len(events.outcomes) == 2)
+            stored = session.store.get_message(new.message_id)
+            trail = session.store.audit()
+        finally:
+            await session.close()
+
+    assert stored is not None
+    assert stored.operator == "alice"
+    assert [(e.operator, e.action) for e in trail] == [
+        ("alice", "retry"),
+        ("alice", "send"),
+        ("alice", "settings"),
+    ]
 
 
 async def test_a_settings_change_names_the_settings_never_their_values(data_dir: Path) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.identity import RunOperator
 from console.keychain import Keychain
 from console.listener.config import new_path_token
 from console.paths import settings_path
@@ -54,10 +55,12 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         listener: ListenerState | None = None,
         keychain: Keychain | None = None,
+        run_operator: RunOperator | None = None,
     ) -> None:
         """``listener``: the listener's state now (its URL has the port it took when started
         with a port of 0); None where it is not known. ``keychain``: where a shared
-        store's password is kept (the system's by default)."""
+        store's password is kept (the system's by default). ``run_operator``: the
+        operator's name this run uses in place of the settings', if any."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         if not settings.listener.path_token:
@@ -72,7 +75,7 @@ class SettingsDialog(QDialog):
         self._listener_page = ListenerPage(self._draft, data_dir, listener)
         self.workspace_page = WorkspacePage(self._draft, keychain)
         appearance = AppearancePage(self._draft)
-        operator = OperatorPage(self._draft)
+        operator = OperatorPage(self._draft, run_operator)
         # The tabs, in this order. A new page is a SettingsPage of its own module, added here.
         self.pages: tuple[SettingsPage, ...] = (
             profiles,

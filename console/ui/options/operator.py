@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
-from console.identity import os_user
+from console.identity import RunOperator, os_user
 from console.settings import MAX_NAME_LENGTH, SettingsError
 from console.ui.named import named
 from console.ui.options.form import Field, hint_label
@@ -18,7 +19,9 @@ class OperatorPage(SettingsPage):
 
     TITLE = "Operator"
 
-    def __init__(self, draft: Draft) -> None:
+    def __init__(self, draft: Draft, run_operator: RunOperator | None = None) -> None:
+        """``run_operator``: the name this run uses instead (``--operator`` or the
+        environment), said on the page."""
         super().__init__(draft)
         self.name = named(QLineEdit(draft.settings.operator_name), "operatorName")
         self.name.setMaxLength(MAX_NAME_LENGTH)
@@ -34,11 +37,23 @@ class OperatorPage(SettingsPage):
         label.setBuddy(self.name)
         form = QFormLayout()
         form.addRow(label, self.field)
+        if run_operator is not None:
+            note = named(
+                QLabel(
+                    f"This run uses {run_operator.name} (from {run_operator.source}); "
+                    "the name here is used otherwise."
+                ),
+                "runOperatorNote",
+            )
+            note.setWordWrap(True)
+            note.setTextFormat(Qt.TextFormat.PlainText)
+            form.addRow("", note)
         form.addRow(
             "",
             hint_label(
-                "The log's Mine filter shows the messages sent under this name. On the command "
-                "line, --operator or SMS_CONSOLE_OPERATOR take its place."
+                "The log's Mine filter shows the messages sent under the operator's name. "
+                "--operator or SMS_CONSOLE_OPERATOR, for the window or a command, take this "
+                "name's place for that run."
             ),
         )
         layout = QVBoxLayout(self)
