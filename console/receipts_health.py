@@ -1,12 +1,14 @@
 """What a console on the shared store says about the team's receivers, from their
 heartbeats: how many take callbacks and when the last one came, or a warning when none
-has been seen for a while (receipts and replies are then not arriving)."""
+has been seen for a while (receipts and replies are then not arriving); and each
+receiver's own line, as ``db status`` and the window's list of receivers word it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
-from console.store.receivers import ReceiverBeat
+from console.store.receivers import STALE_AFTER, ReceiverBeat
 
 # With no healthy receiver for this long, the console warns.
 SILENT_AFTER = 60.0
@@ -14,18 +16,36 @@ SILENT_AFTER = 60.0
 
 @dataclass(frozen=True)
 class ReceiptsHealth:
+    """The status line, and the heartbeats it was made from, read at ``read_at``."""
+
     text: str
     warning: bool
     detail: str
+    beats: tuple[ReceiverBeat, ...] = ()
+    read_at: float = field(default=0.0, compare=False)
 
 
-def _ago(seconds: float) -> str:
+def when(at: float) -> str:
+    """A time of day with its date, in local time."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+
+
+def ago(seconds: float) -> str:
     seconds = max(seconds, 0.0)
     if seconds < 120:
         return f"{seconds:.0f} s ago"
     if seconds < 7200:
         return f"{seconds // 60:.0f} min ago"
     return f"{seconds // 3600:.0f} h ago"
+
+
+def ago_at(at: float | None, now: float) -> str:
+    """How long before ``now`` ``at`` was; ``never`` for None."""
+    return "never" if at is None else ago(now - at)
+
+
+def beat_health(beat: ReceiverBeat, now: float) -> str:
+    return "healthy" if beat.healthy(now) else f"STALE (no heartbeat for {STALE_AFTER:.0f} s)"
 
 
 def receipts_health(
@@ -36,16 +56,22 @@ def receipts_health(
     began to look (a console just started does not warn at once)."""
     healthy = [b for b in beats if b.healthy(now)]
     callbacks = [b.last_callback_at for b in beats if b.last_callback_at is not None]
-    last = f", last callback {_ago(now - max(callbacks))}" if callbacks else ""
+    last = f", last callback {ago(now - max(callbacks))}" if callbacks else ""
     hosts = ", ".join(sorted({b.host for b in healthy}))
+    silent = now - (healthy_since if healthy_since is not None else watched_since)
     if healthy:
         count = "1 receiver" if len(healthy) == 1 else f"{len(healthy)} receivers"
-        return ReceiptsHealth(f"Receipts via {count}{last}", False, f"Receivers running on {hosts}")
-    silent = now - (healthy_since if healthy_since is not None else watched_since)
-    detail = (
-        "No receiver of the shared store has written its heartbeat lately: delivery "
-        "receipts and customer replies are not being stored. See `sms-console db status`."
-    )
-    if silent < SILENT_AFTER:
-        return ReceiptsHealth("Receipts via the team's receivers", False, detail)
-    return ReceiptsHealth(f"No receiver seen for {_ago(silent).removesuffix(' ago')}", True, detail)
+        text, warning = f"Receipts via {count}{last}", False
+        detail = f"Receivers running on {hosts}"
+    else:
+        detail = (
+            "No receiver of the shared store has written its heartbeat lately: delivery "
+            "receipts and customer replies are not being stored. See `sms-console db status`."
+        )
+        warning = silent >= SILENT_AFTER
+        text = (
+            f"No receiver seen for {ago(silent).removesuffix(' ago')}"
+            if warning
+            else "Receipts via the team's receivers"
+        )
+    return ReceiptsHealth(text, warning, detail, tuple(beats), now)

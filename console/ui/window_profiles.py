@@ -146,6 +146,7 @@ class WindowProfiles:
             window,
             self.session.listener_state,
             keychain=self.keychain,
+            on_shared_store=self.session.store_state.shared,
         )
         dialog.settingsAccepted.connect(self.settings_accepted)
         # Kept while open: a listener started again from it is shown there.
