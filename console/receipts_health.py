@@ -1,14 +1,16 @@
 """What a console on the shared store says about the team's receivers, from their
 heartbeats: how many take callbacks and when the last one came; a caution when one has
-stopped answering, or when none runs (a restart may be under way); and a warning when
-none has been seen for a while (receipts and replies are then not arriving)."""
+stopped answering, or when none runs (a restart may be under way); a warning when none has
+been seen for a while (receipts and replies are then not arriving); and each receiver's
+own line, as ``db status`` and the window's list of receivers word it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from enum import Enum
 
-from console.store.receivers import ReceiverBeat
+from console.store.receivers import STALE_AFTER, ReceiverBeat
 
 # With no healthy receiver for this long, the console warns.
 SILENT_AFTER = 60.0
@@ -22,18 +24,36 @@ class Concern(Enum):
 
 @dataclass(frozen=True)
 class ReceiptsHealth:
+    """The status line, and the heartbeats it was made from, read at ``read_at``."""
+
     text: str
     concern: Concern
     detail: str
+    beats: tuple[ReceiverBeat, ...] = ()
+    read_at: float = field(default=0.0, compare=False)
 
 
-def _ago(seconds: float) -> str:
+def when(at: float) -> str:
+    """A time of day with its date, in local time."""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+
+
+def ago(seconds: float) -> str:
     seconds = max(seconds, 0.0)
     if seconds < 120:
         return f"{seconds:.0f} s ago"
     if seconds < 7200:
         return f"{seconds // 60:.0f} min ago"
     return f"{seconds // 3600:.0f} h ago"
+
+
+def ago_at(at: float | None, now: float) -> str:
+    """How long before ``now`` ``at`` was; ``never`` for None."""
+    return "never" if at is None else ago(now - at)
+
+
+def beat_health(beat: ReceiverBeat, now: float) -> str:
+    return "healthy" if beat.healthy(now) else f"STALE (no heartbeat for {STALE_AFTER:.0f} s)"
 
 
 def receipts_health(
@@ -45,26 +65,26 @@ def receipts_health(
     healthy = [b for b in beats if b.healthy(now)]
     stale = len(beats) - len(healthy)
     callbacks = [b.last_callback_at for b in beats if b.last_callback_at is not None]
-    last = f", last callback {_ago(now - max(callbacks))}" if callbacks else ""
+    last = f", last callback {ago(now - max(callbacks))}" if callbacks else ""
     hosts = ", ".join(sorted({b.host for b in healthy}))
     stale_hosts = ", ".join(sorted({b.host for b in beats if not b.healthy(now)}))
+    silent = now - (healthy_since if healthy_since is not None else watched_since)
     if healthy:
         count = "1 receiver" if len(healthy) == 1 else f"{len(healthy)} receivers"
         detail = f"Receivers running on {hosts}"
         if not stale:
-            return ReceiptsHealth(f"Receipts via {count}{last}", Concern.NONE, detail)
-        return ReceiptsHealth(
-            f"Receipts via {count} ({stale} not answering){last}",
-            Concern.CAUTION,
-            f"{detail}. Not answering for over 30 s: {stale_hosts}. See `sms-console db status`.",
+            text, concern = f"Receipts via {count}{last}", Concern.NONE
+        else:
+            text, concern = f"Receipts via {count} ({stale} not answering){last}", Concern.CAUTION
+            detail += f". Not answering for over {STALE_AFTER:.0f} s: {stale_hosts}."
+    else:
+        detail = (
+            "No receiver of the shared store has written its heartbeat lately: delivery "
+            "receipts and customer replies are not being stored. See `sms-console db status`."
         )
-    silent = now - (healthy_since if healthy_since is not None else watched_since)
-    detail = (
-        "No receiver of the shared store has written its heartbeat lately: delivery "
-        "receipts and customer replies are not being stored. See `sms-console db status`."
-    )
-    if silent < SILENT_AFTER:
-        return ReceiptsHealth("No receiver running", Concern.CAUTION, detail)
-    return ReceiptsHealth(
-        f"No receiver seen for {_ago(silent).removesuffix(' ago')}", Concern.WARNING, detail
-    )
+        if silent < SILENT_AFTER:
+            text, concern = "No receiver running", Concern.CAUTION
+        else:
+            text = f"No receiver seen for {ago(silent).removesuffix(' ago')}"
+            concern = Concern.WARNING
+    return ReceiptsHealth(text, concern, detail, tuple(beats), now)

@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
-from console.store.receivers import STALE_AFTER, ReceiverBeat
-
-
-def _when(at: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
-
-
-def _ago(at: float | None, now: float) -> str:
-    if at is None:
-        return "never"
-    seconds = max(now - at, 0)
-    if seconds < 120:
-        return f"{seconds:.0f} s ago"
-    if seconds < 7200:
-        return f"{seconds // 60:.0f} min ago"
-    return f"{seconds // 3600:.0f} h ago"
+from console.receipts_health import ago_at, beat_health, when
+from console.store.receivers import ReceiverBeat
 
 
 def receivers_text(beats: list[ReceiverBeat] | None, now: float) -> list[str]:
@@ -31,11 +15,10 @@ def receivers_text(beats: list[ReceiverBeat] | None, now: float) -> list[str]:
     healthy = sum(beat.healthy(now) for beat in beats)
     lines = [f"receivers: {len(beats)} ({healthy} healthy, {len(beats) - healthy} stale)"]
     for beat in beats:
-        health = "healthy" if beat.healthy(now) else f"STALE (no heartbeat for {STALE_AFTER:.0f} s)"
         lines.append(
-            f"  {beat.host} pid {beat.pid}: started {_when(beat.started_at)},"
-            f" last callback {_ago(beat.last_callback_at, now)},"
-            f" last seen {_ago(beat.seen_at, now)}, {health}"
+            f"  {beat.host} pid {beat.pid}: started {when(beat.started_at)},"
+            f" last callback {ago_at(beat.last_callback_at, now)},"
+            f" last seen {ago_at(beat.seen_at, now)}, {beat_health(beat, now)}"
         )
     return lines
 

@@ -337,6 +337,9 @@ class MainWindow(QMainWindow):
         self.store_status.show_state(state, self.session.location.describe())
 
     def show_callback_url(self) -> None:
+        if self.listener_status.off:  # the team's receivers take the callbacks: list them
+            self.open_dialog(self.listener_status.receivers_dialog(self))
+            return
         url = self.listener_status.url
         if url is None:
             self.open_settings()  # stopped: the settings are where to fix it

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.receipts_health import Concern, ReceiptsHealth
+from console.receipts_health import ReceiptsHealth
 from console.session import Alert, ListenerState
 from console.session_state import UNREACHABLE, StoreState
 from console.settings import public_callback_url
 from console.ui.labels import ElidedLabel
 from console.ui.named import named
 from console.ui.palette import Tone, tint
+from console.ui.receivers_dialog import CONCERN_TONES, ReceiversDialog
 
 MASK = "•" * 8
 # Alerts kept for the list, newest first; older ones are in the log anyway.
@@ -74,7 +75,12 @@ class CallbackUrlDialog(QDialog):
 
 
 class ListenerStatus(QToolButton):
-    """The listener's state; a click shows the callback URL (when it runs)."""
+    """The listener's state; a click shows the callback URL (when it runs), or the team's
+    receivers (on the shared store, the embedded listener off).
+
+    ``receiptsRead(health)``: the receivers' heartbeats were read again."""
+
+    receiptsRead = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +88,7 @@ class ListenerStatus(QToolButton):
         self.setAutoRaise(True)
         self.url: str | None = None
         self.off = False  # on the shared store, the team's receivers take the callbacks
+        self.health: ReceiptsHealth | None = None  # their heartbeats, as last read
         self.show_state(ListenerState(running=False, error="starting…"))
 
     def show_state(self, state: ListenerState, public_url: str = "") -> None:
@@ -105,17 +112,22 @@ class ListenerStatus(QToolButton):
             tint(self, Tone.ERROR)
             self.setToolTip(state.error or "")
 
-
-_TONES = {Concern.NONE: None, Concern.CAUTION: Tone.WARNING, Concern.WARNING: Tone.ERROR}
+    def receivers_dialog(self, parent: QWidget) -> ReceiversDialog:
+        """The receivers as last read, kept up to date while the dialog is open."""
+        dialog = ReceiversDialog(self.health, parent)
+        self.receiptsRead.connect(dialog.show_health)
+        return dialog
 
 
 def show_receipts(status: ListenerStatus, health: ReceiptsHealth) -> None:
     """On the shared store, with the embedded listener off: the team's receivers."""
     if not status.off:
         return
+    status.health = health
     status.setText(health.text)
-    tint(status, _TONES[health.concern])
-    status.setToolTip(health.detail)
+    tint(status, CONCERN_TONES[health.concern])
+    status.setToolTip(f"{health.detail}\nClick for each receiver's heartbeat.")
+    status.receiptsRead.emit(health)
 
 
 class StoreStatus(QLabel):

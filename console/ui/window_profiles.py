@@ -147,6 +147,7 @@ class WindowProfiles:
             self.session.listener_state,
             keychain=self.keychain,
             run_operator=self.session.run_operator,
+            on_shared_store=self.session.store_state.shared,
         )
         dialog.settingsAccepted.connect(self.settings_accepted)
         # Kept while open: a listener started again from it is shown there.

@@ -56,11 +56,14 @@ class SettingsDialog(QDialog):
         listener: ListenerState | None = None,
         keychain: Keychain | None = None,
         run_operator: RunOperator | None = None,
+        on_shared_store: bool = False,
     ) -> None:
         """``listener``: the listener's state now (its URL has the port it took when started
         with a port of 0); None where it is not known. ``keychain``: where a shared
         store's password is kept (the system's by default). ``run_operator``: the
-        operator's name this run uses in place of the settings', if any."""
+        operator's name this run uses in place of the settings', if any.
+        ``on_shared_store``: the console runs on a shared store now, whatever the settings
+        name."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         if not settings.listener.path_token:
@@ -72,7 +75,7 @@ class SettingsDialog(QDialog):
         self._applied = settings
 
         profiles = ProfilesPage(self._draft)
-        self._listener_page = ListenerPage(self._draft, data_dir, listener)
+        self._listener_page = ListenerPage(self._draft, data_dir, listener, on_shared_store)
         self.workspace_page = WorkspacePage(self._draft, keychain)
         appearance = AppearancePage(self._draft)
         operator = OperatorPage(self._draft, run_operator)
@@ -101,6 +104,8 @@ class SettingsDialog(QDialog):
         for page in self.pages:
             self.tabs.addTab(page, page.TITLE)
             page.changed.connect(self._update_state)
+        # Whether the provider is given this console's URL hangs on the workspace.
+        self.workspace_page.changed.connect(self._listener_page.workspace_edited)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
             | QDialogButtonBox.StandardButton.Cancel

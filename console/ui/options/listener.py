@@ -21,10 +21,18 @@ class ListenerPage(SettingsPage):
 
     TITLE = "Listener"
 
-    def __init__(self, draft: Draft, data_dir: Path, running: ListenerState | None) -> None:
+    def __init__(
+        self,
+        draft: Draft,
+        data_dir: Path,
+        running: ListenerState | None,
+        on_shared_store: bool = False,
+    ) -> None:
         """``running``: the listener's state now (None: not known here); its URL has the
-        port it took when started with a port of 0."""
+        port it took when started with a port of 0. ``on_shared_store``: the console runs
+        on a shared store now (opened with ``--store``, or the settings' workspace)."""
         super().__init__(draft)
+        self._on_shared_store = on_shared_store
         self._running = (draft.settings.listener, running)
         self._confirm: QMessageBox | None = None
         self.form = ListenerForm(data_dir)
@@ -41,8 +49,19 @@ class ListenerPage(SettingsPage):
         self._running = (settings, state)
         self._listener_edited()
 
+    def workspace_edited(self) -> None:
+        """The Workspace page changed the store or whether this console listens there."""
+        self._listener_edited()
+
     def _listener_edited(self) -> None:
+        # Shared now, or from the next start on: either way the team's receivers are the
+        # ones the provider calls, unless this console listens too.
+        on_shared = self._on_shared_store or self.draft.settings.workspace.shared
+        embedded = self.draft.settings.listener.embedded_on_shared
+        self.form.show_team(team=on_shared and not embedded, shared=on_shared)
         listener, problems = self.form.listener(self.draft.settings.listener.port)
+        # Whether it runs on a shared store is the Workspace page's to say.
+        listener = replace(listener, embedded_on_shared=embedded)
         self.problems = problems
         self.form.show_problems(problems)
         running, state = self._running
@@ -55,9 +74,6 @@ class ListenerPage(SettingsPage):
         if problems:
             self.form.show_url(None, None)
         else:
-            # Whether it runs on a shared store is the Workspace page's to say.
-            shared = self.draft.settings.listener.embedded_on_shared
-            listener = replace(listener, embedded_on_shared=shared)
             self.draft.settings = replace(self.draft.settings, listener=listener)
             try:
                 url = listener_config(listener).url()
@@ -81,6 +97,9 @@ class ListenerPage(SettingsPage):
     def _show_listening(self, state: ListenerState | None, url: str | None, current: bool) -> None:
         if state is None:
             self.form.show_listening(None)
+        elif url is None and state.off:
+            # Off on the shared store; the option to turn it on was just ticked.
+            self.form.show_listening(None, error="not started; it starts after OK or Apply")
         elif url is None:
             self.form.show_listening(None, error=state.error or "not started")
         else:

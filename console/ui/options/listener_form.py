@@ -145,7 +145,26 @@ class ListenerForm(Form):
             self._field("tls", in_row(self.tls_key, self.browse_key), "Both files for HTTPS."),
         )
 
-        url = QGroupBox("Callback URL for the provider")
+        # On a shared store with this console's listener off: whose URL the provider is given.
+        self.team = QGroupBox("Callbacks in team mode")
+        explained = QVBoxLayout(self.team)
+        self.team_note = plain_label("teamNote")
+        self.team_note.setText(
+            "This console keeps its messages on the shared store, where delivery receipts "
+            "and replies come through the team's receivers: the URL to give the provider is "
+            "the receivers' URL, with the receivers' own path token (README, Team mode, "
+            "step 7), not this console's. This console's listener is off; the settings "
+            "below are used only if Settings → Workspace → Also receive callbacks in this "
+            "console is on."
+        )
+        explained.addWidget(self.team_note)
+        self.caution = hint_label(
+            "On the shared store: the provider calls one URL per account, so giving it this "
+            "console's URL takes the callbacks away from the team's receivers."
+        )
+        tint(self.caution, Tone.WARNING)
+        self.url_box = QGroupBox("Callback URL for the provider")
+        url = self.url_box
         column = QVBoxLayout(url)
         column.addWidget(self.listening)
         public = QFormLayout()
@@ -162,12 +181,15 @@ class ListenerForm(Form):
         column.addLayout(public)
         column.addWidget(self._field("url", in_row(self.url, self.show_secret, self.copy)))
         column.addWidget(hint_label("Configure this URL on the provider account."))
+        column.addWidget(self.caution)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.team)
         layout.addWidget(where)
         layout.addWidget(access)
         layout.addWidget(url)
         layout.addStretch(1)
+        self.show_team(team=False, shared=False)  # once in the layout: shown, not a window
 
     def _connect(self) -> None:
         self._bind("host", self.host.currentTextChanged, lambda: self.host.currentText().strip())
@@ -240,6 +262,14 @@ class ListenerForm(Form):
             self.listening.setText(f"Not listening: {error}")
             tint(self.listening, Tone.ERROR)
         self.listening.setVisible(url is not None or error is not None)
+
+    def show_team(self, *, team: bool, shared: bool) -> None:
+        """``team``: the team's receivers take the callbacks, this console's URL is not the
+        one to give the provider (it is hidden); ``shared``: on a shared store all the same,
+        with this console's listener on (its URL comes with a caution)."""
+        self.team.setVisible(team)
+        self.url_box.setVisible(not team)
+        self.caution.setVisible(shared and not team)
 
     def show_free_port(self, free: bool, chosen: int | None = None) -> None:
         """Under a port of 0 (``free``): that a free port is taken at each start, and the

@@ -1,0 +1,144 @@
+"""On a shared store the team's receivers take the callbacks: Settings, Listener says so
+and shows this console's own URL only when it listens too, with a caution; the status bar's
+receivers item lists each receiver from its heartbeat."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QTreeWidget
+
+from console import session_shared
+from console.paths import settings_path
+from console.settings import WorkspaceSettings, load_settings, save_settings
+from console.store.location import StoreLocation
+from console.store.postgres import PostgresStore
+from console.store.receivers import ReceiverBeat
+from console.ui.options.dialog import SettingsDialog
+from console.ui.receivers_dialog import ReceiversDialog
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+MASK = "•" * 8
+
+
+def open_on_shared_store(windows, data_dir: Path, url: str):
+    """A window whose settings name the shared store ``url``, opened on it."""
+    path = settings_path(data_dir)
+    save_settings(path, replace(load_settings(path), workspace=WorkspaceSettings(url)))
+    return windows.open(data_dir, store=StoreLocation.postgresql(url))
+
+
+def open_settings(qtbot, window) -> SettingsDialog:
+    """Ctrl+, as the operator presses it."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in window.findChildren(SettingsDialog)), timeout=5000
+    )
+    (dialog,) = [d for d in window.findChildren(SettingsDialog) if d.isVisible()]
+    return dialog
+
+
+def click_tab(qtbot, dialog: SettingsDialog, title: str) -> None:
+    tabs = dialog.tabs.tabBar()
+    index = next(i for i in range(tabs.count()) if tabs.tabText(i) == title)
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(index).center())
+    assert dialog.tabs.currentIndex() == index
+
+
+def shown(dialog: SettingsDialog) -> list[str]:
+    """Every text the dialog shows, in labels and fields."""
+    widgets = [*dialog.findChildren(QLabel), *dialog.findChildren(QLineEdit)]
+    return [w.text() for w in widgets if w.isVisible() and w.text()]
+
+
+def test_the_listener_page_on_a_shared_store_points_to_the_receivers_url(
+    qtbot, windows, tmp_path, postgres_url
+):
+    window = open_on_shared_store(windows, tmp_path / "ann", postgres_url)
+    dialog = open_settings(qtbot, window)
+    click_tab(qtbot, dialog, "Listener")
+    token = dialog.listener_form.values["path_token"]
+
+    texts = shown(dialog)
+    assert not [text for text in texts if token in text or "/callbacks/" in text]
+    assert not [text for text in texts if text.startswith("Not listening")]
+    assert "Configure this URL on the provider account." not in texts
+    (note,) = [text for text in texts if "team's receivers" in text]
+    assert "the URL to give the provider is the receivers' URL" in note
+    assert "Team mode, step 7" in note
+    assert "not this console's" in note
+
+    # This console listens too: its URL is shown again, with the caution.
+    click_tab(qtbot, dialog, "Workspace")
+    embedded = dialog.workspace_page.embedded
+    qtbot.mouseClick(embedded, Qt.MouseButton.LeftButton, pos=QPoint(8, embedded.height() // 2))
+    assert embedded.isChecked()
+    click_tab(qtbot, dialog, "Listener")
+    form = dialog.listener_form
+    texts = shown(dialog)
+    assert not [text for text in texts if "team's receivers" in text and "step 7" in text]
+    assert form.url.isVisible()
+    assert form.url.text() == f"http://127.0.0.1:(port chosen at start)/callbacks/{MASK}"
+    assert "Not listening: not started; it starts after OK or Apply" in texts
+    (caution,) = [text for text in texts if "one URL per account" in text]
+    assert "takes the callbacks away from the team's receivers" in caution
+
+    apply = dialog.buttons.button(QDialogButtonBox.StandardButton.Apply)
+    qtbot.mouseClick(apply, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    qtbot.waitUntil(lambda: form.listening.text().startswith("Listening on"), timeout=10_000)
+    running = form.listening.text().removeprefix("Listening on ")
+    assert running.startswith("http://127.0.0.1:")
+    assert running.endswith(f"/callbacks/{MASK}")
+    assert form.url.text() == running
+    assert [text for text in shown(dialog) if "one URL per account" in text]
+    assert window.listener_status.text() == "● Receiving callbacks"
+
+
+def test_the_status_bar_receivers_item_lists_each_receiver(
+    qtbot, windows, tmp_path, postgres_url, monkeypatch
+):
+    monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 0.1)
+    with PostgresStore(postgres_url) as store:
+        now = time.time()
+        store.receiver_beat(ReceiverBeat("rx-1", "gateway-1", 812, now - 60, now, now - 3))
+    window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+    status = window.listener_status
+    qtbot.waitUntil(lambda: status.text().startswith("Receipts via 1 receiver"), timeout=10_000)
+
+    qtbot.mouseClick(status, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in window.findChildren(ReceiversDialog)), timeout=5000
+    )
+    (dialog,) = [d for d in window.findChildren(ReceiversDialog) if d.isVisible()]
+    assert dialog.windowTitle() == "Receivers"
+    assert not [d for d in window.findChildren(SettingsDialog) if d.isVisible()]
+    table = dialog.findChild(QTreeWidget)
+    header = table.headerItem()
+    assert [header.text(i) for i in range(table.columnCount())] == [
+        "Host", "PID", "Started", "Last callback", "Last seen", "State"
+    ]  # fmt: skip
+    row = table.topLevelItem(0)
+    assert (row.text(0), row.text(1), row.text(5)) == ("gateway-1", "812", "healthy")
+    assert row.text(3).endswith("s ago")
+    assert [
+        label for label in dialog.findChildren(QLabel) if "`sms-console db status`" in label.text()
+    ]
+
+    # A receiver gone quiet shows up while the dialog is open, marked stale.
+    with PostgresStore(postgres_url) as store:
+        now = time.time()
+        store.receiver_beat(ReceiverBeat("rx-2", "gateway-2", 913, now - 900, now - 120, None))
+    qtbot.waitUntil(lambda: table.topLevelItemCount() == 2, timeout=10_000)
+    stale = table.findItems("gateway-2", Qt.MatchFlag.MatchExactly, 0)[0]
+    assert stale.text(3) == "never"
+    assert stale.text(5).startswith("STALE")
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
