@@ -329,6 +329,8 @@ class Session:
     def _reachable(self, reachable: bool, reason: str | None) -> None:
         from console.store.postgres.store import PostgresStore
 
+        if self._shared is None:
+            return  # told before the feed stopped, heard after: nobody follows now
         if reachable and not self.store_state.reachable:
             # The server may have restarted: the store's connection is then gone, unseen.
             assert isinstance(self.store, PostgresStore)
