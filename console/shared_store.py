@@ -17,6 +17,7 @@ import psycopg
 from console.keychain import KeychainError
 from console.keychain.database import store_database_password, target_of, with_database_password
 from console.keychain.passwords import Keychain
+from console.paths import database_path
 from console.settings import Settings
 from console.store.errors import StoreError
 from console.store.location import StoreLocation, StoreLocationError, parse_store_url
@@ -102,6 +103,16 @@ def workspace_location(settings: Settings) -> StoreLocation | None:
         SharedStoreError: the saved URL is not usable.
     """
     return shared_location(settings.workspace.store) if settings.workspace.shared else None
+
+
+def is_workspace(settings: Settings, location: StoreLocation, data_dir: Path) -> bool:
+    """Whether ``location`` is the store the settings' workspace names (else the run was
+    given another: ``--store``, ``SMS_CONSOLE_STORE``, or this computer's standing in)."""
+    try:
+        named = workspace_location(settings)
+    except SharedStoreError:
+        return False
+    return (named or StoreLocation.sqlite(database_path(data_dir))) == location
 
 
 def with_keychain_password(location: StoreLocation) -> StoreLocation:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from console import demo
 from console.keychain import Credentials, Rename, find_credentials, follow_renames, renames
 from console.settings import Profile, Settings, with_profile
+from console.shared_store import is_workspace
 from console.ui.credentials_dialog import CredentialsDialog
 from console.ui.options.dialog import SettingsDialog
 from console.ui.palette import apply_theme
@@ -148,6 +149,9 @@ class WindowProfiles:
             keychain=self.keychain,
             run_operator=self.session.run_operator,
             on_shared_store=self.session.store_state.shared,
+            store_given=None
+            if is_workspace(self.session.settings, self.session.location, self.session.data_dir)
+            else self.session.location.describe(),
         )
         dialog.settingsAccepted.connect(self.settings_accepted)
         # Kept while open: a listener started again from it is shown there.
@@ -167,7 +171,9 @@ class WindowProfiles:
             apply_theme(settings.theme)
         if settings.listener != old.listener:
             self._window.run_task(self._restart_listener())
-        if settings.workspace.store != old.workspace.store:
+        if settings.workspace.store != old.workspace.store and not is_workspace(
+            settings, self.session.location, self.session.data_dir
+        ):
             self._window.offer_restart(settings.workspace.store or "this computer")
         self._window.run_task(
             self._follow_profiles(renames(old, settings), settings.profile() != old.profile())

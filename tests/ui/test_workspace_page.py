@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QToolBar
 
 from console.paths import settings_path
 from console.settings import load_settings
+from console.store.location import StoreLocation
 from console.ui.options.dialog import SettingsDialog
 from tests.support.postgres_server import PostgresServer
 from tests.ui.test_main_window import listener_url
@@ -143,3 +144,29 @@ def test_choosing_shared_asks_for_a_url_without_calling_it_an_error(qtbot, windo
     assert not [f.error.text() for f in [page.url_field] if f.error.isVisible()]
     assert not button(dialog, QDialogButtonBox.StandardButton.Ok).isEnabled()
     dialog.reject()
+
+
+def test_a_run_given_a_store_says_so_and_saving_that_store_needs_no_restart(
+    qtbot, windows, tmp_path, postgres_url
+):
+    window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+    dialog = open_page(qtbot, window, "Workspace")
+    page = dialog.workspace_page
+
+    # The settings name this computer; this run was given the shared store.
+    assert page.local.isChecked()
+    assert page.given.isVisible()
+    assert f"This run uses {StoreLocation.postgresql(postgres_url).describe()}" in page.given.text()
+
+    choose(qtbot, page.shared)
+    qtbot.keyClicks(page.url, postgres_url)
+    qtbot.mouseClick(button(dialog, QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    assert load_settings(settings_path(tmp_path / "ann")).workspace.store == postgres_url
+    qtbot.wait(300)
+    # It is the store this run is on already: nothing to start again for.
+    box = window.findChild(QMessageBox, "restartForWorkspace")
+    assert box is None or not box.isVisible()
+    dialog = open_page(qtbot, window, "Workspace")
+    assert not dialog.workspace_page.given.isVisible()
+    assert dialog.workspace_page.shared.isChecked()

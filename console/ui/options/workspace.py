@@ -42,9 +42,21 @@ class WorkspacePage(SettingsPage):
 
     TITLE = "Workspace"
 
-    def __init__(self, draft: Draft, keychain: Keychain | None = None) -> None:
+    def __init__(
+        self, draft: Draft, keychain: Keychain | None = None, store_given: str | None = None
+    ) -> None:
+        """``store_given``: the store this run uses, in words, when it is not the one the
+        settings name."""
         super().__init__(draft)
         self._keychain = keychain
+        self.given = QLabel(
+            f"This run uses {store_given}, given for this run only (with --store or "
+            "SMS_CONSOLE_STORE, or standing in for a shared store out of reach). The choice "
+            "below is the workspace a start without them opens."
+        )
+        self.given.setWordWrap(True)
+        self.given.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.given.setVisible(store_given is not None)
         workspace = draft.settings.workspace
         self.local = outlined(QRadioButton("This computer"))
         self.local.setToolTip("Messages are kept in a file in this console's data folder")
@@ -106,6 +118,7 @@ class WorkspacePage(SettingsPage):
         form.addRow("", in_row(self.test_button, stretch_first=False))
         form.addRow("", self.result)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.given)
         layout.addWidget(where)
         layout.addWidget(self.shared_box)
         layout.addWidget(
