@@ -129,7 +129,9 @@ class SnapshotPages:
             return matches or present or self._query.state is None
         start = above.end if above is not None else 0
         end = below.start if below is not None else self.total
-        if start != end:
+        # Rows not loaded lie between; or, while counting, the rows not counted yet lie
+        # past the last page, and the row may be among them.
+        if start != end or (below is None and self.counting):
             return False
         if matches:
             if above is not None:
