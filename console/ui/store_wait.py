@@ -29,9 +29,9 @@ from console.store.errors import StoreOutOfReach
 
 log = logging.getLogger(__name__)
 
-# Seconds before each try, the last one repeated: quick at first, then gentler on a server
-# that stays down.
-RETRY_DELAYS = (5.0, 5.0, 10.0, 20.0, 30.0)
+# Seconds before each try, the last one repeated: quick at first, then a little gentler on
+# a server that stays down.
+RETRY_DELAYS = (5.0, 5.0, 10.0)
 # How often the dialog looks at a try under way and updates its countdown.
 _TICK_MS = 200
 
