@@ -14,6 +14,9 @@ from console.store.receivers import STALE_AFTER, ReceiverBeat
 
 # With no healthy receiver for this long, the console warns.
 SILENT_AFTER = 60.0
+# A receiver silent this long is gone (killed, its host replaced), no longer "not
+# answering": its row stays until the others delete it, a day later.
+GONE_AFTER = 600.0
 
 
 class Concern(Enum):
@@ -56,6 +59,16 @@ def beat_health(beat: ReceiverBeat, now: float) -> str:
     return "healthy" if beat.healthy(now) else f"STALE (no heartbeat for {STALE_AFTER:.0f} s)"
 
 
+def receivers_unknown(reason: str) -> ReceiptsHealth:
+    """What is said while the heartbeats cannot be read: nothing about the receivers,
+    which may well be answering the provider 503 meanwhile."""
+    return ReceiptsHealth(
+        "Receivers not known: shared store unreachable",
+        Concern.CAUTION,
+        f"The receivers' heartbeats could not be read: {reason}",
+    )
+
+
 def receipts_health(
     beats: list[ReceiverBeat], now: float, healthy_since: float | None, watched_since: float
 ) -> ReceiptsHealth:
@@ -63,11 +76,13 @@ def receipts_health(
     receiver was last seen by this console (None: never); ``watched_since``: when it
     began to look (a console just started does not warn at once)."""
     healthy = [b for b in beats if b.healthy(now)]
-    stale = len(beats) - len(healthy)
+    stale = sum(1 for b in beats if not b.healthy(now) and now - b.seen_at < GONE_AFTER)
     callbacks = [b.last_callback_at for b in beats if b.last_callback_at is not None]
     last = f", last callback {ago(now - max(callbacks))}" if callbacks else ""
     hosts = ", ".join(sorted({b.host for b in healthy}))
-    stale_hosts = ", ".join(sorted({b.host for b in beats if not b.healthy(now)}))
+    stale_hosts = ", ".join(
+        sorted({b.host for b in beats if not b.healthy(now) and now - b.seen_at < GONE_AFTER})
+    )
     silent = now - (healthy_since if healthy_since is not None else watched_since)
     if healthy:
         count = "1 receiver" if len(healthy) == 1 else f"{len(healthy)} receivers"

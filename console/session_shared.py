@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from console.listener.intake import Change
-from console.receipts_health import ReceiptsHealth, receipts_health
+from console.receipts_health import ReceiptsHealth, receipts_health, receivers_unknown
 from console.store.errors import StoreError
 from console.store.interface import MessageStore
 from console.store.receivers import ReceiverBeat
@@ -88,6 +88,8 @@ class SharedWatch:
                     beats = self._store.receivers()
                 except StoreError as exc:
                     log.debug("the receivers' heartbeats could not be read: %s", exc)
+                    beats = None
+                    self._on_receipts(receivers_unknown(str(exc)))
             if beats is not None:
                 if any(beat.healthy(now) for beat in beats):
                     healthy_since = now

@@ -87,7 +87,10 @@ def test_the_export_writes_the_shared_stores_rows(qtbot, windows, tmp_path, post
     assert window.alerts.label.text() == f"Exported 2 rows to {target}"
 
 
-def test_a_store_out_of_reach_is_shown_and_refuses_sends_until_it_is_back(qtbot, windows, tmp_path):
+def test_a_store_out_of_reach_is_shown_and_refuses_sends_until_it_is_back(
+    qtbot, windows, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 0.2)
     with scratch_server() as server:
         url = server.url(server.create_database())
         with psycopg.connect(url) as conn:
@@ -96,6 +99,13 @@ def test_a_store_out_of_reach_is_shown_and_refuses_sends_until_it_is_back(qtbot,
         server.stop()
         qtbot.waitUntil(lambda: window.store_status.text() == UNREACHABLE, timeout=20_000)
         assert "unreachable" in window.store_status.toolTip()
+        # Whether receivers run cannot be told now: not said to be gone.
+        qtbot.waitUntil(
+            lambda: (
+                window.listener_status.text() == "Receivers not known: shared store unreachable"
+            ),
+            timeout=10_000,
+        )
 
         compose(qtbot, window, "Are you there?")
         editor = window.compose.editor
@@ -144,6 +154,14 @@ def test_the_status_bar_follows_the_team_receivers_heartbeats(
         )
         assert scheme().warning in status.styleSheet()
         assert "gateway-2" in status.toolTip()
+
+        # One silent for longer (killed, and replaced since) is gone: no longer a concern.
+        store.receiver_beat(ReceiverBeat("rx-2", "gateway-2", 813, now - 9000, now - 1200, None))
+        qtbot.waitUntil(
+            lambda: status.text().startswith("Receipts via 1 receiver, last callback"),
+            timeout=10_000,
+        )
+        assert scheme().warning not in status.styleSheet()
 
 
 def test_the_time_since_the_last_callback_counts_on_between_reads(
