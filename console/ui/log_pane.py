@@ -175,6 +175,11 @@ class LogPane(QSplitter):
                 self.detail.show_problem(str(exc))
         self.rowChanged.emit()
 
+    def read_again_if_failed(self) -> None:
+        """After the store came back: a filter that could not be read is read now."""
+        if not self.log_error.isHidden():
+            self.reload()
+
     def reload(self) -> None:
         """Read the log again under the current filter, keeping the selection."""
         self.model.set_query(self.filter_bar.query())

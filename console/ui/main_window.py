@@ -335,6 +335,8 @@ class MainWindow(QMainWindow):
 
     def _store_changed(self, state: StoreState) -> None:
         self.store_status.show_state(state, self.session.location.describe())
+        if state.reachable:
+            self.log_pane.read_again_if_failed()
 
     def show_callback_url(self) -> None:
         if self.listener_status.off:  # the team's receivers take the callbacks: list them

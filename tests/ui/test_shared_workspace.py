@@ -224,3 +224,26 @@ def test_the_first_search_after_the_server_restarted_finds_its_rows(qtbot, windo
 
         qtbot.waitUntil(lambda: window.count_label.text() == "1 matches the filter", timeout=5000)
         assert not window.log_pane.log_error.isVisible()
+
+
+def test_a_search_that_failed_while_the_store_was_away_is_read_once_it_is_back(
+    qtbot, windows, tmp_path
+):
+    with scratch_server() as server:
+        url = server.url(server.create_database())
+        with psycopg.connect(url) as conn:
+            schema.migrate(conn)
+        with PostgresStore(url) as store:
+            seed_store(store, "12025550101", "447700900123")
+        window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
+        server.stop()
+        qtbot.waitUntil(lambda: window.store_status.text() == UNREACHABLE, timeout=20_000)
+
+        qtbot.keyClicks(window.filter_bar.text, "447700")
+        error = window.log_pane.log_error
+        qtbot.waitUntil(error.isVisible, timeout=10_000)
+
+        server.start()
+        # Nothing typed again: the filter is read once the store answers.
+        qtbot.waitUntil(lambda: window.count_label.text() == "1 matches the filter", timeout=20_000)
+        assert not error.isVisible()
