@@ -26,6 +26,8 @@ def nothing_matches(query: LogQuery) -> str:
     undo = ["clear the filter box"] if query.text else []
     if choices:
         undo.append("choose " + " and ".join(choices))
+    if query.operator is not None:
+        undo.append("untick Mine")
     steps = " and ".join(undo)
     return f"No message matches.\n\nTo see every message, {steps}."
 
@@ -44,7 +46,7 @@ class EmptyLogNote(QLabel):
         table.viewport().installEventFilter(self)
 
     def show_for(self, rows: int, query: LogQuery) -> None:
-        filtered = bool(query.text or query.direction or query.state)
+        filtered = bool(query.text or query.direction or query.state or query.operator)
         self.setText(nothing_matches(query) if filtered else NOTHING_YET)
         self.setVisible(rows == 0)
         self._fit()

@@ -95,6 +95,22 @@ def test_the_operator_named_in_settings_is_shown_on_what_they_send(
     assert header.sectionSize(Column.OPERATOR) == before + 60
 
 
+def test_mine_with_nothing_sent_yet_says_the_filter_hides_the_rest(
+    qtbot, windows, data_dir
+) -> None:
+    seed_team(data_dir)
+    window = windows.open(data_dir)
+    name_the_operator(qtbot, window, "dana")
+    note = window.log_pane.empty_note
+    assert not note.isVisible()
+
+    with qtbot.waitSignal(window.model.modelReset, timeout=5000):
+        qtbot.mouseClick(window.filter_bar.mine, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+
+    qtbot.waitUntil(note.isVisible, timeout=5000)
+    assert note.text() == "No message matches.\n\nTo see every message, untick Mine."
+
+
 def test_mine_shows_only_the_operators_own_messages(qtbot, windows, data_dir) -> None:
     seed_team(data_dir)
     window = windows.open(data_dir)
