@@ -144,7 +144,9 @@ def connect(url: str, *, busy_timeout: float, synchronous: Synchronous) -> Conne
         text = redact(f"the shared store at {url} could not be opened: {reason}")
         if isinstance(exc, psycopg.OperationalError) and _OUT_OF_REACH.search(reason):
             raise StoreOutOfReach(text, reason) from None
-        raise StoreError(text) from None
+        if "no password supplied" in reason:
+            text += f" (keep one in the keychain: sms-console --store {url} db password set)"
+        raise StoreError(redact(text)) from None
     try:
         conn.adapters.register_dumper(str, _BinaryTextDumper)
         conn.adapters.register_dumper(str, _TextDumper)

@@ -70,6 +70,7 @@ def test_the_keychain_password_reaches_the_server_unless_libpq_has_its_own(
     assert code == 3
     assert f"sms-console: cannot use the message store {url}: " in text
     assert "no password supplied" in text
+    assert f"(keep one in the keychain: sms-console --store {url} db password set)" in text
 
     saved = sys.stdin
     sys.stdin = io.StringIO(SECRET + "\n")
