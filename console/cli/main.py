@@ -170,6 +170,8 @@ def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
     except store_errors(args.store) as exc:
         # libpq's messages run over several lines.
         reason = " ".join(str(exc).split())
+        if "no password supplied" in reason and "db password set" not in reason:
+            reason += f" (keep one in the keychain: sms-console --store {where} db password set)"
         raise CliError(
             f"cannot use the message store {where}: {reason}", ExitCode.UNAVAILABLE
         ) from None
