@@ -111,7 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Every file the program writes holds customer data or settings. The umask comes back
     # when it returns, for callers that run the program in-process.
     with private_files():
-        return _run(argv)
+        try:
+            return _run(argv)
+        except BrokenPipeError:
+            # The reader stopped reading (``| head``): what is left to print goes nowhere,
+            # and Python's own flush at exit must not fail on it either.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return ExitCode.OK
 
 
 def _run(argv: Sequence[str] | None) -> int:

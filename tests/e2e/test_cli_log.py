@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from pathlib import Path
 
 from console.store.models import IncomingReceipt, IncomingReply
 from console.store.sqlite import SqliteStore
-from tests.support.cli import run_cli
+from tests.support.cli import cli_env, command, run_cli
 
 # Retitle the window, clear the screen, then lines of its own, and an 8-bit CSI sequence.
 BODY = "hi\x1b]0;pwned\x07\x1b[2J\r\nforged\u2028\x9b0m"
@@ -64,3 +65,30 @@ def test_receipts_for_a_message_we_never_sent_are_one_entry_with_the_state_rule(
     plain = run_cli(data_dir, "log").stdout.splitlines()
     assert len(plain) == 1
     assert "Delivered" in plain[0]
+
+
+def test_a_reader_that_stops_early_ends_the_listing_quietly(data_dir: Path) -> None:
+    with SqliteStore(data_dir / "messages.sqlite3") as store:
+        for n in range(1500):  # well past a pipe's buffer
+            store.add_reply(
+                IncomingReply(f"mo-{n}", "12345", "12025550100", None, "Thanks " * 5,
+                              time.time(), "127.0.0.1", "")
+            )  # fmt: skip
+
+    # As `sms-console log | head -1` does.
+    with subprocess.Popen(
+        command(data_dir, "log", "--limit", "1500"),
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as reader:
+        assert reader.stdout is not None
+        assert reader.stdout.readline()
+        reader.stdout.close()
+        assert reader.stderr is not None
+        errors = reader.stderr.read()
+        returncode = reader.wait(60)
+
+    assert returncode == 0
+    assert b"Traceback" not in errors
+    assert b"BrokenPipe" not in errors
