@@ -126,10 +126,13 @@ async def test_the_runs_operator_takes_the_settings_place(data_dir: Path) -> Non
 async def test_a_settings_change_names_the_settings_never_their_values(data_dir: Path) -> None:
     session = Session(data_dir)
     try:
-        settings = session.settings
+        first = replace(session.settings.listener, path_token="first-path-token-0123456789ab")
+        # The first token is the program's own making: not the operator's change.
+        session.save_settings(replace(session.settings, listener=first))
+        assert session.store.audit() == []
         token = "s3cret-path-token-0123456789abcdef"
         session.save_settings(
-            replace(settings, listener=replace(settings.listener, path_token=token, port=9999))
+            replace(session.settings, listener=replace(first, path_token=token, port=9999))
         )
         session.save_settings(session.settings)  # nothing changed: nothing recorded
         trail = session.store.audit()
