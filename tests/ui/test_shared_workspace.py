@@ -13,11 +13,12 @@ from PySide6.QtCore import Qt
 from console import receipts_health, session_shared
 from console.session_state import UNREACHABLE
 from console.store.location import StoreLocation
-from console.store.postgres import PostgresStore, change_feed, schema
+from console.store.postgres import PostgresStore, change_feed
 from console.store.receivers import ReceiverBeat
 from console.ui.log_columns import Column
 from console.ui.palette import scheme
 from tests.support.postgres_server import backends, cut_off, scratch_server
+from tests.support.shared_receiver import migrated_database
 from tests.ui.test_main_window import (
     CUSTOMER,
     cell,
@@ -92,9 +93,7 @@ def test_a_store_out_of_reach_is_shown_and_refuses_sends_until_it_is_back(
 ):
     monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 0.2)
     with scratch_server() as server:
-        url = server.url(server.create_database())
-        with psycopg.connect(url) as conn:
-            schema.migrate(conn)
+        url = migrated_database(server)
         window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
         server.stop()
         qtbot.waitUntil(lambda: window.store_status.text() == UNREACHABLE, timeout=20_000)
@@ -207,9 +206,7 @@ def test_a_window_away_longer_than_changes_are_kept_reads_the_log_again(
 
 def test_the_first_search_after_the_server_restarted_finds_its_rows(qtbot, windows, tmp_path):
     with scratch_server() as server:
-        url = server.url(server.create_database())
-        with psycopg.connect(url) as conn:
-            schema.migrate(conn)
+        url = migrated_database(server)
         with PostgresStore(url) as store:
             seed_store(store, "12025550101", "447700900123")
         window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
@@ -230,9 +227,7 @@ def test_a_search_that_failed_while_the_store_was_away_is_read_once_it_is_back(
     qtbot, windows, tmp_path
 ):
     with scratch_server() as server:
-        url = server.url(server.create_database())
-        with psycopg.connect(url) as conn:
-            schema.migrate(conn)
+        url = migrated_database(server)
         with PostgresStore(url) as store:
             seed_store(store, "12025550101", "447700900123")
         window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import psycopg
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QWidget
@@ -23,11 +22,11 @@ from console.paths import settings_path
 from console.settings import load_settings, save_settings
 from console.settings.workspace import WorkspaceSettings
 from console.store.location import StoreLocation
-from console.store.postgres import schema
 from console.ui.app import UNUSABLE_DATA, open_window, run_window, start_console, stop_console
 from console.ui.main_window import MainWindow
 from tests.support.keyrings import MemoryKeyring
 from tests.support.postgres_server import PostgresServer, scratch_server
+from tests.support.shared_receiver import migrated_database
 from tests.ui.conftest import run_async
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -114,13 +113,6 @@ def shared_settings(data_dir: Path, url: str) -> None:
     save_settings(path, replace(settings, workspace=WorkspaceSettings(store=url)))
 
 
-def migrated(server: PostgresServer) -> str:
-    url = server.url(server.create_database())
-    with psycopg.connect(url) as conn:
-        schema.migrate(conn)
-    return url
-
-
 @pytest.fixture
 def program(monkeypatch):
     """What ``run_window`` sets for the whole process (logging, the error hook), put back
@@ -161,7 +153,7 @@ def test_the_console_waits_for_the_store_and_opens_when_it_is_back(
 ):
     seen: list[str] = []
     with scratch_server() as server:
-        url = migrated(server)
+        url = migrated_database(server)
         shared_settings(data_dir, url)
         server.stop()
         starting = threading.Thread(target=server.start)
@@ -205,7 +197,7 @@ def test_the_console_waits_for_the_store_and_opens_when_it_is_back(
 def test_this_computers_workspace_opens_for_this_run_only(qtbot, data_dir, program, opened):
     seen: list[str] = []
     with scratch_server() as server:
-        url = migrated(server)
+        url = migrated_database(server)
         shared_settings(data_dir, url)
         server.stop()
         script = Script(pressing("Open this computer's workspace", seen))
@@ -229,7 +221,7 @@ def test_a_store_given_for_one_run_may_be_set_aside_for_this_computers(
     qtbot, data_dir, program, opened
 ):
     with scratch_server() as server:
-        url = migrated(server)
+        url = migrated_database(server)
         server.stop()
         script = Script(pressing("Open this computer's workspace", []))
         window = open_window(
@@ -247,7 +239,7 @@ def test_a_store_given_for_one_run_may_be_set_aside_for_this_computers(
 @pytest.mark.parametrize("how", ["Quit", "Esc"])
 def test_quitting_while_waiting_ends_the_program_as_unusable(qtbot, data_dir, program, how):
     with scratch_server() as server:
-        url = migrated(server)
+        url = migrated_database(server)
         shared_settings(data_dir, url)
         server.stop()
 
@@ -339,7 +331,7 @@ def test_a_store_reached_but_unusable_says_why_in_an_error_box(
 def test_a_wrong_password_says_why_in_an_error_box(qtbot, data_dir, program):
     seen: list[str] = []
     with scratch_server() as server:
-        url = migrated(server)
+        url = migrated_database(server)
         server.execute("CREATE ROLE operator LOGIN PASSWORD 'the-right-one'")
         server.hand_over(
             server.data / "pg_hba.conf", "local all operator scram-sha-256\nlocal all all trust\n"

@@ -16,6 +16,7 @@ from console.store.postgres import PostgresStore, schema
 from console.store.postgres.connection import connect
 from tests.conftest import PASSWORD
 from tests.support.postgres_server import PostgresServer, scratch_server
+from tests.support.shared_receiver import migrated_database
 from tests.unit.postgres.test_store_races import Worker, wait_until_blocked
 from tests.unit.store.test_store_contract import new_message, receipt
 
@@ -144,9 +145,7 @@ def test_a_callback_with_a_nul_character_is_kept(postgres_url: str) -> None:
 
 def test_a_store_whose_server_is_gone_raises_a_store_error_then_reconnects() -> None:
     with scratch_server() as server:
-        url = server.url(server.create_database())
-        with psycopg.connect(url) as conn:
-            schema.migrate(conn)
+        url = migrated_database(server)
         with PostgresStore(url) as store:
             store.create_message(new_message("m-1"))
             server.stop()
