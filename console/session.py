@@ -354,7 +354,7 @@ class Session:
     def _changed(self, batch: frozenset[Change]) -> None:
         if ("everything", "") in batch:
             self.on_reload()
-        ids = frozenset(m for kind, m in batch if kind not in ("quarantine", "everything"))
+        ids = frozenset(m for kind, m in batch if kind in ("receipt", "reply", "message"))
         if ids:
             self.on_messages(ids)
         alerts = (

@@ -28,10 +28,14 @@ from console.store.models import (
 )
 
 # What changed for the screen: a receipt or reply stored, a callback quarantined, (from
-# the sending side) a message's own row, or (from a shared store's change feed, back after
-# too long to tell) anything at all.
-ChangeKind = Literal["receipt", "reply", "quarantine", "message", "everything"]
-Change = tuple[ChangeKind, str]  # (kind, message_id); a quarantined callback has no id
+# the sending side) a message's own row, (from a shared store's change feed) a thread's
+# claim, a number's opt-out or the canned replies, or (from that feed, back after too
+# long to tell) anything at all.
+ChangeKind = Literal[
+    "receipt", "reply", "quarantine", "message", "thread", "suppression", "canned", "everything"
+]
+# (kind, what changed): a message_id; a thread's id; a number; nothing for the others.
+Change = tuple[ChangeKind, str]
 
 QUARANTINE_HEAD = 64 * 1024
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeAlias
 
 from console.store.audit import AuditEntry, AuditRecord
+from console.store.canned import CannedRecords
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
@@ -26,9 +27,11 @@ from console.store.models import (
     StoredMessage,
 )
 from console.store.receivers import ReceiverBeat
+from console.store.suppression import SuppressionRecords
+from console.store.threads import ThreadRecords
 
 
-class MessageStore(Protocol):
+class MessageStore(ThreadRecords, SuppressionRecords, CannedRecords, Protocol):
     # Whether each statement waits for a server across the network (PostgreSQL): the
     # listener then writes its batches off its event loop.
     remote: bool

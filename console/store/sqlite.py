@@ -43,7 +43,10 @@ from console.store.models import (
     StoredMessage,
 )
 from console.store.rows import select
+from console.store.sqlite_canned import SqliteCanned
+from console.store.sqlite_suppression import SqliteSuppressions
 from console.store.sqlite_team import SqliteTeamRecords
+from console.store.sqlite_threads import SqliteThreads
 
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
 
@@ -58,7 +61,7 @@ _SYNCHRONOUS: dict[Synchronous, str] = {
 }
 
 
-class SqliteStore(SqliteTeamRecords):
+class SqliteStore(SqliteTeamRecords, SqliteThreads, SqliteSuppressions, SqliteCanned):
     """Messages, attempts, receipts, replies and quarantined callbacks in one SQLite file.
 
     Each instance owns one connection. It stays on the thread that created it unless made

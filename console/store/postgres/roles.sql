@@ -56,6 +56,14 @@ GRANT USAGE ON SEQUENCE changes_seq_seq TO sms_receiver;
 -- The list of trigrams the texts hold, added to by triggers as replies arrive.
 GRANT INSERT ON text_trigrams TO sms_receiver;
 
+-- Conversations: a reply's thread, kept by a trigger; an opt-out keyword's entry on the
+-- opt-out list (added or taken off in the reply's transaction, with its history).
+GRANT SELECT, INSERT, UPDATE (incoming, last_at, last_direction, last_message_id, last_body)
+    ON threads TO sms_receiver;
+GRANT SELECT, INSERT, DELETE ON suppressions TO sms_receiver;
+GRANT SELECT, INSERT ON suppression_events TO sms_receiver;
+GRANT USAGE ON SEQUENCE threads_id_seq, suppression_events_id_seq TO sms_receiver;
+
 -- Operators: everything read; messages, their attachments and attempts written, never
 -- deleted. A console claims the messages it sends (SELECT … FOR UPDATE SKIP LOCKED, then
 -- a lease written on the message's row). A new message takes over its orphan receipts:
@@ -67,3 +75,11 @@ GRANT USAGE ON SEQUENCE messages_id_seq TO sms_operator;
 -- The audit trail is added to, never changed; the change feed is added to by triggers.
 GRANT INSERT ON audit, changes, text_trigrams TO sms_operator;
 GRANT USAGE ON SEQUENCE audit_id_seq, changes_seq_seq TO sms_operator;
+-- Conversations: threads (made by a trigger as a message is stored; claimed by an
+-- operator), each operator's read marks, the opt-out list changed by hand (with its
+-- history), the team's canned replies.
+GRANT INSERT, UPDATE ON threads TO sms_operator;
+GRANT INSERT, UPDATE, DELETE ON thread_reads, suppressions, canned_replies TO sms_operator;
+GRANT INSERT ON suppression_events TO sms_operator;
+GRANT USAGE ON SEQUENCE threads_id_seq, suppression_events_id_seq, canned_replies_id_seq
+    TO sms_operator;

@@ -47,9 +47,12 @@ from console.store.postgres import (
     quarantine_sql,
     schema,
 )
+from console.store.postgres.canned import PostgresCanned
 from console.store.postgres.connection import Connection, Redactor, Synchronous, translated
 from console.store.postgres.link import Link
+from console.store.postgres.suppression import PostgresSuppressions
 from console.store.postgres.team import PostgresTeamRecords
+from console.store.postgres.threads import PostgresThreads
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +65,7 @@ Cursor = psycopg.Cursor[tuple[Any, ...]]
 _DEADLOCK_TRIES = 5
 
 
-class PostgresStore(PostgresTeamRecords):
+class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, PostgresCanned):
     """Messages, attempts, receipts, replies and quarantined callbacks in a PostgreSQL
     database shared by every receiver and console of a team.
 

@@ -1,0 +1,8 @@
+"""The opt-out list in the shared store
+(a part of :class:`console.store.postgres.PostgresStore`)."""
+
+from __future__ import annotations
+
+
+class PostgresSuppressions:
+    """What :class:`PostgresStore` provides these methods with."""

@@ -1,0 +1,8 @@
+"""Conversation threads in the shared store
+(a part of :class:`console.store.postgres.PostgresStore`)."""
+
+from __future__ import annotations
+
+
+class PostgresThreads:
+    """What :class:`PostgresStore` provides these methods with."""

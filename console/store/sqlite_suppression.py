@@ -1,0 +1,8 @@
+"""The opt-out list in a SQLite store
+(a part of :class:`console.store.sqlite.SqliteStore`)."""
+
+from __future__ import annotations
+
+
+class SqliteSuppressions:
+    """What :class:`SqliteStore` provides these methods with."""

@@ -1,0 +1,8 @@
+"""Conversation threads in a SQLite store
+(a part of :class:`console.store.sqlite.SqliteStore`)."""
+
+from __future__ import annotations
+
+
+class SqliteThreads:
+    """What :class:`SqliteStore` provides these methods with."""
