@@ -58,9 +58,11 @@ _PLAIN = {
     "text/vcard": ("a contact card", ".vcf", b"BEGIN:VCARD"),
     "text/calendar": ("a calendar entry", ".ics", b"BEGIN:VCALENDAR"),
 }
-_BY_EXTENSION = {
-    extension: mime for mime, (_words, extension) in (PICTURES | _MEDIA).items()
-} | {".3ga": "video/3gpp", ".jfif": "image/jpeg", ".jpeg": "image/jpeg"}
+_BY_EXTENSION = {extension: mime for mime, (_words, extension) in (PICTURES | _MEDIA).items()} | {
+    ".3ga": "video/3gpp",
+    ".jfif": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
 # Declared types plain text is fair content for.
 _TEXTUAL = ("text/",)
 _TEXTUAL_APPLICATIONS = frozenset(

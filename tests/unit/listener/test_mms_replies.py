@@ -11,6 +11,8 @@ from urllib.parse import quote_from_bytes
 import httpx
 
 from console.listener.config import DEFAULT_MAX_BODY
+from console.protocol.mt_request import Attachment
+from console.store.models import ReplyRecord
 from console.store.sqlite import SqliteStore
 from tests.support.listener import running_listener
 
@@ -27,9 +29,15 @@ def mo(message_id: str, *parts: tuple[str, bytes]) -> bytes:
     return body.encode()
 
 
-def stored(data_dir: Path, message_id: str):
+def stored(data_dir: Path, message_id: str) -> ReplyRecord | None:
     with SqliteStore(data_dir / "messages.sqlite3") as store:
         return store.reply(message_id)
+
+
+def attachments(data_dir: Path, message_id: str) -> tuple[Attachment, ...]:
+    reply = stored(data_dir, message_id)
+    assert reply is not None
+    return reply.attachments
 
 
 def test_an_attachment_that_is_not_base64_is_stored_as_it_came_with_the_rest(
@@ -50,14 +58,15 @@ def test_an_attachment_that_is_not_base64_is_stored_as_it_came_with_the_rest(
             timeout=10,
         )
     assert (small.status_code, large.status_code) == (200, 200)
-    first, second = stored(data_dir, "small").attachments
+    first, second = attachments(data_dir, "small")
     assert first.content == odd
     assert first.problem == "could not be decoded: not base64; kept as received (said image/png)"
     assert (second.content, second.content_type) == (JPEG, "image/jpeg")
     assert second.problem == "said image/png, content is a JPEG picture"
-    (whole,) = stored(data_dir, "large").attachments
+    (whole,) = attachments(data_dir, "large")
     assert whole.content == odd * 10_000
-    assert whole.problem is not None and whole.problem.startswith("could not be decoded")
+    assert whole.problem is not None
+    assert whole.problem.startswith("could not be decoded")
 
 
 def test_a_reply_within_the_body_limit_is_stored_whole_and_one_over_it_is_refused(
@@ -74,7 +83,7 @@ def test_a_reply_within_the_body_limit_is_stored_whole_and_one_over_it_is_refuse
         accepted = httpx.post(listener.url, content=fitting, headers=FORM, timeout=10)
         refused = httpx.post(listener.url, content=over, headers=FORM, timeout=10)
     assert accepted.status_code == 200
-    assert stored(data_dir, "fits").attachments[0].content == fits
+    assert attachments(data_dir, "fits")[0].content == fits
     assert refused.status_code == 413  # the provider keeps it and delivers again
     assert stored(data_dir, "over") is None
     with SqliteStore(data_dir / "messages.sqlite3") as store:
@@ -87,7 +96,7 @@ def test_the_default_body_limit_takes_an_mms_of_nearly_six_mib_of_pictures(data_
     assert len(body) < DEFAULT_MAX_BODY
     with running_listener(data_dir) as listener:
         assert httpx.post(listener.url, content=body, headers=FORM, timeout=30).status_code == 200
-    assert [a.content for a in stored(data_dir, "three").attachments] == pictures
+    assert [a.content for a in attachments(data_dir, "three")] == pictures
 
 
 def test_more_attachments_than_the_field_limit_are_refused_and_kept_in_quarantine(
