@@ -9,6 +9,7 @@ whole; ``large_form`` reads large ones a piece at a time, with the same results.
 from __future__ import annotations
 
 import logging
+import re
 from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
@@ -23,6 +24,8 @@ logging.getLogger("python_multipart").setLevel(logging.ERROR)
 FORM = b"application/x-www-form-urlencoded"
 MULTIPART = b"multipart/form-data"
 _MAX_BOUNDARY = 70  # RFC 2046
+# Bytes that were not UTF-8, as "surrogateescape" keeps them in text.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 __all__ = [
     "DEFAULT_LIMITS", "FORM", "MULTIPART", "FieldLimits", "UnreadableBody", "check_text_size",
@@ -79,10 +82,12 @@ def _urlencoded(
     data: bytes, where: str, limits: FieldLimits, before: int = 0
 ) -> list[tuple[str, str]]:
     _too_many(before + data.count(b"&") + 1, limits)
+    odd: str | None = None  # why the text is not all UTF-8: only attachment content may not be
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UnreadableBody(f"the {where} is not UTF-8") from None
+        odd = f"the {where} is not UTF-8"
+        text = data.decode("utf-8", "surrogateescape")
     if "%" not in text and "+" not in text:
         # Nothing to unescape (receipts usually look like this): the same fields as
         # parse_qsl gives, at a fraction of its cost on the listener's busiest path.
@@ -95,12 +100,25 @@ def _urlencoded(
         try:
             fields = parse_qsl(text, keep_blank_values=True, errors="strict")
         except UnicodeDecodeError:
-            raise UnreadableBody(f"the {where} has percent-escapes that are not UTF-8") from None
+            odd = odd or f"the {where} has percent-escapes that are not UTF-8"
+            fields = parse_qsl(text, keep_blank_values=True, errors="surrogateescape")
+    if odd is not None:
+        _only_content_is_not_utf8(fields, odd)
     if len(text) > limits.max_text_bytes:
         text_left = limits.max_text_bytes
         for name, value in fields:
             text_left = check_text_size(name, len(value), text_left, limits)
     return fields
+
+
+def _only_content_is_not_utf8(fields: list[tuple[str, str]], reason: str) -> None:
+    """Refuse with ``reason`` unless the bytes that are not UTF-8 are all in attachment
+    content, which is kept as it came when it is not base64."""
+    for name, value in fields:
+        if _NOT_UTF8.search(name) or (
+            not ATTACHMENT_CONTENT.fullmatch(name) and _NOT_UTF8.search(value)
+        ):
+            raise UnreadableBody(reason)
 
 
 def _multipart(
@@ -139,7 +157,10 @@ def _multipart(
         if name is None:
             raise UnreadableBody("a multipart part has no field name")
         try:
-            field = (name.decode("utf-8"), bytes(data).decode("utf-8"))
+            field_name = name.decode("utf-8")
+            # Attachment content that is not base64 is kept as it came, whatever its bytes.
+            errors = "surrogateescape" if ATTACHMENT_CONTENT.fullmatch(field_name) else "strict"
+            field = (field_name, bytes(data).decode("utf-8", errors))
         except UnicodeDecodeError:
             raise UnreadableBody("a multipart field is not UTF-8") from None
         text_left = check_text_size(field[0], len(data), text_left, limits)

@@ -80,7 +80,7 @@ def _kept(name: str, value: str, reply: bool) -> str:
     if reply and name == "message":
         return ""  # it is the reply's body
     if ATTACHMENT_CONTENT.fullmatch(name):
-        return f"<{len(value)} base64 chars>"
+        return f"<{len(value)} chars of content>"
     return value
 
 

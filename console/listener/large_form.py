@@ -5,13 +5,15 @@ loop's thread for longer than any request may (over 100 ms on a slow machine). H
 attachment's content is unescaped and decoded a chunk at a time, letting other requests
 run between chunks; the rest of the body is read as small bodies are, with the same
 limits (``form.FieldLimits``). The fields come out as ``form.decode_fields`` gives them,
-with each attachment's content also decoded from base64, by field name.
+with each attachment's content also decoded from base64, by field name (content that
+is not base64 is left for the protocol to keep as it came).
 """
 
 from __future__ import annotations
 
 import asyncio
 import binascii
+import re
 from urllib.parse import unquote_to_bytes
 
 from console.listener.form import (
@@ -28,6 +30,9 @@ from console.protocol.callbacks import ATTACHMENT_CONTENT
 
 # Of encoded text, between two chances for other requests to run; a multiple of 4.
 CHUNK = 256 * 1024
+# Of content that is not base64, whose escapes are undone in Python, byte by byte.
+_SLOW_CHUNK = 16 * 1024
+_ESCAPE = re.compile(rb"%[0-9A-Fa-f]{2}")
 _MAX_NAME = 256
 # What the content of an attachment can hold in a form body: base64, and escapes.
 _FORM_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=%"
@@ -50,15 +55,19 @@ async def decode_large(
     if media_type == MULTIPART:
         fields = decode_fields(query, content_type, body, limits)
         texts = {
-            name: value.encode("ascii", "replace")
+            name: value.encode("ascii")
             for name, value in fields
-            if ATTACHMENT_CONTENT.fullmatch(name)
+            if ATTACHMENT_CONTENT.fullmatch(name) and value.isascii()
         }
     elif media_type in (FORM, b""):
         fields, texts = await _form(query, body, limits)
     else:
         return decode_fields(query, content_type, body, limits), {}
-    decoded = {name: await _from_base64(text, name) for name, text in texts.items()}
+    decoded = {}
+    for name, text in texts.items():
+        content = await _from_base64(text)
+        if content is not None:  # else the text is kept as it came, and said to be
+            decoded[name] = content
     return fields, decoded
 
 
@@ -80,10 +89,14 @@ async def _form(
             raise UnreadableBody(f"a field name is longer than {_MAX_NAME} bytes")
         name = unquote_form(_text(raw_name), "body")
         if ATTACHMENT_CONTENT.fullmatch(name):
-            content = await _unescape(raw_value, name)
+            content = await _unescape(raw_value)
             await asyncio.sleep(0)
-            contents[name] = content
-            fields.append((name, content.decode("ascii")))
+            if content is None:
+                kept = await _unescape_any(raw_value)
+                fields.append((name, kept.decode("utf-8", "surrogateescape")))
+            else:
+                contents[name] = content
+                fields.append((name, content.decode("ascii")))
             continue
         text_left = check_text_size(name, len(raw_value), text_left, limits)
         fields.append((name, unquote_form(_text(raw_value), "body")))
@@ -97,9 +110,9 @@ def _text(raw: bytes) -> str:
         raise UnreadableBody("the body is not UTF-8") from None
 
 
-async def _unescape(raw: bytes, name: str) -> bytes:
-    """The content as a form decoder reads it ("+" a space, escapes undone), checked to be
-    no more than base64 with escapes, a chunk at a time."""
+async def _unescape(raw: bytes) -> bytes | None:
+    """The content as a form decoder reads it ("+" a space, escapes undone), a chunk at a
+    time; None when it is more than base64 with escapes."""
     pieces = []
     start = 0
     while start < len(raw):
@@ -109,27 +122,46 @@ async def _unescape(raw: bytes, name: str) -> bytes:
             end = cut  # no escape cut in two
         piece = raw[start:end]
         if piece.translate(None, _FORM_BASE64):
-            raise UnreadableBody(f"{name} is not base64")
+            return None
         if b"+" in piece:
             piece = piece.replace(b"+", b" ")
         escapes = piece.count(b"%")
         if escapes:
             if escapes * 3 > len(piece):
-                raise UnreadableBody(f"{name} has percent-escapes that base64 does not need")
+                return None  # escapes that base64 does not need
             for escape, char in _ESCAPES:
                 piece = piece.replace(escape, char)
             if b"%" in piece:
                 piece = unquote_to_bytes(piece)  # escapes base64 never needs: the slow way
                 if not piece.isascii():
-                    raise UnreadableBody(f"{name} is not base64")
+                    return None
         pieces.append(piece)
         start = end
         await asyncio.sleep(0)
     return b"".join(pieces)
 
 
-async def _from_base64(text: bytes, name: str) -> bytes:
-    """``base64.b64decode(text, validate=True)``, a chunk at a time.
+async def _unescape_any(raw: bytes) -> bytes:
+    """The bytes of content that is not base64, escapes undone, a small chunk at a time
+    (undoing many escapes is slow)."""
+    pieces = []
+    start = 0
+    while start < len(raw):
+        end = min(start + _SLOW_CHUNK, len(raw))
+        cut = raw.find(b"%", end - 2, end) if end < len(raw) else -1
+        if cut > start:
+            end = cut
+        piece = raw[start:end].replace(b"+", b" ")
+        # Undoing escapes goes byte by byte in Python: only when there are some to undo.
+        pieces.append(unquote_to_bytes(piece) if _ESCAPE.search(piece) else piece)
+        start = end
+        await asyncio.sleep(0)
+    return b"".join(pieces)
+
+
+async def _from_base64(text: bytes) -> bytes | None:
+    """``base64.b64decode(text, validate=True)``, a chunk at a time; None when ``text`` is
+    not base64.
 
     Chunks are whole groups of four characters, and the last takes what is left after
     the last full chunk, so padding is judged as in one piece.
@@ -137,7 +169,7 @@ async def _from_base64(text: bytes, name: str) -> bytes:
     padding = text.find(b"=")
     if padding != -1 and text.rstrip(b"=") != text[:padding]:
         # Padding only ends the text; judged here, as a chunk on its own could not.
-        raise UnreadableBody(f"{name} is not base64")
+        return None
     pieces = []
     start = 0
     while True:
@@ -145,7 +177,7 @@ async def _from_base64(text: bytes, name: str) -> bytes:
         try:
             pieces.append(binascii.a2b_base64(text[start:end], strict_mode=True))
         except binascii.Error:
-            raise UnreadableBody(f"{name} is not base64") from None
+            return None
         if end == len(text):
             return b"".join(pieces)
         start = end

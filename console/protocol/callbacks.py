@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from console.protocol.content_kinds import check_declared, kind_of
 from console.protocol.mt_request import Attachment
 
 MAX_ID_LENGTH = 128
@@ -21,6 +22,7 @@ _INTEGER = re.compile(r"-?[0-9]{1,9}")
 _ATTACHMENT_FIELD = re.compile(r"mms_attachment\[(\d{1,3})\]\.(content_type|content)")
 # The fields that carry an attachment's base64 content: the only long ones.
 ATTACHMENT_CONTENT = re.compile(r"mms_attachment\[\d{1,3}\]\.content")
+NOT_BASE64 = "could not be decoded: not base64; kept as received"
 
 
 class InvalidCallback(ValueError):
@@ -99,27 +101,44 @@ def parse_receipt(values: dict[str, str]) -> ReceiptFields:
 
 
 def _attachments(values: dict[str, str], decoded: Mapping[str, bytes]) -> tuple[Attachment, ...]:
+    """Every attachment given, in the order of its number; one that is not what it says,
+    or cannot be decoded, is kept with its problem told."""
     parts: dict[int, dict[str, str]] = {}
     for name, value in values.items():
         match = _ATTACHMENT_FIELD.fullmatch(name)
         if match:
             parts.setdefault(int(match[1]), {})[match[2]] = value
-    if sorted(parts) != list(range(len(parts))):
-        raise InvalidCallback("mms_attachment numbers must run from 0 without gaps")
-    attachments = []
-    for index in range(len(parts)):
-        part = parts[index]
-        content_type = part.get("content_type", "").strip()
-        if not content_type:
-            raise InvalidCallback(f"mms_attachment[{index}].content_type is missing")
-        content = decoded.get(f"mms_attachment[{index}].content")
-        if content is None:
+    return tuple(
+        _attachment(number, parts[number], decoded.get(f"mms_attachment[{number}].content"), place)
+        for place, number in enumerate(sorted(parts))
+    )
+
+
+def _attachment(number: int, part: dict[str, str], content: bytes | None, place: int) -> Attachment:
+    problems = [] if number == place else [f"numbered {number}, though only {place} came before"]
+    declared = part.get("content_type", "").strip()
+    said = declared[:MAX_ID_LENGTH] or "no content type"
+    if content is None:
+        text = part.get("content")
+        if text is None:
+            content = b""
+            problems.append("no content was given")
+        else:
             try:
-                content = base64.b64decode(part.get("content", ""), validate=True)
+                content = base64.b64decode(text, validate=True)
             except (binascii.Error, ValueError):
-                raise InvalidCallback(f"mms_attachment[{index}].content is not base64") from None
-        attachments.append(Attachment(content_type=content_type, content=content))
-    return tuple(attachments)
+                # The text as it came, bytes that were not UTF-8 included.
+                raw = text.encode("utf-8", "surrogateescape")
+                problems.append(f"{NOT_BASE64} (said {said})")
+                return Attachment(kind_of(raw).mime, raw, problem="; ".join(problems))
+    if not declared:
+        problems.append("no content type was given")
+        kept = kind_of(content).mime
+    else:
+        kept, mismatch = check_declared(declared, content)
+        if mismatch:
+            problems.append(mismatch)
+    return Attachment(kept, content, problem="; ".join(problems) or None)
 
 
 def parse_reply(values: dict[str, str], decoded: Mapping[str, bytes]) -> ReplyFields:

@@ -25,11 +25,16 @@ class HttpMethod(StrEnum):
 
 @dataclass(frozen=True)
 class Attachment:
-    """One MMS part: its MIME type and raw bytes (base64 is applied on the wire)."""
+    """One MMS part: its MIME type and raw bytes (base64 is applied on the wire).
+
+    A received part has no file name, and may have a ``problem``: what was wrong with it
+    as it came (kept all the same, never dropped).
+    """
 
     content_type: str
     content: bytes = field(repr=False)
     filename: str | None = None
+    problem: str | None = None
 
 
 @dataclass(frozen=True)

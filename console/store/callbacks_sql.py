@@ -163,8 +163,8 @@ def _add_reply(conn: sqlite3.Connection, reply: IncomingReply) -> bool:
     if redeliveries:
         return False
     conn.executemany(
-        "INSERT INTO reply_attachments (reply_ref, position, content_type, content)"
-        " VALUES (?, ?, ?, ?)",
-        [(ref, i, a.content_type, a.content) for i, a in enumerate(reply.attachments)],
+        "INSERT INTO reply_attachments (reply_ref, position, content_type, content, problem)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(ref, i, a.content_type, a.content, a.problem) for i, a in enumerate(reply.attachments)],
     )
     return True

@@ -382,9 +382,9 @@ class SqliteStore(SqliteTeamRecords, SqliteThreads, SqliteSuppressions, SqliteCa
 
     def _reply(self, row: sqlite3.Row) -> ReplyRecord:
         attachments = tuple(
-            Attachment(content_type=content_type, content=content)
-            for content_type, content in self._conn.execute(
-                "SELECT content_type, content FROM reply_attachments WHERE reply_ref = ?"
+            Attachment(content_type, content, problem=problem)
+            for content_type, content, problem in self._conn.execute(
+                "SELECT content_type, content, problem FROM reply_attachments WHERE reply_ref = ?"
                 " ORDER BY position",
                 (row["id"],),
             )

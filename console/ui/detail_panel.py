@@ -71,7 +71,8 @@ def _attachments(attachments: Sequence[Attachment]) -> str:
         return ""
     items = "".join(
         f"<li>{escape(' · '.join(filter(None, (a.filename, a.content_type))))}"
-        f" · {format_size(len(a.content))}</li>"
+        f" · {format_size(len(a.content))}"
+        f"{' · ' + escape(a.problem) if a.problem else ''}</li>"
         for a in attachments
     )
     return f"<p style='margin:6px 0 0 0'><b>Attachments</b></p><ul style='margin:0'>{items}</ul>"

@@ -18,6 +18,7 @@ from console.ui.log_filter import LogFilterBar
 from console.ui.log_model import MessageLogModel
 from console.ui.log_table import MessageLogTable
 from console.ui.palette import Tone, tint
+from console.ui.received_attachments import ReceivedAttachmentsView
 
 DETAIL_REFRESH_MS = 250
 
@@ -46,6 +47,7 @@ class LogPane(QSplitter):
         self.log_error.hide()
         self._behind = False  # a change could not be read: the log_error line says so
         self.detail = DetailPanel()
+        self.reply_files = ReceivedAttachmentsView()
         # Shown in the window's status bar.
         self.count_label = QLabel()
         self.count_label.setObjectName("logCount")
@@ -55,6 +57,7 @@ class LogPane(QSplitter):
         self._detail_timer.timeout.connect(self._row_changed)
         self._select_after: str | None = None  # to select once the search under way ends
         self._oldest_after_count = False  # the oldest row is asked for, not yet counted
+        self._files_of: int | None = None  # the reply whose attachments are shown
 
         log_box = QWidget()
         log_layout = QVBoxLayout(log_box)
@@ -64,7 +67,13 @@ class LogPane(QSplitter):
         log_layout.addWidget(self.log_error)
         log_layout.addWidget(self.table)
         self.addWidget(log_box)
-        self.addWidget(self.detail)
+        detail_box = QWidget()
+        detail_layout = QVBoxLayout(detail_box)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.setSpacing(0)
+        detail_layout.addWidget(self.detail, 1)
+        detail_layout.addWidget(self.reply_files)
+        self.addWidget(detail_box)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
 
@@ -165,14 +174,24 @@ class LogPane(QSplitter):
 
     def _row_changed(self) -> None:
         row = self.selected_row()
+        reply = None
         if row is None:
             self.detail.clear_timeline()
         else:
             try:
-                self.detail.show_timeline(message_timeline(self._store, row.message_id))
+                timeline = message_timeline(self._store, row.message_id)
             except StoreError as exc:
                 # A shared store out of reach: shown once it is back and the row changes.
                 self.detail.show_problem(str(exc))
+            else:
+                self.detail.show_timeline(timeline)
+                if timeline is not None and timeline.message is None:
+                    reply = timeline.reply
+        if reply is None:
+            self.reply_files.show_attachments(())
+        elif reply.id != self._files_of:
+            self.reply_files.show_attachments(reply.attachments, reply.message_id)
+        self._files_of = None if reply is None else reply.id
         self.rowChanged.emit()
 
     def read_again_if_failed(self) -> None:

@@ -183,9 +183,12 @@ def _add_reply(cur: Cursor, reply: IncomingReply) -> bool:
         return False
     if reply.attachments:
         cur.executemany(
-            "INSERT INTO reply_attachments (reply_ref, position, content_type, content)"
-            " VALUES (%s, %s, %s, %s)",
-            [(ref, i, a.content_type, a.content) for i, a in enumerate(reply.attachments)],
+            "INSERT INTO reply_attachments (reply_ref, position, content_type, content, problem)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [
+                (ref, i, a.content_type, a.content, a.problem)
+                for i, a in enumerate(reply.attachments)
+            ],
         )
     return True
 
@@ -199,10 +202,10 @@ def read_replies(cur: Cursor, where: str, params: tuple[Any, ...]) -> list[Reply
     )
     files: dict[int, list[Attachment]] = {row["id"]: [] for row in found}
     if files:
-        for ref, content_type, content in cur.execute(
-            "SELECT reply_ref, content_type, content FROM reply_attachments"
+        for ref, content_type, content, problem in cur.execute(
+            "SELECT reply_ref, content_type, content, problem FROM reply_attachments"
             " WHERE reply_ref = ANY(%s) ORDER BY reply_ref, position",
             (list(files),),
         ):
-            files[ref].append(Attachment(content_type=content_type, content=content))
+            files[ref].append(Attachment(content_type, content, problem=problem))
     return [rows.reply(row, tuple(files[row["id"]])) for row in found]
