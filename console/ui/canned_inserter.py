@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QPlainTextEdit, QTextEdit
 from console.protocol.canned_text import FillContext, TemplateError, parse
 from console.store.canned import CannedReply
 from console.store.errors import StoreError
-from console.ui.canned_picker import CannedFieldsDialog, CannedPicker
+from console.ui.canned_picker import CannedFieldsDialog, CannedPicker, needs_number
 
 SHORTCUT = "Ctrl+Shift+I"
 
@@ -68,7 +68,7 @@ class CannedInserter(QObject):
             return
         number, operator = self._context()
         context = FillContext(number, operator, datetime.now())
-        if not template.fields:
+        if not template.fields and not needs_number(template, context):
             self.insert(template.fill(context, {}))
             return
         form = CannedFieldsDialog(reply.name, template, context, self.editor.window())

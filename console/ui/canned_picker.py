@@ -4,6 +4,7 @@ form for its free fields. Both work by keyboard alone (arrows, Enter, Esc)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -26,6 +27,12 @@ from console.ui.named import named
 
 _MOVES = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 NO_REPLIES = "No canned replies yet: add them with Message ▸ Canned replies…"
+
+
+def needs_number(template: Template, context: FillContext) -> bool:
+    """Whether the customer's number is to be asked for: the text uses it, and the box
+    it goes in knows none yet (nothing typed in To)."""
+    return template.uses("number") and not context.number
 
 
 def matching(replies: Sequence[CannedReply], typed: str) -> list[CannedReply]:
@@ -122,7 +129,8 @@ class CannedPicker(QDialog):
 
 
 class CannedFieldsDialog(QDialog):
-    """A line for each free field of ``template``; ``filled`` carries the finished text."""
+    """A line for each free field of ``template``, and for the customer's number when it
+    uses ``{number}`` and none is known yet; ``filled`` carries the finished text."""
 
     filled = Signal(str)
 
@@ -136,10 +144,17 @@ class CannedFieldsDialog(QDialog):
         self._context = context
         self.lines: dict[str, QLineEdit] = {}
         form = QFormLayout()
+        self.number: QLineEdit | None = None
+        if needs_number(template, context):
+            self.number = named(QLineEdit(), "cannedNumber")
+            self.number.setAccessibleName("Customer's number")
+            self.number.textChanged.connect(self._show)
+            form.addRow(buddy("Customer's number:", self.number), self.number)
         for number, label in enumerate(template.fields):
             line = named(QLineEdit(), f"cannedField{number}")
             line.setAccessibleName(label)
-            form.addRow(buddy(f"{label}:", line), line)
+            # A label's & is its own, not a shortcut's mark.
+            form.addRow(buddy(f"{label.replace('&', '&&')}:", line), line)
             line.textChanged.connect(self._show)
             self.lines[label] = line
         self.preview = plain_label("cannedFilledPreview")
@@ -162,7 +177,10 @@ class CannedFieldsDialog(QDialog):
 
     def text(self) -> str:
         values = {label: line.text() for label, line in self.lines.items()}
-        return self._template.fill(self._context, values)
+        context = self._context
+        if self.number is not None:
+            context = replace(context, number=self.number.text().strip())
+        return self._template.fill(context, values)
 
     def _show(self) -> None:
         self.preview.setText(self.text())

@@ -196,3 +196,31 @@ def test_on_a_shared_store_the_teams_changes_show_in_the_open_dialog(
         bob.delete_canned("hours")
         qtbot.waitUntil(lambda: names(dialog) == ["Address"])
     assert "“Hours” was deleted meanwhile" in dialog.problem.text()
+
+
+def test_with_no_number_typed_yet_the_number_is_asked_for(qtbot, windows, data_dir) -> None:
+    window = windows.open(data_dir)
+    dialog = open_dialog(qtbot, window)
+    write_reply(qtbot, dialog, "Call back", "We will call {number} back.")
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+    editor = window.compose.editor
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClick(
+        editor,
+        Qt.Key.Key_I,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    inserter = window.canned.inserter
+    qtbot.waitUntil(lambda: inserter.dialog is not None and inserter.dialog.isVisible())
+    qtbot.keyClick(inserter.dialog.filter, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(inserter.dialog, "number", None) is not None)
+    form = inserter.dialog
+    qtbot.keyClicks(form.number, "+44 7700 900123")
+    assert form.preview.text() == "We will call +44 7700 900123 back."
+    qtbot.keyClick(form.number, Qt.Key.Key_Return)
+
+    qtbot.waitUntil(lambda: editor.toPlainText() == "We will call +44 7700 900123 back.")
