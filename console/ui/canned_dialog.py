@@ -68,8 +68,17 @@ class CannedRepliesDialog(QDialog):
         self.import_button = named(QPushButton("&Import…"), "cannedImport")
         self.export_button = named(QPushButton("E&xport…"), "cannedExport")
         close = named(QPushButton("Close"), "cannedClose")
-        for button in (self.new_button, self.save_button, self.delete_button, close):
+        # Enter in the name saves; no other button takes Enter from a field.
+        for button in (
+            self.new_button,
+            self.delete_button,
+            self.undo_button,
+            self.import_button,
+            self.export_button,
+            close,
+        ):
             button.setAutoDefault(False)
+        self.save_button.setDefault(True)
 
         left = QVBoxLayout()
         left.addWidget(buddy("&Replies", self.list))

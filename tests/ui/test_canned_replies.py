@@ -39,11 +39,13 @@ def names(dialog: CannedRepliesDialog) -> list[str]:
 
 
 def write_reply(qtbot, dialog: CannedRepliesDialog, name: str, text: str) -> None:
+    """New, the text, then the name and Enter (which saves)."""
     qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(dialog.name, name)
-    dialog.text.setFocus()
+    qtbot.mouseClick(dialog.text.viewport(), Qt.MouseButton.LeftButton)
     qtbot.keyClicks(dialog.text, text)
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.name, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.name, name)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: name in names(dialog))
 
 
