@@ -59,7 +59,8 @@ class Session:
     Callbacks (set them before :meth:`start`): ``on_messages`` gets the message_ids whose
     row changed, ``on_outcome`` a message whose acceptance is settled, ``on_alert`` what
     the operator must notice, ``on_listener`` every change of the listener's state,
-    ``on_store`` every change of the store's (:attr:`store_state`).
+    ``on_store`` every change of the store's (:attr:`store_state`), ``on_canned`` a
+    change of the canned replies (by another console on a shared store).
 
     With credentials, the active profile's undecided messages that nobody holds (left by
     a console that stopped mid-send) are finished with their own message_id, at once and
@@ -106,6 +107,7 @@ class Session:
         self.on_listener: Callable[[ListenerState], None] = lambda _state: None
         self.on_store: Callable[[StoreState], None] = lambda _state: None
         self.on_receipts: Callable[[ReceiptsHealth], None] = lambda _health: None
+        self.on_canned: Callable[[], None] = lambda: None
         self._shared: SharedWatch | None = None
         self._notify_interval = notify_interval
         self._listener: CallbackListener | None = None
@@ -354,6 +356,8 @@ class Session:
     def _changed(self, batch: frozenset[Change]) -> None:
         if ("everything", "") in batch:
             self.on_reload()
+        if ("canned", "") in batch or ("everything", "") in batch:
+            self.on_canned()
         ids = frozenset(m for kind, m in batch if kind in ("receipt", "reply", "message"))
         if ids:
             self.on_messages(ids)

@@ -41,7 +41,7 @@ def register(subparsers: Subparsers) -> None:
         help="list who did what and when: sends, retries, resends, exports, settings changes",
         description=(
             "List the audit trail, newest first: each entry's time, operator, computer, "
-            "action (send, retry, resend, export, settings, suppression), message_id and "
+            "action (send, retry, resend, export, settings, suppression, canned), message_id and "
             "detail. It never holds a message's text or a secret."
         ),
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from console.cli import (
     audit_cmd,
+    canned_cmd,
     credentials_cmd,
     db_cmd,
     log_cmd,
@@ -34,6 +35,7 @@ SUBCOMMANDS = (
     log_cmd,
     audit_cmd,
     quarantine_cmd,
+    canned_cmd,
     receiver_cmd,
     simulator_cmd,
     credentials_cmd,

@@ -17,6 +17,7 @@ class AuditAction(StrEnum):
     RESEND = "resend"  # a copy of a message sent as a new one ("Send again")
     EXPORT = "export"  # the log written to a file
     SETTINGS = "settings"  # settings saved with changes
+    CANNED = "canned"  # canned replies imported from a file
     # Reserved for the suppression list: a number added to it or taken off it.
     SUPPRESSION = "suppression"
 

@@ -463,6 +463,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
 
     ALTER TABLE reply_attachments ADD COLUMN problem TEXT;
+
+    -- A canned reply's name folded (console.protocol.canned_text.name_key): two names
+    -- that differ only in case are one reply's.
+    ALTER TABLE canned_replies ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+    CREATE UNIQUE INDEX canned_replies_name_key ON canned_replies(name_key);
     """,
 )
 

@@ -45,6 +45,7 @@ from console.ui.window_actions import (
     add_actions,
     shortcuts_box,
 )
+from console.ui.window_canned import WindowCanned
 from console.ui.window_profiles import WindowProfiles
 from console.ui.window_state import WindowState, fit_screen
 
@@ -70,6 +71,8 @@ class MainWindow(QMainWindow):
     newest_action: QAction
     compose_action: QAction
     shortcuts_action: QAction
+    canned_action: QAction
+    insert_canned_action: QAction
 
     def __init__(self, session: Session, keychain: Keychain, *, demo_mode: bool = False) -> None:
         super().__init__()
@@ -118,6 +121,7 @@ class MainWindow(QMainWindow):
             lambda text: self.alerts.note(text),  # the alerts are made further down
         )
         self.profiles = WindowProfiles(self)
+        self.canned = WindowCanned(self)
         self._build_layout()
         add_actions(self)
         self._update_row_actions()

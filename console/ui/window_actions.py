@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QSizePolicy, QToolBar, QWidget
 
 from console.settings import Profile, Settings
+from console.ui.canned_inserter import SHORTCUT as CANNED_SHORTCUT
 from console.ui.environment_style import EnvironmentBadge, environment_word
 from console.ui.log_keys import pass_log_keys
 from console.ui.palette import Badge, badge
@@ -115,6 +116,15 @@ def add_actions(window: MainWindow) -> None:
     )
     window.compose_action.setCheckable(True)
     window.compose_action.setChecked(True)
+    window.canned_action = make_action(
+        window, "Ca&nned replies…", window.canned.open_dialog, tip="Add, edit, import, export"
+    )
+    window.insert_canned_action = make_action(
+        window,
+        f"&Insert canned reply…\t{CANNED_SHORTCUT}",
+        window.canned.insert,
+        tip="Insert a canned reply into the message text",
+    )
     window.shortcuts_action = make_action(
         window, "&Keyboard shortcuts", window.show_shortcuts, "F1", "Every shortcut of the window"
     )
@@ -133,6 +143,8 @@ def _place(window: MainWindow) -> None:
     message_menu.addActions(
         [window.send_action, window.retry_action, window.send_again_action, window.copy_id_action]
     )
+    message_menu.addSeparator()
+    message_menu.addActions([window.insert_canned_action, window.canned_action])
     view_menu = menus.addMenu("&View")
     view_menu.addActions([window.filter_action, window.newest_action, window.oldest_action])
     view_menu.addSeparator()
@@ -218,6 +230,8 @@ def shortcuts_box(window: QWidget) -> QMessageBox:
     )
     # The filter bar's check box: a mnemonic, not an action.
     pairs.append(("Mine: only the messages sent under this operator name", "Alt+I"))
+    # The message text's own shortcut (an action of the editor, not of the window).
+    pairs.append(("Insert a canned reply (in the message text)", CANNED_SHORTCUT))
     rows = "".join(
         f"<tr><td style='padding-right:24px'><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>"
         for what, keys in pairs

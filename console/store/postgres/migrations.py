@@ -505,5 +505,9 @@ MIGRATIONS: tuple[str, ...] = (
     -- For each row: a statement trigger would fire for a statement that changed none.
     CREATE TRIGGER canned_changes AFTER INSERT OR UPDATE OR DELETE ON canned_replies
         FOR EACH ROW EXECUTE FUNCTION record_canned_changes();
+
+    -- A canned reply's name folded (console.protocol.canned_text.name_key): two names
+    -- that differ only in case are one reply's.
+    ALTER TABLE canned_replies ADD COLUMN name_key TEXT NOT NULL UNIQUE;
     """,
 )

@@ -265,3 +265,21 @@ def test_each_program_runs_on_its_role_alone(
         message = operator.get_message("m-1")
         assert message is not None
         assert message.state == 2
+
+
+def test_an_operator_keeps_the_teams_canned_replies(
+    postgres_server: PostgresServer, database: str, login: dict[str, str]
+) -> None:
+    operator_url = postgres_server.url(database, login["sms_operator"])
+    with PostgresStore(operator_url) as ann, PostgresStore(operator_url) as bob:
+        ann.save_canned("Thanks", "Thank you, {number}", "ann")
+        bob.rename_canned("thanks", "Thank you", "bob")
+        entry = AuditEntry(2.0, "bob", "d", AuditAction.CANNED, detail="imported")
+        bob.import_canned([("Hours", "9 to 5")], "bob", replace=True, audit=lambda _o: entry)
+        assert [(c.name, c.updated_by) for c in ann.canned_replies()] == [
+            ("Hours", "bob"), ("Thank you", "bob"),
+        ]  # fmt: skip
+        assert ann.delete_canned("hours")
+        # Each change reached the change feed, for the other consoles.
+        kinds = bob._conn.execute("SELECT kind FROM changes WHERE kind = 'canned'").fetchall()
+        assert len(kinds) == 4
