@@ -18,6 +18,7 @@ from console.cli import (
     resume_cmd,
     send_cmd,
     simulator_cmd,
+    suppression_cmd,
 )
 from console.cli.common import CliError, ExitCode
 from console.cli.operator_option import add_operator_option
@@ -34,6 +35,7 @@ SUBCOMMANDS = (
     log_cmd,
     audit_cmd,
     quarantine_cmd,
+    suppression_cmd,
     receiver_cmd,
     simulator_cmd,
     credentials_cmd,
