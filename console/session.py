@@ -36,6 +36,7 @@ from console.session_state import (
     StoreState,
     StoreUnreachable,
 )
+from console.session_texts_back import answer_keywords
 from console.settings import Profile, Settings, load_settings, save_settings
 from console.settings.changes import changed_settings
 from console.settings.listener import ensure_path_token, listener_config
@@ -365,6 +366,11 @@ class Session:
         ids = frozenset(m for kind, m in batch if kind in ("receipt", "reply", "message"))
         if ids:
             self.on_messages(ids)
+        replies = [m for kind, m in batch if kind == "reply"]
+        if replies:
+            answer_keywords(
+                self.store, self.settings, self._account, replies, self._spawn, self._engine_changed
+            )
         alerts = (
             undelivered_alert(
                 self.store, [m for kind, m in batch if kind == "receipt"], self._alerted

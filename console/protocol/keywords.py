@@ -7,9 +7,12 @@ STOP; ``stop please`` is no keyword at all.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from console.protocol.mt_request import HttpMethod, Priority
 
 DEFAULT_OPT_OUT = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT")
 DEFAULT_OPT_IN = ("START", "UNSTOP", "YES")
@@ -76,6 +79,16 @@ class Keywords:
                 seen.setdefault(key, name)
         return found
 
+    def text_back(self, match: KeywordMatch | None) -> str:
+        """What is sent back to a reply that is ``match`` (empty: nothing)."""
+        if match is None:
+            return ""
+        return {
+            KeywordAction.OPT_OUT: self.stop_confirmation,
+            KeywordAction.OPT_IN: self.start_confirmation,
+            KeywordAction.HELP: self.help_reply,
+        }[match.action]
+
     def match(self, text: str) -> KeywordMatch | None:
         """The keyword ``text`` is, or None when it is none of them."""
         key = folded(text)
@@ -97,19 +110,45 @@ _LISTS = {"opt_out": "the opt-out keywords", "opt_in": "the opt-in keywords", "h
 _LONGEST = 64
 
 
+def text_back_id(reply_message_id: str) -> str:
+    """The message_id of the text sent back to a reply (a HELP answer, a confirmation):
+    every console works out the same one, so the text is stored, and sent, only once."""
+    return hashlib.sha256(f"text back to {reply_message_id}".encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ReplySender:
+    """How a text back to a customer goes out: as a message of this profile, from the
+    shortcode the customer wrote to."""
+
+    profile: str
+    endpoint: str
+    method: HttpMethod = HttpMethod.POST
+    receipt: bool = True
+    priority: Priority | None = None
+
+
+@dataclass(frozen=True)
+class ProfileKeywords:
+    """One profile's keywords, and how its texts back are sent (None: they are not)."""
+
+    keywords: Keywords = field(default_factory=Keywords)
+    sender: ReplySender | None = None
+
+
 @dataclass(frozen=True)
 class KeywordRules:
     """Which keywords apply to a reply: those of the profile whose senders include the
     shortcode the customer wrote to, else those of the active profile."""
 
-    default: Keywords = Keywords()
-    by_shortcode: tuple[tuple[str, Keywords], ...] = ()
+    default: ProfileKeywords = field(default_factory=ProfileKeywords)
+    by_shortcode: tuple[tuple[str, ProfileKeywords], ...] = ()
 
-    def for_shortcode(self, shortcode: str) -> Keywords:
-        for sender, keywords in self.by_shortcode:
+    def for_shortcode(self, shortcode: str) -> ProfileKeywords:
+        for sender, profile in self.by_shortcode:
             if sender == shortcode:
-                return keywords
+                return profile
         return self.default
 
     def match(self, shortcode: str, text: str) -> KeywordMatch | None:
-        return self.for_shortcode(shortcode).match(text)
+        return self.for_shortcode(shortcode).keywords.match(text)

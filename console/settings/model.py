@@ -25,7 +25,7 @@ from console.listener.config import (
     new_path_token,
     parse_networks,
 )
-from console.protocol.keywords import KeywordRules, Keywords
+from console.protocol.keywords import KeywordRules, Keywords, ProfileKeywords, ReplySender
 from console.protocol.mt_request import HttpMethod, Priority
 from console.protocol.phone import known_region
 from console.settings.workspace import WorkspaceSettings, public_url_problem
@@ -311,14 +311,25 @@ class Settings:
 def keyword_rules(settings: Settings) -> KeywordRules:
     """Which keywords apply to a customer's reply: those of the profile whose senders
     include the shortcode it was sent to (the active profile first, then in the settings'
-    order), else the active profile's."""
+    order), else the active profile's. A text back goes out as a message of that profile."""
     active = settings.profile()
     ordered = [active, *(p for p in settings.profiles if p is not active)]
-    by_shortcode: dict[str, Keywords] = {}
+    by_shortcode: dict[str, ProfileKeywords] = {}
     for profile in ordered:
         for sender in profile.senders:
-            by_shortcode.setdefault(sender, profile.keywords)
-    return KeywordRules(active.keywords, tuple(by_shortcode.items()))
+            by_shortcode.setdefault(sender, _profile_keywords(profile))
+    return KeywordRules(_profile_keywords(active), tuple(by_shortcode.items()))
+
+
+def _profile_keywords(profile: Profile) -> ProfileKeywords:
+    sender = ReplySender(
+        profile.name,
+        profile.endpoint,
+        profile.method,
+        profile.default_receipt,
+        profile.default_priority,
+    )
+    return ProfileKeywords(profile.keywords, sender)
 
 
 def no_such_profile(settings: Settings, name: str) -> SettingsError:

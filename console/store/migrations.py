@@ -463,6 +463,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
 
     ALTER TABLE reply_attachments ADD COLUMN problem TEXT;
+
+    -- The STOP confirmation stored with the opt-out (the only message the number may get).
+    ALTER TABLE suppressions ADD COLUMN confirmation_message_id TEXT;
     """,
 )
 

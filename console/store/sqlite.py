@@ -157,7 +157,7 @@ class SqliteStore(SqliteTeamRecords, SqliteThreads, SqliteSuppressions, SqliteCa
         """
         now = time.time() if now is None else now
         with self._write() as conn:
-            suppression_sql.refuse(conn, new.phone_number)
+            suppression_sql.refuse(conn, new.phone_number, new.message_id)
             outbox_sql.insert_message(conn, new, now, claim)
             if audit is not None:
                 audit_sql.add(conn, audit)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from console.protocol.keywords import text_back_id
 from console.protocol.phone import number_key
 from console.store.errors import OptedOut
 from console.store.models import IncomingReply, MessageStatus
@@ -23,10 +24,12 @@ from console.store.suppression import (
 )
 
 _PUT_ON = (
-    f"INSERT INTO suppressions ({SUPPRESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO suppressions ({SUPPRESSION_COLUMNS}, confirmation_message_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (phone_number) DO UPDATE SET at = excluded.at, keyword = excluded.keyword,"
     " reply_message_id = excluded.reply_message_id, operator = excluded.operator,"
-    " host = excluded.host, reason = excluded.reason"
+    " host = excluded.host, reason = excluded.reason,"
+    " confirmation_message_id = excluded.confirmation_message_id"
 )
 _EVENT = (
     "INSERT INTO suppression_events (phone_number, action, at, keyword, reply_message_id,"
@@ -69,7 +72,8 @@ def history(
 
 def apply_reply(conn: sqlite3.Connection, reply: IncomingReply) -> None:
     """What a newly stored reply's keyword does to the list: an opt-out puts its number
-    on it (or renews its entry), an opt-in takes it off."""
+    on it (or renews its entry), an opt-in takes it off. An opt-out's entry names the
+    message_id of its confirmation, the only message the number may still get."""
     change = list_change(reply.keyword)
     if change is None or reply.keyword is None:
         return
@@ -80,7 +84,8 @@ def apply_reply(conn: sqlite3.Connection, reply: IncomingReply) -> None:
         reply_message_id=reply.message_id,
     )
     if change is SuppressionChange.ADDED:
-        conn.execute(_PUT_ON, _values(entry))
+        confirmation = text_back_id(reply.message_id)
+        conn.execute(_PUT_ON, (*_values(entry), confirmation))
     elif not conn.execute(
         "DELETE FROM suppressions WHERE phone_number = ?", (entry.phone_number,)
     ).rowcount:
@@ -89,7 +94,7 @@ def apply_reply(conn: sqlite3.Connection, reply: IncomingReply) -> None:
 
 
 def put_on(conn: sqlite3.Connection, entry: Suppression) -> None:
-    conn.execute(_PUT_ON, _values(entry))
+    conn.execute(_PUT_ON, (*_values(entry), None))
     conn.execute(_EVENT, _event_values(entry, SuppressionChange.ADDED))
 
 
@@ -110,9 +115,20 @@ def take_off(conn: sqlite3.Connection, phone_number: str, change: ManualChange, 
     )
 
 
-def refuse(conn: sqlite3.Connection, phone_number: str) -> None:
-    """Raises OptedOut when ``phone_number`` is on the list."""
-    found = read(conn, phone_number)
+def blocking(conn: sqlite3.Connection, phone_number: str, message_id: str) -> Suppression | None:
+    """The number's entry on the list, unless ``message_id`` is its STOP confirmation."""
+    row = conn.execute(
+        f"SELECT {SUPPRESSION_COLUMNS} FROM suppressions WHERE phone_number = ?"
+        " AND confirmation_message_id IS NOT ?",
+        (number_key(phone_number), message_id),
+    ).fetchone()
+    return None if row is None else suppression(tuple(row))
+
+
+def refuse(conn: sqlite3.Connection, phone_number: str, message_id: str) -> None:
+    """Raises OptedOut when ``phone_number`` is on the list (for any message but its STOP
+    confirmation)."""
+    found = blocking(conn, phone_number, message_id)
     if found is not None:
         raise OptedOut(found)
 
@@ -127,7 +143,7 @@ def fail_if_opted_out(
     ).fetchone()
     if row is None or (statuses and row[1] not in statuses):
         return None
-    found = read(conn, row[0])
+    found = blocking(conn, row[0], message_id)
     if found is not None:
         conn.execute(
             "UPDATE messages SET status = ?, status_detail = ?, next_attempt_at = NULL,"

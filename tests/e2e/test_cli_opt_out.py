@@ -17,6 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from console.paths import settings_path
+from console.protocol.keywords import Keywords, text_back_id
+from console.settings import Profile, Settings, save_settings
 from tests.support.cli import cli_env, command, run_cli
 from tests.support.counting_provider import CountingProvider
 
@@ -200,3 +203,28 @@ def test_a_send_50_ms_after_a_stop_is_refused(data_dir: Path, store_args: list[s
         assert result.returncode == OPTED_OUT, result.stdout + result.stderr
         assert "opted out" in result.stderr
         assert sum(provider.requests.values()) == 0
+
+
+def test_resume_sends_the_texts_back_and_nothing_else_to_the_number(
+    data_dir: Path, store_args: list[str]
+) -> None:
+    with CountingProvider() as provider:
+        keywords = Keywords(help_reply="Acme: call 0800 000 000", stop_confirmation="Bye.")
+        profile = Profile(
+            endpoint=provider.url, senders=("12345",), messages_per_second=None, keywords=keywords
+        )
+        save_settings(settings_path(data_dir), Settings(profiles=(profile,)))
+        with receiver(data_dir, store_args) as url:
+            help_id = post_mo(url, "Help", phone="12025550100")
+            stop_id = post_mo(url, "STOP")
+            post_mo(url, "Thanks!", phone="12025550111")
+
+        resumed = run_cli(data_dir, *store_args, "resume", "--retry-wait", "0.1")
+
+        assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+        assert set(provider.requests) == {text_back_id(help_id), text_back_id(stop_id)}
+        assert provider.accepted[text_back_id(stop_id)] == 1
+        assert run_cli(data_dir, *store_args, "resume").stdout.strip() == "nothing to resume"
+        refused = send(data_dir, store_args, provider)
+        assert refused.returncode == OPTED_OUT
+        assert sum(provider.requests.values()) == 2

@@ -4,16 +4,25 @@ next message to that number before it is stored, and the compose pane says why."
 from __future__ import annotations
 
 import httpx
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QPoint, Qt
 
+from console.protocol.keywords import text_back_id
+from console.ui.log_columns import Column
+from tests.ui.test_demo_profiles import open_settings
+from tests.ui.test_keyword_settings import replies_tab
 from tests.ui.test_main_window import (
     CUSTOMER,
     CUSTOMER_DIGITS,
+    cell,
     compose,
     listener_url,
     press_send,
     wait_for_outcome,
 )
+from tests.ui.test_settings_dialog import ok_button
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
 def post_mo(windows, url: str, text: str, message_id: str) -> None:
@@ -53,3 +62,33 @@ def test_a_send_to_a_number_that_replied_stop_is_refused_with_the_reason(qtbot, 
     compose(qtbot, window, "Your order has shipped", to=CUSTOMER)
     press_send(qtbot, window)
     assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")
+
+
+def test_a_help_answer_typed_in_the_settings_goes_back_to_the_customer(qtbot, windows, window):
+    dialog = open_settings(qtbot, window)
+    fields = replies_tab(qtbot, dialog)
+    qtbot.keyClicks(fields.help_reply, "Acme support: call 0800 000 000")
+    simulator = window.session.profile.endpoint
+    with qtbot.waitSignal(window.listenerRestarted, timeout=10_000):
+        qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    # The listener started again with the new words, and the demo's simulator with it.
+    qtbot.waitUntil(lambda: window.session.profile.endpoint != simulator, timeout=10_000)
+
+    post_mo(windows, listener_url(window), "help", "MO-help-0001")
+
+    answer = text_back_id("MO-help-0001")
+    qtbot.waitUntil(lambda: window.model.row_for_message_id(answer) is not None, timeout=10_000)
+    row = window.model.row_for_message_id(answer)
+    assert row is not None
+    assert cell(window, row, Column.NUMBER) == CUSTOMER
+    assert cell(window, row, Column.DIRECTION) == "Out"
+    qtbot.waitUntil(
+        lambda: (
+            cell(window, window.model.row_for_message_id(answer) or 0, Column.STATUS)
+            in ("Accepted", "Delivered")
+        ),
+        timeout=15_000,
+    )
+    message = window.session.store.get_message(answer)
+    assert message is not None
+    assert message.body == "Acme support: call 0800 000 000"

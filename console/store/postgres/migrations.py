@@ -505,5 +505,8 @@ MIGRATIONS: tuple[str, ...] = (
     -- For each row: a statement trigger would fire for a statement that changed none.
     CREATE TRIGGER canned_changes AFTER INSERT OR UPDATE OR DELETE ON canned_replies
         FOR EACH ROW EXECUTE FUNCTION record_canned_changes();
+
+    -- The STOP confirmation stored with the opt-out (the only message the number may get).
+    ALTER TABLE suppressions ADD COLUMN confirmation_message_id TEXT;
     """,
 )

@@ -155,7 +155,7 @@ class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, 
         """
         now = time.time() if now is None else now
         with self._transaction("the message could not be stored") as cur:
-            suppression_sql.refuse(cur, new.phone_number)
+            suppression_sql.refuse(cur, new.phone_number, new.message_id)
             outbox_sql.insert_message(cur, new, now, claim)
             if audit is not None:
                 audit_sql.add(cur, audit)

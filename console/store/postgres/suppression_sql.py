@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 
+from console.protocol.keywords import text_back_id
 from console.protocol.phone import number_key
 from console.store.errors import OptedOut
 from console.store.models import IncomingReply, MessageStatus
@@ -27,10 +28,12 @@ from console.store.suppression import (
 Cursor = psycopg.Cursor[tuple[Any, ...]]
 
 _PUT_ON = (
-    f"INSERT INTO suppressions ({SUPPRESSION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    f"INSERT INTO suppressions ({SUPPRESSION_COLUMNS}, confirmation_message_id)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
     " ON CONFLICT (phone_number) DO UPDATE SET at = excluded.at, keyword = excluded.keyword,"
     " reply_message_id = excluded.reply_message_id, operator = excluded.operator,"
-    " host = excluded.host, reason = excluded.reason"
+    " host = excluded.host, reason = excluded.reason,"
+    " confirmation_message_id = excluded.confirmation_message_id"
 )
 _EVENT = (
     "INSERT INTO suppression_events (phone_number, action, at, keyword, reply_message_id,"
@@ -71,7 +74,8 @@ def history(cur: Cursor, phone_number: str | None, limit: int | None) -> list[Su
 
 def apply_reply(cur: Cursor, reply: IncomingReply) -> None:
     """What a newly stored reply's keyword does to the list: an opt-out puts its number
-    on it (or renews its entry), an opt-in takes it off."""
+    on it (or renews its entry), an opt-in takes it off. An opt-out's entry names the
+    message_id of its confirmation, the only message the number may still get."""
     change = list_change(reply.keyword)
     if change is None or reply.keyword is None:
         return
@@ -82,7 +86,8 @@ def apply_reply(cur: Cursor, reply: IncomingReply) -> None:
         reply_message_id=reply.message_id,
     )
     if change is SuppressionChange.ADDED:
-        cur.execute(_PUT_ON, _values(entry))
+        confirmation = text_back_id(reply.message_id)
+        cur.execute(_PUT_ON, (*_values(entry), confirmation))
     else:
         cur.execute("DELETE FROM suppressions WHERE phone_number = %s", (entry.phone_number,))
         if not cur.rowcount:
@@ -91,7 +96,7 @@ def apply_reply(cur: Cursor, reply: IncomingReply) -> None:
 
 
 def put_on(cur: Cursor, entry: Suppression) -> None:
-    cur.execute(_PUT_ON, _values(entry))
+    cur.execute(_PUT_ON, (*_values(entry), None))
     cur.execute(_EVENT, _event_values(entry, SuppressionChange.ADDED))
 
 
@@ -112,9 +117,20 @@ def take_off(cur: Cursor, phone_number: str, change: ManualChange, at: float) ->
     )
 
 
-def refuse(cur: Cursor, phone_number: str) -> None:
-    """Raises OptedOut when ``phone_number`` is on the list."""
-    found = read(cur, phone_number)
+def blocking(cur: Cursor, phone_number: str, message_id: str) -> Suppression | None:
+    """The number's entry on the list, unless ``message_id`` is its STOP confirmation."""
+    row = cur.execute(
+        f"SELECT {SUPPRESSION_COLUMNS} FROM suppressions WHERE phone_number = %s"
+        " AND confirmation_message_id IS DISTINCT FROM %s",
+        (number_key(phone_number), message_id),
+    ).fetchone()
+    return None if row is None else suppression(row)
+
+
+def refuse(cur: Cursor, phone_number: str, message_id: str) -> None:
+    """Raises OptedOut when ``phone_number`` is on the list (for any message but its STOP
+    confirmation)."""
+    found = blocking(cur, phone_number, message_id)
     if found is not None:
         raise OptedOut(found)
 
@@ -129,7 +145,7 @@ def fail_if_opted_out(
     ).fetchone()
     if row is None or (statuses and row[1] not in statuses):
         return None
-    found = read(cur, row[0])
+    found = blocking(cur, row[0], message_id)
     if found is not None:
         cur.execute(
             "UPDATE messages SET status = %s, status_detail = %s, next_attempt_at = NULL,"

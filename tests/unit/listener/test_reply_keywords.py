@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from console.protocol.keywords import KeywordRules, Keywords
+from console.protocol.keywords import KeywordRules, Keywords, ProfileKeywords
 from console.settings import Profile, Settings, keyword_rules
 from console.settings.listener import listener_config
 from console.settings.model import ListenerSettings
@@ -49,7 +49,7 @@ def test_each_shortcode_gets_its_profiles_keywords(data_dir: Path) -> None:
 
 
 def test_the_listeners_configuration_carries_the_profiles_keywords() -> None:
-    rules = KeywordRules(Keywords(opt_out=("HALT",)))
+    rules = KeywordRules(ProfileKeywords(Keywords(opt_out=("HALT",))))
     saved = ListenerSettings(path_token="t" * 24)
 
     assert listener_config(saved, rules).keywords == rules
