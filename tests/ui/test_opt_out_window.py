@@ -3,11 +3,17 @@ next message to that number before it is stored, and the compose pane says why."
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from console.paths import database_path
 from console.protocol.keywords import text_back_id
+from console.store.models import AttemptResult, Decision, MessageStatus, NewMessage
+from console.store.sqlite import SqliteStore
+from console.store.suppression import ManualChange
 from console.ui.log_columns import Column
 from tests.ui.test_demo_profiles import open_settings
 from tests.ui.test_keyword_settings import replies_tab
@@ -92,3 +98,42 @@ def test_a_help_answer_typed_in_the_settings_goes_back_to_the_customer(qtbot, wi
     message = window.session.store.get_message(answer)
     assert message is not None
     assert message.body == "Acme support: call 0800 000 000"
+
+
+def test_retrying_a_message_to_a_number_that_opted_out_says_why(qtbot, windows, data_dir):
+    with SqliteStore(database_path(data_dir)) as store:
+        store.create_message(
+            NewMessage(
+                message_id="gave-up-1",
+                profile="demo",
+                phone_number=CUSTOMER_DIGITS,
+                sender="12345",
+                body="Your parcel is on its way",
+                endpoint="http://127.0.0.1:1/httpapi/receiver",
+            )
+        )
+        number = store.begin_attempt("gave-up-1", time.time())
+        store.finish_attempt(
+            "gave-up-1",
+            number,
+            AttemptResult(finished_at=time.time(), http_status=200, result_code=98),
+            Decision(MessageStatus.FAILED, "Gave up after 10 attempts."),
+        )
+        store.suppress(CUSTOMER_DIGITS, ManualChange("alice", "desk-1", "asked by phone"))
+    window = windows.open(data_dir)
+    qtbot.mouseClick(
+        window.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(20, window.table.rowViewportPosition(0) + 5),
+    )
+    assert window.retry_action.isEnabled()
+
+    window.retry_action.trigger()
+
+    note = window.alerts.label.text()
+    assert note.startswith("This number was put on the opt-out list by alice on ")
+    assert note.endswith(": asked by phone")
+    message = window.session.store.get_message("gave-up-1")
+    assert message is not None
+    assert message.status is MessageStatus.FAILED
+    assert message.attempt_count == 1
