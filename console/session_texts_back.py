@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from console.protocol.keywords import Keywords
 from console.session_account import Account
 from console.settings import Settings, keyword_rules
 from console.store.errors import StoreError
@@ -25,6 +26,8 @@ def answer_keywords(
 ) -> None:
     """Store the texts back to these replies; ``send`` those of ``account``'s profile
     (held from the start); another profile's wait for its own console or ``resume``."""
+    if not any(_answers(p.keywords) for p in settings.profiles):
+        return  # the usual case: no reply is read again
     claim = account.engine.claims.claim if account is not None else None
     try:
         stored = store_texts_back(store, keyword_rules(settings), reply_ids, claim)
@@ -36,3 +39,7 @@ def answer_keywords(
                 store.release_claim(claim, message.message_id)
     except StoreError as exc:
         log.warning("the answers to customers' keywords could not be stored: %s", exc)
+
+
+def _answers(keywords: Keywords) -> bool:
+    return bool(keywords.help_reply or keywords.stop_confirmation or keywords.start_confirmation)
