@@ -36,12 +36,14 @@ from console.session_state import (
     StoreState,
     StoreUnreachable,
 )
+from console.session_texts_back import answer_keywords
 from console.settings import Profile, Settings, load_settings, save_settings
 from console.settings.changes import changed_settings
 from console.settings.listener import ensure_path_token, listener_config
+from console.settings.model import keyword_rules
 from console.store import StoreLocation, open_store
 from console.store.audit import AuditAction
-from console.store.errors import StoreError
+from console.store.errors import OptedOut, StoreError
 from console.store.models import MessageStatus, NewMessage, StoredMessage
 
 log = logging.getLogger(__name__)
@@ -220,6 +222,7 @@ class Session:
             NotReady: no credentials for the active profile.
             InvalidRequest: a field is not acceptable; nothing was stored.
             DuplicateMessageId: the id is already in the store.
+            OptedOut: the number is on the opt-out list; nothing was stored.
         """
         self._check_reachable()
         account = self._ready_account()
@@ -237,10 +240,16 @@ class Session:
         Raises:
             NotReady: no credentials for the active profile.
             LookupError: no such message, or it is not one that may be retried.
+            OptedOut: the number is on the opt-out list (the message stays failed).
         """
         self._check_reachable()
         account = self._ready_account()
-        if not self.can_retry(message_id) or not self.store.reopen_for_retry(message_id):
+        try:
+            reopened = self.can_retry(message_id) and self.store.reopen_for_retry(message_id)
+        except OptedOut:
+            self._engine_changed(message_id)  # failed again, saying why
+            raise
+        if not reopened:
             raise LookupError(
                 f"message {message_id} cannot be sent again with the same id: only a message "
                 "whose attempts ran out on a temporary failure can; use Send again"
@@ -308,7 +317,7 @@ class Session:
             saved = ensure_path_token(self.data_dir)
             self.settings = load_settings(settings_path(self.data_dir))
             listener = CallbackListener(
-                listener_config(saved),
+                listener_config(saved, keyword_rules(self.settings)),
                 callback_store(self.location),
                 access_log=access_log_path(self.data_dir),
                 on_changes=self._listener_changed,
@@ -361,6 +370,11 @@ class Session:
         ids = frozenset(m for kind, m in batch if kind in ("receipt", "reply", "message"))
         if ids:
             self.on_messages(ids)
+        replies = [m for kind, m in batch if kind == "reply"]
+        if replies:
+            answer_keywords(
+                self.store, self.settings, self._account, replies, self._spawn, self._engine_changed
+            )
         alerts = (
             undelivered_alert(
                 self.store, [m for kind, m in batch if kind == "receipt"], self._alerted

@@ -24,6 +24,8 @@ class ExitCode(IntEnum):
     UNAVAILABLE = 3
     # The store's schema is not the one this program is built for (older or newer).
     INCOMPATIBLE_STORE = 4
+    # The number is on the opt-out list: nothing was sent to it.
+    OPTED_OUT = 5
     INTERRUPTED = 130
 
 

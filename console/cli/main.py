@@ -19,6 +19,7 @@ from console.cli import (
     resume_cmd,
     send_cmd,
     simulator_cmd,
+    suppression_cmd,
 )
 from console.cli.common import CliError, ExitCode
 from console.cli.operator_option import add_operator_option
@@ -36,6 +37,7 @@ SUBCOMMANDS = (
     audit_cmd,
     quarantine_cmd,
     canned_cmd,
+    suppression_cmd,
     receiver_cmd,
     simulator_cmd,
     credentials_cmd,

@@ -19,8 +19,8 @@ from console.listener.config import (
 )
 from console.listener.heartbeat import Heartbeat, heartbeat_store
 from console.listener.server import CallbackListener, ListenerError, callback_store
-from console.paths import access_log_path
-from console.settings import SettingsError
+from console.paths import access_log_path, settings_path
+from console.settings import SettingsError, keyword_rules, load_settings
 from console.settings.listener import ensure_path_token, listener_config
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
             "max_connections_per_address": args.max_connections_per_address,
         }
         saved = replace(saved, **{k: v for k, v in overrides.items() if v is not None})
-        config = listener_config(saved)
+        # The profiles say which keywords a reply may be (STOP, START, HELP).
+        config = listener_config(saved, keyword_rules(load_settings(settings_path(data_dir))))
     except (SettingsError, ListenerConfigError) as exc:
         raise CliError(str(exc)) from None
 

@@ -8,17 +8,20 @@ import time
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-from console.cli.common import ExitCode, Subparsers, credentials_for, load_profile
+from console.cli.common import CliError, ExitCode, Subparsers, credentials_for, load_profile
 from console.cli.operator_option import cli_actor
 from console.cli.send_cmd import add_connection_options, describe, engine_settings, outcome_code
 from console.cli.store_option import connectable
 from console.identity import Actor
+from console.paths import settings_path
 from console.sending.claims import ClaimedElsewhere, Claims, console_owner
 from console.sending.engine import SendingEngine, open_engine
+from console.settings import SettingsError, keyword_rules, load_settings
 from console.store import open_store
 from console.store.audit import AuditAction
 from console.store.interface import MessageStore
 from console.store.models import Claim, StoredMessage
+from console.text_back import recent_replies, store_texts_back
 
 # Messages sent at once, each taken from the store as the one before it is decided.
 _CONCURRENCY = 4
@@ -33,8 +36,9 @@ def register(subparsers: Subparsers) -> None:
             "(the program stopped while sending or waiting to retry) and attempt them again "
             "with their original message_id. A duplicate answer to such a resend means an "
             "earlier attempt was accepted. On a shared store, a message another program "
-            "holds is left to it until its lease runs out. Exits 0 when every message "
-            "resumed ends accepted."
+            "holds is left to it until its lease runs out. First it stores the answers to "
+            "customers' keywords of the last day (HELP, STOP and START texts the profiles "
+            "name) that no console stored. Exits 0 when every message resumed ends accepted."
         ),
     )
     add_connection_options(parser)
@@ -116,8 +120,16 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     location = connectable(args.store)
     actor = cli_actor(args, data_dir)
 
+    try:
+        rules = keyword_rules(load_settings(settings_path(data_dir)))
+    except SettingsError as exc:
+        raise CliError(str(exc), ExitCode.UNAVAILABLE) from None
+
     async def resume() -> tuple[list[StoredMessage], list[StoredMessage]]:
         with open_store(location) as store:
+            # Answers to customers' keywords no console was there to store.
+            for answer in store_texts_back(store, rules, recent_replies(store)):
+                print(f"answering a customer's keyword: {answer.message_id}", flush=True)
             work = _Resume(args, data_dir, store, actor)
             await work.run()
             owner = work.claims.claim.owner

@@ -28,6 +28,7 @@ from console.sending.engine import EngineSettings, open_engine
 from console.sending.policy import RetrySettings
 from console.settings import SettingsError, check_endpoint
 from console.store import open_store
+from console.store.errors import OptedOut
 from console.store.models import MessageStatus, StoredMessage
 
 
@@ -38,7 +39,8 @@ def register(subparsers: Subparsers) -> None:
         description=(
             "Send one message. It is stored before the first attempt; failed attempts that "
             "the provider allows are retried with the same message_id. Prints the message_id "
-            "and the outcome; exits 0 only when the provider accepted the message."
+            "and the outcome; exits 0 only when the provider accepted the message, and 5 when "
+            "the number is on the opt-out list (nothing is sent to it)."
         ),
     )
     parser.add_argument("--to", required=True, metavar="NUMBER", help="recipient, any usual form")
@@ -121,8 +123,11 @@ def engine_settings(
     return EngineSettings(retry=retry, rate=rate, endpoint_override=endpoint, lease=args.lease)
 
 
-def outcome_code(message: StoredMessage) -> ExitCode:
-    return ExitCode.OK if message.status is MessageStatus.ACCEPTED else ExitCode.NOT_ACCEPTED
+def outcome_code(message: StoredMessage, opted_out: bool = False) -> ExitCode:
+    """0 when accepted; else 5 when the number is on the opt-out list, 1 otherwise."""
+    if message.status is MessageStatus.ACCEPTED:
+        return ExitCode.OK
+    return ExitCode.OPTED_OUT if opted_out else ExitCode.NOT_ACCEPTED
 
 
 def describe(message: StoredMessage) -> str:
@@ -159,7 +164,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     credentials = credentials_for(profile)
     location = connectable(args.store)
 
-    async def send() -> StoredMessage:
+    async def send() -> tuple[StoredMessage, bool]:
         with open_store(location) as store:
             async with open_engine(
                 store, credentials, settings, request_timeout=profile.timeout
@@ -168,10 +173,16 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
                     engine.submit(new)
                 except InvalidRequest as exc:
                     raise CliError(str(exc)) from None
+                except OptedOut as exc:
+                    raise CliError(
+                        f"not sent to {new.phone_number}: {exc}", ExitCode.OPTED_OUT
+                    ) from None
                 # The id goes out before any attempt, so an interrupted run can be traced.
                 print(f"message_id {new.message_id}", flush=True)
-                return await engine.deliver(new.message_id)
+                message = await engine.deliver(new.message_id)
+                # The number may have opted out while the message waited for an attempt.
+                return message, store.suppression(new.phone_number) is not None
 
-    message = asyncio.run(send())
+    message, opted_out = asyncio.run(send())
     print(describe(message))
-    return outcome_code(message)
+    return outcome_code(message, opted_out)

@@ -28,7 +28,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from console.listener.config import LARGE_BODY
 from console.listener.form import DEFAULT_LIMITS, FieldLimits
-from console.listener.intake import Change, Delivery, Verdict, interpret, interpret_large, verdict
+from console.listener.intake import (
+    DEFAULT_KEYWORDS,
+    Change,
+    Delivery,
+    Verdict,
+    interpret,
+    interpret_large,
+    verdict,
+)
+from console.protocol.keywords import KeywordRules
 from console.store.errors import StoreBusy, StoreError
 from console.store.interface import MessageStore
 from console.store.models import CallbackItem
@@ -57,13 +66,16 @@ class BatchWriter:
         lock_wait: float = 2.0,
         limits: FieldLimits = DEFAULT_LIMITS,
         spares: Sequence[MessageStore] = (),
+        keywords: KeywordRules = DEFAULT_KEYWORDS,
     ) -> None:
         """``spares``: more connections to a remote store, each writing a batch of its own
-        while the others wait for their commits."""
+        while the others wait for their commits. ``keywords``: what a reply's text may be
+        (an opt-out changes the opt-out list in the reply's own transaction)."""
         self._store = store
         # A remote store's connections not writing a batch now.
         self._idle = [store, *spares]
         self._limits = limits
+        self._keywords = keywords
         self._on_changes = on_changes
         self._lock_wait = lock_wait
         self._pending: list[_Queued] = []
@@ -91,9 +103,9 @@ class BatchWriter:
             loop = self._loop = asyncio.get_running_loop()
         try:
             if len(delivery.body) > LARGE_BODY:
-                item = await interpret_large(delivery, self._limits)
+                item = await interpret_large(delivery, self._limits, self._keywords)
             else:
-                item = interpret(delivery, self._limits)
+                item = interpret(delivery, self._limits, self._keywords)
         except Exception:
             # A fault of ours, not the callback's: 503, so that the provider delivers again.
             log.exception("could not read a callback")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import ipaddress
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from console.net import url_host
+from console.protocol.keywords import KeywordRules
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -72,6 +73,8 @@ class ListenerConfig:
     large_body_memory: int = 32 * 1024 * 1024
     # How long a callback may wait for a store locked by another program, then 503.
     store_lock_wait: float = 2.0
+    # The keywords a reply may be, by the shortcode it was sent to (from the profiles).
+    keywords: KeywordRules = field(default_factory=KeywordRules)
 
     def __post_init__(self) -> None:
         if len(self.path_token) < 16 or not all(c.isalnum() or c in "-_" for c in self.path_token):

@@ -20,6 +20,7 @@ from console.protocol.callbacks import (
     ReplyFields,
     parse_callback,
 )
+from console.protocol.keywords import KeywordRules
 from console.store.models import (
     CallbackItem,
     IncomingReceipt,
@@ -84,8 +85,15 @@ def _kept(name: str, value: str, reply: bool) -> str:
     return value
 
 
+# Without settings, the default keywords apply to every reply.
+DEFAULT_KEYWORDS = KeywordRules()
+
+
 def _item(
-    fields: list[tuple[str, str]], parsed: ReceiptFields | ReplyFields, delivery: Delivery
+    fields: list[tuple[str, str]],
+    parsed: ReceiptFields | ReplyFields,
+    delivery: Delivery,
+    keywords: KeywordRules,
 ) -> IncomingReceipt | IncomingReply:
     if isinstance(parsed, ReceiptFields):
         return IncomingReceipt(
@@ -108,25 +116,35 @@ def _item(
         source_address=delivery.source,
         raw=_raw(fields, delivery, reply=True),
         attachments=parsed.attachments,
+        keyword=keywords.match(parsed.shortcode, parsed.message),
     )
 
 
-def interpret(delivery: Delivery, limits: FieldLimits = DEFAULT_LIMITS) -> CallbackItem:
-    """What to store for ``delivery``: a receipt, a reply, or the request in quarantine."""
+def interpret(
+    delivery: Delivery,
+    limits: FieldLimits = DEFAULT_LIMITS,
+    keywords: KeywordRules = DEFAULT_KEYWORDS,
+) -> CallbackItem:
+    """What to store for ``delivery``: a receipt, a reply (with the keyword its text is,
+    if any, by ``keywords``), or the request in quarantine."""
     try:
         fields = decode_fields(delivery.query, delivery.content_type, delivery.body, limits)
-        return _item(fields, parse_callback(fields), delivery)
+        return _item(fields, parse_callback(fields), delivery, keywords)
     except (UnreadableBody, InvalidCallback) as exc:
         return _quarantined(delivery, exc)
 
 
-async def interpret_large(delivery: Delivery, limits: FieldLimits = DEFAULT_LIMITS) -> CallbackItem:
+async def interpret_large(
+    delivery: Delivery,
+    limits: FieldLimits = DEFAULT_LIMITS,
+    keywords: KeywordRules = DEFAULT_KEYWORDS,
+) -> CallbackItem:
     """:func:`interpret` for a large body, decoded a piece at a time between other work."""
     try:
         fields, decoded = await decode_large(
             delivery.query, delivery.content_type, delivery.body, limits
         )
-        return _item(fields, parse_callback(fields, decoded), delivery)
+        return _item(fields, parse_callback(fields, decoded), delivery, keywords)
     except (UnreadableBody, InvalidCallback) as exc:
         if not delivery.body_sha256:
             delivery = delivery._replace(body_sha256=await _digest(delivery.body))

@@ -166,6 +166,7 @@ class CallbackListener:
             lock_wait=self.config.store_lock_wait,
             limits=FieldLimits(self.config.max_fields, self.config.max_text_bytes),
             spares=stores[1:],
+            keywords=self.config.keywords,
         )
         self._writer = writer
         access = AccessLog(self._access_log_path, self.config.path_token)

@@ -230,3 +230,12 @@ def normalise_number(text: str, default_region: str | None = None) -> Normalised
             "is not known to be an assigned number; check it before sending"
         )
     return NormalisedNumber(digits=digits, warning=warning)
+
+
+def number_key(text: str) -> str:
+    """The digits a stored number is matched by: ``+44 7700 900123``, ``0044…`` and
+    ``447700900123`` are one number (how a customer's reply and our messages name it)."""
+    digits = "".join(char for char in text if char.isascii() and char.isdigit())
+    if text.strip().startswith("00"):
+        digits = digits[2:]
+    return digits or text.strip()

@@ -18,6 +18,7 @@ from console.sending.claims import DEFAULT_LEASE, ClaimedElsewhere, Claims, cons
 from console.sending.pacing import Pacer
 from console.sending.policy import RetrySettings, decide
 from console.store.audit import AuditAction, AuditEntry
+from console.store.errors import OptedOut
 from console.store.interface import MessageStore
 from console.store.models import (
     AttemptResult,
@@ -99,6 +100,7 @@ class SendingEngine:
         Raises:
             InvalidRequest: a field is not acceptable; nothing was stored.
             DuplicateMessageId: the id is already in the store.
+            OptedOut: the number is on the opt-out list; nothing was stored.
         """
         mt_request(new, self._credentials).validated()
         now = time.time()
@@ -197,7 +199,13 @@ class SendingEngine:
             if not fresh and not self.claims.take(message_id):
                 raise ClaimedElsewhere(message_id)
             fresh = False
-            number = self._store.begin_attempt(message_id, time.time())
+            try:
+                number = self._store.begin_attempt(message_id, time.time())
+            except OptedOut as exc:
+                # The number opted out while the message waited: the store failed it.
+                log.info("message %s not sent: %s", message_id, exc)
+                self._on_change(message_id)
+                return
             self._on_change(message_id)
             result = await attempt(self._client, endpoint, method, request)
             decision = decide(result, number, outcome_unknown, self._settings.retry)

@@ -26,6 +26,7 @@ from console.settings.model import (
     SettingsError,
     Theme,
     check_endpoint,
+    keyword_rules,
     listener_problems,
     parse_port,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "add_profile",
     "check_endpoint",
     "duplicate_profile",
+    "keyword_rules",
     "listener_problems",
     "load_settings",
     "parse_port",

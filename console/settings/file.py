@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from console.atomic_file import replaced_atomically
+from console.protocol.keywords import Keywords
 from console.protocol.mt_request import HttpMethod, Priority
 from console.settings.model import (
     DEFAULT_PROFILE,
@@ -25,7 +26,7 @@ from console.settings.model import (
 )
 from console.settings.workspace import WorkspaceSettings
 
-SETTINGS_VERSION = 4
+SETTINGS_VERSION = 5
 
 
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
@@ -49,11 +50,20 @@ def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v4_to_v5(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 5 gave each profile its reply keywords (STOP, START, HELP); earlier consoles
+    # knew none, and the defaults are what carriers expect.
+    for profile in data.get("profiles", []):
+        profile.setdefault("keywords", _keywords_to_json(Keywords()))
+    return data
+
+
 # What turns a file of each version into one of the next.
 _UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 
@@ -92,6 +102,30 @@ def _operator_name(value: Any) -> str:
     return value
 
 
+def _keywords_to_json(keywords: Keywords) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in asdict(keywords).items()}
+
+
+def _keywords_from_json(data: Any) -> Keywords:
+    if not isinstance(data, dict):
+        raise SettingsError("keywords must be an object")
+    known = {f.name for f in fields(Keywords)}
+    unknown = set(data) - known
+    if unknown:
+        raise SettingsError(f"unknown keyword settings: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in ("opt_out", "opt_in", "help"):
+            if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+                raise SettingsError(f"keywords {name} must be a list of words")
+            values[name] = tuple(value)
+        elif not isinstance(value, str):
+            raise SettingsError(f"keywords {name} must be text")
+        else:
+            values[name] = value
+    return Keywords(**values)
+
+
 def _profile_from_json(data: dict[str, Any]) -> Profile:
     known = {f.name for f in fields(Profile)}
     unknown = set(data) - known
@@ -106,6 +140,8 @@ def _profile_from_json(data: dict[str, Any]) -> Profile:
         values["default_priority"] = Priority(values["default_priority"])
     if "method" in values:
         values["method"] = HttpMethod(values["method"])
+    if "keywords" in values:
+        values["keywords"] = _keywords_from_json(values["keywords"])
     return Profile(**values)
 
 
@@ -167,12 +203,18 @@ def load_settings(path: Path) -> Settings:
         raise SettingsError(f"{path}: not a valid settings file ({exc})") from None
 
 
+def _profile_to_json(profile: Profile) -> dict[str, Any]:
+    data = {k: _plain(v) for k, v in asdict(profile).items()}
+    data["keywords"] = _keywords_to_json(profile.keywords)
+    return data
+
+
 def save_settings(path: Path, settings: Settings) -> None:
     """Write the settings atomically (a crash leaves the old file or the new, never half)."""
     data = {
         "version": SETTINGS_VERSION,
         "active": settings.active,
-        "profiles": [{k: _plain(v) for k, v in asdict(p).items()} for p in settings.profiles],
+        "profiles": [_profile_to_json(p) for p in settings.profiles],
         "listener": {k: _plain(v) for k, v in asdict(settings.listener).items()},
         "theme": settings.theme.value,
         "workspace": asdict(settings.workspace),

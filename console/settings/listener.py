@@ -9,6 +9,7 @@ from filelock import FileLock
 
 from console.listener.config import ListenerConfig, new_path_token, parse_networks
 from console.paths import settings_path
+from console.protocol.keywords import KeywordRules
 from console.settings.file import load_settings, save_settings
 from console.settings.model import ListenerSettings
 
@@ -34,8 +35,13 @@ def ensure_path_token(data_dir: Path) -> ListenerSettings:
     return listener
 
 
-def listener_config(saved: ListenerSettings) -> ListenerConfig:
-    """Raises ListenerConfigError naming the setting that is wrong."""
+def listener_config(
+    saved: ListenerSettings, keywords: KeywordRules | None = None
+) -> ListenerConfig:
+    """The listener's configuration; ``keywords`` by the profiles (see
+    :func:`console.settings.model.keyword_rules`), else the default keywords.
+
+    Raises ListenerConfigError naming the setting that is wrong."""
     return ListenerConfig(
         host=saved.host,
         port=saved.port,
@@ -47,4 +53,5 @@ def listener_config(saved: ListenerSettings) -> ListenerConfig:
         max_body=saved.max_body,
         max_connections=saved.max_connections,
         max_connections_per_address=saved.max_connections_per_address,
+        keywords=keywords or KeywordRules(),
     )

@@ -25,6 +25,7 @@ from console.listener.config import (
     new_path_token,
     parse_networks,
 )
+from console.protocol.keywords import KeywordRules, Keywords, ProfileKeywords, ReplySender
 from console.protocol.mt_request import HttpMethod, Priority
 from console.protocol.phone import known_region
 from console.settings.workspace import WorkspaceSettings, public_url_problem
@@ -118,6 +119,8 @@ class Profile:
     # The longest message the account takes (the provider refuses longer ones with code 8).
     max_segments: int | None = 10
     max_characters: int | None = None
+    # What a customer's reply to one of this profile's senders may be: STOP, START, HELP.
+    keywords: Keywords = field(default_factory=Keywords)
 
     def __post_init__(self) -> None:
         problems = self._problems()
@@ -156,6 +159,8 @@ class Profile:
             limit = getattr(self, name)
             if limit is not None and (not isinstance(limit, int) or limit < 1):
                 found[name] = f"{name.replace('_', ' ')} must be a whole number from 1"
+        for name, problem in self.keywords.problems().items():
+            found[f"{name}_keywords"] = problem
         if self.default_region is not None and not known_region(self.default_region):
             found["default_region"] = (
                 f"default_region {self.default_region!r} is not a region code like US or GB"
@@ -301,6 +306,30 @@ class Settings:
             if profile.name == wanted:
                 return profile
         raise no_such_profile(self, wanted)
+
+
+def keyword_rules(settings: Settings) -> KeywordRules:
+    """Which keywords apply to a customer's reply: those of the profile whose senders
+    include the shortcode it was sent to (the active profile first, then in the settings'
+    order), else the active profile's. A text back goes out as a message of that profile."""
+    active = settings.profile()
+    ordered = [active, *(p for p in settings.profiles if p is not active)]
+    by_shortcode: dict[str, ProfileKeywords] = {}
+    for profile in ordered:
+        for sender in profile.senders:
+            by_shortcode.setdefault(sender, _profile_keywords(profile))
+    return KeywordRules(_profile_keywords(active), tuple(by_shortcode.items()))
+
+
+def _profile_keywords(profile: Profile) -> ProfileKeywords:
+    sender = ReplySender(
+        profile.name,
+        profile.endpoint,
+        profile.method,
+        profile.default_receipt,
+        profile.default_priority,
+    )
+    return ProfileKeywords(profile.keywords, sender)
 
 
 def no_such_profile(settings: Settings, name: str) -> SettingsError:

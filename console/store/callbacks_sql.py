@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from console.protocol.delivery import FINAL_STATES
-from console.store import quarantine_sql
+from console.store import quarantine_sql, suppression_sql
 from console.store.models import (
     CallbackItem,
     IncomingReceipt,
@@ -167,4 +167,6 @@ def _add_reply(conn: sqlite3.Connection, reply: IncomingReply) -> bool:
         " VALUES (?, ?, ?, ?, ?)",
         [(ref, i, a.content_type, a.content, a.problem) for i, a in enumerate(reply.attachments)],
     )
+    # Only a reply stored now: a redelivery of an old STOP must not undo a later START.
+    suppression_sql.apply_reply(conn, reply)
     return True

@@ -1,5 +1,12 @@
 """Errors the store raises for its callers to handle."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.store.suppression import Suppression
+
 
 class StoreError(Exception):
     pass
@@ -32,3 +39,28 @@ class StoreOutOfReach(StoreError):
 
 class StoreBusy(StoreError):
     """Another connection holds the write lock; nothing was written. Try again later."""
+
+
+class OptedOut(StoreError):
+    """The number is on the opt-out list: nothing may be sent to it. ``suppression`` is its
+    entry; the text says why in plain words."""
+
+    def __init__(self, suppression: Suppression) -> None:
+        super().__init__(suppression.describe())
+        self.suppression = suppression
+
+
+class NotSuppressed(StoreError):
+    """A number to take off the opt-out list is not on it."""
+
+
+class AlreadySuppressed(StoreError):
+    """A number to put on the opt-out list is on it already (``suppression``)."""
+
+    def __init__(self, suppression: Suppression) -> None:
+        super().__init__(f"already on the opt-out list: {suppression.describe()}")
+        self.suppression = suppression
+
+
+class ReasonRequired(StoreError):
+    """A change made by hand to the opt-out list needs a reason and an operator."""

@@ -439,7 +439,9 @@ MIGRATIONS: tuple[str, ...] = (
         reply_message_id TEXT,
         operator TEXT,
         host TEXT,
-        reason TEXT
+        reason TEXT,
+        -- The STOP confirmation stored with the opt-out: the one message the number may get.
+        confirmation_message_id TEXT
     ) WITHOUT ROWID;
     CREATE TABLE suppression_events (
         id INTEGER PRIMARY KEY,
@@ -456,18 +458,16 @@ MIGRATIONS: tuple[str, ...] = (
 
     CREATE TABLE canned_replies (
         id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        -- The name folded (console.protocol.canned_text.name_key): two names that differ
+        -- only in case are one reply's.
+        name_key TEXT NOT NULL UNIQUE,
         body TEXT NOT NULL,
         updated_at REAL NOT NULL,
         updated_by TEXT
     );
 
     ALTER TABLE reply_attachments ADD COLUMN problem TEXT;
-
-    -- A canned reply's name folded (console.protocol.canned_text.name_key): two names
-    -- that differ only in case are one reply's.
-    ALTER TABLE canned_replies ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
-    CREATE UNIQUE INDEX canned_replies_name_key ON canned_replies(name_key);
     """,
 )
 

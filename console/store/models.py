@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import NamedTuple
 
+from console.protocol.keywords import KeywordMatch
 from console.protocol.mt_request import Attachment, HttpMethod, Priority
 
 
@@ -187,6 +188,9 @@ class IncomingReply:
     source_address: str
     raw: str
     attachments: tuple[Attachment, ...] = ()
+    # The keyword the whole text is, as the listener found it with the settings of the
+    # shortcode's profile: an opt-out or opt-in changes the opt-out list as it is stored.
+    keyword: KeywordMatch | None = None
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from console.store import (
     outbox_sql,
     quarantine_sql,
     rows,
+    suppression_sql,
 )
 from console.store.audit import AuditEntry
-from console.store.errors import StoreBusy, StoreError, UnknownMessage
+from console.store.errors import OptedOut, StoreBusy, StoreError, UnknownMessage
 from console.store.migrations import migrate
 from console.store.models import (
     AttemptRecord,
@@ -49,6 +50,9 @@ from console.store.sqlite_team import SqliteTeamRecords
 from console.store.sqlite_threads import SqliteThreads
 
 DEFAULT_QUARANTINE_CAP = QuarantineCap()
+
+# What reopen_for_retry makes due again.
+_REOPENABLE = (MessageStatus.FAILED.value, MessageStatus.NEEDS_OPERATOR.value)
 
 
 Synchronous = Literal["OFF", "NORMAL", "FULL"]
@@ -149,9 +153,11 @@ class SqliteStore(SqliteTeamRecords, SqliteThreads, SqliteSuppressions, SqliteCa
 
         Raises:
             DuplicateMessageId: a message with this ``message_id`` already exists.
+            OptedOut: the number is on the opt-out list; nothing was stored.
         """
         now = time.time() if now is None else now
         with self._write() as conn:
+            suppression_sql.refuse(conn, new.phone_number, new.message_id)
             outbox_sql.insert_message(conn, new, now, claim)
             if audit is not None:
                 audit_sql.add(conn, audit)
@@ -186,9 +192,16 @@ class SqliteStore(SqliteTeamRecords, SqliteThreads, SqliteSuppressions, SqliteCa
     # Attempts ----------------------------------------------------------------------------
 
     def begin_attempt(self, message_id: str, started_at: float) -> int:
-        """Record that an attempt is about to go out; returns its number (from 1)."""
+        """Record that an attempt is about to go out; returns its number (from 1).
+
+        Raises:
+            OptedOut: the number is on the opt-out list; the message is failed instead.
+        """
         with self._write() as conn:
-            return outbox_sql.begin_attempt(conn, message_id, started_at)
+            opted_out = suppression_sql.fail_if_opted_out(conn, message_id, started_at)
+            if opted_out is None:
+                return outbox_sql.begin_attempt(conn, message_id, started_at)
+        raise OptedOut(opted_out)
 
     def finish_attempt(
         self, message_id: str, number: int, result: AttemptResult, decision: Decision
@@ -300,20 +313,21 @@ class SqliteStore(SqliteTeamRecords, SqliteThreads, SqliteSuppressions, SqliteCa
         """Make a failed or stopped message due for another attempt with the same id.
 
         Returns False if the message is not failed or waiting for the operator.
+
+        Raises:
+            OptedOut: the number is on the opt-out list; the message is failed, saying so.
         """
+        now = time.time() if now is None else now
         with self._write() as conn:
-            cursor = conn.execute(
-                "UPDATE messages SET status = ?, next_attempt_at = NULL, updated_at = ?"
-                " WHERE message_id = ? AND status IN (?, ?)",
-                (
-                    MessageStatus.RETRY_WAIT.value,
-                    time.time() if now is None else now,
-                    message_id,
-                    MessageStatus.FAILED.value,
-                    MessageStatus.NEEDS_OPERATOR.value,
-                ),
-            )
-            return cursor.rowcount == 1
+            opted_out = suppression_sql.fail_if_opted_out(conn, message_id, now, _REOPENABLE)
+            if opted_out is None:
+                cursor = conn.execute(
+                    "UPDATE messages SET status = ?, next_attempt_at = NULL, updated_at = ?"
+                    " WHERE message_id = ? AND status IN (?, ?)",
+                    (MessageStatus.RETRY_WAIT.value, now, message_id, *_REOPENABLE),
+                )
+                return cursor.rowcount == 1
+        raise OptedOut(opted_out)
 
     def quarantine(self, callback: QuarantinedCallback) -> int:
         """Keep a callback we could not accept, as it came (the head of a large body)."""

@@ -23,7 +23,7 @@ from console.session import Alert, ListenerState, NotReady, Session
 from console.session_state import StoreState, StoreUnreachable
 from console.settings import Settings
 from console.store import open_store
-from console.store.errors import StoreError
+from console.store.errors import OptedOut, StoreError
 from console.store.models import LogRow
 from console.ui.compose import ComposePane
 from console.ui.export_dialog import ExportController
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
             self.session.retry(row.message_id)
         except NotReady:
             self.open_credentials()
-        except (LookupError, StoreUnreachable) as exc:
+        except (LookupError, StoreUnreachable, OptedOut) as exc:
             self.alerts.note(str(exc), 5000)
         else:
             self.alerts.note(f"Retrying {row.message_id} with the same id", 5000)

@@ -8,7 +8,7 @@ from console.protocol.mt_request import InvalidRequest
 from console.protocol.phone import display_number
 from console.session import NotReady, Session
 from console.session_state import StoreUnreachable
-from console.store.errors import DuplicateMessageId
+from console.store.errors import DuplicateMessageId, OptedOut
 from console.store.models import MessageStatus, NewMessage, StoredMessage
 from console.ui.compose import ComposePane
 from console.ui.log_pane import LogPane
@@ -44,6 +44,10 @@ class SendFlow:
                 "Enter the login and password of this profile first.", ok=False
             )
             self._ask_credentials()
+            return
+        except OptedOut as exc:
+            # Nothing was stored: the form keeps the message, and says why.
+            self.compose.show_outcome(f"Not sent: {exc}.", ok=False)
             return
         except (InvalidRequest, DuplicateMessageId, StoreUnreachable) as exc:
             # The form keeps the message: Send again once the store is back.

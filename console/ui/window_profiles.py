@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from console import demo
 from console.keychain import Credentials, Rename, find_credentials, follow_renames, renames
-from console.settings import Profile, Settings, with_profile
+from console.settings import Profile, Settings, keyword_rules, with_profile
 from console.shared_store import is_workspace
 from console.ui.credentials_dialog import CredentialsDialog
 from console.ui.options.dialog import SettingsDialog
@@ -169,7 +169,8 @@ class WindowProfiles:
         self._window.filter_bar.set_operator(self.session.actor.operator)
         if settings.theme != old.theme:
             apply_theme(settings.theme)
-        if settings.listener != old.listener:
+        # The listener reads which keywords a reply may be (STOP…) as it starts.
+        if settings.listener != old.listener or keyword_rules(settings) != keyword_rules(old):
             self._window.run_task(self._restart_listener())
         if settings.workspace.store != old.workspace.store and not is_workspace(
             settings, self.session.location, self.session.data_dir

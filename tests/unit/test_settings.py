@@ -345,7 +345,7 @@ def test_a_file_of_the_first_version_is_upgraded_as_it_is_read_and_saved_as_the_
     assert settings.profile().max_characters is None
     assert settings.theme is Theme.SYSTEM
     save_settings(path, settings)
-    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 4
+    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 5
     assert load_settings(path) == settings
 
 
@@ -360,10 +360,10 @@ def test_the_theme_is_kept_and_an_unknown_one_is_refused_by_name(tmp_path: Path)
 
 def test_a_file_of_a_newer_console_is_refused_naming_both_versions(tmp_path: Path) -> None:
     path = tmp_path / "profiles.json"
-    path.write_text('{"version": 5, "profiles": [{"name": "x", "new_thing": 1}]}')
+    path.write_text('{"version": 6, "profiles": [{"name": "x", "new_thing": 1}]}')
     with pytest.raises(SettingsError) as refused:
         load_settings(path)
-    assert "settings version 5; this one reads versions up to 4" in str(refused.value)
+    assert "settings version 6; this one reads versions up to 5" in str(refused.value)
     assert str(path) in str(refused.value)
 
 

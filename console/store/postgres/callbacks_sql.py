@@ -25,7 +25,7 @@ from console.store.models import (
     QuarantinedCallback,
     ReplyRecord,
 )
-from console.store.postgres import outbox_sql, quarantine_sql
+from console.store.postgres import outbox_sql, quarantine_sql, suppression_sql
 
 Cursor = psycopg.Cursor[tuple[Any, ...]]
 
@@ -190,6 +190,8 @@ def _add_reply(cur: Cursor, reply: IncomingReply) -> bool:
                 for i, a in enumerate(reply.attachments)
             ],
         )
+    # Only a reply stored now: a redelivery of an old STOP must not undo a later START.
+    suppression_sql.apply_reply(cur, reply)
     return True
 
 

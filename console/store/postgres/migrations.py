@@ -443,7 +443,9 @@ MIGRATIONS: tuple[str, ...] = (
         reply_message_id TEXT,
         operator TEXT,
         host TEXT,
-        reason TEXT
+        reason TEXT,
+        -- The STOP confirmation stored with the opt-out: the one message the number may get.
+        confirmation_message_id TEXT
     );
     CREATE TABLE suppression_events (
         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -460,7 +462,10 @@ MIGRATIONS: tuple[str, ...] = (
 
     CREATE TABLE canned_replies (
         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        name TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        -- The name folded (console.protocol.canned_text.name_key): two names that differ
+        -- only in case are one reply's.
+        name_key TEXT NOT NULL UNIQUE,
         body TEXT NOT NULL,
         updated_at DOUBLE PRECISION NOT NULL,
         updated_by TEXT
@@ -505,9 +510,5 @@ MIGRATIONS: tuple[str, ...] = (
     -- For each row: a statement trigger would fire for a statement that changed none.
     CREATE TRIGGER canned_changes AFTER INSERT OR UPDATE OR DELETE ON canned_replies
         FOR EACH ROW EXECUTE FUNCTION record_canned_changes();
-
-    -- A canned reply's name folded (console.protocol.canned_text.name_key): two names
-    -- that differ only in case are one reply's.
-    ALTER TABLE canned_replies ADD COLUMN name_key TEXT NOT NULL UNIQUE;
     """,
 )

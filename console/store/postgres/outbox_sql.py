@@ -201,18 +201,16 @@ def finish_attempt(
     )
 
 
+# What reopen_for_retry makes due again.
+REOPENABLE = (MessageStatus.FAILED.value, MessageStatus.NEEDS_OPERATOR.value)
+
+
 def reopen_for_retry(cur: Cursor, message_id: str, now: float) -> bool:
     """Make a failed or stopped message due for another attempt; False if it is neither."""
     cur.execute(
         "UPDATE messages SET status = %s, next_attempt_at = NULL, updated_at = %s"
         " WHERE message_id = %s AND status IN (%s, %s)",
-        (
-            MessageStatus.RETRY_WAIT.value,
-            now,
-            message_id,
-            MessageStatus.FAILED.value,
-            MessageStatus.NEEDS_OPERATOR.value,
-        ),
+        (MessageStatus.RETRY_WAIT.value, now, message_id, *REOPENABLE),
     )
     return cur.rowcount == 1
 

@@ -60,7 +60,7 @@ GRANT INSERT ON text_trigrams TO sms_receiver;
 -- opt-out list (added or taken off in the reply's transaction, with its history).
 GRANT SELECT, INSERT, UPDATE (incoming, last_at, last_direction, last_message_id, last_body)
     ON threads TO sms_receiver;
-GRANT SELECT, INSERT, DELETE ON suppressions TO sms_receiver;
+GRANT SELECT, INSERT, UPDATE, DELETE ON suppressions TO sms_receiver;
 GRANT SELECT, INSERT ON suppression_events TO sms_receiver;
 GRANT USAGE ON SEQUENCE threads_id_seq, suppression_events_id_seq TO sms_receiver;
 

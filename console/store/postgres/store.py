@@ -18,6 +18,7 @@ from psycopg.rows import dict_row
 
 from console.store import rows
 from console.store.audit import AuditEntry
+from console.store.errors import OptedOut
 from console.store.models import (
     AttemptRecord,
     AttemptResult,
@@ -46,6 +47,7 @@ from console.store.postgres import (
     outbox_sql,
     quarantine_sql,
     schema,
+    suppression_sql,
 )
 from console.store.postgres.canned import PostgresCanned
 from console.store.postgres.connection import Connection, Redactor, Synchronous, translated
@@ -149,9 +151,11 @@ class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, 
 
         Raises:
             DuplicateMessageId: a message with this ``message_id`` already exists.
+            OptedOut: the number is on the opt-out list; nothing was stored.
         """
         now = time.time() if now is None else now
         with self._transaction("the message could not be stored") as cur:
+            suppression_sql.refuse(cur, new.phone_number, new.message_id)
             outbox_sql.insert_message(cur, new, now, claim)
             if audit is not None:
                 audit_sql.add(cur, audit)
@@ -198,9 +202,16 @@ class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, 
     # Attempts ----------------------------------------------------------------------------
 
     def begin_attempt(self, message_id: str, started_at: float) -> int:
-        """Record that an attempt is about to go out; returns its number (from 1)."""
+        """Record that an attempt is about to go out; returns its number (from 1).
+
+        Raises:
+            OptedOut: the number is on the opt-out list; the message is failed instead.
+        """
         with self._transaction("the attempt could not be stored") as cur:
-            return outbox_sql.begin_attempt(cur, message_id, started_at)
+            opted_out = suppression_sql.fail_if_opted_out(cur, message_id, started_at)
+            if opted_out is None:
+                return outbox_sql.begin_attempt(cur, message_id, started_at)
+        raise OptedOut(opted_out)
 
     def finish_attempt(
         self, message_id: str, number: int, result: AttemptResult, decision: Decision
@@ -314,9 +325,18 @@ class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, 
         """Make a failed or stopped message due for another attempt with the same id.
 
         Returns False if the message is not failed or waiting for the operator.
+
+        Raises:
+            OptedOut: the number is on the opt-out list; the message is failed, saying so.
         """
+        now = time.time() if now is None else now
         with self._transaction("the message could not be reopened") as cur:
-            return outbox_sql.reopen_for_retry(cur, message_id, time.time() if now is None else now)
+            opted_out = suppression_sql.fail_if_opted_out(
+                cur, message_id, now, outbox_sql.REOPENABLE
+            )
+            if opted_out is None:
+                return outbox_sql.reopen_for_retry(cur, message_id, now)
+        raise OptedOut(opted_out)
 
     def quarantine(self, callback: QuarantinedCallback) -> int:
         """Keep a callback we could not accept, as it came (the head of a large body)."""

@@ -1,4 +1,5 @@
-"""The form of one account profile: account, message defaults, pace and retries."""
+"""The form of one account profile: account, message defaults, pace and retries, and
+the keywords of customers' replies."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +30,7 @@ from console.settings import PROVIDER_ENDPOINT, REGION_CODES, Environment, Profi
 from console.ui.environment_style import EnvironmentBadge
 from console.ui.indicator_style import outlined
 from console.ui.options.form import Form, hint_label, in_row
+from console.ui.options.keywords_form import KeywordFields
 from console.ui.palette import Tone, tint
 
 PRIORITIES: list[Priority | None] = [None, *Priority]
@@ -111,6 +114,8 @@ class ProfileForm(Form):
         self.timeout = spin(0.5, 3600, 1, " s")
         self.max_segments = limit(" segments")
         self.max_characters = limit(" characters")
+        self.keywords = KeywordFields(self)
+        self.pages = QTabWidget()
 
         self._lay_out()
         self._connect()
@@ -195,11 +200,20 @@ class ProfileForm(Form):
         lower = QHBoxLayout()
         lower.addWidget(messages, 1)
         lower.addWidget(pace)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        sending = QWidget()
+        layout = QVBoxLayout(sending)
         layout.addWidget(account)
         layout.addLayout(lower)
         layout.addStretch(1)
+        replies = QWidget()
+        layout = QVBoxLayout(replies)
+        layout.addWidget(self.keywords.box())
+        layout.addStretch(1)
+        self.pages.addTab(sending, "Sending")
+        self.pages.addTab(replies, "Replies: STOP, START, HELP")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
 
     def _connect(self) -> None:
         self._bind("name", self.name.textEdited, lambda: self.name.text().strip())
@@ -257,6 +271,7 @@ class ProfileForm(Form):
         self._loading = True
         try:
             self.values = asdict(profile)
+            self.values["keywords"] = profile.keywords  # kept whole, not as a dict
             self.name.setText(profile.name)
             self.environment.setCurrentIndex(ENVIRONMENTS.index(Environment(profile.environment)))
             self.endpoint.setText(profile.endpoint)
@@ -274,6 +289,7 @@ class ProfileForm(Form):
             self.timeout.setValue(profile.timeout)
             self.max_segments.setValue(profile.max_segments or 0)
             self.max_characters.setValue(profile.max_characters or 0)
+            self.keywords.load(profile.keywords)
         finally:
             self._loading = False
         self._environment_shown()

@@ -14,7 +14,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from console.protocol.keywords import KeywordAction, KeywordMatch
 from console.store.audit import AuditAction, AuditEntry
+from console.store.errors import OptedOut
 from console.store.models import (
     AttemptResult,
     Claim,
@@ -27,6 +29,7 @@ from console.store.models import (
 from console.store.postgres import schema
 from console.store.postgres.store import PostgresStore
 from console.store.receivers import FORGET_AFTER, ReceiverBeat
+from console.store.suppression import ManualChange
 from tests.support.postgres_server import PostgresServer
 from tests.unit.store.test_store_contract import new_message, receipt
 
@@ -283,3 +286,35 @@ def test_an_operator_keeps_the_teams_canned_replies(
         # Each change reached the change feed, for the other consoles.
         kinds = bob._conn.execute("SELECT kind FROM changes WHERE kind = 'canned'").fetchall()
         assert len(kinds) == 4
+
+
+def test_the_opt_out_list_works_on_each_role_alone(
+    postgres_server: PostgresServer, database: str, login: dict[str, str]
+) -> None:
+    operator_url = postgres_server.url(database, login["sms_operator"])
+    receiver_url = postgres_server.url(database, login["sms_receiver"])
+    stop = KeywordMatch(KeywordAction.OPT_OUT, "STOP")
+    start = KeywordMatch(KeywordAction.OPT_IN, "START")
+
+    def reply(message_id: str, body: str, keyword: KeywordMatch, at: float) -> IncomingReply:
+        return IncomingReply(
+            message_id, "12345", "12025550100", None, body, at, "203.0.113.9", "", keyword=keyword
+        )
+
+    with PostgresStore(receiver_url) as receiver:
+        # A STOP, then the same STOP again (a renewed entry), as a receiver stores them.
+        assert receiver.record_callbacks([reply("mo-1", "STOP", stop, 1.0)]) == [True]
+        assert receiver.record_callbacks([reply("mo-2", "stop", stop, 2.0)]) == [True]
+    with PostgresStore(operator_url) as operator:
+        with pytest.raises(OptedOut):
+            operator.create_message(new_message("m-1"))
+        change = ManualChange("alice", "desk", "asked by phone")
+        operator.unsuppress("12025550100", change)
+        operator.suppress("12025550100", change)
+        assert [a.action for a in operator.audit()] == ["suppression", "suppression"]
+    with PostgresStore(receiver_url) as receiver:
+        assert receiver.record_callbacks([reply("mo-3", "START", start, 3.0)]) == [True]
+    with PostgresStore(operator_url) as operator:
+        assert operator.suppression("12025550100") is None
+        operator.create_message(new_message("m-1"))
+        assert len(operator.suppression_history()) == 5
