@@ -198,7 +198,9 @@ class SqliteStore(SqliteTeamRecords, SqliteThreads, SqliteSuppressions, SqliteCa
             OptedOut: the number is on the opt-out list; the message is failed instead.
         """
         with self._write() as conn:
-            opted_out = suppression_sql.fail_if_opted_out(conn, message_id, started_at)
+            opted_out = suppression_sql.fail_if_opted_out(
+                conn, message_id, started_at, unless_in_doubt=True
+            )
             if opted_out is None:
                 return outbox_sql.begin_attempt(conn, message_id, started_at)
         raise OptedOut(opted_out)

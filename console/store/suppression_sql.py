@@ -134,10 +134,30 @@ def refuse(conn: sqlite3.Connection, phone_number: str, message_id: str) -> None
 
 
 def fail_if_opted_out(
-    conn: sqlite3.Connection, message_id: str, now: float, statuses: tuple[str, ...] = ()
+    conn: sqlite3.Connection,
+    message_id: str,
+    now: float,
+    statuses: tuple[str, ...] = (),
+    *,
+    unless_in_doubt: bool = False,
 ) -> Suppression | None:
     """When the message's number is on the list (and its status one of ``statuses``, if
-    given), mark it failed, saying why; its entry."""
+    given), mark it failed, saying why; its entry.
+
+    ``unless_in_doubt``: leave alone a message an earlier attempt of which may have been
+    accepted (its answer lost). Attempting it again with its own message_id only learns
+    what became of it: the provider takes it as the same message, which the customer may
+    already have (often the very message they answered STOP to).
+    """
+    if (
+        unless_in_doubt
+        and conn.execute(
+            "SELECT 1 FROM attempts a JOIN messages m ON m.id = a.message_ref"
+            " WHERE m.message_id = ? AND coalesce(a.outcome_known, 0) = 0 LIMIT 1",
+            (message_id,),
+        ).fetchone()
+    ):
+        return None
     row = conn.execute(
         "SELECT phone_number, status FROM messages WHERE message_id = ?", (message_id,)
     ).fetchone()

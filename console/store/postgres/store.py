@@ -208,7 +208,9 @@ class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, 
             OptedOut: the number is on the opt-out list; the message is failed instead.
         """
         with self._transaction("the attempt could not be stored") as cur:
-            opted_out = suppression_sql.fail_if_opted_out(cur, message_id, started_at)
+            opted_out = suppression_sql.fail_if_opted_out(
+                cur, message_id, started_at, unless_in_doubt=True
+            )
             if opted_out is None:
                 return outbox_sql.begin_attempt(cur, message_id, started_at)
         raise OptedOut(opted_out)

@@ -10,7 +10,7 @@ from console.protocol.keywords import KeywordAction, KeywordMatch, Keywords
 from console.store.audit import AuditAction
 from console.store.errors import AlreadySuppressed, NotSuppressed, OptedOut, ReasonRequired
 from console.store.interface import MessageStore
-from console.store.models import IncomingReply, MessageStatus, NewMessage
+from console.store.models import AttemptResult, Decision, IncomingReply, MessageStatus, NewMessage
 from console.store.suppression import ManualChange, SuppressionChange
 from tests.unit.store.test_log_store import decide
 
@@ -150,6 +150,36 @@ def test_a_waiting_message_is_failed_when_its_attempt_begins(store: MessageStore
     assert message.status_detail is not None
     assert message.status_detail.startswith("This customer opted out on")
     assert store.attempts("m-1") == []
+
+
+@pytest.mark.parametrize(("answer_lost", "attempted_again"), [(True, True), (False, False)])
+def test_a_message_whose_answer_was_lost_is_finished_with_its_id_after_a_stop(
+    store: MessageStore, answer_lost: bool, attempted_again: bool
+) -> None:
+    # The first attempt's answer was lost: the provider may have taken it, and the STOP may
+    # answer that very message. Trying it again with its own id only learns its fate. An
+    # attempt the provider is known to have refused sent nothing: no other is made.
+    store.create_message(new_message("m-1"))
+    first = store.begin_attempt("m-1", 1000.0)
+    lost = AttemptResult(1001.0, transport_error="connection dropped", outcome_known=False)
+    refused = AttemptResult(1001.0, http_status=200, result_code=4)
+    store.finish_attempt(
+        "m-1",
+        first,
+        lost if answer_lost else refused,
+        Decision(MessageStatus.RETRY_WAIT, "trying again", retry_at=1030.0),
+    )
+    mo(store, "mo-1", "STOP", at=1010.0)
+
+    if attempted_again:
+        assert store.begin_attempt("m-1", 1030.0) == 2
+    else:
+        with pytest.raises(OptedOut):
+            store.begin_attempt("m-1", 1030.0)
+        message = store.get_message("m-1")
+        assert message is not None
+        assert message.status is MessageStatus.FAILED
+    assert len(store.attempts("m-1")) == (2 if attempted_again else 1)
 
 
 def test_a_failed_message_is_not_reopened_for_a_number_on_the_list(store: MessageStore) -> None:
