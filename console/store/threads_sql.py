@@ -95,7 +95,9 @@ def _text_condition(conn: sqlite3.Connection, text: str) -> Condition | None:
             if ids:
                 few.append(
                     (
-                        f"SELECT phone_number, {sender} FROM {table} WHERE id IN ({_IDS})",
+                        f"SELECT h.id FROM {table} m JOIN threads h"
+                        f" ON h.phone_number = m.phone_number AND h.sender = m.{sender}"
+                        f" WHERE m.id IN ({_IDS})",
                         [json.dumps(ids)],
                     )
                 )
@@ -111,7 +113,8 @@ def _text_condition(conn: sqlite3.Connection, text: str) -> Condition | None:
     terms = list(scans)
     if few:
         union = " UNION ".join(sql for sql, _ in few)
-        terms.append((f"(t.phone_number, t.sender) IN ({union})", [p for _, ps in few for p in ps]))
+        # By id: alone, the few threads are read by id and sorted, not found in a scan.
+        terms.append((f"t.id IN ({union})", [p for _, ps in few for p in ps]))
     if not terms:
         return None
     return (" OR ".join(f"({sql})" for sql, _ in terms), [p for _, ps in terms for p in ps])
