@@ -12,6 +12,8 @@ from console.store.postgres import threads_sql
 from console.store.threads import ThreadQuery
 from tests.unit.store.test_threads import ALICE, ANN, BEN, CARL, SHORT, listed, replied, sent
 
+DAN = "13124477009"
+
 
 @pytest.fixture(params=["few", "many"])
 def how(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -28,6 +30,8 @@ def customers(store: MessageStore) -> MessageStore:
     sent(store, "m-carl", 300.0, CARL, body="Your PARCEL 5522 has arrived")
     replied(store, "mo-ben", 250.0, BEN, body="Where is my parcel?")
     sent(store, "m-ann-acme", 50.0, ANN, sender="ACME", body="Welcome")
+    # Carl's country code and area in the middle of another number.
+    sent(store, "m-dan", 20.0, DAN, body="Hi")
     return store
 
 
@@ -42,6 +46,7 @@ def numbers(store: MessageStore, text: str) -> list[str]:
         ("555-0199", [BEN]),
         ("+1 202 555", [ANN, ANN]),
         ("+44 7700", [CARL]),
+        ("447700", [CARL, DAN]),
         ("(312) 555 0199", [BEN]),
         ("0123", [CARL]),
         ("9999", []),

@@ -185,6 +185,19 @@ def test_marking_unread_leaves_the_last_reply_unread(store: MessageStore) -> Non
     assert the_thread(store).unread == 0
 
 
+def test_a_read_mark_past_the_replies_leaves_none_unread(
+    backend: Backend, store: MessageStore
+) -> None:
+    sent(store, "m-1", 100.0)
+    replied(store, "mo-1", 200.0)
+    store.mark_read(the_thread(store).id, ALICE)
+    # As a mark kept from a store restored with fewer replies than it had.
+    backend.execute("UPDATE thread_reads SET seen = 5")
+
+    assert the_thread(store).unread == 0
+    assert store.unread_total(ALICE) == 0
+
+
 def test_a_thread_without_replies_has_none_to_mark_unread(store: MessageStore) -> None:
     thread = sent(store, "m-1", 100.0) and the_thread(store)
 
