@@ -156,17 +156,27 @@ def reads(chosen: dict[str, list[object]], rounds: int) -> dict[str, list[Read]]
     return found
 
 
-def measure(
-    store: MessageStore, each: dict[str, list[Read]], rounds: int
-) -> dict[str, list[float]]:
-    figures: dict[str, list[float]] = {name: [] for name in each}
+Figures = dict[str, tuple[list[float], list[int]]]
+
+
+def _size(found: object) -> int:
+    """How many threads or items a read returned (the unread total: the number)."""
+    if isinstance(found, tuple):
+        found = found[0]
+    return len(found) if isinstance(found, list) else int(str(found))
+
+
+def measure(store: MessageStore, each: dict[str, list[Read]], rounds: int) -> Figures:
+    """Milliseconds and sizes of each read per round."""
+    figures: Figures = {name: ([], []) for name in each}
     for calls in each.values():
         calls[0](store)  # the first call of a kind warms what a window has warm
     for number in range(rounds):
         for name, calls in each.items():
             started = time.perf_counter()
-            calls[number](store)
-            figures[name].append((time.perf_counter() - started) * 1000)
+            found = calls[number](store)
+            figures[name][0].append((time.perf_counter() - started) * 1000)
+            figures[name][1].append(_size(found))
     return figures
 
 
@@ -175,18 +185,18 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def report(backend: str, figures: dict[str, list[float]]) -> bool:
+def report(backend: str, figures: Figures) -> bool:
     print(f"\n{backend}")
-    print(f"{'figure':<30}{'p50':>10}{'p95':>10}{'max':>10}   target")
+    print(f"{'figure':<30}{'p50':>10}{'p95':>10}{'max':>10}{'rows':>8}   target")
     met = True
-    for name, values in figures.items():
+    for name, (values, sizes) in figures.items():
         median, high = statistics.median(values), p95(values)
         target = TARGETS_MS[name]
         ok = high <= target
         met = met and ok
         print(
             f"{name:<30}{median:7.1f} ms{high:7.1f} ms{max(values):7.1f} ms"
-            f"   <= {target:.0f} ms {'PASS' if ok else 'FAIL'}"
+            f"{statistics.median(sizes):8.0f}   <= {target:.0f} ms {'PASS' if ok else 'FAIL'}"
         )
     return met
 
