@@ -85,17 +85,14 @@ def picks(source: Path, rounds: int) -> dict[str, list[object]]:
     rng = random.Random(5)
     conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        listed = [
-            r[0] for r in conn.execute("SELECT id FROM threads ORDER BY last_at DESC LIMIT 500")
-        ]
-        busiest = [
-            r[0]
-            for r in conn.execute(
-                "SELECT t.id FROM threads t JOIN (SELECT phone_number, sender, count(*) AS n"
-                " FROM messages WHERE id % 10 = 0 GROUP BY 1, 2 ORDER BY n DESC LIMIT 50) b"
-                " USING (phone_number, sender)"
-            )
-        ]
+        # Threads as (number, sender): each backend numbers them its own way.
+        listed = conn.execute(
+            "SELECT phone_number, sender FROM threads ORDER BY last_at DESC LIMIT 500"
+        ).fetchall()
+        busiest = conn.execute(
+            "SELECT phone_number, sender FROM messages WHERE id % 10 = 0"
+            " GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 50"
+        ).fetchall()
         numbers = [
             r[0]
             for r in conn.execute(
@@ -131,13 +128,20 @@ def picks(source: Path, rounds: int) -> dict[str, list[object]]:
     }
 
 
-def reads(chosen: dict[str, list[object]], rounds: int) -> dict[str, list[Read]]:
+def reads(
+    store: MessageStore, chosen: dict[str, list[object]], rounds: int
+) -> dict[str, list[Read]]:
     def opens(store: MessageStore) -> object:
         return store.threads(ThreadQuery(), OPERATOR), store.unread_total(OPERATOR)
 
-    def switch(thread_id: object) -> Read:
+    def switch(pair: object) -> Read:
+        assert isinstance(pair, tuple)
+        number, sender = pair
+        thread = store.thread_for(number, sender, OPERATOR)
+        assert thread is not None
+        thread_id = thread.id
+
         def read(store: MessageStore) -> object:
-            assert isinstance(thread_id, int)
             items = store.thread_items(thread_id)
             store.mark_read(thread_id, OPERATOR)
             return items
@@ -166,8 +170,9 @@ def _size(found: object) -> int:
     return len(found) if isinstance(found, list) else int(str(found))
 
 
-def measure(store: MessageStore, each: dict[str, list[Read]], rounds: int) -> Figures:
+def measure(store: MessageStore, chosen: dict[str, list[object]], rounds: int) -> Figures:
     """Milliseconds and sizes of each read per round."""
+    each = reads(store, chosen, rounds)
     figures: Figures = {name: ([], []) for name in each}
     for calls in each.values():
         calls[0](store)  # the first call of a kind warms what a window has warm
@@ -201,7 +206,7 @@ def report(backend: str, figures: Figures) -> bool:
     return met
 
 
-def run_sqlite(source: Path, folder: Path, each: dict[str, list[Read]], rounds: int) -> bool:
+def run_sqlite(source: Path, folder: Path, chosen: dict[str, list[object]], rounds: int) -> bool:
     copy = folder / "messages.sqlite3"
     shutil.copyfile(source, copy)
     conn = sqlite3.connect(copy, isolation_level=None)
@@ -210,11 +215,11 @@ def run_sqlite(source: Path, folder: Path, each: dict[str, list[Read]], rounds: 
     finally:
         conn.close()
     with SqliteStore(copy) as store:
-        figures = measure(store, each, rounds)
+        figures = measure(store, chosen, rounds)
     return report("SQLite (a file of its own)", figures)
 
 
-def run_postgres(source: Path, folder: Path, each: dict[str, list[Read]], rounds: int) -> bool:
+def run_postgres(source: Path, folder: Path, chosen: dict[str, list[object]], rounds: int) -> bool:
     server = PostgresServer(folder / "postgres", durable=True)
     server.start()
     try:
@@ -224,7 +229,7 @@ def run_postgres(source: Path, folder: Path, each: dict[str, list[Read]], rounds
         with psycopg.connect(url) as conn:
             _read_all_but_newest(conn.execute, "%s")
         with PostgresStore(url) as store:
-            figures = measure(store, each, rounds)
+            figures = measure(store, chosen, rounds)
         return report("PostgreSQL (durable commits)", figures)
     finally:
         server.remove()
@@ -238,12 +243,12 @@ def main() -> int:
     args = parser.parse_args()
 
     source = ensure_store(args.messages)
-    each = reads(picks(source, args.rounds), args.rounds)
+    chosen = picks(source, args.rounds)
     met = True
     with tempfile.TemporaryDirectory() as folder:
         for backend in args.backends.split(","):
             run = run_sqlite if backend == "sqlite" else run_postgres
-            met = run(source, Path(folder), each, args.rounds) and met
+            met = run(source, Path(folder), chosen, args.rounds) and met
     print(f"\nload average while measuring: {os.getloadavg()[0]:.2f}")
     return 0 if met else 1
 
