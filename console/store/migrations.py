@@ -367,6 +367,8 @@ MIGRATIONS: tuple[str, ...] = (
         last_message_id TEXT NOT NULL,
         last_body TEXT NOT NULL,
         incoming INTEGER NOT NULL DEFAULT 0,
+        -- The replies that came before conversations did: read, for every operator.
+        seen_by_all INTEGER NOT NULL DEFAULT 0,
         claimed_by TEXT,
         claimed_until REAL,
         UNIQUE (phone_number, sender)
@@ -395,6 +397,7 @@ MIGRATIONS: tuple[str, ...] = (
             )
         ) AS e
         WHERE n = 1;
+    UPDATE threads SET seen_by_all = incoming;
 
     CREATE TRIGGER threads_message AFTER INSERT ON messages BEGIN
         INSERT INTO threads (phone_number, sender, last_at, last_direction,

@@ -35,7 +35,7 @@ from console.store.threads import (
 # A thread's columns for an operator at a time (``?`` 1, 2: now; 3: the operator).
 _ROW = (
     "SELECT t.id, t.phone_number, t.sender, t.last_at, t.last_direction, t.last_message_id,"
-    " t.last_body, max(t.incoming - coalesce(r.seen, 0), 0),"
+    " t.last_body, max(t.incoming - coalesce(r.seen, t.seen_by_all), 0),"
     " iif(t.claimed_until > ?, t.claimed_by, NULL),"
     " iif(t.claimed_until > ?, t.claimed_until, NULL), s.at"
     " FROM threads t"
@@ -247,7 +247,7 @@ MARK_READ = _MARK.format(seen="incoming")
 MARK_UNREAD = _MARK.format(seen="max(incoming - 1, 0)")
 
 UNREAD_TOTAL = (
-    "SELECT coalesce(sum(max(t.incoming - coalesce(r.seen, 0), 0)), 0) FROM threads t"
+    "SELECT coalesce(sum(max(t.incoming - coalesce(r.seen, t.seen_by_all), 0)), 0) FROM threads t"
     " LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.operator = ? WHERE t.incoming > 0"
 )
 

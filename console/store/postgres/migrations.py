@@ -362,6 +362,8 @@ MIGRATIONS: tuple[str, ...] = (
         last_message_id TEXT NOT NULL,
         last_body TEXT NOT NULL,
         incoming INTEGER NOT NULL DEFAULT 0,
+        -- The replies that came before conversations did: read, for every operator.
+        seen_by_all INTEGER NOT NULL DEFAULT 0,
         claimed_by TEXT,
         claimed_until DOUBLE PRECISION,
         UNIQUE (phone_number, sender)
@@ -385,6 +387,7 @@ MIGRATIONS: tuple[str, ...] = (
             SELECT phone_number, shortcode, received_at, 'in', message_id, body FROM replies
         ) AS e
         ORDER BY e.phone_number, e.sender, e.at DESC, e.direction;
+    UPDATE threads SET seen_by_all = incoming;
 
     -- In the threads' order, so that two writers touching the same threads wait for each
     -- other instead of deadlocking.

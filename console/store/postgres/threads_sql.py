@@ -44,7 +44,7 @@ Cursor = psycopg.Cursor[tuple[Any, ...]]
 # A thread's columns for an operator at a time (%s 1, 2: now; 3: the operator).
 _ROW = (
     "SELECT t.id, t.phone_number, t.sender, t.last_at, t.last_direction, t.last_message_id,"
-    " t.last_body, greatest(t.incoming - coalesce(r.seen, 0), 0),"
+    " t.last_body, greatest(t.incoming - coalesce(r.seen, t.seen_by_all), 0),"
     " CASE WHEN t.claimed_until > %s THEN t.claimed_by END,"
     " CASE WHEN t.claimed_until > %s THEN t.claimed_until END, s.at"
     " FROM threads t"
@@ -207,7 +207,8 @@ MARK_READ = _MARK.format(seen="incoming")
 MARK_UNREAD = _MARK.format(seen="greatest(incoming - 1, 0)")
 
 UNREAD_TOTAL = (
-    "SELECT coalesce(sum(greatest(t.incoming - coalesce(r.seen, 0), 0)), 0) FROM threads t"
+    "SELECT coalesce(sum(greatest(t.incoming - coalesce(r.seen, t.seen_by_all), 0)), 0)"
+    " FROM threads t"
     " LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.operator = %s WHERE t.incoming > 0"
 )
 

@@ -56,19 +56,23 @@ def assert_backfilled(store: MessageStore) -> None:
         (t.phone_number, t.sender, t.last_message_id, t.last_direction, t.last_body, t.unread)
         for t in threads
     ] == [
-        (BEN, SHORT, "mo-2", "in", "What code?", 2),
-        (ANN, SHORT, "m-2", "out", "It arrives tomorrow", 1),
+        # The replies from before conversations count as read for everyone.
+        (BEN, SHORT, "mo-2", "in", "What code?", 0),
+        (ANN, SHORT, "m-2", "out", "It arrives tomorrow", 0),
         (ANN, "ACME", "m-4", "out", "Welcome", 0),
     ]
     assert [t.last_at for t in threads] == [400.0, 300.0, 50.0]
-    assert store.unread_total(ALICE) == 3
+    assert store.unread_total(ALICE) == 0
     assert [i.message_id for i in store.thread_items(threads[0].id)] == ["m-3", "mo-3", "mo-2"]
     # The triggers carry on from there.
     sent(store, "m-5", 500.0, ANN)
     replied(store, "mo-4", 350.0, BEN)
     after = {(t.phone_number, t.sender): t for t in store.threads(ThreadQuery(), ALICE)}
     assert after[(ANN, SHORT)].last_message_id == "m-5"
-    assert after[(BEN, SHORT)].unread == 3
+    assert after[(BEN, SHORT)].unread == 1
+    assert store.unread_total(ALICE) == 1
+    store.mark_unread(after[(ANN, SHORT)].id, ALICE)
+    assert store.unread_total(ALICE) == 2
     assert after[(BEN, SHORT)].last_message_id == "mo-2"
 
 
