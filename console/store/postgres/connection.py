@@ -104,7 +104,8 @@ def open_connection(url: str, deadline: float | None, **options: Any) -> Connect
     waits at least 2 s).
 
     Raises:
-        psycopg.Error: it could not be opened.
+        NoAnswer: the server did not answer in time.
+        psycopg.Error: it could not be opened otherwise.
     """
     given = conninfo_to_dict(url)
     connect_timeout = CONNECT_TIMEOUT if deadline is None else max(2, math.ceil(deadline))
@@ -115,7 +116,11 @@ def open_connection(url: str, deadline: float | None, **options: Any) -> Connect
         **TCP_DEFAULTS,
     }
     extra = {k: v for k, v in defaults.items() if k not in given}
-    conn = DeadlineConnection.connect(url, **options, **extra)
+    try:
+        conn = DeadlineConnection.connect(url, **options, **extra)
+    except errors.ConnectionTimeout:
+        waited = given.get("connect_timeout", connect_timeout)
+        raise NoAnswer(f"the shared store did not answer within {waited} s") from None
     conn.deadline = deadline
     return conn
 
