@@ -55,6 +55,11 @@ def ago_at(at: float | None, now: float) -> str:
     return "never" if at is None else ago(now - at)
 
 
+def named(beat: ReceiverBeat) -> str:
+    """A receiver by its host and process: two on one host are told apart."""
+    return f"{beat.host} (pid {beat.pid})"
+
+
 def beat_health(beat: ReceiverBeat, now: float) -> str:
     return "healthy" if beat.healthy(now) else f"STALE (no heartbeat for {STALE_AFTER:.0f} s)"
 
@@ -70,19 +75,26 @@ def receivers_unknown(reason: str) -> ReceiptsHealth:
 
 
 def receipts_health(
-    beats: list[ReceiverBeat], now: float, healthy_since: float | None, watched_since: float
+    beats: list[ReceiverBeat],
+    now: float,
+    healthy_since: float | None,
+    watched_since: float,
+    heard_at: float | None = None,
 ) -> ReceiptsHealth:
     """The status line for ``beats`` read at ``now``. ``healthy_since``: when a healthy
     receiver was last seen by this console (None: never); ``watched_since``: when it
-    began to look (a console just started does not warn at once)."""
+    began to look (a console just started does not warn at once); ``heard_at``: when this
+    console last heard of a receipt or reply stored, which a heartbeat tells only at its
+    next beat."""
     healthy = [b for b in beats if b.healthy(now)]
-    stale = sum(1 for b in beats if not b.healthy(now) and now - b.seen_at < GONE_AFTER)
+    stale_beats = [b for b in beats if not b.healthy(now) and now - b.seen_at < GONE_AFTER]
+    stale = len(stale_beats)
     callbacks = [b.last_callback_at for b in beats if b.last_callback_at is not None]
+    if heard_at is not None:
+        callbacks.append(heard_at)
     last = f", last callback {ago(now - max(callbacks))}" if callbacks else ""
-    hosts = ", ".join(sorted({b.host for b in healthy}))
-    stale_hosts = ", ".join(
-        sorted({b.host for b in beats if not b.healthy(now) and now - b.seen_at < GONE_AFTER})
-    )
+    hosts = ", ".join(sorted({named(b) for b in healthy}))
+    stale_hosts = ", ".join(sorted({named(b) for b in stale_beats}))
     silent = now - (healthy_since if healthy_since is not None else watched_since)
     if healthy:
         count = "1 receiver" if len(healthy) == 1 else f"{len(healthy)} receivers"

@@ -25,7 +25,7 @@ from console.receipts_health import ReceiptsHealth
 from console.sending.claims import ClaimedElsewhere
 from console.sending.policy import may_retry_same_id
 from console.session_account import Account, engine_settings, same_sending
-from console.session_alerts import quarantine_alert, replies_alert, undelivered_alert
+from console.session_alerts import batch_alerts
 from console.session_recovery import RECOVERY_INTERVAL, recover
 from console.session_shared import SharedWatch
 from console.session_state import (
@@ -41,12 +41,14 @@ from console.settings import Profile, Settings, load_settings, save_settings
 from console.settings.changes import changed_settings
 from console.settings.listener import ensure_path_token, listener_config
 from console.settings.model import keyword_rules
-from console.store import StoreLocation, open_store
+from console.store import StoreLocation, deadlines, open_store
 from console.store.audit import AuditAction
-from console.store.errors import OptedOut, StoreError
+from console.store.errors import OptedOut, StoreOutOfReach
 from console.store.models import MessageStatus, NewMessage, StoredMessage
 
 log = logging.getLogger(__name__)
+
+_NOTHING_SENT = "nothing can be recorded, so nothing was sent"
 
 
 class Session:
@@ -99,7 +101,7 @@ class Session:
         self._recovery_interval = recovery_interval
         self.settings = load_settings(settings_path(data_dir))
         self.location = store or StoreLocation.sqlite(database_path(data_dir))
-        self.store = open_store(self.location)
+        self.store = open_store(self.location, deadline=deadlines.WINDOW)
         self.store_state = StoreState(shared=self.location.path is None)
         self.listener_state = ListenerState(running=False)
         self.on_messages: Callable[[frozenset[str]], None] = lambda _ids: None
@@ -149,7 +151,7 @@ class Session:
         self._coalescer = Coalescer(loop, self._changed, self._notify_interval)
         if self.store_state.shared:
             self._shared = SharedWatch(
-                self.location.connection_url(),
+                self.location,
                 self.store,
                 self._listener_changed,
                 self._reachable,
@@ -223,6 +225,7 @@ class Session:
             InvalidRequest: a field is not acceptable; nothing was stored.
             DuplicateMessageId: the id is already in the store.
             OptedOut: the number is on the opt-out list; nothing was stored.
+            StoreUnreachable: the shared store is out of reach; nothing was stored.
         """
         self._check_reachable()
         account = self._ready_account()
@@ -230,7 +233,12 @@ class Session:
             action, detail = AuditAction.SEND, ""
         else:
             action, detail = AuditAction.RESEND, f"copy of {copy_of}"
-        stored = account.engine.submit(self.actor.stamp(new), action, detail)
+        try:
+            stored = account.engine.submit(self.actor.stamp(new), action, detail)
+        except StoreOutOfReach as exc:
+            # Found just now (the server stopped answering): said as when already known.
+            state = StoreState(shared=True, reachable=False, reason=exc.reason)
+            raise StoreUnreachable(f"{state.text}: {_NOTHING_SENT}") from exc
         self._spawn(account, new.message_id)
         return stored
 
@@ -268,7 +276,7 @@ class Session:
     def _check_reachable(self) -> None:
         text = self.store_state.text
         if text is not None:
-            raise StoreUnreachable(f"{text}: nothing can be recorded, so nothing was sent")
+            raise StoreUnreachable(f"{text}: {_NOTHING_SENT}")
 
     def _ready_account(self) -> Account:
         account = self._account
@@ -338,18 +346,8 @@ class Session:
     # The shared store
 
     def _reachable(self, reachable: bool, reason: str | None) -> None:
-        from console.store.postgres.store import PostgresStore
-
         if self._shared is None:
             return  # told before the feed stopped, heard after: nobody follows now
-        if reachable and not self.store_state.reachable:
-            # The server may have restarted: the store's connection is then gone, unseen.
-            assert isinstance(self.store, PostgresStore)
-            try:
-                self.store.reconnect()
-            except StoreError as exc:
-                # Its next use tries again, once that connection is found lost.
-                log.warning("the shared store could not be reconnected: %s", exc)
         self.store_state = StoreState(shared=True, reachable=reachable, reason=reason)
         self.on_store(self.store_state)
 
@@ -375,16 +373,8 @@ class Session:
             answer_keywords(
                 self.store, self.settings, self._account, replies, self._spawn, self._engine_changed
             )
-        alerts = (
-            undelivered_alert(
-                self.store, [m for kind, m in batch if kind == "receipt"], self._alerted
-            ),
-            replies_alert(self.store, [m for kind, m in batch if kind == "reply"]),
-            quarantine_alert(sum(1 for kind, _ in batch if kind == "quarantine")),
-        )
-        for alert in alerts:
-            if alert is not None:
-                self.on_alert(alert)
+        for alert in batch_alerts(self.store, batch, self._alerted):
+            self.on_alert(alert)
 
     async def close(self) -> None:
         """Finish: stop the listener and the change feed, let sends in flight record their

@@ -3,14 +3,34 @@ undelivered, callbacks that could not be understood."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
+from console.listener.intake import Change
 from console.protocol.codes import message_state
 from console.protocol.delivery import FINAL_STATES
 from console.protocol.phone import display_number
 from console.session_state import Alert
 from console.store import MessageStore
+from console.store.errors import StoreError
 from console.store.models import LogKind, LogQuery
+
+log = logging.getLogger(__name__)
+
+
+def batch_alerts(store: MessageStore, batch: frozenset[Change], alerted: set[str]) -> list[Alert]:
+    """The alerts ``batch`` raises; none when the store cannot be read now (the shared
+    store went out of reach meanwhile: the log shows the rows once it is back)."""
+    try:
+        alerts = (
+            undelivered_alert(store, [m for kind, m in batch if kind == "receipt"], alerted),
+            replies_alert(store, [m for kind, m in batch if kind == "reply"]),
+            quarantine_alert(sum(1 for kind, _ in batch if kind == "quarantine")),
+        )
+    except StoreError as exc:
+        log.warning("the alerts of a change could not be read: %s", exc)
+        return []
+    return [alert for alert in alerts if alert is not None]
 
 
 def replies_alert(store: MessageStore, message_ids: Iterable[str]) -> Alert | None:

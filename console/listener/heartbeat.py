@@ -1,7 +1,9 @@
 """A receiver's heartbeat: its row in the store (see console.store.receivers), kept on a
 thread and a connection of its own, so that neither waits for the callbacks' commits.
 
-It registers the receiver when it starts, refreshes the row every few seconds with the
+It registers the receiver when it starts (first deleting the rows left by receivers of
+this host whose process is gone: one killed and started again by its service manager
+would otherwise show as not answering for long), refreshes the row every few seconds with the
 time of the last callback stored (read from the batch writer: no write per callback),
 trims what receivers leave behind, and deletes the row when the receiver stops cleanly.
 While the store cannot be reached it says so once, and goes on trying.
@@ -17,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from console.store import StoreLocation, open_store
+from console.store import StoreLocation, deadlines, open_store
 from console.store.interface import MessageStore, StoreOpener
 from console.store.receivers import HEARTBEAT_INTERVAL, ReceiverBeat, new_receiver_id
 
@@ -30,7 +32,13 @@ _BUSY_TIMEOUT = 5.0
 
 def heartbeat_store(location: StoreLocation) -> StoreOpener:
     """Opens the store at ``location`` for the heartbeat's thread."""
-    return functools.partial(open_store, location, busy_timeout=_BUSY_TIMEOUT, any_thread=True)
+    return functools.partial(
+        open_store,
+        location,
+        busy_timeout=_BUSY_TIMEOUT,
+        any_thread=True,
+        deadline=deadlines.RECEIVER,
+    )
 
 
 class Heartbeat:
@@ -88,6 +96,7 @@ class Heartbeat:
         try:
             if self._store is None:
                 self._store = self._open_store()
+                self._forget_dead_here(self._store)
             self._store.receiver_beat(beat)
             self._store.forget_old(now)
         except Exception as exc:
@@ -100,3 +109,21 @@ class Heartbeat:
         if self._failing:
             log.info("the heartbeat is stored again")
             self._failing = False
+
+    def _forget_dead_here(self, store: MessageStore) -> None:
+        """Delete the rows of this host's receivers whose process is no longer running
+        (only this host's: a pid says nothing about another host's processes)."""
+        for beat in store.receivers():
+            if beat.host == self.host and beat.pid != self.pid and not _running(beat.pid):
+                store.receiver_gone(beat.receiver_id)
+                log.info("removed the heartbeat of receiver pid %d, which is gone", beat.pid)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

@@ -24,7 +24,7 @@ from console.listener.intake import Change
 from console.listener.slow_clients import Sweeper
 from console.listener.write_batching import Flusher
 from console.net import PortUnavailable, bind_socket, raise_open_file_limit
-from console.store import StoreLocation, open_store
+from console.store import StoreLocation, deadlines, open_store
 from console.store.interface import StoreOpener
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ def callback_store(database: StoreLocation | Path) -> StoreOpener:
         synchronous=LISTENER_SYNCHRONOUS,
         busy_timeout=LISTENER_BUSY_TIMEOUT,
         any_thread=True,
+        deadline=deadlines.RECEIVER,
     )
 
 

@@ -21,6 +21,7 @@ def open_store(
     synchronous: Synchronous = "NORMAL",
     busy_timeout: float = 30.0,
     any_thread: bool = False,
+    deadline: float | None = None,
 ) -> MessageStore:
     """The store at ``location`` (a path is a SQLite file).
 
@@ -28,7 +29,9 @@ def open_store(
     one at a time. For SQLite: ``synchronous``, how far each commit is made durable
     (``FULL``: it survives a power cut); ``busy_timeout``, how long a write waits for
     another writer's lock before :class:`~console.store.errors.StoreBusy`. PostgreSQL
-    commits durably and settles concurrent writers itself.
+    commits durably and settles concurrent writers itself; ``deadline`` bounds its wait
+    for each answer of the server (None: no limit), so that a hung server is told
+    unreachable instead of holding the caller.
     """
     if isinstance(location, Path):
         location = StoreLocation.sqlite(location)
@@ -36,7 +39,9 @@ def open_store(
         # Imported here: psycopg loads libpq, which a SQLite user never needs.
         from console.store.postgres.store import PostgresStore
 
-        shared: MessageStore = PostgresStore(location.connection_url(), any_thread=any_thread)
+        shared: MessageStore = PostgresStore(
+            location.connection_url(), any_thread=any_thread, deadline=deadline
+        )
         return shared
     return SqliteStore(
         location.path, synchronous=synchronous, busy_timeout=busy_timeout, any_thread=any_thread

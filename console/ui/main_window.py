@@ -22,7 +22,7 @@ from console.keychain import Credentials, Keychain
 from console.session import Alert, ListenerState, NotReady, Session
 from console.session_state import StoreState, StoreUnreachable
 from console.settings import Settings
-from console.store import open_store
+from console.store import deadlines, open_store
 from console.store.errors import OptedOut, StoreError
 from console.store.models import LogRow
 from console.ui.compose import ComposePane
@@ -95,7 +95,9 @@ class MainWindow(QMainWindow):
         self.model = MessageLogModel(
             session.store,
             self,
-            open_reader=lambda: open_store(session.location, any_thread=True),
+            open_reader=lambda: open_store(
+                session.location, any_thread=True, deadline=deadlines.READER
+            ),
         )
         self.log_pane = LogPane(self.model, session.store)
         # The log's parts, by the names the window has always given them.
@@ -324,9 +326,11 @@ class MainWindow(QMainWindow):
         outbound = row if row is not None and row.direction == "out" else None
         self.copy_id_action.setEnabled(row is not None)
         self.send_again_action.setEnabled(outbound is not None)
-        self.retry_action.setEnabled(
-            outbound is not None and self.session.can_retry(outbound.message_id)
-        )
+        try:
+            retry = outbound is not None and self.session.can_retry(outbound.message_id)
+        except StoreError:
+            retry = False  # the shared store is out of reach: nothing can be retried now
+        self.retry_action.setEnabled(retry)
 
     def _messages_changed(self, message_ids: frozenset[str]) -> None:
         self.log_pane.messages_changed(message_ids)

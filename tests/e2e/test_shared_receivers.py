@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import threading
 import time
 from pathlib import Path
@@ -124,3 +125,25 @@ def test_two_receivers_racing_never_move_a_final_state_back(
     with PostgresStore(postgres_url) as store:
         found = [store.get_message(m) for m in ids]
     assert [m.state if m else None for m in found] == [2] * len(ids)
+
+
+def test_a_receiver_started_again_after_a_crash_removes_the_dead_ones_heartbeat(
+    postgres_url: str, data_dir: Path
+) -> None:
+    # Another host's receiver that stopped beating: its pid says nothing here, so it stays.
+    long_ago = time.time() - STALE_AFTER - 60
+    with PostgresStore(postgres_url) as store:
+        store.receiver_beat(ReceiverBeat("far", "other-box", 1, long_ago - 600, long_ago, None))
+    with shared_receiver(data_dir, postgres_url) as (crashed, _url):
+        crashed.send_signal(signal.SIGKILL)  # no chance to remove its own row
+        crashed.wait(30)
+    assert crashed.pid in [r["pid"] for r in receivers_shown(data_dir, postgres_url)]
+
+    # Started again, as the service manager does after a crash.
+    with shared_receiver(data_dir, postgres_url) as (again, _url):
+        shown = receivers_shown(data_dir, postgres_url)
+        assert sorted((r["host"], r["pid"]) for r in shown) == sorted(
+            [("other-box", 1), (socket.gethostname(), again.pid)]
+        )
+        text = run_cli(data_dir, "--store", postgres_url, "db", "status")
+        assert "receivers: 2 (1 healthy, 1 stale)" in text.stdout

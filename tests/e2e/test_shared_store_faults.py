@@ -11,7 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.postgres_server import PostgresServer
+from console.store import deadlines
+from tests.support.postgres_server import PostgresServer, hung
 from tests.support.shared_receiver import (
     logged_ids,
     migrated_database,
@@ -70,3 +71,39 @@ def test_503_while_the_server_is_down_then_2xx_again_without_a_restart(
     assert sorted(logged) == sorted(set(logged))  # each once
     assert set(acknowledged) <= set(logged)
     assert not any(m.startswith("down-") for m in logged)
+
+
+def test_503_within_seconds_while_the_server_hangs_then_2xx_again(
+    server: PostgresServer, data_dir: Path
+) -> None:
+    url = migrated_database(server)
+    acknowledged: list[str] = []
+    with shared_receiver(data_dir, url) as (process, callback_url), httpx.Client() as client:
+
+        def deliver(message_id: str) -> httpx.Response:
+            answer = client.post(callback_url, data=receipt(message_id), timeout=60)
+            if answer.is_success:
+                acknowledged.append(message_id)
+            return answer
+
+        assert deliver("before").status_code == 200
+        with hung(server):
+            for n in range(3):
+                began = time.monotonic()
+                assert deliver(f"hung-{n}").status_code == 503
+                # At most a statement's deadline, or a try to connect again.
+                assert time.monotonic() - began < deadlines.RECEIVER + 2
+
+        back = time.monotonic()
+        answer = deliver("after-0")
+        number = 0
+        while answer.status_code != 200 and time.monotonic() - back < BACK_WITHIN + 5:
+            assert answer.status_code == 503
+            time.sleep(0.2)
+            number += 1
+            answer = deliver(f"after-{number}")
+        assert answer.status_code == 200
+        assert process.poll() is None
+
+    logged = logged_ids(data_dir, url)
+    assert set(acknowledged) <= set(logged)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
@@ -219,3 +220,27 @@ def cut_off(url: str, pids: Collection[int] | None = None) -> Iterator[None]:
             yield
         finally:
             admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(name))
+
+
+def server_pids(server: PostgresServer) -> list[int]:
+    """The postmaster's pid (from its data folder) and those of all its children."""
+    postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
+    found = subprocess.run(
+        ["pgrep", "-P", str(postmaster)], capture_output=True, text=True, check=False
+    )
+    return [postmaster, *(int(pid) for pid in found.stdout.split())]
+
+
+@contextmanager
+def hung(server: PostgresServer) -> Iterator[None]:
+    """While inside, every process of ``server`` is stopped (SIGSTOP), as a hung server or
+    a network gone silent looks to its clients: connections stay open, the kernel still
+    takes what they send, and nothing answers. They go on (SIGCONT) at the end."""
+    pids = server_pids(server)
+    try:
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        yield
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)

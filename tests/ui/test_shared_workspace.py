@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import time
 
+import httpx
 import psycopg
 import pytest
 from PySide6.QtCore import Qt
@@ -18,7 +19,7 @@ from console.store.receivers import ReceiverBeat
 from console.ui.log_columns import Column
 from console.ui.palette import scheme
 from tests.support.postgres_server import backends, cut_off, scratch_server
-from tests.support.shared_receiver import migrated_database
+from tests.support.shared_receiver import migrated_database, receipt, shared_receiver
 from tests.ui.test_main_window import (
     CUSTOMER,
     cell,
@@ -152,7 +153,7 @@ def test_the_status_bar_follows_the_team_receivers_heartbeats(
             timeout=10_000,
         )
         assert scheme().warning in status.styleSheet()
-        assert "gateway-2" in status.toolTip()
+        assert "gateway-2 (pid 813)" in status.toolTip()
 
         # One silent for longer (killed, and replaced since) is gone: no longer a concern.
         store.receiver_beat(ReceiverBeat("rx-2", "gateway-2", 813, now - 9000, now - 1200, None))
@@ -242,3 +243,26 @@ def test_a_search_that_failed_while_the_store_was_away_is_read_once_it_is_back(
         # Nothing typed again: the filter is read once the store answers.
         qtbot.waitUntil(lambda: window.count_label.text() == "1 matches the filter", timeout=20_000)
         assert not error.isVisible()
+
+
+def test_the_last_callback_is_told_as_soon_as_its_change_arrives(
+    qtbot, windows, tmp_path, postgres_url, monkeypatch
+):
+    # The heartbeats are read once: what follows comes from the change feed alone.
+    monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 3600.0)
+    with shared_receiver(tmp_path / "receiver", postgres_url) as (_receiver, url):
+        window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+        status = window.listener_status
+        qtbot.waitUntil(lambda: status.text() == "Receipts via 1 receiver", timeout=10_000)
+
+        assert httpx.post(url, data=receipt("just-in"), timeout=10).status_code == 200
+        posted = time.monotonic()
+
+        qtbot.waitUntil(
+            lambda: (
+                status.text()
+                in {f"Receipts via 1 receiver, last callback {n} s ago" for n in (0, 1)}
+            ),
+            timeout=3000,
+        )
+        assert time.monotonic() - posted < 2.5

@@ -11,9 +11,11 @@ watermark to its own ``xmin``. Only the rows of transactions still running at th
 read are read again, and they are remembered until the watermark passes them.
 
 The feed runs on a thread of its own with a connection of its own, so a slow or lost
-server never holds the caller's loop. A lost connection is opened again with a growing
-pause; the feed then reads on from its watermark, so nothing is missed and nothing is
-delivered twice.
+server never holds the caller's loop. Each read waits at most :data:`DEADLINE` for the
+server, and the feed reads at least every :data:`SAFETY_INTERVAL` even when idle: a hung
+server (stopped, or its network gone) is told unreachable within seconds. A lost
+connection is opened again with a growing pause; the feed then reads on from its
+watermark, so nothing is missed and nothing is delivered twice.
 
 Receivers delete rows older than a day. A feed that has not read for half that time
 (a laptop asleep overnight, a long outage) may have lost rows, so it delivers
@@ -31,14 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
 
-from console.store.postgres.connection import (
-    APPLICATION_NAME,
-    CONNECT_TIMEOUT,
-    TCP_DEFAULTS,
-    Redactor,
-)
+from console.store.postgres.connection import Redactor, open_connection
 from console.store.receivers import FORGET_AFTER
 
 log = logging.getLogger(__name__)
@@ -50,8 +46,11 @@ EVERYTHING: FeedChange = ("everything", "")
 # Half the receivers' FORGET_AFTER: a margin for their clocks against the server's.
 CATCH_UP_LIMIT = FORGET_AFTER / 2
 
-# Read even without a notification, in case one was lost with a connection.
+# Read even without a notification, in case one was lost with a connection, and to find a
+# server that stopped answering.
 SAFETY_INTERVAL = 2.0
+# How long a read waits for the server before the feed takes it for out of reach.
+DEADLINE = 3.0
 # A burst of notifications is read at most this often.
 MIN_READ_GAP = 0.02
 FIRST_PAUSE = 0.5
@@ -156,6 +155,7 @@ class ChangeFeed:
         self._cursor: ChangeCursor | None = None
         self._state: FeedState | None = None
         self._stopping = threading.Event()
+        self._recheck = threading.Event()
         self._wake_r, self._wake_w = socket.socketpair()
         self._thread: threading.Thread | None = None
 
@@ -167,6 +167,12 @@ class ChangeFeed:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="change-feed", daemon=True)
         self._thread.start()
+
+    def recheck(self) -> None:
+        """Read now and report the state found, even if it is the one reported last (the
+        caller found its own connection lost, and waits to hear the server is back)."""
+        self._recheck.set()
+        self._wake_w.send(b"x")
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop reading and close the connection (at once, even while reconnecting)."""
@@ -196,15 +202,7 @@ class ChangeFeed:
                 pause = min(pause * 2, self._longest_pause)
 
     def _connect(self) -> psycopg.Connection[Any]:
-        given = conninfo_to_dict(self._url)
-        # libpq ignores the TCP settings on a Unix socket.
-        defaults = {
-            "connect_timeout": CONNECT_TIMEOUT,
-            "application_name": APPLICATION_NAME,
-            **TCP_DEFAULTS,
-        }
-        extra = {k: v for k, v in defaults.items() if k not in given}
-        conn = psycopg.connect(self._url, autocommit=True, **extra)
+        conn = open_connection(self._url, DEADLINE, autocommit=True)
         try:
             conn.execute(f"LISTEN {CHANNEL}")
         except BaseException:
@@ -229,11 +227,17 @@ class ChangeFeed:
                     [conn.fileno(), self._wake_r.fileno()], [], [], self._safety_interval
                 )
                 if self._wake_r.fileno() in ready:
-                    return
+                    self._wake_r.recv(1024)
+                    if self._stopping.is_set():
+                        return
                 # Reads them off the socket; a lost connection raises here.
-                if ready and _notified(conn) and self._stopping.wait(MIN_READ_GAP):
+                elif ready and _notified(conn) and self._stopping.wait(MIN_READ_GAP):
                     return  # (the pause lets the rest of a burst arrive, read at once)
+            if self._recheck.is_set():
+                self._recheck.clear()
+                self._state = None
             self._deliver(cursor.read(conn))
+            self._report(FeedState(True))
 
     def _deliver(self, changes: list[FeedChange]) -> None:
         if changes:

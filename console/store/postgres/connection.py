@@ -7,18 +7,17 @@ U+FFFD (the replacement character): a callback is kept, not refused by the datab
 
 from __future__ import annotations
 
+import math
 import re
-import select
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 from urllib.parse import unquote
 
 import psycopg
 from psycopg import errors
+from psycopg.abc import RV, PQGen
 from psycopg.conninfo import conninfo_to_dict
-from psycopg.pq import TransactionStatus
 from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 
 from console.redaction import MASK
@@ -41,9 +40,6 @@ TCP_DEFAULTS: dict[str, Any] = {
     "tcp_user_timeout": 10_000,
 }
 APPLICATION_NAME = "sms-console"
-# While the server is unreachable, a store tries to connect again at most this often; in
-# between, its calls fail at once.
-RECONNECT_INTERVAL = 1.0
 # What libpq and the server say when the server cannot be reached now but may be later:
 # the network, the name lookup, or a server starting, stopping or full. A wrong password,
 # a missing database or a TLS failure is none of these: trying again cannot fix them.
@@ -71,6 +67,62 @@ _OUT_OF_REACH = re.compile(
 )
 # Shorter parts of a password are left alone: they occur by chance in ordinary text.
 _MIN_PART = 4
+# How often psycopg looks up from a wait (for Ctrl+C), as its own default.
+_WAIT_INTERVAL = 0.1
+
+
+class NoAnswer(psycopg.OperationalError):
+    """The server did not answer within the connection's deadline; the connection is
+    closed."""
+
+
+class DeadlineConnection(psycopg.Connection[tuple[Any, ...]]):
+    """A connection on which every exchange with the server ends within ``deadline``
+    seconds (None: no limit); past it the connection is closed and :class:`NoAnswer`
+    raised. A hung server (its processes stopped, its network gone while the kernel still
+    acknowledges) otherwise holds a call as long as it hangs: TCP keepalives do not see
+    it. No cancel request is sent: a server that does not answer would not take one."""
+
+    deadline: float | None = None
+
+    def wait(
+        self, gen: PQGen[RV], interval: float = _WAIT_INTERVAL, timeout: float | None = None
+    ) -> RV:
+        deadline = self.deadline
+        if timeout is not None or deadline is None:
+            return super().wait(gen, interval, timeout)
+        try:
+            return super().wait(gen, interval, deadline)
+        except errors._WaitTimeout:
+            self.close()
+            raise NoAnswer(f"the shared store did not answer within {deadline:g} s") from None
+
+
+def open_connection(url: str, deadline: float | None, **options: Any) -> Connection:
+    """A connection to ``url`` with this program's defaults (those the URL does not set)
+    and ``deadline`` on each exchange; opening waits at most the deadline too (libpq
+    waits at least 2 s).
+
+    Raises:
+        NoAnswer: the server did not answer in time.
+        psycopg.Error: it could not be opened otherwise.
+    """
+    given = conninfo_to_dict(url)
+    connect_timeout = CONNECT_TIMEOUT if deadline is None else max(2, math.ceil(deadline))
+    # libpq ignores the TCP settings on a Unix socket.
+    defaults: dict[str, Any] = {
+        "connect_timeout": connect_timeout,
+        "application_name": APPLICATION_NAME,
+        **TCP_DEFAULTS,
+    }
+    extra = {k: v for k, v in defaults.items() if k not in given}
+    try:
+        conn = DeadlineConnection.connect(url, **options, **extra)
+    except errors.ConnectionTimeout:
+        waited = given.get("connect_timeout", connect_timeout)
+        raise NoAnswer(f"the shared store did not answer within {waited} s") from None
+    conn.deadline = deadline
+    return conn
 
 
 class _TextDumper(StrDumperUnknown):
@@ -122,8 +174,11 @@ def _passwords(url: str) -> list[str]:
     return found
 
 
-def connect(url: str, *, busy_timeout: float, synchronous: Synchronous) -> Connection:
-    """A connection to the database at ``url``, outside any transaction.
+def connect(
+    url: str, *, busy_timeout: float, synchronous: Synchronous, deadline: float | None = None
+) -> Connection:
+    """A connection to the database at ``url``, outside any transaction; ``deadline``: see
+    :class:`DeadlineConnection`.
 
     Raises:
         StoreOutOfReach: the server could not be reached; the text never holds the password.
@@ -131,18 +186,13 @@ def connect(url: str, *, busy_timeout: float, synchronous: Synchronous) -> Conne
     """
     redact = Redactor(url)
     try:
-        given = conninfo_to_dict(url)
-        defaults: dict[str, Any] = {
-            "connect_timeout": CONNECT_TIMEOUT,
-            "application_name": APPLICATION_NAME,
-            **TCP_DEFAULTS,
-        }
-        extra = {k: v for k, v in defaults.items() if k not in given}
-        conn = psycopg.connect(url, autocommit=False, **extra)
+        conn = open_connection(url, deadline, autocommit=False)
     except psycopg.Error as exc:
         reason = redact(_reason(exc))
         text = redact(f"the shared store at {url} could not be opened: {reason}")
-        if isinstance(exc, psycopg.OperationalError) and _OUT_OF_REACH.search(reason):
+        if isinstance(exc, NoAnswer) or (
+            isinstance(exc, psycopg.OperationalError) and _OUT_OF_REACH.search(reason)
+        ):
             raise StoreOutOfReach(text, reason) from None
         if "no password supplied" in reason:
             text += f" (keep one in the keychain: sms-console --store {url} db password set)"
@@ -151,101 +201,24 @@ def connect(url: str, *, busy_timeout: float, synchronous: Synchronous) -> Conne
         conn.adapters.register_dumper(str, _BinaryTextDumper)
         conn.adapters.register_dumper(str, _TextDumper)
         # A statement waits this long for another connection's lock, then gives up
-        # (StoreBusy). At least a millisecond: 0 would wait for ever.
+        # (StoreBusy), well before the deadline would take the connection for a hung
+        # server's. At least a millisecond: 0 would wait for ever.
+        if deadline is not None:
+            busy_timeout = min(busy_timeout, deadline / 2)
         timeout = f"{max(busy_timeout * 1000, 1):.0f}"
         conn.execute("SELECT set_config('lock_timeout', %s, false)", (timeout,))
         if synchronous == "OFF":
             conn.execute("SET synchronous_commit = off")
         conn.commit()
+    except NoAnswer as exc:
+        text = redact(f"the shared store at {url} could not be set up: {exc}")
+        raise StoreOutOfReach(text, str(exc)) from None
     except psycopg.Error as exc:
         conn.close()
         raise StoreError(
             redact(f"the shared store at {url} could not be set up: {_reason(exc)}")
         ) from None
     return conn
-
-
-class LiveConnection:
-    """A store's connection, opened again when the server dropped it (it restarted, or the
-    network failed): the first call after that tries, then at most one call a second
-    until the server answers. Meanwhile every call fails at once with :class:`StoreError`,
-    so that a receiver answers 503 quickly and a console says the store is unreachable.
-
-    ``prepare`` runs on each new connection, in a transaction (the schema check).
-    """
-
-    def __init__(
-        self,
-        url: str,
-        prepare: Callable[[Connection], None],
-        *,
-        busy_timeout: float,
-        synchronous: Synchronous,
-    ) -> None:
-        """Raises:
-        StoreError: the first connection could not be opened; the text never holds the
-            password.
-        """
-        self._url = url
-        self._prepare = prepare
-        self._busy_timeout = busy_timeout
-        self._synchronous: Synchronous = synchronous
-        self._retry_at = 0.0
-        self._lost = ""
-        self.current = self._open()
-
-    def get(self) -> Connection:
-        """The connection, opened again first if the server dropped it.
-
-        Raises:
-            StoreError: the server cannot be reached (now or on the last try, under a
-                second ago).
-        """
-        if not self.current.closed and not _dropped(self.current):
-            return self.current
-        self.current.close()
-        now = time.monotonic()
-        if now < self._retry_at:
-            raise StoreError(f"{self._lost}; trying again")
-        self._retry_at = now + RECONNECT_INTERVAL
-        try:
-            self.current = self._open()
-        except StoreError as exc:
-            self._lost = str(exc)
-            raise
-        return self.current
-
-    def reopen(self) -> None:
-        """A new connection in place of the current one, which may be lost unseen (a
-        server restarted while it was idle).
-
-        Raises:
-            StoreError: the server cannot be reached.
-        """
-        old, self.current = self.current, self._open()
-        old.close()
-
-    def close(self) -> None:
-        self.current.close()
-
-    def _open(self) -> Connection:
-        conn = connect(self._url, busy_timeout=self._busy_timeout, synchronous=self._synchronous)
-        try:
-            self._prepare(conn)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-
-def _dropped(conn: Connection) -> bool:
-    """Whether the server has ended ``conn`` (restarted, or stopped its process) and said
-    so: an idle connection is sent nothing else. Found now, the next statement need not
-    fail to find it."""
-    if conn.info.transaction_status is not TransactionStatus.IDLE:
-        return False
-    readable, _, _ = select.select([conn.fileno()], [], [], 0)
-    return bool(readable)
 
 
 @contextmanager
@@ -260,6 +233,8 @@ def translated(redact: Redactor, doing: str) -> Iterator[None]:
         ) from exc
     except errors.QueryCanceled as exc:
         raise StoreError(f"{doing}: interrupted") from exc
+    except NoAnswer as exc:
+        raise StoreOutOfReach(f"{doing}: {exc}", str(exc)) from exc
     except psycopg.Error as exc:
         raise StoreError(redact(f"{doing}: {_reason(exc)}")) from exc
 

@@ -1,6 +1,6 @@
 """The shared store's connection for one store object: its transactions, a stop asked
 from another thread, and a new connection in place of one the server dropped (see
-:class:`console.store.postgres.connection.LiveConnection`)."""
+:class:`console.store.postgres.live_connection.LiveConnection`)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from psycopg.pq import TransactionStatus
 
 from console.store.postgres.connection import (
     Connection,
-    LiveConnection,
+    NoAnswer,
     Redactor,
     Synchronous,
     translated,
 )
+from console.store.postgres.live_connection import LiveConnection
 
 Cursor = psycopg.Cursor[tuple[Any, ...]]
 
@@ -40,16 +41,17 @@ class Link:
         *,
         busy_timeout: float,
         synchronous: Synchronous,
+        deadline: float | None = None,
     ) -> None:
         self.redact = Redactor(url)
-        self._live = LiveConnection(
-            url, prepare, busy_timeout=busy_timeout, synchronous=synchronous
+        self.live = LiveConnection(
+            url, prepare, busy_timeout=busy_timeout, synchronous=synchronous, deadline=deadline
         )
 
     @property
     def conn(self) -> Connection:
         """The connection as it is (for the statements of a transaction under way)."""
-        return self._live.current
+        return self.live.current
 
     def get(self) -> Connection:
         """The connection, opened again first if the server dropped it.
@@ -57,10 +59,10 @@ class Link:
         Raises:
             StoreError: the server cannot be reached.
         """
-        return self._live.get()
+        return self.live.get()
 
     def close(self) -> None:
-        self._live.close()
+        self.live.close()
 
     def reconnect(self) -> None:
         """Open a new connection in place of this one, which a restarted server may have
@@ -69,14 +71,14 @@ class Link:
         Raises:
             StoreError: the server is out of reach (the text never holds the password).
         """
-        self._live.reopen()
+        self.live.reopen()
 
     def interrupt(self) -> None:
         """Stop the statement another thread runs on this connection, if one runs."""
         # A cancel request takes a connection of its own to the server, and one that
         # arrived as the next statement began would stop that one: it is sent only while
         # a statement runs (a closed connection runs none).
-        conn = self._live.current
+        conn = self.live.current
         if conn.info.transaction_status is not TransactionStatus.ACTIVE:
             return
         with suppress(psycopg.Error):
@@ -87,9 +89,13 @@ class Link:
         """A transaction committed at the end of the block (rolled back on an error);
         ``snapshot``: reading one snapshot throughout, writing nothing."""
         with translated(self.redact, doing):
-            conn = self._live.get()
-            with conn.transaction():
-                cur = conn.cursor()
-                if snapshot:
-                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                yield cur
+            conn = self.live.get()
+            try:
+                with conn.transaction():
+                    cur = conn.cursor()
+                    if snapshot:
+                        cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    yield cur
+            except NoAnswer as exc:
+                self.live.lost(str(exc))
+                raise

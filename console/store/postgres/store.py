@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 from contextlib import AbstractContextManager, suppress
 from typing import Any
 
@@ -27,9 +27,6 @@ from console.store.models import (
     Decision,
     IncomingReceipt,
     IncomingReply,
-    LogKey,
-    LogQuery,
-    LogRow,
     MessageStatus,
     NewMessage,
     QuarantineCap,
@@ -43,7 +40,6 @@ from console.store.models import (
 from console.store.postgres import (
     audit_sql,
     callbacks_sql,
-    log_sql,
     outbox_sql,
     quarantine_sql,
     schema,
@@ -52,6 +48,7 @@ from console.store.postgres import (
 from console.store.postgres.canned import PostgresCanned
 from console.store.postgres.connection import Connection, Redactor, Synchronous, translated
 from console.store.postgres.link import Link
+from console.store.postgres.log_reads import PostgresLogReads
 from console.store.postgres.suppression import PostgresSuppressions
 from console.store.postgres.team import PostgresTeamRecords
 from console.store.postgres.threads import PostgresThreads
@@ -67,7 +64,9 @@ Cursor = psycopg.Cursor[tuple[Any, ...]]
 _DEADLOCK_TRIES = 5
 
 
-class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, PostgresCanned):
+class PostgresStore(
+    PostgresTeamRecords, PostgresLogReads, PostgresThreads, PostgresSuppressions, PostgresCanned
+):
     """Messages, attempts, receipts, replies and quarantined callbacks in a PostgreSQL
     database shared by every receiver and console of a team.
 
@@ -78,7 +77,9 @@ class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, 
     (a crash of the server may lose the last commits); the others keep its setting.
     ``busy_timeout`` bounds every wait for another connection's lock (:class:`StoreBusy`).
     ``any_thread`` is accepted for the same signature as the SQLite store: a psycopg
-    connection serves any thread, one call at a time.
+    connection serves any thread, one call at a time. ``deadline``: how long any exchange
+    with the server may take (None: no limit); past it the connection is dropped and the
+    call raises :class:`StoreOutOfReach` (see ``DeadlineConnection``).
     """
 
     remote = True
@@ -91,6 +92,7 @@ class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, 
         busy_timeout: float = 30.0,
         quarantine_cap: QuarantineCap = DEFAULT_QUARANTINE_CAP,
         any_thread: bool = False,
+        deadline: float | None = None,
     ) -> None:
         """Raises:
         StoreError: the database could not be opened (the text never holds the password).
@@ -99,7 +101,13 @@ class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, 
         del any_thread  # every psycopg connection may be used from any thread
         self._quarantine_cap = quarantine_cap
         self._redact = Redactor(url)
-        self._link = Link(url, self._prepare, busy_timeout=busy_timeout, synchronous=synchronous)
+        self._link = Link(
+            url,
+            self._prepare,
+            busy_timeout=busy_timeout,
+            synchronous=synchronous,
+            deadline=deadline,
+        )
 
     def _prepare(self, conn: Connection) -> None:
         with translated(self._redact, "the shared store could not be opened"), conn.transaction():
@@ -122,6 +130,22 @@ class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, 
             StoreError: the server is out of reach (the text never holds the password).
         """
         self._link.reconnect()
+
+    def hold_when_lost(self, on_lost: Callable[[str], None]) -> None:
+        """From now on a lost connection is not opened again by the next call: every call
+        fails at once (StoreOutOfReach) and ``on_lost(reason)`` is told, until
+        :meth:`reconnect` then ``hold(None)``. For a caller that must not wait to connect
+        (a window's thread)."""
+        self._link.live.hold_when_lost(on_lost)
+
+    def hold(self, reason: str | None) -> None:
+        """While the server is known out of reach, fail every call at once saying
+        ``reason``; None: use the connection again."""
+        self._link.live.hold(reason)
+
+    @property
+    def held(self) -> bool:
+        return self._link.live.held is not None
 
     def interrupt(self) -> None:
         """Stop what another thread is reading from this store (see MessageStore)."""
@@ -352,50 +376,6 @@ class PostgresStore(PostgresTeamRecords, PostgresThreads, PostgresSuppressions, 
     def quarantine_summary(self) -> QuarantineSummary:
         with self._transaction("the quarantine could not be read") as cur:
             return quarantine_sql.summary(cur, self._quarantine_cap)
-
-    # Message log -------------------------------------------------------------------------
-
-    def log_head(
-        self, query: LogQuery, limit: int = 100, count_limit: int | None = None
-    ) -> tuple[list[LogRow], int]:
-        """The newest ``limit`` log rows and how many rows ``query`` has, read together.
-
-        Both come from one snapshot, so the count includes exactly the rows up to the first
-        one returned. With ``count_limit`` the count stops there: a count of
-        ``count_limit`` means at least that many.
-
-        Raises:
-            StoreError: the database could not be read, or :meth:`interrupt` stopped it.
-        """
-        with self._transaction("the log could not be read", snapshot=True) as cur:
-            return log_sql.head(cur, query, limit, count_limit)
-
-    def log_page(
-        self, query: LogQuery, before: LogKey | None = None, limit: int = 100, skip: int = 0
-    ) -> list[LogRow]:
-        """Log rows newest first: those older than ``before``, after skipping ``skip``."""
-        with self._transaction("the log could not be read", snapshot=True) as cur:
-            return log_sql.page(cur, query, before, limit, skip, newest_first=True)
-
-    def log_page_oldest(
-        self, query: LogQuery, after: LogKey | None = None, limit: int = 100, skip: int = 0
-    ) -> list[LogRow]:
-        """Log rows oldest first: those newer than ``after``, after skipping ``skip``."""
-        with self._transaction("the log could not be read", snapshot=True) as cur:
-            return log_sql.page(cur, query, after, limit, skip, newest_first=False)
-
-    def log_count(
-        self, query: LogQuery, before: LogKey | None = None, after: LogKey | None = None
-    ) -> int:
-        """How many log rows ``query`` has, only counting those between the given keys."""
-        with self._transaction("the log could not be counted", snapshot=True) as cur:
-            return log_sql.count(cur, query, before, after)
-
-    def log_rows(self, query: LogQuery, message_ids: Iterable[str]) -> list[LogRow]:
-        """The rows of ``query`` (messages, replies, orphan receipts) with these message_ids,
-        newest first."""
-        with self._transaction("the log could not be read") as cur:
-            return log_sql.by_message_ids(cur, query, message_ids)
 
     # Helpers -----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import pytest
 from console.listener.batching import BatchWriter, StorageUnavailable
 from console.listener.intake import Delivery
 from console.store.models import CallbackItem
-from console.store.postgres.connection import RECONNECT_INTERVAL
+from console.store.postgres.live_connection import RECONNECT_INTERVAL
 from console.store.postgres.store import PostgresStore
 from tests.support.postgres_server import cut_off
 
