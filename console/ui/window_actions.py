@@ -87,7 +87,11 @@ def add_actions(window: MainWindow) -> None:
         "Export the rows the filter shows",
     )
     window.settings_action = make_action(
-        window, "&Profiles and listener…", window.open_settings, "Ctrl+,"
+        window,
+        "&Settings…",
+        window.open_settings,
+        "Ctrl+,",
+        "Profiles, listener, workspace, operator and appearance",
     )
     window.credentials_action = make_action(
         window, "&Credentials…", window.open_credentials, "Ctrl+Shift+K", "Login and password"

@@ -152,6 +152,7 @@ class WindowProfiles:
             store_given=None
             if is_workspace(self.session.settings, self.session.location, self.session.data_dir)
             else self.session.location.describe(),
+            shared_url=self.session.location.url,
         )
         dialog.settingsAccepted.connect(self.settings_accepted)
         # Kept while open: a listener started again from it is shown there.
