@@ -125,8 +125,11 @@ class StoreWaitDialog(QDialog):
         layout.addWidget(self.reason)
         layout.addWidget(self.countdown)
         layout.addWidget(buttons)
-        # Enter would otherwise press the first button; a try is what it should mean.
+        # Enter means a try, whichever button has the focus (the focus leaves Retry now
+        # while it is disabled during a try); quitting takes its own button or Esc.
         self.retry_button.setDefault(True)
+        for button in (self.local_button, self.quit_button):
+            button.setAutoDefault(False)
 
         self._timer = QTimer(self)
         self._timer.setInterval(_TICK_MS)
