@@ -20,6 +20,8 @@ from console.store.postgres import PostgresStore
 from console.store.receivers import ReceiverBeat
 from console.ui.options.dialog import SettingsDialog
 from console.ui.receivers_dialog import ReceiversDialog
+from tests.support.postgres_server import scratch_server
+from tests.support.shared_receiver import migrated_database
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -128,7 +130,7 @@ def test_the_status_bar_receivers_item_lists_each_receiver(
     assert (row.text(0), row.text(1), row.text(5)) == ("gateway-1", "812", "healthy")
     assert row.text(3).endswith("s ago")
     assert [
-        label for label in dialog.findChildren(QLabel) if "`sms-console db status`" in label.text()
+        label for label in dialog.findChildren(QLabel) if "sms-console db status" in label.text()
     ]
 
     # A receiver gone quiet shows up while the dialog is open, marked stale.
@@ -142,3 +144,45 @@ def test_the_status_bar_receivers_item_lists_each_receiver(
 
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+
+def test_the_receivers_list_keeps_its_rows_while_the_store_is_out_of_reach(
+    qtbot, windows, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 0.2)
+    with scratch_server() as server:
+        url = migrated_database(server)
+        with PostgresStore(url) as store:
+            now = time.time()
+            store.receiver_beat(ReceiverBeat("rx-1", "gateway-1", 812, now - 60, now, now - 3))
+        window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
+        status = window.listener_status
+        qtbot.waitUntil(lambda: status.text().startswith("Receipts via 1 receiver"), timeout=10_000)
+        qtbot.mouseClick(status, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: any(d.isVisible() for d in window.findChildren(ReceiversDialog)), timeout=5000
+        )
+        (dialog,) = [d for d in window.findChildren(ReceiversDialog) if d.isVisible()]
+        read_at = dialog.summary.text().partition(", read at ")[2][:19]
+        assert read_at.startswith(time.strftime("%Y-"))
+
+        server.stop()
+        qtbot.waitUntil(lambda: status.text() == "Receivers not known", timeout=20_000)
+        qtbot.waitUntil(lambda: "As last read" in dialog.summary.text(), timeout=5000)
+        summary = dialog.summary.text()
+        assert "1970" not in summary
+        assert "Receivers not known: shared store unreachable" in summary
+        table = dialog.findChild(QTreeWidget)
+        assert table.topLevelItemCount() == 1
+        assert table.topLevelItem(0).text(0) == "gateway-1"
+        dialog.reject()
+
+        # Opened again while it is still out of reach: the same rows, said to be old.
+        qtbot.mouseClick(status, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: any(d.isVisible() for d in window.findChildren(ReceiversDialog)), timeout=5000
+        )
+        (again,) = [d for d in window.findChildren(ReceiversDialog) if d.isVisible()]
+        assert "As last read" in again.summary.text()
+        assert again.findChild(QTreeWidget).topLevelItemCount() == 1
+        again.reject()
