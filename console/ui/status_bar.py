@@ -111,6 +111,10 @@ class ListenerStatus(QToolButton):
                 "On the shared store the team's receivers take the provider's callbacks; "
                 "Settings, Workspace turns this console's own listener on"
             )
+        elif state.running and state.not_storing:
+            self.setText("● Callbacks not stored")
+            tint(self, Tone.ERROR)
+            self.setToolTip(not_storing_text(state.not_storing))
         elif state.running:
             self.setText("● Receiving callbacks")
             tint(self, Tone.OK)
@@ -147,6 +151,21 @@ class ListenerStatus(QToolButton):
     def _padding(self) -> int:
         # The style's margins around a tool button's label, and a little to spare.
         return 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin, None, self) + 8
+
+
+def not_storing_text(reason: str) -> str:
+    """Why this console's listener stores nothing, and what to do about it."""
+    text = (
+        "This console's listener takes callbacks but cannot store them: each is answered "
+        f"503, so the provider delivers it again later. The store says: {reason}"
+    )
+    if "permission denied" in reason:
+        text += (
+            "\nOn a shared store, the login must also be a member of sms_receiver "
+            "(GRANT sms_receiver TO the login;), or turn off Settings, Workspace, Also "
+            "receive callbacks in this console."
+        )
+    return text + "\nClick for the callback URL."
 
 
 def show_receipts(status: ListenerStatus, health: ReceiptsHealth) -> None:

@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QTreeWidget
@@ -19,9 +20,12 @@ from console.store.location import StoreLocation
 from console.store.postgres import PostgresStore
 from console.store.receivers import ReceiverBeat
 from console.ui.options.dialog import SettingsDialog
+from console.ui.palette import scheme
 from console.ui.receivers_dialog import ReceiversDialog
 from tests.support.postgres_server import scratch_server
 from tests.support.shared_receiver import migrated_database
+from tests.support.team_roles import team_database, team_login
+from tests.ui.test_main_window import listener_url
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -186,3 +190,56 @@ def test_the_receivers_list_keeps_its_rows_while_the_store_is_out_of_reach(
         assert "As last read" in again.summary.text()
         assert again.findChild(QTreeWidget).topLevelItemCount() == 1
         again.reject()
+
+
+def test_an_operator_login_cannot_store_callbacks_and_the_status_bar_says_so(
+    qtbot, windows, tmp_path, postgres_server
+):
+    with (
+        team_database(postgres_server) as database,
+        team_login(postgres_server, "sms_operator") as alice,
+    ):
+        url = postgres_server.url(database, alice)
+        data_dir = tmp_path / "alice"
+        window = open_on_shared_store(windows, data_dir, url)
+        dialog = open_settings(qtbot, window)
+        click_tab(qtbot, dialog, "Workspace")
+        page = dialog.workspace_page
+        # The page names the role it takes before it is turned on.
+        assert "GRANT sms_receiver TO" in page.embedded_note.text()
+        qtbot.mouseClick(page.embedded, Qt.MouseButton.LeftButton, pos=QPoint(8, 8))
+        with qtbot.waitSignal(window.listenerRestarted, timeout=10_000):
+            ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            qtbot.mouseClick(ok, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+        status = window.listener_status
+        qtbot.waitUntil(lambda: status.text() == "● Receiving callbacks", timeout=10_000)
+        callback = listener_url(window)
+
+        def reply(n: int) -> int:
+            fields = {
+                "type": "MO",
+                "message_id": f"MO-alice-{n}",
+                "shortcode": "12345",
+                "phone_number": "12025550177",
+                "carrier": "31",
+                "message": "Are you open on Sunday?",
+            }
+
+            async def post() -> int:
+                async with httpx.AsyncClient(timeout=10) as client:
+                    return (await client.post(callback, data=fields)).status_code
+
+            return int(windows.run(post()))
+
+        assert reply(1) == 503
+        qtbot.waitUntil(lambda: status.text() == "● Callbacks not stored", timeout=5000)
+        assert scheme().error in status.styleSheet()
+        assert "permission denied" in status.toolTip()
+        assert "GRANT sms_receiver TO" in status.toolTip()
+
+        # Granted as the README says: stored again, and said so.
+        postgres_server.execute(f"GRANT sms_receiver TO {alice}")
+        qtbot.waitUntil(lambda: reply(2) == 200, timeout=10_000)
+        qtbot.waitUntil(lambda: status.text() == "● Receiving callbacks", timeout=5000)
+        assert scheme().ok in status.styleSheet()
+        windows.close(window)
