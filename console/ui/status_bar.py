@@ -195,7 +195,7 @@ class StoreStatus(QLabel):
         self.setText("This computer's workspace, for this run")
         tint(self, Tone.WARNING)
         self.setToolTip(
-            f"The shared store {shared} was unreachable when the console started, so this "
+            f"The shared store {shared} could not be used when the console started, so this "
             "computer's own workspace was opened, for this run only: nothing in the "
             "settings changed, and the next start opens the shared store again."
         )
