@@ -65,11 +65,13 @@ def test_the_filter_box_searches_the_shared_store(qtbot, windows, tmp_path, post
     qtbot.waitUntil(
         lambda: column_values(window, Column.NUMBER) == ["+1 202-555-0102"], timeout=5000
     )
-    assert window.count_label.text() == "1 matches the filter"
+    assert window.count_label.text() == "1 message matches the filter"
 
     window.filter_bar.text.clear()
     qtbot.keyClicks(window.filter_bar.text, "parcel")
-    qtbot.waitUntil(lambda: window.count_label.text() == "3 match the filter", timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.count_label.text() == "3 messages match the filter", timeout=5000
+    )
     assert len(column_values(window, Column.NUMBER)) == 3
 
 
@@ -209,7 +211,9 @@ def test_the_first_search_after_the_server_restarted_finds_its_rows(qtbot, windo
             seed_store(store, "12025550101", "447700900123")
         window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
         qtbot.keyClicks(window.filter_bar.text, "202555")
-        qtbot.waitUntil(lambda: window.count_label.text() == "1 matches the filter", timeout=5000)
+        qtbot.waitUntil(
+            lambda: window.count_label.text() == "1 message matches the filter", timeout=5000
+        )
         window.filter_bar.text.clear()
         qtbot.waitUntil(lambda: window.count_label.text() == "2 in the log", timeout=5000)
 
@@ -217,7 +221,9 @@ def test_the_first_search_after_the_server_restarted_finds_its_rows(qtbot, windo
         qtbot.waitUntil(lambda: window.store_status.text() == "Shared store", timeout=20_000)
         qtbot.keyClicks(window.filter_bar.text, "447700")
 
-        qtbot.waitUntil(lambda: window.count_label.text() == "1 matches the filter", timeout=5000)
+        qtbot.waitUntil(
+            lambda: window.count_label.text() == "1 message matches the filter", timeout=5000
+        )
         assert not window.log_pane.log_error.isVisible()
 
 
@@ -238,5 +244,7 @@ def test_a_search_that_failed_while_the_store_was_away_is_read_once_it_is_back(
 
         server.start()
         # Nothing typed again: the filter is read once the store answers.
-        qtbot.waitUntil(lambda: window.count_label.text() == "1 matches the filter", timeout=20_000)
+        qtbot.waitUntil(
+            lambda: window.count_label.text() == "1 message matches the filter", timeout=20_000
+        )
         assert not error.isVisible()

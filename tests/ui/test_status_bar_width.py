@@ -72,3 +72,13 @@ def test_the_store_out_of_reach_is_said_whole_at_800_px(qtbot, windows, tmp_path
         assert whole(window.store_status)
         assert status.shown_text() == "Receivers not known"
         assert "shared store unreachable" in status.toolTip()
+
+
+def test_the_title_names_the_operator_on_a_shared_store(qtbot, windows, tmp_path, postgres_url):
+    shared = windows.open(
+        tmp_path / "ann", store=StoreLocation.postgresql(postgres_url), operator="alice"
+    )
+    assert shared.windowTitle().startswith("alice — shared store")
+    own = windows.open(tmp_path / "bob", operator="bob")
+    assert "shared store" not in own.windowTitle()
+    assert "bob" not in own.windowTitle()
