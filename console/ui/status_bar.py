@@ -162,7 +162,7 @@ def not_storing_text(reason: str) -> str:
     if "permission denied" in reason:
         text += (
             "\nOn a shared store, the login must also be a member of sms_receiver "
-            "(GRANT sms_receiver TO the login;), or turn off Settings, Workspace, Also "
+            "(GRANT sms_receiver TO <login>;), or turn off Settings, Workspace, Also "
             "receive callbacks in this console."
         )
     return text + "\nClick for the callback URL."
