@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 from collections.abc import Generator
 
@@ -25,6 +26,9 @@ from console.asgi_types import AsgiApp
 from console.net import url_host
 
 _STARTUP_POLL_SECONDS = 0.005
+# uvicorn tells its start and stop ("Started server process [pid]") on this logger at
+# INFO; each program says itself what it serves. Its warnings and errors still show.
+logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
 
 
 class _QuietServer(uvicorn.Server):

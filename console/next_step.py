@@ -33,6 +33,12 @@ class Summary:
     reason: str = ""
 
 
+def sentence(text: str) -> str:
+    """``text`` ended with a full stop, unless it ends a sentence already (a detail
+    written as one does)."""
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
 def _reason(code: int | None) -> str:
     reason = receipt_reason(code)
     return f"Reason given (result code {reason.code}): {reason.meaning}" if reason else ""
@@ -75,7 +81,7 @@ def summarise(message: StoredMessage) -> Summary:
                 code = result_code(message.result_code)
                 return Summary(f"Refused by the provider: {code.meaning}", code.action, "bad")
             return Summary(
-                f"Not sent: {message.status_detail or 'no answer from the provider'}.",
+                sentence(f"Not sent: {message.status_detail or 'no answer from the provider'}"),
                 "Send it again once the cause is fixed.",
                 "bad",
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from console.identity import Actor, RunOperator, current_actor
@@ -324,11 +325,14 @@ class Session:
                 return self._listener_is(ListenerState(running=False, off=True))
             saved = ensure_path_token(self.data_dir)
             self.settings = load_settings(settings_path(self.data_dir))
+            loop = asyncio.get_running_loop()
             listener = CallbackListener(
                 listener_config(saved, keyword_rules(self.settings)),
                 callback_store(self.location),
                 access_log=access_log_path(self.data_dir),
                 on_changes=self._listener_changed,
+                # Told on the listener's thread; shown from the session's.
+                on_storing=lambda why: loop.call_soon_threadsafe(self._storing, listener, why),
             )
             url = await asyncio.to_thread(listener.start_in_thread)
         except (ListenerError, ListenerConfigError, OSError) as exc:
@@ -337,6 +341,10 @@ class Session:
             self._listener = listener
             state = ListenerState(running=True, url=url)
         return self._listener_is(state)
+
+    def _storing(self, listener: CallbackListener, not_storing: str | None) -> None:
+        if listener is self._listener and self.listener_state.running:
+            self._listener_is(replace(self.listener_state, not_storing=not_storing))
 
     def _listener_is(self, state: ListenerState) -> ListenerState:
         self.listener_state = state

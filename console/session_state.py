@@ -22,13 +22,15 @@ class ListenerState:
     """What the status bar shows about the callback listener.
 
     ``off``: not started because the store is shared (its receivers take the callbacks)
-    and the settings do not ask for the embedded listener too.
+    and the settings do not ask for the embedded listener too. ``not_storing``: running,
+    but the callbacks it takes cannot be stored (each is answered 503), and why.
     """
 
     running: bool
     url: str | None = None
     error: str | None = None
     off: bool = False
+    not_storing: str | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from console.store.errors import StoreError
 from console.store.location import StoreLocation, StoreLocationError, parse_store_url
 from console.store.postgres import schema
 from console.store.postgres.connection import Redactor, connect
+from console.store.postgres.open_failure import open_failure
 from console.store.schema_versions import SchemaState
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ def check_shared_store(url: str, password: str | None = None) -> StoreCheck:
     try:
         conn = connect(location.connection_url(), busy_timeout=5.0, synchronous="FULL")
     except StoreError as exc:
-        raise SharedStoreError(str(exc)) from None
+        reason = open_failure(exc, location)
+        raise SharedStoreError(f"the shared store could not be opened: {reason}") from None
     try:
         version = schema.version(conn)
         problem = SchemaState("postgresql", version, schema.VERSION).problem

@@ -114,12 +114,13 @@ def credentials_for(profile: Profile) -> Credentials:
 
 
 def read_password(from_stdin: bool) -> str:
-    """A password from one line of standard input, or asked for without echo.
+    """A password from one line of standard input (asked for, or when that is no
+    terminal: a pipe, a file), else asked for on the terminal without echo.
 
     Raises:
         CliError: none was given.
     """
-    if from_stdin:
+    if from_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         try:

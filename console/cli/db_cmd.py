@@ -13,7 +13,7 @@ from pathlib import Path
 
 from console.cli.common import CliError, ExitCode, Subparsers, read_password
 from console.cli.receivers_health import receivers_json, receivers_text
-from console.cli.store_option import STORE_ENV, connectable
+from console.cli.store_option import STORE_ENV, connectable, store_errors
 from console.keychain import Keychain, KeychainError, NoKeychain
 from console.keychain.database import (
     delete_database_password,
@@ -23,6 +23,7 @@ from console.keychain.database import (
 )
 from console.store import open_store
 from console.store.location import StoreLocation
+from console.store.postgres.open_failure import open_failure
 from console.store.receivers import ReceiverBeat
 from console.store.schema_versions import SchemaState, migrate_store, schema_state
 
@@ -69,7 +70,14 @@ def register(subparsers: Subparsers) -> None:
     )
     password_actions = password.add_subparsers(dest="password_action", metavar="ACTION")
     password_actions.required = True
-    password_set = password_actions.add_parser("set", help="ask for the password and keep it")
+    password_set = password_actions.add_parser(
+        "set",
+        help="ask for the password and keep it",
+        description=(
+            "Asks for the password without echo; reads it from the first line of standard "
+            "input instead when that is not a terminal, or with --password-stdin."
+        ),
+    )
     password_set.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
@@ -102,7 +110,15 @@ def _migrate(location: StoreLocation, where: str) -> int:
 
 
 def _status(location: StoreLocation, where: str, *, as_json: bool) -> int:
-    state = schema_state(location)
+    try:
+        state = schema_state(location)
+    except store_errors(location) as exc:
+        if as_json:
+            # A script reading standard output still gets one object; the words and the
+            # exit status are the command line's usual ones.
+            reason = open_failure(exc, location) if location.url else str(exc)
+            print(json.dumps({"store": where, "usable": False, "reason": reason}))
+        raise
     # Read only from a store on this program's schema: opening a SQLite one that is not
     # would upgrade it, and a status changes nothing.
     beats = _receivers(location) if not state.problem and not state.pending else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -61,6 +62,16 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     operator = cli_actor(args, data_dir).operator if args.mine else None
     with open_store(connectable(args.store)) as store:
         entries = recent(store, args.limit, operator)
+    if not entries:
+        # On standard error: standard output stays what a script reads (nothing).
+        if operator is None:
+            print("no messages", file=sys.stderr)
+        else:
+            print(
+                f"no messages sent by {operator}: give --operator NAME (or "
+                "$SMS_CONSOLE_OPERATOR) for another operator's",
+                file=sys.stderr,
+            )
     for entry in entries:
         if args.json:
             print(json.dumps(entry.as_json(), ensure_ascii=False))

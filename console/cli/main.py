@@ -178,10 +178,12 @@ def _run_command(args: argparse.Namespace, data_dir: Path) -> int:
             f"cannot use the message store {where}: {exc}", ExitCode.INCOMPATIBLE_STORE
         ) from None
     except store_errors(args.store) as exc:
-        # libpq's messages run over several lines.
-        reason = " ".join(str(exc).split())
-        if "no password supplied" in reason and "db password set" not in reason:
-            reason += f" (keep one in the keychain: sms-console --store {where} db password set)"
+        if args.store.kind == "postgresql":
+            from console.store.postgres.open_failure import open_failure
+
+            reason = open_failure(exc, args.store)
+        else:
+            reason = " ".join(str(exc).split())
         raise CliError(
             f"cannot use the message store {where}: {reason}", ExitCode.UNAVAILABLE
         ) from None

@@ -83,6 +83,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     if summary.dropped:
         # With --json, standard output stays one object per line.
         print(_dropped_note(summary), file=sys.stderr if args.json else sys.stdout)
+    if not records:
+        print("no refused callbacks in the quarantine", file=sys.stderr)
     for record in records:
         if args.json:
             print(json.dumps(_as_json(record), ensure_ascii=False))

@@ -258,8 +258,6 @@ def _ensure_stderr_logging() -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         logger.addHandler(handler)
-    # Its start and stop lines repeat what the simulator says itself.
-    logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
 
 
 def _weights(text: str) -> dict[FinalOutcome, float]:

@@ -67,10 +67,13 @@ class BatchWriter:
         limits: FieldLimits = DEFAULT_LIMITS,
         spares: Sequence[MessageStore] = (),
         keywords: KeywordRules = DEFAULT_KEYWORDS,
+        on_storing: Callable[[str | None], object] | None = None,
     ) -> None:
         """``spares``: more connections to a remote store, each writing a batch of its own
         while the others wait for their commits. ``keywords``: what a reply's text may be
-        (an opt-out changes the opt-out list in the reply's own transaction)."""
+        (an opt-out changes the opt-out list in the reply's own transaction).
+        ``on_storing(reason)``: batches stopped being stored, and why; ``on_storing(None)``:
+        they are stored again."""
         self._store = store
         # A remote store's connections not writing a batch now.
         self._idle = [store, *spares]
@@ -86,6 +89,7 @@ class BatchWriter:
         # When a batch was last committed (the heartbeat reports it); None before the first.
         self.last_stored_at: float | None = None
         self._failing = False  # the last batch could not be stored
+        self._on_storing = on_storing
 
     def close(self) -> None:
         """Wait for the commit under way, if any, and stop the thread that makes them."""
@@ -181,10 +185,10 @@ class BatchWriter:
             return
         if isinstance(failure, StoreError):
             # The store said what went wrong (a shared store unreachable, say): no trace.
-            log.error("could not store %d callbacks: %s", len(batch), failure)
+            log.error("could not store %s: %s", callbacks(len(batch)), failure)
         else:
-            log.error("could not store %d callbacks", len(batch), exc_info=failure)
-        self._failing = True
+            log.error("could not store %s", callbacks(len(batch)), exc_info=failure)
+        self._failed(str(failure) if isinstance(failure, StoreError) else type(failure).__name__)
         # Whatever went wrong, every request of the batch gets an answer (503, so the
         # provider delivers again) rather than waiting for one forever.
         self._fail(batch, StorageUnavailable("storage unavailable"))
@@ -194,8 +198,8 @@ class BatchWriter:
     ) -> None:
         self._committing = False
         if failure is not None:
-            log.error("could not commit %d callbacks: %s", len(batch), failure)
-            self._failing = True
+            log.error("could not commit %s: %s", callbacks(len(batch)), failure)
+            self._failed(str(failure))
             self._fail(batch, StorageUnavailable("storage unavailable"))
         else:
             self._answer(batch, verdicts)
@@ -209,6 +213,8 @@ class BatchWriter:
         if self._failing:
             self._failing = False
             log.info("callbacks are stored again")
+            if self._on_storing is not None:
+                self._on_storing(None)
         for (_item, future, _give_up_at), outcome in zip(batch, verdicts, strict=True):
             if not future.done():
                 future.set_result(outcome)
@@ -216,12 +222,17 @@ class BatchWriter:
         if changes and self._on_changes is not None:
             self._on_changes(changes)
 
+    def _failed(self, reason: str) -> None:
+        if not self._failing and self._on_storing is not None:
+            self._on_storing(reason)
+        self._failing = True
+
     def _wait_for_lock(self, batch: list[_Queued]) -> None:
         assert self._loop is not None  # set by the submit that queued the batch
         now = self._loop.time()
         expired = [queued for queued in batch if queued[2] <= now]
         if expired:
-            log.warning("the store stayed locked; %d callbacks answered 503", len(expired))
+            log.warning("the store stayed locked; %s answered 503", callbacks(len(expired)))
             self._fail(expired, StorageUnavailable("storage busy"))
         waiting = [queued for queued in batch if queued[2] > now and not queued[1].done()]
         self._pending = waiting + self._pending
@@ -234,3 +245,7 @@ class BatchWriter:
         for _item, future, _give_up_at in batch:
             if not future.done():
                 future.set_exception(error)
+
+
+def callbacks(count: int) -> str:
+    return "1 callback" if count == 1 else f"{count} callbacks"

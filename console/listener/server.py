@@ -118,13 +118,16 @@ class CallbackListener:
         *,
         access_log: Path | None = None,
         on_changes: OnChanges | None = None,
+        on_storing: Callable[[str | None], object] | None = None,
     ) -> None:
         """``store`` opens the store callbacks go to, on the listener's thread (see
-        :func:`callback_store`)."""
+        :func:`callback_store`). ``on_storing``: as :class:`BatchWriter`'s, on the
+        listener's thread."""
         self.config = config
         self._open_store = store
         self._access_log_path = access_log
         self._on_changes = on_changes
+        self._on_storing = on_storing
         self._server: AsgiServer | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
@@ -168,6 +171,7 @@ class CallbackListener:
             limits=FieldLimits(self.config.max_fields, self.config.max_text_bytes),
             spares=stores[1:],
             keywords=self.config.keywords,
+            on_storing=self._on_storing,
         )
         self._writer = writer
         access = AccessLog(self._access_log_path, self.config.path_token)

@@ -11,9 +11,16 @@ import sqlite3
 from dataclasses import dataclass
 
 from console.store import migrations
-from console.store.errors import IncompatibleStore
+from console.store.errors import IncompatibleStore, StoreError
 from console.store.location import StoreKind, StoreLocation
 from console.store.sqlite import SqliteStore
+
+# What a login that may not change a shared store's schema (a receiver's, an operator's)
+# is told when it is not current.
+NOT_THE_OWNER = (
+    "this login cannot change the schema: run db migrate as the schema's owner "
+    "(sms_owner in the README)"
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ def migrate_store(location: StoreLocation) -> tuple[list[int], SchemaState]:
 
     Raises:
         IncompatibleStore: the store's schema is newer than this program's.
+        StoreError: the login may not change a shared store's schema, which is not current.
     """
     if location.path is None:
         import psycopg
@@ -76,7 +84,10 @@ def migrate_store(location: StoreLocation) -> tuple[list[int], SchemaState]:
         from console.store.postgres import schema
 
         with psycopg.connect(location.connection_url()) as conn:
-            applied = schema.migrate(conn)
+            try:
+                applied = schema.migrate(conn)
+            except psycopg.errors.InsufficientPrivilege:
+                raise StoreError(NOT_THE_OWNER) from None
             return applied, SchemaState("postgresql", schema.version(conn), schema.VERSION)
     before = SchemaState("sqlite", _sqlite_version(location), len(migrations.MIGRATIONS))
     if before.problem:

@@ -35,10 +35,12 @@ from console.simulator import ThreadedSimulator
 from console.store import open_store, upgrade_pending
 from console.store.errors import StoreError, StoreOutOfReach
 from console.store.location import StoreLocation
+from console.store.postgres.open_failure import libpq_reason
 from console.ui.excepthook import ErrorReporter
 from console.ui.main_window import MainWindow
 from console.ui.relaunch import relaunch
 from console.ui.resources import icon_path
+from console.ui.store_refused import ask_store_refused
 from console.ui.store_upgrade import upgrade_with_progress
 from console.ui.store_wait import Outcome, wait_for_store
 
@@ -152,6 +154,10 @@ def _reach(location: StoreLocation) -> None:
     open_store(location).close()
 
 
+def _out_of_reach(location: StoreLocation, error: StoreOutOfReach) -> str:
+    return libpq_reason(error, location)
+
+
 def _open_session(
     data_dir: Path, location: StoreLocation | None, operator: RunOperator | None
 ) -> tuple[Session | None, str | None]:
@@ -169,7 +175,13 @@ def _open_session(
         except StoreOutOfReach as exc:
             where = location.describe()
             log.warning("the shared store %s is unreachable: %s", where, exc.reason)
-            outcome = wait_for_store(APP_NAME, where, exc, partial(_reach, connectable))
+            outcome = wait_for_store(
+                APP_NAME,
+                where,
+                exc,
+                partial(_reach, connectable),
+                explain=partial(_out_of_reach, connectable),
+            )
         if outcome is Outcome.QUIT:
             return None, None
         if outcome is Outcome.LOCAL:
@@ -195,12 +207,22 @@ def open_window(
         if demo_mode:
             demo.prepare_settings(data_dir)
         location = store or workspace_location(load_settings(settings_path(data_dir)))
-        session, stand_in = _open_session(data_dir, location, operator)
+        try:
+            session, stand_in = _open_session(data_dir, location, operator)
+        except StoreError as exc:
+            if location is None or location.kind != "postgresql":
+                raise
+            log.error("cannot start: %s", exc)
+            # No loop runs yet, so a blocking dialog is safe here.
+            if not ask_store_refused(APP_NAME, location, exc):
+                return None
+            stand_in = location.describe()
+            log.warning("opening this computer's workspace for this run instead of %s", stand_in)
+            session, _none = _open_session(data_dir, None, operator)
     except (SettingsError, StoreError, SharedStoreError, sqlite3.Error, OSError) as exc:
         log.error("cannot start: %s", exc)
-        where = f"the shared store {location.describe()}" if location else data_dir
-        # No loop runs yet, so a blocking dialog is safe here.
-        QMessageBox.critical(None, APP_NAME, f"The console cannot use {where}:\n\n{exc}")
+        what = f"the shared store {location.describe()}" if location else data_dir
+        QMessageBox.critical(None, APP_NAME, f"The console cannot use {what}:\n\n{exc}")
         return None
     if session is None:
         log.error("cannot start: the shared store stayed unreachable")

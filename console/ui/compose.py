@@ -154,10 +154,11 @@ class ComposePane(QWidget):
         self.editor.filesDropped.connect(self.attachment_list.add_files)
         self.send_button.clicked.connect(self.request_send)
 
-        # Tab goes from the number straight to the text: the rest keep their defaults
-        # mostly. The region comes last, so that Tab never changes it by accident.
+        # Tab goes from the number to its region beside it, then to the text: the rest keep
+        # their defaults mostly. Tabbing through the region leaves it as it was.
         chain = [
             self.recipient,
+            self.recipient_field.region_box,
             self.editor,
             self.sender_box,
             self.priority,
@@ -166,7 +167,6 @@ class ComposePane(QWidget):
             *self.more_options.lines(),
             self.attachment_list.add_button,
             self.send_button,
-            self.recipient_field.region_box,
         ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)

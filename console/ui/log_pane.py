@@ -227,8 +227,8 @@ class LogPane(QSplitter):
         filtered = bool(query.text or query.direction or query.state or query.operator)
         counting = self.model.is_counting
         shown = f"{count:,}+" if counting else f"{count:,}"
-        verb = "matches" if shown == "1" else "match"
-        text = f"{shown} {verb} the filter" if filtered else f"{shown} in the log"
+        matched = "1 message matches" if shown == "1" else f"{shown} messages match"
+        text = f"{matched} the filter" if filtered else f"{shown} in the log"
         self.count_label.setText(text)
         self.count_label.setToolTip("Counting the rest…" if counting else "")
         self.empty_note.show_for(count, query)

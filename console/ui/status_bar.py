@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QStyle,
+    QStyleOptionToolButton,
+    QStylePainter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,7 +31,8 @@ from console.settings import public_callback_url
 from console.ui.labels import ElidedLabel
 from console.ui.named import named
 from console.ui.palette import Tone, tint
-from console.ui.receivers_dialog import CONCERN_TONES, ReceiversDialog
+from console.ui.receipts_line import key_words, receipts_line
+from console.ui.receivers_dialog import CONCERN_TONES, ReceiversDialog, was_read
 
 MASK = "•" * 8
 # Alerts kept for the list, newest first; older ones are in the log anyway.
@@ -78,6 +82,9 @@ class ListenerStatus(QToolButton):
     """The listener's state; a click shows the callback URL (when it runs), or the team's
     receivers (on the shared store, the embedded listener off).
 
+    Short of room, its text is cut at the end, never below its key words (those before
+    " · "); the whole line is in the tooltip.
+
     ``receiptsRead(health)``: the receivers' heartbeats were read again."""
 
     receiptsRead = Signal(object)
@@ -88,7 +95,8 @@ class ListenerStatus(QToolButton):
         self.setAutoRaise(True)
         self.url: str | None = None
         self.off = False  # on the shared store, the team's receivers take the callbacks
-        self.health: ReceiptsHealth | None = None  # their heartbeats, as last read
+        self.health: ReceiptsHealth | None = None  # the last word on them
+        self.known: ReceiptsHealth | None = None  # their heartbeats, as last read
         self.show_state(ListenerState(running=False, error="starting…"))
 
     def show_state(self, state: ListenerState, public_url: str = "") -> None:
@@ -103,6 +111,10 @@ class ListenerStatus(QToolButton):
                 "On the shared store the team's receivers take the provider's callbacks; "
                 "Settings, Workspace turns this console's own listener on"
             )
+        elif state.running and state.not_storing:
+            self.setText("● Callbacks not stored")
+            tint(self, Tone.ERROR)
+            self.setToolTip(not_storing_text(state.not_storing))
         elif state.running:
             self.setText("● Receiving callbacks")
             tint(self, Tone.OK)
@@ -114,9 +126,46 @@ class ListenerStatus(QToolButton):
 
     def receivers_dialog(self, parent: QWidget) -> ReceiversDialog:
         """The receivers as last read, kept up to date while the dialog is open."""
-        dialog = ReceiversDialog(self.health, parent)
+        dialog = ReceiversDialog(self.health, parent, self.known)
         self.receiptsRead.connect(dialog.show_health)
         return dialog
+
+    def shown_text(self) -> str:
+        """The text as drawn: cut with … at its end when the button is too narrow."""
+        room = self.width() - self._padding()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        keep = self.fontMetrics().horizontalAdvance(key_words(self.text()) + " …")
+        hint.setWidth(keep + self._padding())
+        return hint
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QStylePainter(self)
+        option = QStyleOptionToolButton()
+        self.initStyleOption(option)
+        option.text = self.shown_text()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ToolButton, option)
+
+    def _padding(self) -> int:
+        # The style's margins around a tool button's label, and a little to spare.
+        return 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin, None, self) + 8
+
+
+def not_storing_text(reason: str) -> str:
+    """Why this console's listener stores nothing, and what to do about it."""
+    text = (
+        "This console's listener takes callbacks but cannot store them: each is answered "
+        f"503, so the provider delivers it again later. The store says: {reason}"
+    )
+    if "permission denied" in reason:
+        text += (
+            "\nOn a shared store, the login must also be a member of sms_receiver "
+            "(GRANT sms_receiver TO <login>;), or turn off Settings, Workspace, Also "
+            "receive callbacks in this console."
+        )
+    return text + "\nClick for the callback URL."
 
 
 def show_receipts(status: ListenerStatus, health: ReceiptsHealth) -> None:
@@ -124,9 +173,11 @@ def show_receipts(status: ListenerStatus, health: ReceiptsHealth) -> None:
     if not status.off:
         return
     status.health = health
-    status.setText(health.text)
+    if was_read(health):
+        status.known = health
+    status.setText(receipts_line(health))
     tint(status, CONCERN_TONES[health.concern])
-    status.setToolTip(f"{health.detail}\nClick for each receiver's heartbeat.")
+    status.setToolTip(f"{health.text}\n{health.detail}\nClick for each receiver's heartbeat.")
     status.receiptsRead.emit(health)
 
 
@@ -144,7 +195,7 @@ class StoreStatus(QLabel):
         self.setText("This computer's workspace, for this run")
         tint(self, Tone.WARNING)
         self.setToolTip(
-            f"The shared store {shared} was unreachable when the console started, so this "
+            f"The shared store {shared} could not be used when the console started, so this "
             "computer's own workspace was opened, for this run only: nothing in the "
             "settings changed, and the next start opens the shared store again."
         )

@@ -85,8 +85,11 @@ class StoreWaitDialog(QDialog):
         first: StoreOutOfReach,
         attempt: Callable[[], None],
         parent: QWidget | None = None,
+        explain: Callable[[StoreOutOfReach], str] | None = None,
     ) -> None:
+        """``explain``: the words for a failed try (else its ``reason``)."""
         super().__init__(parent)
+        self._explain = explain or (lambda error: error.reason)
         self.setObjectName("storeWaitDialog")
         self.setWindowTitle(title)
         self.setModal(True)
@@ -125,8 +128,11 @@ class StoreWaitDialog(QDialog):
         layout.addWidget(self.reason)
         layout.addWidget(self.countdown)
         layout.addWidget(buttons)
-        # Enter would otherwise press the first button; a try is what it should mean.
+        # Enter means a try, whichever button has the focus (the focus leaves Retry now
+        # while it is disabled during a try); quitting takes its own button or Esc.
         self.retry_button.setDefault(True)
+        for button in (self.local_button, self.quit_button):
+            button.setAutoDefault(False)
 
         self._timer = QTimer(self)
         self._timer.setInterval(_TICK_MS)
@@ -147,8 +153,9 @@ class StoreWaitDialog(QDialog):
         super().done(result)
 
     def _failed(self, error: StoreOutOfReach) -> None:
-        end = "" if error.reason.endswith((".", "?", "!")) else "."
-        self.reason.setText(f"The shared store {self._where} is unreachable: {error.reason}{end}")
+        reason = self._explain(error)
+        end = "" if reason.endswith((".", "?", "!")) else "."
+        self.reason.setText(f"The shared store {self._where} is unreachable: {reason}{end}")
         delay = RETRY_DELAYS[min(self._failures, len(RETRY_DELAYS) - 1)]
         self._failures += 1
         self._due = time.monotonic() + delay
@@ -186,9 +193,13 @@ class StoreWaitDialog(QDialog):
 
 
 def wait_for_store(
-    title: str, where: str, first: StoreOutOfReach, attempt: Callable[[], None]
+    title: str,
+    where: str,
+    first: StoreOutOfReach,
+    attempt: Callable[[], None],
+    explain: Callable[[StoreOutOfReach], str] | None = None,
 ) -> Outcome:
     """Show :class:`StoreWaitDialog` until it ends; how it ended."""
-    dialog = StoreWaitDialog(title, where, first, attempt)
+    dialog = StoreWaitDialog(title, where, first, attempt, explain=explain)
     dialog.exec()
     return dialog.outcome

@@ -3,6 +3,7 @@ profile toolbar, and the Help menu's list of shortcuts and About box."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from html import escape
 from importlib.metadata import version
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QTextDocument
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QSizePolicy, QToolBar, QWidget
 
 from console.settings import Profile, Settings
@@ -87,7 +88,11 @@ def add_actions(window: MainWindow) -> None:
         "Export the rows the filter shows",
     )
     window.settings_action = make_action(
-        window, "&Profiles and listener…", window.open_settings, "Ctrl+,"
+        window,
+        "&Settings…",
+        window.open_settings,
+        "Ctrl+,",
+        "Profiles, listener, workspace, operator and appearance",
     )
     window.credentials_action = make_action(
         window, "&Credentials…", window.open_credentials, "Ctrl+Shift+K", "Login and password"
@@ -245,9 +250,14 @@ def shortcuts_box(window: QWidget) -> QMessageBox:
     )
     box.setObjectName("shortcutsDialog")
     box.setTextFormat(Qt.TextFormat.RichText)
-    # A message box sizes itself to its text; its title would be cut by the frame.
+    # A message box caps its text's width (its longest rows were cut), and its title would
+    # be cut by the frame: the text is given the width of its widest row, or the title's.
+    table = QTextDocument()
+    table.setDefaultFont(box.font())
+    table.setHtml(f"<table>{rows}</table>")
     title = box.fontMetrics().horizontalAdvance(f"Keyboard shortcuts — {APP_TITLE}")
-    box.setStyleSheet(f"QLabel {{ min-width: {title + 80}px; }}")
+    width = max(title + 80, math.ceil(table.idealWidth()) + 8)
+    box.setStyleSheet(f"QLabel {{ min-width: {width}px; }}")
     return box
 
 

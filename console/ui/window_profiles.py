@@ -59,7 +59,10 @@ class WindowProfiles:
         simulated = self.simulated(profile)
         window.toolbar.show_profile(self.session.settings, profile, simulated)
         window.compose.set_profile(profile)
-        window.setWindowTitle("Demo mode" if simulated else "")
+        # The system adds the program's name; on a shared store, whose console it is.
+        shared = self.session.store_state.shared
+        who = [self.session.actor.operator, "shared store"] if shared else []
+        window.setWindowTitle(" — ".join([*who, *(["Demo mode"] if simulated else [])]))
         ready = self.session.credentials is not None
         login = f" as {self.session.credentials.login}" if self.session.credentials else ""
         window.profile_label.setText(
@@ -152,6 +155,7 @@ class WindowProfiles:
             store_given=None
             if is_workspace(self.session.settings, self.session.location, self.session.data_dir)
             else self.session.location.describe(),
+            shared_url=self.session.location.url,
         )
         dialog.settingsAccepted.connect(self.settings_accepted)
         # Kept while open: a listener started again from it is shown there.

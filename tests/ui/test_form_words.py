@@ -25,14 +25,17 @@ def test_after_a_send_the_number_is_selected_and_the_outcome_goes_with_the_next_
     assert not pane.outcome.isVisible()
 
 
-def test_tab_from_the_kept_number_goes_to_the_text(qtbot, window):
+def test_tab_from_the_kept_number_goes_past_its_region_to_the_text(qtbot, window):
     pane = window.compose
     compose(qtbot, window, "Your order has shipped")
     press_send(qtbot, window)
     assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")
     region = pane.recipient_field.region_box.currentText()
 
+    # Tab goes to the region beside To, a second Tab to the text.
     qtbot.keyClick(pane.recipient, Qt.Key.Key_Tab)
+    assert pane.recipient_field.region_box.lineEdit().hasFocus()
+    qtbot.keyClick(pane.recipient_field.region_box.lineEdit(), Qt.Key.Key_Tab)
     assert pane.editor.hasFocus()
     qtbot.keyClicks(pane.editor, "It arrives tomorrow")
     assert pane.editor.toPlainText() == "It arrives tomorrow"

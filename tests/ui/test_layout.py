@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox, QToolBar, QToolButton
 
 from console.ui.log_columns import Column
@@ -119,6 +120,15 @@ def test_help_lists_the_keyboard_shortcuts(qtbot, window):
         assert f"<b>{keys}</b></td><td>{what}" in text
     title = box.fontMetrics().horizontalAdvance("Keyboard shortcuts — SMS Operator Console")
     assert box.width() > title + 60  # its title is not cut by the window's frame
+    # Every row shows whole: the label is as wide and as high as its table.
+    (label,) = [w for w in box.findChildren(QLabel) if "<table>" in w.text()]
+    table = QTextDocument()
+    table.setDocumentMargin(0)  # as a label lays out its text
+    table.setDefaultFont(label.font())
+    table.setHtml(label.text())
+    assert label.contentsRect().width() >= table.idealWidth()
+    table.setTextWidth(label.contentsRect().width())
+    assert label.contentsRect().height() >= table.size().height()
     box.close()
 
 

@@ -42,7 +42,7 @@ def test_choosing_a_state_shows_the_rows_in_that_state(qtbot, windows, data_dir)
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):
         choose(qtbot, window.filter_bar.state, "Delivered")
     assert column_values(window, Column.NUMBER) == ["+1 202-555-0101"]
-    assert window.count_label.text() == "1 matches the filter"
+    assert window.count_label.text() == "1 message matches the filter"
 
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):
         choose(qtbot, window.filter_bar.state, "Accepted, not delivered yet")

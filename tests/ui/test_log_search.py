@@ -40,7 +40,7 @@ def test_a_slow_search_keeps_the_window_answering_and_the_rows_until_it_ends(
     beat.stop()
     assert beat.longest_gap_ms() <= MAX_GAP_MS
     assert not window.filter_bar.busy.isVisible()
-    assert window.count_label.text() == "1 matches the filter"
+    assert window.count_label.text() == "1 message matches the filter"
 
 
 def test_a_search_superseded_by_a_newer_one_never_shows_its_rows(
@@ -101,7 +101,7 @@ def test_a_reply_arriving_during_a_search_is_among_its_rows(qtbot, windows, data
 
     qtbot.waitUntil(lambda: len(column_values(window, Column.NUMBER)) == 2, timeout=5000)
     assert column_values(window, Column.NUMBER) == ["+1 202-555-0177", "+1 202-555-0101"]
-    assert window.count_label.text() == "2 match the filter"
+    assert window.count_label.text() == "2 messages match the filter"
 
 
 def test_an_alert_for_a_row_the_filter_hides_clears_the_filter_and_selects_it(
@@ -153,10 +153,12 @@ def test_a_search_of_many_rows_shows_them_first_and_its_whole_count_after(
     window.model.queryApplied.connect(lambda: first_told.append(window.count_label.text()))
 
     qtbot.keyClicks(window.filter_bar.text, "+1 202")
-    qtbot.waitUntil(lambda: window.count_label.text() == "260 match the filter", timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.count_label.text() == "260 messages match the filter", timeout=5000
+    )
 
     # The first page (200 rows) came with a count that stopped just past it.
-    assert first_told == ["201+ match the filter"]
+    assert first_told == ["201+ messages match the filter"]
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window.table, Qt.Key.Key_Escape)
@@ -183,7 +185,9 @@ def test_going_to_the_oldest_row_while_a_search_is_counted_waits_for_the_count(
 
     qtbot.keyClicks(window.filter_bar.text, "+1 202")
     qtbot.waitUntil(counting.is_set, timeout=5000)
-    qtbot.waitUntil(lambda: window.count_label.text() == "201+ match the filter", timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.count_label.text() == "201+ messages match the filter", timeout=5000
+    )
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window.table, Qt.Key.Key_Escape)
@@ -193,4 +197,4 @@ def test_going_to_the_oldest_row_while_a_search_is_counted_waits_for_the_count(
     let_go.set()
 
     qtbot.waitUntil(lambda: selected_id(window) == ids[0], timeout=5000)
-    assert window.count_label.text() == "230 match the filter"
+    assert window.count_label.text() == "230 messages match the filter"

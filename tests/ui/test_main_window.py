@@ -283,7 +283,7 @@ def test_filter_finds_a_number_and_clearing_it_shows_every_row(qtbot, windows, d
         assert window.model.rowCount() == 3
 
     assert column_values(window, Column.NUMBER) == ["+1 202-555-0102"]
-    assert window.count_label.text() == "1 matches the filter"
+    assert window.count_label.text() == "1 message matches the filter"
 
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):
         window.filter_bar.text.clear()

@@ -132,7 +132,7 @@ def test_mine_shows_only_the_operators_own_messages(qtbot, windows, data_dir) ->
     assert mine.isChecked()
     assert column_values(window, Column.OPERATOR) == ["alice"]
     assert column_values(window, Column.TEXT) == ["From Alice"]
-    assert window.count_label.text() == "1 matches the filter"
+    assert window.count_label.text() == "1 message matches the filter"
 
     with qtbot.waitSignal(window.model.modelReset, timeout=5000):
         qtbot.mouseClick(mine, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))

@@ -114,3 +114,19 @@ def test_the_region_shows_its_code_whole_and_its_cut_at_1024_by_700(
     assert shown.startswith(f"{code} · ")
     assert shown.endswith("…")
     assert box.lineEdit().fontMetrics().horizontalAdvance(shown) <= box.lineEdit().width()
+
+
+def test_tab_from_to_reaches_the_region_beside_it_then_the_text(qtbot, window, data_dir):
+    pane = window.compose
+    box = pane.recipient_field.region_box
+    choose(qtbot, box, UK)
+    activate(qtbot, window)
+    qtbot.mouseClick(pane.recipient, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(pane.recipient, "07700 900123")
+    press(qtbot, pane.recipient, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: box.lineEdit().hasFocus(), timeout=2000)
+    press(qtbot, box.lineEdit(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(pane.editor.hasFocus, timeout=2000)
+    # Passing through left the region as it was.
+    assert box.currentText() == UK
+    assert kept_region(data_dir) == "GB"

@@ -5,6 +5,7 @@ A store that can be reached but not used still says why in an error box."""
 from __future__ import annotations
 
 import logging
+import shlex
 import socket
 import sys
 import threading
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import keyring
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QWidget
@@ -353,5 +355,55 @@ def test_a_wrong_password_says_why_in_an_error_box(qtbot, data_dir, program):
         script.stop()
     assert status == UNUSABLE_DATA
     assert seen[0] == QMessageBox.__name__
-    assert "password authentication failed" in seen[1]
-    assert SECRET not in seen[1]
+    said = seen[1]
+    assert "The password for operator was refused" in said
+    # What to run, quoted for a shell: the URL holds an &.
+    assert f"sms-console --store {shlex.quote(operator_url)} db password set" in said
+    assert said.count(operator_url) == 1
+    assert SECRET not in said
+
+
+def test_a_missing_password_offers_this_computers_workspace(
+    qtbot, data_dir, program, opened, monkeypatch
+):
+    monkeypatch.delenv("PGPASSWORD")
+    monkeypatch.setenv("PGPASSFILE", str(data_dir / "no-pgpass"))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    seen: list[str] = []
+    with scratch_server() as server:
+        url = migrated_database(server)
+        server.execute("CREATE ROLE operator LOGIN PASSWORD 'the-right-one'")
+        server.hand_over(
+            server.data / "pg_hba.conf", "local all operator scram-sha-256\nlocal all all trust\n"
+        )
+        server.execute("SELECT pg_reload_conf()")
+        operator_url = url.replace("postgres@", "operator@", 1) + "&connect_timeout=5"
+        shared_settings(data_dir, operator_url)
+
+        def read_and_open_local() -> bool:
+            box = modal("storeRefused")
+            if box is None:
+                return False
+            seen.append(words(box))
+            seen.extend(b.text() for b in box.findChildren(QPushButton))
+            press(box, "Open this computer's workspace")
+            return True
+
+        script = Script(read_and_open_local)
+        try:
+            window = open_window(data_dir, True)
+        finally:
+            script.stop()
+            keyring.set_keyring(previous)
+    assert script.finished
+    said = seen[0]
+    assert "No password was found for operator" in said
+    assert f"sms-console --store {shlex.quote(operator_url)} db password set" in said
+    assert said.count(operator_url) == 1
+    assert "fe_sendauth" not in said
+    assert "Quit" in seen
+    assert window is not None
+    opened(window)
+    assert window.store_status.text() == "This computer's workspace, for this run"
+    assert window.session.location.path == data_dir / "messages.sqlite3"

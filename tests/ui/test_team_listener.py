@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QTreeWidget
@@ -19,7 +20,12 @@ from console.store.location import StoreLocation
 from console.store.postgres import PostgresStore
 from console.store.receivers import ReceiverBeat
 from console.ui.options.dialog import SettingsDialog
+from console.ui.palette import scheme
 from console.ui.receivers_dialog import ReceiversDialog
+from tests.support.postgres_server import scratch_server
+from tests.support.shared_receiver import migrated_database
+from tests.support.team_roles import team_database, team_login
+from tests.ui.test_main_window import listener_url
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -128,7 +134,7 @@ def test_the_status_bar_receivers_item_lists_each_receiver(
     assert (row.text(0), row.text(1), row.text(5)) == ("gateway-1", "812", "healthy")
     assert row.text(3).endswith("s ago")
     assert [
-        label for label in dialog.findChildren(QLabel) if "`sms-console db status`" in label.text()
+        label for label in dialog.findChildren(QLabel) if "sms-console db status" in label.text()
     ]
 
     # A receiver gone quiet shows up while the dialog is open, marked stale.
@@ -142,3 +148,98 @@ def test_the_status_bar_receivers_item_lists_each_receiver(
 
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+
+def test_the_receivers_list_keeps_its_rows_while_the_store_is_out_of_reach(
+    qtbot, windows, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 0.2)
+    with scratch_server() as server:
+        url = migrated_database(server)
+        with PostgresStore(url) as store:
+            now = time.time()
+            store.receiver_beat(ReceiverBeat("rx-1", "gateway-1", 812, now - 60, now, now - 3))
+        window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
+        status = window.listener_status
+        qtbot.waitUntil(lambda: status.text().startswith("Receipts via 1 receiver"), timeout=10_000)
+        qtbot.mouseClick(status, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: any(d.isVisible() for d in window.findChildren(ReceiversDialog)), timeout=5000
+        )
+        (dialog,) = [d for d in window.findChildren(ReceiversDialog) if d.isVisible()]
+        read_at = dialog.summary.text().partition(", read at ")[2][:19]
+        assert read_at.startswith(time.strftime("%Y-"))
+
+        server.stop()
+        qtbot.waitUntil(lambda: status.text() == "Receivers not known", timeout=20_000)
+        qtbot.waitUntil(lambda: "As last read" in dialog.summary.text(), timeout=5000)
+        summary = dialog.summary.text()
+        assert "1970" not in summary
+        assert "Receivers not known: shared store unreachable" in summary
+        table = dialog.findChild(QTreeWidget)
+        assert table.topLevelItemCount() == 1
+        assert table.topLevelItem(0).text(0) == "gateway-1"
+        dialog.reject()
+
+        # Opened again while it is still out of reach: the same rows, said to be old.
+        qtbot.mouseClick(status, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: any(d.isVisible() for d in window.findChildren(ReceiversDialog)), timeout=5000
+        )
+        (again,) = [d for d in window.findChildren(ReceiversDialog) if d.isVisible()]
+        assert "As last read" in again.summary.text()
+        assert again.findChild(QTreeWidget).topLevelItemCount() == 1
+        again.reject()
+
+
+def test_an_operator_login_cannot_store_callbacks_and_the_status_bar_says_so(
+    qtbot, windows, tmp_path, postgres_server
+):
+    with (
+        team_database(postgres_server) as database,
+        team_login(postgres_server, "sms_operator") as alice,
+    ):
+        url = postgres_server.url(database, alice)
+        data_dir = tmp_path / "alice"
+        window = open_on_shared_store(windows, data_dir, url)
+        dialog = open_settings(qtbot, window)
+        click_tab(qtbot, dialog, "Workspace")
+        page = dialog.workspace_page
+        # The page names the role it takes before it is turned on.
+        assert "GRANT sms_receiver TO" in page.embedded_note.text()
+        qtbot.mouseClick(page.embedded, Qt.MouseButton.LeftButton, pos=QPoint(8, 8))
+        with qtbot.waitSignal(window.listenerRestarted, timeout=10_000):
+            ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            qtbot.mouseClick(ok, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+        status = window.listener_status
+        qtbot.waitUntil(lambda: status.text() == "● Receiving callbacks", timeout=10_000)
+        callback = listener_url(window)
+
+        def reply(n: int) -> int:
+            fields = {
+                "type": "MO",
+                "message_id": f"MO-alice-{n}",
+                "shortcode": "12345",
+                "phone_number": "12025550177",
+                "carrier": "31",
+                "message": "Are you open on Sunday?",
+            }
+
+            async def post() -> int:
+                async with httpx.AsyncClient(timeout=10) as client:
+                    return (await client.post(callback, data=fields)).status_code
+
+            return int(windows.run(post()))
+
+        assert reply(1) == 503
+        qtbot.waitUntil(lambda: status.text() == "● Callbacks not stored", timeout=5000)
+        assert scheme().error in status.styleSheet()
+        assert "permission denied" in status.toolTip()
+        assert "GRANT sms_receiver TO" in status.toolTip()
+
+        # Granted as the README says: stored again, and said so.
+        postgres_server.execute(f"GRANT sms_receiver TO {alice}")
+        qtbot.waitUntil(lambda: reply(2) == 200, timeout=10_000)
+        qtbot.waitUntil(lambda: status.text() == "● Receiving callbacks", timeout=5000)
+        assert scheme().ok in status.styleSheet()
+        windows.close(window)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QToolBar
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox, QToolBar
 
 from console.paths import settings_path
 from console.settings import load_settings
@@ -143,6 +143,23 @@ def test_choosing_shared_asks_for_a_url_without_calling_it_an_error(qtbot, windo
     assert page.url.placeholderText().startswith("postgresql://")
     assert not [f.error.text() for f in [page.url_field] if f.error.isVisible()]
     assert not button(dialog, QDialogButtonBox.StandardButton.Ok).isEnabled()
+    # The page says why OK waits, in plain words.
+    assert page.url_needed.isVisible()
+    assert "wait for the shared store's URL" in page.url_needed.text()
+    qtbot.keyClicks(page.url, "postgresql://ann@db.example.com/sms")
+    assert not page.url_needed.isVisible()
+    assert button(dialog, QDialogButtonBox.StandardButton.Ok).isEnabled()
+    # No markdown in what the page says.
+    assert not [label.text() for label in page.findChildren(QLabel) if "`" in label.text()]
+    dialog.reject()
+
+
+def test_the_embedded_listener_names_the_role_it_needs(qtbot, window):
+    dialog = open_page(qtbot, window, "Workspace")
+    page = dialog.workspace_page
+    choose(qtbot, page.shared)
+    assert page.embedded_note.isVisible()
+    assert "GRANT sms_receiver TO" in page.embedded_note.text()
     dialog.reject()
 
 
@@ -158,8 +175,10 @@ def test_a_run_given_a_store_says_so_and_saving_that_store_needs_no_restart(
     assert page.given.isVisible()
     assert f"This run uses {StoreLocation.postgresql(postgres_url).describe()}" in page.given.text()
 
+    # Shared chosen: the URL is the one this run uses, ready to save.
     choose(qtbot, page.shared)
-    qtbot.keyClicks(page.url, postgres_url)
+    assert page.url.text() == postgres_url
+    assert not page.url_needed.isVisible()
     qtbot.mouseClick(button(dialog, QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
 
     assert load_settings(settings_path(tmp_path / "ann")).workspace.store == postgres_url
@@ -170,3 +189,20 @@ def test_a_run_given_a_store_says_so_and_saving_that_store_needs_no_restart(
     dialog = open_page(qtbot, window, "Workspace")
     assert not dialog.workspace_page.given.isVisible()
     assert dialog.workspace_page.shared.isChecked()
+
+
+def test_the_settings_menu_opens_settings_by_that_name(qtbot, window):
+    bar = window.menuBar()
+    (menu,) = [a for a in bar.actions() if a.text() == "&Settings"]
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(menu).center())
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    popup = QApplication.activePopupWidget()
+    texts = [a.text() for a in popup.actions()]
+    assert "&Settings…" in texts
+    (item,) = [a for a in popup.actions() if a.text() == "&Settings…"]
+    assert item.shortcut().toString() == "Ctrl+,"
+    qtbot.keyClick(popup, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(SettingsDialog)))
+    (dialog,) = [d for d in window.findChildren(SettingsDialog) if d.isVisible()]
+    assert dialog.windowTitle() == "Settings"
+    dialog.reject()

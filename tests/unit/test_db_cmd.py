@@ -8,6 +8,7 @@ import json
 import sqlite3
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -186,3 +187,32 @@ def test_db_roles_prints_the_sql_shipped_with_the_package(
     assert run(data_dir, "db", "roles") == 0
     shipped = Path(__file__).parents[2] / "console" / "store" / "postgres" / "roles.sql"
     assert capsys.readouterr().out == shipped.read_text()
+
+
+def test_db_password_set_reads_a_pipe_without_asking(
+    data_dir: Path, memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "postgresql://ops@db.example:6543/sms?sslmode=require"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # getpass's "Can not control echo" would be one
+        assert run(data_dir, "--store", url, "db", "password", "set", stdin=SECRET + "\n") == 0
+    target = PostgresTarget("db.example", "6543", "sms", "ops")
+    assert memory_keyring.entries == {(database_service_name(target), "ops"): SECRET}
+    captured = capsys.readouterr()
+    assert "Warning" not in captured.err
+    assert "Password:" not in captured.out + captured.err
+
+
+def test_an_empty_log_or_quarantine_says_so_on_standard_error(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(data_dir, "log") == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "no messages\n")
+    assert run(data_dir, "--operator", "root", "log", "--mine") == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("no messages sent by root: give --operator NAME")
+    assert run(data_dir, "quarantine") == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "no refused callbacks in the quarantine\n")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from console.next_step import summarise, summarise_orphan
@@ -139,3 +141,15 @@ def test_receipts_for_a_message_not_sent_here_say_so_with_the_state_that_stands(
     assert summary.reason == reason
     assert summary.next_step.startswith("Nothing to do here: this console has no such message.")
     assert summary.tone == tone
+
+
+def test_a_detail_that_ends_its_sentence_gets_no_second_full_stop() -> None:
+    failed = replace(
+        message(MessageStatus.FAILED, result=None),
+        status_detail="Gave up after 10 attempts (last: could not connect ('127.0.0.1', 9)).",
+    )
+    headline = summarise(failed).headline
+    assert headline.endswith("9)).")
+    assert not headline.endswith("..")
+    unanswered = summarise(message(MessageStatus.FAILED, result=None)).headline
+    assert unanswered == "Not sent: no answer from the provider."

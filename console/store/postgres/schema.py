@@ -50,6 +50,14 @@ def migrate(conn: psycopg.Connection[Any]) -> list[int]:
         IncompatibleStore: the database's schema is newer than this program's.
     """
     applied: list[int] = []
+    # A schema already current is left alone before anything else: a login that may not
+    # change it (an operator's) is then told so, not refused.
+    current = version(conn)
+    conn.commit()
+    if current > VERSION:
+        raise IncompatibleStore(_newer(current))
+    if current == VERSION:
+        return applied
     # Held for the whole run, so that the first to take it applies every step and the
     # others find the schema current; each step still commits on its own.
     conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))

@@ -58,6 +58,7 @@ class SettingsDialog(QDialog):
         run_operator: RunOperator | None = None,
         on_shared_store: bool = False,
         store_given: str | None = None,
+        shared_url: str | None = None,
     ) -> None:
         """``listener``: the listener's state now (its URL has the port it took when started
         with a port of 0); None where it is not known. ``keychain``: where a shared
@@ -65,7 +66,8 @@ class SettingsDialog(QDialog):
         operator's name this run uses in place of the settings', if any.
         ``on_shared_store``: the console runs on a shared store now, whatever the settings
         name. ``store_given``: the store this run uses, in words, when it is not the one
-        the settings name."""
+        the settings name. ``shared_url``: the URL (no password) of the shared store this
+        run uses, if it uses one."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         if not settings.listener.path_token:
@@ -78,7 +80,7 @@ class SettingsDialog(QDialog):
 
         profiles = ProfilesPage(self._draft)
         self._listener_page = ListenerPage(self._draft, data_dir, listener, on_shared_store)
-        self.workspace_page = WorkspacePage(self._draft, keychain, store_given)
+        self.workspace_page = WorkspacePage(self._draft, keychain, store_given, shared_url)
         appearance = AppearancePage(self._draft)
         operator = OperatorPage(self._draft, run_operator)
         # The tabs, in this order. A new page is a SettingsPage of its own module, added here.

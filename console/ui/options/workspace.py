@@ -43,12 +43,18 @@ class WorkspacePage(SettingsPage):
     TITLE = "Workspace"
 
     def __init__(
-        self, draft: Draft, keychain: Keychain | None = None, store_given: str | None = None
+        self,
+        draft: Draft,
+        keychain: Keychain | None = None,
+        store_given: str | None = None,
+        shared_url: str | None = None,
     ) -> None:
         """``store_given``: the store this run uses, in words, when it is not the one the
-        settings name."""
+        settings name. ``shared_url``: the shared store's URL (without a password) this run
+        uses, offered when Shared is chosen with no URL saved."""
         super().__init__(draft)
         self._keychain = keychain
+        self._shared_url = shared_url
         self.given = QLabel(
             f"This run uses {store_given}, given for this run only (with --store or "
             "SMS_CONSOLE_STORE, or standing in for a shared store out of reach). The choice "
@@ -80,6 +86,11 @@ class WorkspacePage(SettingsPage):
             "On a shared store the team's receivers take the provider's callbacks; turn this "
             "on only if the provider calls this computer"
         )
+        self.embedded_note = hint_label(
+            "Storing callbacks takes the receivers' rights: the login in the URL must also "
+            "be a member of sms_receiver (GRANT sms_receiver TO alice;)."
+        )
+        self.embedded_note.setObjectName("embeddedNote")
         self.test_button = QPushButton("Test connection")
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -89,6 +100,10 @@ class WorkspacePage(SettingsPage):
             self.url,
             "Without a password: it comes from the keychain (below), PGPASSWORD or ~/.pgpass.",
         )
+        # Why OK waits while the URL is empty; not an error: nothing was typed wrong.
+        self.url_needed = hint_label("OK and Apply wait for the shared store's URL.")
+        self.url_needed.setObjectName("urlNeeded")
+        self.url_needed.hide()
         self._lay_out()
 
         self._answers = _Answers(self)
@@ -110,11 +125,13 @@ class WorkspacePage(SettingsPage):
         self.shared_box = QGroupBox("Shared store")
         form = QFormLayout(self.shared_box)
         form.addRow("URL", self.url_field)
+        form.addRow("", self.url_needed)
         form.addRow(
             "Password",
             Field(self.password, "Kept in the keychain on OK or Apply; empty keeps the one filed."),
         )
         form.addRow("", self.embedded)
+        form.addRow("", self.embedded_note)
         form.addRow("", in_row(self.test_button, stretch_first=False))
         form.addRow("", self.result)
         layout = QVBoxLayout(self)
@@ -124,7 +141,7 @@ class WorkspacePage(SettingsPage):
         layout.addWidget(
             hint_label(
                 "A change of workspace applies when the console starts again. On a shared "
-                "store, run `sms-console db migrate` once, and the team's receivers take the "
+                "store, run sms-console db migrate once, and the team's receivers take the "
                 "provider's callbacks (README, Team mode)."
             )
         )
@@ -138,17 +155,21 @@ class WorkspacePage(SettingsPage):
         self.shared_box.setVisible(self.shared.isChecked())
 
     def _edited(self) -> None:
+        if self.shared.isChecked() and not self.url.text().strip() and self._shared_url:
+            self.url.setText(self._shared_url)
         self._shown()
         self.result.hide()
         workspace = self.workspace()
         problems = workspace_problems(workspace)
-        if self.shared.isChecked() and not workspace.store:
+        needed = self.shared.isChecked() and not workspace.store
+        if needed:
             # Not an error yet: OK waits for the URL, whose field shows an example.
             self.problems = {"store": "the shared store's URL is needed"}
             self.url_field.set_error(None)
         else:
             self.problems = problems
             self.url_field.set_error(problems.get("store"))
+        self.url_needed.setVisible(needed)
         if not problems:
             listener = replace(
                 self.draft.settings.listener, embedded_on_shared=self.embedded.isChecked()

@@ -127,3 +127,15 @@ async def test_a_commit_that_fails_in_the_writers_thread_answers_the_batch_503(
     assert all(isinstance(r, StorageUnavailable) for r in results)
     assert counting.orphan_receipts() == []
     assert (await writer.submit(receipt("after"))).status == 200
+
+
+async def test_a_lone_callback_not_stored_is_logged_as_one(
+    counting: CountingStore, writer: BatchWriter, caplog: pytest.LogCaptureFixture
+) -> None:
+    counting.close()
+    with pytest.raises(StorageUnavailable):
+        await writer.submit(receipt("alone"))
+    logged = [r.getMessage() for r in caplog.records if r.name == "console.listener.batching"]
+    assert logged
+    assert logged[0].startswith("could not store 1 callback")
+    assert "1 callbacks" not in logged[0]

@@ -337,3 +337,13 @@ def test_the_listener_stores_through_the_store_it_is_handed(tmp_path: Path) -> N
     assert opened_on == ["callback-listener"]
     with SqliteStore(elsewhere) as store:
         assert [r.message_id for r in store.receipts("m-1")] == ["m-1"]
+
+
+def test_uvicorns_start_and_stop_lines_are_not_logged(
+    data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO")
+    with running_listener(data_dir) as running:
+        assert post(running.url, RECEIPT).status_code == 200
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("uvicorn")]
+    assert not [line for line in said if "server process" in line], said

@@ -217,8 +217,9 @@ def test_neither_role_can_do_more_nor_change_the_schema(
             assert "schema public" in refused(conn, FUNCTION)
             refused(conn, "CREATE SCHEMA mine")
             refused(conn, "TRUNCATE receipts")
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                schema.migrate(conn)
+            # A current schema is left alone, whoever asks (test_migrate_roles: an old one
+            # is refused to them).
+            assert schema.migrate(conn) == []
 
 
 def test_the_readme_shows_the_same_sql() -> None:
