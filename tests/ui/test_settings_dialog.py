@@ -400,9 +400,11 @@ def test_get_note_stands_out_only_for_get(make_dialog):
     dialog = make_dialog()
     note = dialog.profile_form.method_note
     assert "password" in note.text()
-    assert not note.isEnabled()
+    muted = note.styleSheet()
     dialog.profile_form.method.setCurrentIndex(1)
-    assert note.isEnabled()
+    assert note.styleSheet() != muted
+    dialog.profile_form.method.setCurrentIndex(0)
+    assert note.styleSheet() == muted
 
 
 def test_production_and_test_look_different(qtbot):

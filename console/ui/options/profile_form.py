@@ -301,9 +301,9 @@ class ProfileForm(Form):
         self.badge.set_environment(ENVIRONMENTS[self.environment.currentIndex()])
 
     def _method_note_shown(self) -> None:
+        # Muted while POST is chosen, never greyed out: it is read before choosing GET.
         warn = METHODS[self.method.currentIndex()] == HttpMethod.GET
-        self.method_note.setEnabled(warn)
-        tint(self.method_note, Tone.ERROR if warn else None)
+        tint(self.method_note, Tone.ERROR if warn else Tone.MUTED)
 
     def _use_provider_endpoint(self) -> None:
         self.endpoint.setText(PROVIDER_ENDPOINT)
