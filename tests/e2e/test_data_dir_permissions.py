@@ -69,7 +69,8 @@ def test_an_existing_open_folder_and_its_files_are_closed_with_a_warning(tmp_pat
     assert "open to other users" in (folder / "console.log").read_text(encoding="utf-8")
 
     again = run_cli(folder, "log")
-    assert (again.returncode, again.stderr) == (0, "")
+    # No warning: only the note that the log is empty.
+    assert (again.returncode, again.stderr) == (0, "no messages\n")
 
 
 def test_a_new_folder_gets_only_owner_only_files_and_no_warning(tmp_path: Path) -> None:
@@ -77,7 +78,7 @@ def test_a_new_folder_gets_only_owner_only_files_and_no_warning(tmp_path: Path) 
 
     result = run_cli(folder, "log")
 
-    assert (result.returncode, result.stderr) == (0, "")
+    assert (result.returncode, result.stderr) == (0, "no messages\n")
     assert mode(folder) == 0o700
     assert set(modes(folder).values()) == {0o600}
     assert {"console.log", "messages.sqlite3"} <= set(modes(folder))
