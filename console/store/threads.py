@@ -6,8 +6,9 @@ operator has a read mark on each thread: the number of its replies they have see
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from console.store.models import ReplyRecord, StoredMessage
 
@@ -85,5 +86,92 @@ class ThreadItem:
         return ItemKey(self.at, self.message_id)
 
 
+# A thread's list and its items are read this many at a time unless asked otherwise.
+THREAD_PAGE = 100
+ITEM_PAGE = 200
+
+
+def thread_row(values: Sequence[Any]) -> ThreadRow:
+    """A thread from the columns each backend selects: its own, the operator's unread count,
+    the claim (if it has not run out) and when the number opted out."""
+    (id_, number, sender, last_at, direction, message_id, body, unread, by, until, out) = values
+    return ThreadRow(
+        id=int(id_),
+        phone_number=number,
+        sender=sender,
+        last_at=last_at,
+        last_direction="in" if direction == "in" else "out",
+        last_message_id=message_id,
+        last_body=body,
+        unread=int(unread),
+        claimed_by=by,
+        claimed_until=until,
+        opted_out_at=out,
+    )
+
+
+def newest_first(items: Iterable[ThreadItem], limit: int) -> list[ThreadItem]:
+    """The newest ``limit`` of ``items``, oldest first (ties by message_id, as ItemKey)."""
+    return sorted(sorted(items, key=lambda i: i.key, reverse=True)[:limit], key=lambda i: i.key)
+
+
 class ThreadRecords(Protocol):
-    """The threads part of :class:`console.store.interface.MessageStore`."""
+    """The threads part of :class:`console.store.interface.MessageStore`.
+
+    Every thread is read for one ``operator`` (``unread`` is theirs). A claim that has run
+    out reads as none (``claimed_by`` and ``claimed_until`` None).
+    """
+
+    def threads(
+        self,
+        query: ThreadQuery,
+        operator: str,
+        before: ThreadKey | None = None,
+        limit: int = THREAD_PAGE,
+    ) -> list[ThreadRow]:
+        """Threads newest activity first (ties: higher id first), those after ``before``
+        (the key of the last one of the page before). ``query.text``: a number or part of
+        one (digits, with ``+``, spaces, dashes, brackets as people type them) finds the
+        threads whose customer's number holds those digits (from ``+``: starting with
+        them); other text finds the threads with a message or reply containing it, ignoring
+        ASCII case, as the log's search finds messages.
+
+        Raises:
+            StoreError: the store could not be read.
+        """
+
+    def thread(self, thread_id: int, operator: str) -> ThreadRow | None:
+        """The thread with this id; None when there is none."""
+
+    def thread_for(self, phone_number: str, sender: str, operator: str) -> ThreadRow | None:
+        """The thread of a customer's number and our sender; None before any message."""
+
+    def thread_items(
+        self, thread_id: int, before: ItemKey | None = None, limit: int = ITEM_PAGE
+    ) -> list[ThreadItem]:
+        """The newest ``limit`` messages and replies of a thread older than ``before``,
+        returned oldest first: messages as the log reads them (status, delivery state, with
+        their attachments), replies with their attachments. Empty for an unknown thread."""
+
+    def threads_for(self, message_ids: Iterable[str], operator: str) -> list[ThreadRow]:
+        """The threads holding messages or replies with these message_ids (the ids of a
+        batch of changes), newest activity first."""
+
+    def mark_read(self, thread_id: int, operator: str) -> None:
+        """The operator has seen every reply the thread has now."""
+
+    def mark_unread(self, thread_id: int, operator: str) -> None:
+        """The thread's last reply is unread again for the operator (the ones before stay
+        seen); a thread without replies stays without unread ones."""
+
+    def unread_total(self, operator: str) -> int:
+        """How many replies of all threads the operator has not seen."""
+
+    def claim_thread(self, thread_id: int, operator: str, until: float, now: float) -> str | None:
+        """Claim a thread for the operator until ``until``, unless another operator's claim
+        runs past ``now``; renews the operator's own claim. Returns who holds it after the
+        call: ``operator`` when it got (or kept) it, the other operator when not; None for
+        an unknown thread. Two operators claiming at once: one of them gets it."""
+
+    def release_thread(self, thread_id: int, operator: str) -> None:
+        """Let go of the operator's claim on a thread (nothing when another holds it)."""

@@ -98,12 +98,12 @@ def big_store(messages: int = 1_000_000) -> Path:
     return path
 
 
-def _number(rng: random.Random) -> str:
+def phone_number(rng: random.Random) -> str:
     prefix, digits = rng.choice(_NUMBER_PLANS)
     return prefix + str(rng.randrange(10**digits)).zfill(digits)
 
 
-def _message_rows(rng: random.Random, messages: int) -> Iterator[tuple[object, ...]]:
+def message_rows(rng: random.Random, messages: int) -> Iterator[tuple[object, ...]]:
     weights = [o[3] for o in _OUTCOMES]
     at = START
     for _ in range(messages):
@@ -112,7 +112,7 @@ def _message_rows(rng: random.Random, messages: int) -> Iterator[tuple[object, .
         yield (
             uuid.UUID(int=rng.getrandbits(128)).hex,
             "default",
-            _number(rng),
+            phone_number(rng),
             rng.choice(_SENDERS),
             rng.choice(_BODIES).format(n=rng.randrange(10**6, 10**7)),
             ENDPOINT,
@@ -145,7 +145,7 @@ def fill(path: Path, messages: int, seed: int = 7) -> None:
             " method, priority, receipt, status, result_code, status_detail, attempt_count,"
             " state, state_result_code, state_at, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            _message_rows(rng, messages),
+            message_rows(rng, messages),
         )
         (newest,) = conn.execute("SELECT MAX(created_at) FROM messages").fetchone()
         mms = rng.sample(range(1, messages + 1), int(messages * MMS_SHARE))
@@ -161,7 +161,7 @@ def fill(path: Path, messages: int, seed: int = 7) -> None:
                 (
                     f"mo-{i}",
                     rng.choice(_SENDERS[:2]),
-                    _number(rng),
+                    phone_number(rng),
                     rng.choice(_REPLIES),
                     rng.uniform(START, newest),
                 )

@@ -187,12 +187,17 @@ def test_neither_role_can_do_more_nor_change_the_schema(
         refused(receiver, "INSERT INTO attempts (message_ref, number, started_at) VALUES (1, 1, 1)")
         refused(receiver, "DELETE FROM receipts")
         refused(receiver, "UPDATE schema_version SET version = 0")
+        # A receiver keeps threads as replies arrive, and neither claims nor reads them.
+        refused(receiver, "UPDATE threads SET claimed_by = 'r', claimed_until = 9")
+        refused(receiver, "INSERT INTO thread_reads (thread_id, operator, seen) VALUES (1, 'r', 1)")
+        refused(receiver, "DELETE FROM threads")
 
         refused(operator, RECEIPT, "m-1", 2)
         refused(operator, "DELETE FROM messages")
         refused(operator, "UPDATE receipts SET message_state = 2")
         refused(operator, "DELETE FROM quarantine")
         refused(operator, "UPDATE schema_version SET version = 0")
+        refused(operator, "DELETE FROM threads")
         # The audit trail is only ever added to.
         refused(operator, "UPDATE audit SET operator = 'someone else'")
         refused(operator, "DELETE FROM audit")
@@ -253,8 +258,24 @@ def test_each_program_runs_on_its_role_alone(
         operator.release_claim(mine, "m-2")
         assert [m.message_id for m in operator.claim_undecided(other)] == ["m-2"]
         assert operator.claim_message("m-2", other)
+        # Conversations: the receiver's reply made the thread (its trigger ran as the
+        # receiver); the operator's messages keep it, and the operator claims it and
+        # marks it read and unread.
+        thread = operator.thread_for("12025550100", "12345", "alice")
+        assert thread is not None
+        assert (thread.unread, thread.last_message_id) == (1, "m-2")
+        assert operator.claim_thread(thread.id, "alice", until=4e9, now=5.0) == "alice"
+        assert operator.claim_thread(thread.id, "bob", until=4e9, now=5.0) == "alice"
+        operator.mark_read(thread.id, "alice")
+        assert operator.unread_total("alice") == 0
+        operator.mark_unread(thread.id, "alice")
+        assert operator.unread_total("alice") == 1
+        operator.release_thread(thread.id, "alice")
     with PostgresStore(receiver_url) as receiver:
         assert receiver.record_callbacks([receipt("m-1", 2, 3.0)]) == [True]
+        # Another reply on the same thread: the trigger updates the thread as the receiver.
+        later = IncomingReply("mo-2", "12345", "12025550100", None, "ok", 9.0, "203.0.113.9", "")
+        assert receiver.record_callbacks([later]) == [True]
         # Its heartbeat, and the trimming it does on each beat.
         receiver.receiver_beat(ReceiverBeat("r-1", "box", 7, 1.0, 3.0, 3.0))
         assert receiver.forget_old(4.0 + FORGET_AFTER) >= 1
@@ -265,3 +286,6 @@ def test_each_program_runs_on_its_role_alone(
         message = operator.get_message("m-1")
         assert message is not None
         assert message.state == 2
+        thread = operator.thread_for("12025550100", "12345", "alice")
+        assert thread is not None
+        assert (thread.unread, thread.last_message_id, thread.claimed_by) == (2, "mo-2", None)
