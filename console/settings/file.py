@@ -14,6 +14,7 @@ from typing import Any
 
 from console.atomic_file import replaced_atomically
 from console.protocol.mt_request import HttpMethod, Priority
+from console.settings.conversations import ConversationSettings
 from console.settings.model import (
     DEFAULT_PROFILE,
     Environment,
@@ -25,7 +26,7 @@ from console.settings.model import (
 )
 from console.settings.workspace import WorkspaceSettings
 
-SETTINGS_VERSION = 4
+SETTINGS_VERSION = 5
 
 
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
@@ -49,11 +50,18 @@ def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _v4_to_v5(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 5 added conversations: replies notified, claims of 15 minutes.
+    data.setdefault("conversations", {})
+    return data
+
+
 # What turns a file of each version into one of the next.
 _UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 
@@ -131,6 +139,16 @@ def _workspace_from_json(data: dict[str, Any]) -> WorkspaceSettings:
     return WorkspaceSettings(store=data.get("store", ""))
 
 
+def _conversations_from_json(data: dict[str, Any]) -> ConversationSettings:
+    known = {f.name for f in fields(ConversationSettings)}
+    unknown = set(data) - known
+    if unknown:
+        raise SettingsError(f"unknown conversation settings: {', '.join(sorted(unknown))}")
+    if not isinstance(data.get("notify_replies", True), bool):
+        raise SettingsError("conversations notify_replies must be true or false")
+    return ConversationSettings(**data)
+
+
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
@@ -160,6 +178,7 @@ def load_settings(path: Path) -> Settings:
             workspace=_workspace_from_json(data.get("workspace", {})),
             # Files written before it was a setting have none.
             operator_name=_operator_name(data.get("operator_name", "")),
+            conversations=_conversations_from_json(data["conversations"]),
         )
     except SettingsError as exc:
         raise SettingsError(f"{path}: {exc}") from None
@@ -177,6 +196,7 @@ def save_settings(path: Path, settings: Settings) -> None:
         "theme": settings.theme.value,
         "workspace": asdict(settings.workspace),
         "operator_name": settings.operator_name,
+        "conversations": asdict(settings.conversations),
     }
     with replaced_atomically(path) as handle:
         json.dump(data, handle, indent=2)

@@ -115,6 +115,20 @@ def add_actions(window: MainWindow) -> None:
     )
     window.compose_action.setCheckable(True)
     window.compose_action.setChecked(True)
+    window.log_mode_action = make_action(
+        window,
+        "The &log",
+        lambda: window.conversations.show_log(),
+        "Ctrl+1",
+        "Every message and reply",
+    )
+    window.conversations_mode_action = make_action(
+        window,
+        "C&onversations",
+        lambda: window.conversations.show_conversations(),
+        "Ctrl+2",
+        "A thread per customer, with a reply box",
+    )
     window.shortcuts_action = make_action(
         window, "&Keyboard shortcuts", window.show_shortcuts, "F1", "Every shortcut of the window"
     )
@@ -133,7 +147,10 @@ def _place(window: MainWindow) -> None:
     message_menu.addActions(
         [window.send_action, window.retry_action, window.send_again_action, window.copy_id_action]
     )
+    message_menu.addAction(window.conversations.pane.mark_unread_action)
     view_menu = menus.addMenu("&View")
+    view_menu.addActions([window.log_mode_action, window.conversations_mode_action])
+    view_menu.addSeparator()
     view_menu.addActions([window.filter_action, window.newest_action, window.oldest_action])
     view_menu.addSeparator()
     view_menu.addAction(window.compose_action)

@@ -11,6 +11,7 @@ from console.settings import (
     PROVIDER_ENDPOINT,
     REGION_CODES,
     SETTINGS_VERSION,
+    ConversationSettings,
     Environment,
     ListenerSettings,
     Profile,
@@ -345,7 +346,7 @@ def test_a_file_of_the_first_version_is_upgraded_as_it_is_read_and_saved_as_the_
     assert settings.profile().max_characters is None
     assert settings.theme is Theme.SYSTEM
     save_settings(path, settings)
-    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 4
+    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION == 5
     assert load_settings(path) == settings
 
 
@@ -360,10 +361,10 @@ def test_the_theme_is_kept_and_an_unknown_one_is_refused_by_name(tmp_path: Path)
 
 def test_a_file_of_a_newer_console_is_refused_naming_both_versions(tmp_path: Path) -> None:
     path = tmp_path / "profiles.json"
-    path.write_text('{"version": 5, "profiles": [{"name": "x", "new_thing": 1}]}')
+    path.write_text('{"version": 6, "profiles": [{"name": "x", "new_thing": 1}]}')
     with pytest.raises(SettingsError) as refused:
         load_settings(path)
-    assert "settings version 5; this one reads versions up to 4" in str(refused.value)
+    assert "settings version 6; this one reads versions up to 5" in str(refused.value)
     assert str(path) in str(refused.value)
 
 
@@ -404,3 +405,29 @@ def test_a_file_from_before_the_operator_name_reads_as_none_set(tmp_path: Path) 
     path.write_text('{"version": 3, "theme": "dark", "profiles": [{"name": "x"}]}')
 
     assert load_settings(path).operator_name == ""
+
+
+def test_a_version_4_file_notifies_replies_and_claims_for_15_minutes(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"version": 4, "theme": "dark", "profiles": [{"name": "x"}]}')
+    settings = load_settings(path)
+    assert settings.conversations.notify_replies
+    assert settings.conversations.claim_minutes == 15
+    save_settings(path, settings)
+    saved = json.loads(path.read_text())
+    assert saved["version"] == 5
+    assert saved["conversations"] == {"notify_replies": True, "claim_minutes": 15}
+
+
+def test_silenced_notifications_and_a_claims_length_are_kept_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    quiet = ConversationSettings(notify_replies=False, claim_minutes=30)
+    save_settings(path, Settings(conversations=quiet))
+    assert load_settings(path).conversations == quiet
+    with pytest.raises(SettingsError) as endless:
+        Settings(conversations=ConversationSettings(claim_minutes=0))
+    assert "from 1 to 480 minutes" in endless.value.problems["claim_minutes"]
+    path.write_text('{"version": 5, "theme": "dark", "profiles": [{"name": "x"}],'
+                    ' "conversations": {"notify_replies": "no"}}')  # fmt: skip
+    with pytest.raises(SettingsError, match="notify_replies must be true or false"):
+        load_settings(path)
