@@ -58,6 +58,7 @@ class ReplyBox(QWidget):
         send_row = QHBoxLayout()
         send_row.addWidget(self.from_label)
         send_row.addWidget(self.reason, 1)
+        send_row.addStretch()  # without a reason shown, the button keeps its size
         send_row.addWidget(self.sending_label)
         send_row.addWidget(self.send_button)
         layout = QVBoxLayout(self)

@@ -62,6 +62,7 @@ class ThreadView(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.title)
         header.addWidget(self.handler, 1)
+        header.addStretch()  # the button keeps its size while nobody handles the thread
         header.addWidget(self.claim_button)
 
         self.messages = named(QScrollArea(), "threadMessages")

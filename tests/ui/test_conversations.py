@@ -9,6 +9,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
+from console.paths import settings_path
+from console.settings import load_settings
 from console.store.threads import ThreadRow
 from console.ui.conversations_pane import ConversationsPane
 from console.ui.main_window import MainWindow
@@ -21,6 +23,8 @@ from tests.ui.test_main_window import (
     compose,
     listener_url,
 )
+from tests.ui.test_settings_dialog import ok_button
+from tests.ui.test_team_listener import click_tab, open_settings
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -210,3 +214,23 @@ def test_a_reply_in_the_open_thread_shows_at_once_and_is_read(qtbot, windows, wi
     # Clicking the list somewhere empty changes nothing of what is open.
     qtbot.mouseClick(pane.list.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 400))
     assert pane.view.title.text().startswith("+1 202-555-0177")
+
+
+def test_notifications_are_silenced_and_claims_lengthened_in_the_settings(qtbot, window):
+    dialog = open_settings(qtbot, window)
+    click_tab(qtbot, dialog, "Conversations")
+    page = dialog.conversations_page
+    assert page.notify.isChecked()
+    assert page.claim_minutes.value() == 15
+
+    qtbot.mouseClick(
+        page.notify, Qt.MouseButton.LeftButton, pos=QPoint(8, page.notify.height() // 2)
+    )
+    page.claim_minutes.selectAll()
+    qtbot.keyClicks(page.claim_minutes, "30")
+    qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+    settings = load_settings(settings_path(window.session.data_dir))
+    assert not settings.conversations.notify_replies
+    assert settings.conversations.claim_minutes == 30
+    assert window.session.settings.conversations == settings.conversations
