@@ -9,10 +9,8 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QLabel,
     QLineEdit,
-    QListView,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -27,7 +25,7 @@ from console.ui.palette import Tone
 from console.ui.reply_box import ReplyBox
 from console.ui.thread_claims import ClaimKeeper
 from console.ui.thread_list_model import ThreadListModel
-from console.ui.thread_row_delegate import ThreadRowDelegate, row_height
+from console.ui.thread_list_view import ThreadList
 from console.ui.thread_view import ThreadView
 
 SEARCH_DELAY_MS = 250
@@ -58,15 +56,7 @@ class ConversationsPane(QSplitter):
         self.search.setPlaceholderText("Search a number or text")
         self.search.setAccessibleName("Search conversations")
         self.search.setClearButtonEnabled(True)
-        self.list = named(QListView(), "threadList")
-        self.list.setAccessibleName("Conversations")
-        self.list.setModel(self.model)
-        self.delegate = ThreadRowDelegate(operator, self.list)
-        self.list.setItemDelegate(self.delegate)
-        self.list.setUniformItemSizes(True)  # fixed heights: cheap however many threads
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setMinimumWidth(260)
+        self.list = ThreadList(self.model, operator)
         self.list_error = plain_label("threadListError", Tone.ERROR)
         self.list_error.hide()
         self.empty_note = named(QLabel(), "threadsEmpty", wordWrap=True)
@@ -129,7 +119,6 @@ class ConversationsPane(QSplitter):
             (self.reply_box.editor, self.reply_box.send_button),
         ):
             QWidget.setTabOrder(first, second)
-        self.list.setMinimumHeight(row_height(self.list.fontMetrics()) * 3)
 
     # The window's API ---------------------------------------------------------------------
 

@@ -4,13 +4,17 @@ reply's state follow its receipts; Mark unread and the search, as the operator u
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from console.paths import settings_path
+from console.paths import database_path, settings_path
 from console.settings import load_settings
+from console.store.models import IncomingReply
+from console.store.sqlite import SqliteStore
 from console.store.threads import ThreadRow
 from console.ui.conversations_pane import ConversationsPane
 from console.ui.main_window import MainWindow
@@ -194,6 +198,11 @@ def test_the_keyboard_moves_opens_and_leaves_threads(qtbot, windows, window):
     assert thread_at(pane, 0).phone_number == "12025550103"
     assert thread_at(pane, pane.list.currentIndex().row()).phone_number == "12025550101"
     assert pane.view.title.text().startswith("+1 202-555-0101")
+    # So does a thread below it moving to the top.
+    post_mo(windows, url, "MO-keys-0004", "12025550102", "Second again")
+    qtbot.waitUntil(lambda: thread_at(pane, 0).phone_number == "12025550102", timeout=10_000)
+    assert thread_at(pane, pane.list.currentIndex().row()).phone_number == "12025550101"
+    assert pane.list.selectionModel().isSelected(pane.list.currentIndex())
 
 
 def test_a_reply_in_the_open_thread_shows_at_once_and_is_read(qtbot, windows, window):
@@ -234,3 +243,31 @@ def test_notifications_are_silenced_and_claims_lengthened_in_the_settings(qtbot,
     assert not settings.conversations.notify_replies
     assert settings.conversations.claim_minutes == 30
     assert window.session.settings.conversations == settings.conversations
+
+
+def test_threads_arriving_above_keep_the_rows_the_operator_is_reading(qtbot, windows, data_dir):
+    with SqliteStore(database_path(data_dir)) as store:
+        for number in range(40):
+            store.add_reply(
+                IncomingReply(
+                    f"MO-seed-{number:02d}", "12345", f"120255502{number:02d}", None,
+                    f"Question {number}", time.time() - 1000 + number, "127.0.0.1", "",
+                )
+            )  # fmt: skip
+    window = windows.open(data_dir)
+    url = listener_url(window)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 40, timeout=10_000)
+    bar = pane.list.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 10, timeout=5000)
+    bar.setValue(10)
+    reading = pane.list.indexAt(QPoint(5, 5)).data(THREAD_ROLE).phone_number
+
+    post_mo(windows, url, "MO-new-0001", "447700900123", "New here")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 41, timeout=10_000)
+    assert pane.list.indexAt(QPoint(5, 5)).data(THREAD_ROLE).phone_number == reading
+    # An older thread, out of view below, written to again: it moves to the top.
+    post_mo(windows, url, "MO-new-0002", "12025550200", "Still waiting")
+    qtbot.waitUntil(lambda: thread_at(pane, 0).phone_number == "12025550200", timeout=10_000)
+    assert pane.list.indexAt(QPoint(5, 5)).data(THREAD_ROLE).phone_number == reading
