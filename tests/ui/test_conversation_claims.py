@@ -72,6 +72,9 @@ def test_a_thread_claimed_by_another_operator_warns_before_a_reply(
     )
     assert not warning_boxes(bob)
     assert bubble_texts(bob_pane) == ["Is my order late?", "I can look into it"]
+    sent = bob_pane.view.bubbles()[-1]
+    qtbot.waitUntil(lambda: "Accepted, awaiting receipt" in sent.meta.text(), timeout=10_000)
+    assert "bob" in sent.meta.text()
     # Ann sees Bob's reply in her open thread, live.
     qtbot.waitUntil(
         lambda: bubble_texts(ann_pane) == ["Is my order late?", "I can look into it"],
