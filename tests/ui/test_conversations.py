@@ -4,12 +4,13 @@ reply's state follow its receipts; Mark unread and the search, as the operator u
 
 from __future__ import annotations
 
+import base64
 import time
 
 import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from console.paths import database_path, settings_path
 from console.settings import load_settings
@@ -19,6 +20,8 @@ from console.store.threads import ThreadRow
 from console.ui.conversations_pane import ConversationsPane
 from console.ui.main_window import MainWindow
 from console.ui.thread_list_model import THREAD_ROLE
+from tests.ui.driving import wait_for_attachments
+from tests.ui.test_compose import drag_and_drop, file_mime
 from tests.ui.test_main_window import (
     CALLBACK_WAIT_MS,
     FINAL_STATE_NAMES,
@@ -271,3 +274,46 @@ def test_threads_arriving_above_keep_the_rows_the_operator_is_reading(qtbot, win
     post_mo(windows, url, "MO-new-0002", "12025550200", "Still waiting")
     qtbot.waitUntil(lambda: thread_at(pane, 0).phone_number == "12025550200", timeout=10_000)
     assert pane.list.indexAt(QPoint(5, 5)).data(THREAD_ROLE).phone_number == reading
+
+
+def test_pictures_in_and_out_and_a_refused_reply_told_beside_the_box(qtbot, windows, window, png):
+    url = listener_url(window)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    fields = {
+        "type": "MO",
+        "message_id": "MO-pic-0001",
+        "shortcode": "55555",
+        "phone_number": "12025550177",
+        "message": "Here is the damage",
+        "mms_attachment[0].content_type": "image/png",
+        "mms_attachment[0].content": base64.b64encode(png.read_bytes()).decode(),
+    }
+
+    async def post() -> int:
+        async with httpx.AsyncClient(timeout=10) as client:
+            return (await client.post(url, data=fields)).status_code
+
+    assert windows.run(post()) == 200
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    (incoming,) = pane.view.bubbles()
+    lines = [label.text() for label in incoming.findChildren(QLabel, "bubbleAttachment")]
+    assert lines == [f"📎 image/png, {png.stat().st_size} bytes"]
+
+    qtbot.keyClicks(pane.reply_box.editor, "Sorry to see that, a photo of the new one")
+    assert drag_and_drop(pane.reply_box.editor.viewport(), file_mime(png)) == (True, True, True)
+    wait_for_attachments(qtbot, pane.reply_box.attachment_list)
+    assert pane.reply_box.counter.summary.text().startswith("MMS · ")
+    qtbot.keyClick(pane.reply_box.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    sent = pane.view.bubbles()[-1]
+    assert len(sent.findChildren(QLabel, "bubbleAttachment")) == 1
+    # 55555 is no sender of the demo account: the provider refuses it, and says why.
+    qtbot.waitUntil(lambda: pane.reply_box.error.isVisible(), timeout=10_000)
+    assert pane.reply_box.error.text().startswith("Not sent: Sender denied")
+    qtbot.waitUntil(lambda: "Refused" in sent.meta.text(), timeout=10_000)
+    assert " · Refused: Sender denied: This sender is not registered for the account." in (
+        sent.meta.text()
+    )
+    assert pane.reply_box.attachment_list.rows() == []  # it went, and was refused
