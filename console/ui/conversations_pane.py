@@ -23,7 +23,7 @@ from console.ui.labels import plain_label
 from console.ui.named import named
 from console.ui.palette import Tone
 from console.ui.reply_box import ReplyBox
-from console.ui.thread_claims import ClaimKeeper
+from console.thread_claims import ClaimKeeper
 from console.ui.thread_list_model import ThreadListModel
 from console.ui.thread_list_view import ThreadList
 from console.ui.thread_view import ThreadView

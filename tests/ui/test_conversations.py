@@ -317,3 +317,50 @@ def test_pictures_in_and_out_and_a_refused_reply_told_beside_the_box(qtbot, wind
         sent.meta.text()
     )
     assert pane.reply_box.attachment_list.rows() == []  # it went, and was refused
+
+
+def test_older_messages_come_when_scrolled_up_to_keeping_the_place(qtbot, windows, data_dir):
+    start = time.time() - 10_000
+    with SqliteStore(database_path(data_dir)) as store:
+        for number in range(230):
+            store.add_reply(
+                IncomingReply(
+                    f"MO-long-{number:03d}", "12345", "12025550177", None,
+                    f"Line {number}", start + number, "127.0.0.1", "",
+                )
+            )  # fmt: skip
+        for number in range(40):
+            store.add_reply(
+                IncomingReply(
+                    f"MO-other-{number:03d}", "12345", "12025550188", None,
+                    f"Other {number}", start - 100 + number, "127.0.0.1", "",
+                )
+            )  # fmt: skip
+    window = windows.open(data_dir)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    texts = bubble_texts(pane)
+    assert len(texts) == 200
+    assert texts[0] == "Line 30" and texts[-1] == "Line 229"
+    bar = pane.view.messages.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=5000)
+
+    def first_in_view() -> str:
+        viewport = pane.view.messages.viewport()
+        for bubble in pane.view.bubbles():
+            top = bubble.mapTo(viewport, QPoint(0, 0)).y()
+            if top >= 0:
+                return bubble.body.text()
+        return ""
+
+    bar.setValue(0)
+
+    qtbot.waitUntil(lambda: len(pane.view.bubbles()) == 230, timeout=5000)
+    assert bubble_texts(pane)[:2] == ["Line 0", "Line 1"]
+    qtbot.waitUntil(lambda: first_in_view() == "Line 30", timeout=5000)
+    # Another thread opens on its newest messages, whatever the last one's place was.
+    click_thread(qtbot, pane, 1)
+    assert bubble_texts(pane)[-1] == "Other 39"
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=5000)
