@@ -19,16 +19,17 @@ from PySide6.QtWidgets import (
 from console.store.errors import StoreError
 from console.store.interface import MessageStore
 from console.store.threads import ThreadQuery, ThreadRow
+from console.thread_claims import ClaimKeeper
 from console.ui.labels import plain_label
 from console.ui.named import named
 from console.ui.palette import Tone
 from console.ui.reply_box import ReplyBox
-from console.thread_claims import ClaimKeeper
 from console.ui.thread_list_model import ThreadListModel
 from console.ui.thread_list_view import ThreadList
 from console.ui.thread_view import ThreadView
 
 SEARCH_DELAY_MS = 250
+UNREAD_DELAY_MS = 300
 # How often claims that ran out are looked for among the rows shown.
 EXPIRY_CHECK_MS = 30_000
 
@@ -102,6 +103,11 @@ class ConversationsPane(QSplitter):
         self._expiry_timer.setInterval(EXPIRY_CHECK_MS)
         self._expiry_timer.timeout.connect(self.expire_claims)
         self._expiry_timer.start()
+        # The total is a scan of every thread with replies: counted once a burst, not per batch.
+        self._unread_timer = QTimer(self)
+        self._unread_timer.setSingleShot(True)
+        self._unread_timer.setInterval(UNREAD_DELAY_MS)
+        self._unread_timer.timeout.connect(self.update_unread)
 
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.list.clicked.connect(self._open_index)
@@ -130,6 +136,7 @@ class ConversationsPane(QSplitter):
     def stop(self) -> None:
         """The window closes: no search is shown any more, their store is closed."""
         self._expiry_timer.stop()
+        self._unread_timer.stop()
         self.model.close()
 
     def open_thread(self, row: ThreadRow) -> None:
@@ -189,7 +196,8 @@ class ConversationsPane(QSplitter):
             self._show_open(open_row)
             self.view.refresh(message_ids)
         self.model.refresh(rows)
-        self.update_unread()
+        if not self._unread_timer.isActive():
+            self._unread_timer.start()
 
     def threads_changed(self, thread_ids: Iterable[int]) -> None:
         """Claims changed on these threads (another console claimed or released)."""

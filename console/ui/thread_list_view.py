@@ -34,7 +34,6 @@ class ThreadList(QListView):
         model.rowsAboutToBeMoved.connect(self._moving)
         model.rowsMoved.connect(self._keep_place)
 
-
     def _top(self) -> int:
         # Scrolled by item: the bar's value is the first row in view.
         return self.verticalScrollBar().value()

@@ -80,7 +80,12 @@ def delivery_line(message: StoredMessage) -> tuple[str, Tone]:
     accepted = message.status is MessageStatus.ACCEPTED
     tone = delivery_tone(message.status, message.state if accepted else None, message.receipt)
     reason = _reason(message) if tone is Tone.ERROR else None
-    return (f"{words}: {reason}" if reason else words), tone
+    if not reason:
+        return words, tone
+    head, _, named = words.partition(": ")
+    if named and reason.startswith(named):
+        words = head  # the reason names the code already: "Refused: Sender denied: …"
+    return f"{words}: {reason}", tone
 
 
 def _reason(message: StoredMessage) -> str | None:

@@ -182,7 +182,7 @@ def test_the_keyboard_moves_opens_and_leaves_threads(qtbot, windows, window):
     qtbot.keyClick(pane.list, Qt.Key.Key_Down)
     # Moving is not reading: nothing opened yet.
     assert pane.view.placeholder.isVisible()
-    assert window.windowTitle() == "(2) Demo mode"
+    qtbot.waitUntil(lambda: window.windowTitle() == "(2) Demo mode", timeout=5000)
     qtbot.keyClick(pane.list, Qt.Key.Key_Return)
     assert bubble_texts(pane) == ["First"]
     assert window.windowTitle() == "(1) Demo mode"
@@ -343,7 +343,8 @@ def test_older_messages_come_when_scrolled_up_to_keeping_the_place(qtbot, window
     click_thread(qtbot, pane, 0)
     texts = bubble_texts(pane)
     assert len(texts) == 200
-    assert texts[0] == "Line 30" and texts[-1] == "Line 229"
+    assert texts[0] == "Line 30"
+    assert texts[-1] == "Line 229"
     bar = pane.view.messages.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=5000)
 
