@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-window-postgres bench-log bench-attach bench-search bench-listener bench-receiver drill-listener drill-pg-restart drill-claims clean
+.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-window-postgres bench-log bench-attach bench-search bench-threads bench-listener bench-receiver drill-listener drill-pg-restart drill-claims clean
 
 $(STAMP): pyproject.toml scripts/system_packages.sh scripts/apt_install_missing.sh
 	$(PYTHON) scripts/check_python.py
@@ -55,6 +55,9 @@ bench-attach: $(STAMP)
 
 bench-search: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_search.py
+
+bench-threads: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_threads.py
 
 bench-listener: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -117,11 +117,12 @@ class LogCache:
             self._version = version
             self._ids.clear()
         if alternatives not in self._ids:
-            self._ids[alternatives] = _few_ids(conn, alternatives)
+            self._ids[alternatives] = few_ids(conn, alternatives)
         return self._ids[alternatives]
 
 
-def _few_ids(conn: sqlite3.Connection, alternatives: tuple[Condition, ...]) -> list[int] | None:
+def few_ids(conn: sqlite3.Connection, alternatives: tuple[Condition, ...]) -> list[int] | None:
+    """The ids that ``alternatives`` select; None when there are more than FEW_MATCHES."""
     # One statement per alternative: each can use its own index, where an OR could not.
     found: set[int] = set()
     for select, params in alternatives:

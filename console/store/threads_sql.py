@@ -20,7 +20,6 @@ from typing import Any
 
 from console.protocol.mt_request import Attachment
 from console.store import log, rows
-from console.store.log_search import Condition as SearchCondition
 from console.store.log_search import number_search, text_search
 from console.store.models import ReplyRecord, StoredMessage
 from console.store.threads import (
@@ -68,17 +67,6 @@ def _number_condition(text: str) -> Condition | None:
     return ("instr(t.phone_number, ?) > 0", [number.digits])
 
 
-def _few_ids(conn: sqlite3.Connection, alternatives: Iterable[SearchCondition]) -> list[int] | None:
-    """The ids the alternatives select, or None when they are more than few."""
-    found: set[int] = set()
-    for select, params in alternatives:
-        ids = conn.execute(f"{select} LIMIT ?", [*params, log.FEW_MATCHES + 1]).fetchall()
-        found.update(int(r[0]) for r in ids)
-        if len(found) > log.FEW_MATCHES:
-            return None
-    return sorted(found)
-
-
 def _text_condition(conn: sqlite3.Connection, text: str) -> Condition | None:
     """The threads holding ``text`` in a message or reply; None when none can."""
     searches = (
@@ -90,7 +78,7 @@ def _text_condition(conn: sqlite3.Connection, text: str) -> Condition | None:
     for table, sender, search in searches:
         if search is None:
             continue
-        ids = _few_ids(conn, search.alternatives)
+        ids = log.few_ids(conn, search.alternatives)
         if ids is not None:
             if ids:
                 few.append(

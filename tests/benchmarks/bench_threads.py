@@ -85,17 +85,14 @@ def picks(source: Path, rounds: int) -> dict[str, list[object]]:
     rng = random.Random(5)
     conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        listed = [
-            r[0] for r in conn.execute("SELECT id FROM threads ORDER BY last_at DESC LIMIT 500")
-        ]
-        busiest = [
-            r[0]
-            for r in conn.execute(
-                "SELECT t.id FROM threads t JOIN (SELECT phone_number, sender, count(*) AS n"
-                " FROM messages WHERE id % 10 = 0 GROUP BY 1, 2 ORDER BY n DESC LIMIT 50) b"
-                " USING (phone_number, sender)"
-            )
-        ]
+        # Threads as (number, sender): each backend numbers them its own way.
+        listed = conn.execute(
+            "SELECT phone_number, sender FROM threads ORDER BY last_at DESC LIMIT 500"
+        ).fetchall()
+        busiest = conn.execute(
+            "SELECT phone_number, sender FROM messages WHERE id % 10 = 0"
+            " GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 50"
+        ).fetchall()
         numbers = [
             r[0]
             for r in conn.execute(
@@ -131,13 +128,20 @@ def picks(source: Path, rounds: int) -> dict[str, list[object]]:
     }
 
 
-def reads(chosen: dict[str, list[object]], rounds: int) -> dict[str, list[Read]]:
+def reads(
+    store: MessageStore, chosen: dict[str, list[object]], rounds: int
+) -> dict[str, list[Read]]:
     def opens(store: MessageStore) -> object:
         return store.threads(ThreadQuery(), OPERATOR), store.unread_total(OPERATOR)
 
-    def switch(thread_id: object) -> Read:
+    def switch(pair: object) -> Read:
+        assert isinstance(pair, tuple)
+        number, sender = pair
+        thread = store.thread_for(number, sender, OPERATOR)
+        assert thread is not None
+        thread_id = thread.id
+
         def read(store: MessageStore) -> object:
-            assert isinstance(thread_id, int)
             items = store.thread_items(thread_id)
             store.mark_read(thread_id, OPERATOR)
             return items
@@ -156,17 +160,28 @@ def reads(chosen: dict[str, list[object]], rounds: int) -> dict[str, list[Read]]
     return found
 
 
-def measure(
-    store: MessageStore, each: dict[str, list[Read]], rounds: int
-) -> dict[str, list[float]]:
-    figures: dict[str, list[float]] = {name: [] for name in each}
+Figures = dict[str, tuple[list[float], list[int]]]
+
+
+def _size(found: object) -> int:
+    """How many threads or items a read returned (the unread total: the number)."""
+    if isinstance(found, tuple):
+        found = found[0]
+    return len(found) if isinstance(found, list) else int(str(found))
+
+
+def measure(store: MessageStore, chosen: dict[str, list[object]], rounds: int) -> Figures:
+    """Milliseconds and sizes of each read per round."""
+    each = reads(store, chosen, rounds)
+    figures: Figures = {name: ([], []) for name in each}
     for calls in each.values():
         calls[0](store)  # the first call of a kind warms what a window has warm
     for number in range(rounds):
         for name, calls in each.items():
             started = time.perf_counter()
-            calls[number](store)
-            figures[name].append((time.perf_counter() - started) * 1000)
+            found = calls[number](store)
+            figures[name][0].append((time.perf_counter() - started) * 1000)
+            figures[name][1].append(_size(found))
     return figures
 
 
@@ -175,23 +190,23 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def report(backend: str, figures: dict[str, list[float]]) -> bool:
+def report(backend: str, figures: Figures) -> bool:
     print(f"\n{backend}")
-    print(f"{'figure':<30}{'p50':>10}{'p95':>10}{'max':>10}   target")
+    print(f"{'figure':<30}{'p50':>10}{'p95':>10}{'max':>10}{'rows':>8}   target")
     met = True
-    for name, values in figures.items():
+    for name, (values, sizes) in figures.items():
         median, high = statistics.median(values), p95(values)
         target = TARGETS_MS[name]
         ok = high <= target
         met = met and ok
         print(
             f"{name:<30}{median:7.1f} ms{high:7.1f} ms{max(values):7.1f} ms"
-            f"   <= {target:.0f} ms {'PASS' if ok else 'FAIL'}"
+            f"{statistics.median(sizes):8.0f}   <= {target:.0f} ms {'PASS' if ok else 'FAIL'}"
         )
     return met
 
 
-def run_sqlite(source: Path, folder: Path, each: dict[str, list[Read]], rounds: int) -> bool:
+def run_sqlite(source: Path, folder: Path, chosen: dict[str, list[object]], rounds: int) -> bool:
     copy = folder / "messages.sqlite3"
     shutil.copyfile(source, copy)
     conn = sqlite3.connect(copy, isolation_level=None)
@@ -200,11 +215,11 @@ def run_sqlite(source: Path, folder: Path, each: dict[str, list[Read]], rounds: 
     finally:
         conn.close()
     with SqliteStore(copy) as store:
-        figures = measure(store, each, rounds)
+        figures = measure(store, chosen, rounds)
     return report("SQLite (a file of its own)", figures)
 
 
-def run_postgres(source: Path, folder: Path, each: dict[str, list[Read]], rounds: int) -> bool:
+def run_postgres(source: Path, folder: Path, chosen: dict[str, list[object]], rounds: int) -> bool:
     server = PostgresServer(folder / "postgres", durable=True)
     server.start()
     try:
@@ -214,7 +229,7 @@ def run_postgres(source: Path, folder: Path, each: dict[str, list[Read]], rounds
         with psycopg.connect(url) as conn:
             _read_all_but_newest(conn.execute, "%s")
         with PostgresStore(url) as store:
-            figures = measure(store, each, rounds)
+            figures = measure(store, chosen, rounds)
         return report("PostgreSQL (durable commits)", figures)
     finally:
         server.remove()
@@ -228,12 +243,12 @@ def main() -> int:
     args = parser.parse_args()
 
     source = ensure_store(args.messages)
-    each = reads(picks(source, args.rounds), args.rounds)
+    chosen = picks(source, args.rounds)
     met = True
     with tempfile.TemporaryDirectory() as folder:
         for backend in args.backends.split(","):
             run = run_sqlite if backend == "sqlite" else run_postgres
-            met = run(source, Path(folder), each, args.rounds) and met
+            met = run(source, Path(folder), chosen, args.rounds) and met
     print(f"\nload average while measuring: {os.getloadavg()[0]:.2f}")
     return 0 if met else 1
 
