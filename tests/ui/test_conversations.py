@@ -5,7 +5,9 @@ reply's state follow its receipts; Mark unread and the search, as the operator u
 from __future__ import annotations
 
 import base64
+import sqlite3
 import time
+from datetime import datetime
 
 import httpx
 import pytest
@@ -365,3 +367,29 @@ def test_older_messages_come_when_scrolled_up_to_keeping_the_place(qtbot, window
     click_thread(qtbot, pane, 1)
     assert bubble_texts(pane)[-1] == "Other 39"
     qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=5000)
+
+
+def test_a_number_that_opted_out_is_marked_in_the_list_and_the_thread(qtbot, windows, data_dir):
+    at = datetime(2026, 12, 2, 14, 3).timestamp()
+    with SqliteStore(database_path(data_dir)) as store:
+        store.add_reply(
+            IncomingReply("MO-stop-1", "12345", "12025550177", None, "STOP", at, "127.0.0.1", "")
+        )
+    # The opt-out list as the store keeps it (filled by the STOP handling).
+    with sqlite3.connect(database_path(data_dir)) as db:
+        db.execute(
+            "INSERT INTO suppressions (phone_number, at, keyword, reply_message_id)"
+            " VALUES ('12025550177', ?, 'STOP', 'MO-stop-1')",
+            (at,),
+        )
+    window = windows.open(data_dir)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+
+    assert "Opted out on 2 Dec at 14:03" in row_words(pane, 0)
+    click_thread(qtbot, pane, 0)
+    assert pane.view.opted_out.isVisible()
+    assert pane.view.opted_out.text() == (
+        "Opted out on 2 Dec at 14:03: messages to this number are refused."
+    )
