@@ -159,6 +159,13 @@ async def conversation(window: MainWindow, picture: Path) -> None:
                 fields["mms_attachment[0].content"] = content
             (await client.post(url, data=fields)).raise_for_status()
             await settle(1.0)
+    # A teammate handles another customer's thread.
+    store = window.session.store
+    other = store.thread_for("33612345678", "ACME", "ann")
+    if other is not None:
+        store.claim_thread(other.id, "ann", time.time() + 900, time.time())
+        # What a shared store's change feed would tell.
+        window.conversations.pane.threads_changed([other.id])
     window.compose.editor.clear()
     window.conversations.show_conversations()
     pane = window.conversations.pane

@@ -236,6 +236,8 @@ class ConversationsPane(QSplitter):
 
     def mark_unread(self) -> None:
         """The current thread's last reply is unread again; back to the list."""
+        if not self.isVisible():
+            return  # the shortcut is the window's: in the log it means nothing
         index = self.list.currentIndex()
         row = self.model.thread_at(index.row()) if index.isValid() else self.view.showing
         if row is None:

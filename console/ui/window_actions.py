@@ -148,6 +148,7 @@ def _place(window: MainWindow) -> None:
         [window.send_action, window.retry_action, window.send_again_action, window.copy_id_action]
     )
     message_menu.addAction(window.conversations.pane.mark_unread_action)
+    window.addAction(window.conversations.pane.mark_unread_action)  # in the shortcuts' list
     view_menu = menus.addMenu("&View")
     view_menu.addActions([window.log_mode_action, window.conversations_mode_action])
     view_menu.addSeparator()
