@@ -45,7 +45,10 @@ class ConversationsPane(QSplitter):
         operator: Callable[[], str],
         claim_minutes: Callable[[], int],
         open_reader: Callable[[], MessageStore],
+        *,
+        team: bool = False,
     ) -> None:
+        """``team``: the store is a team's shared one, where threads are claimed."""
         super().__init__(Qt.Orientation.Horizontal)
         self.setObjectName("conversationsSplit")
         self._store = store
@@ -71,7 +74,7 @@ class ConversationsPane(QSplitter):
         left_layout.addWidget(self.list, 1)
         left_layout.addWidget(self.empty_note)
 
-        self.view = ThreadView(store)
+        self.view = ThreadView(store, claims=team)
         self.reply_box = ReplyBox()
         right = QWidget()
         right_layout = QVBoxLayout(right)

@@ -37,9 +37,13 @@ class ThreadView(QWidget):
     claimToggled = Signal()
     escapePressed = Signal()
 
-    def __init__(self, store: MessageStore, page_size: int = ITEM_PAGE) -> None:
+    def __init__(
+        self, store: MessageStore, *, claims: bool = True, page_size: int = ITEM_PAGE
+    ) -> None:
+        """``claims``: whether threads can be claimed (a team's shared store)."""
         super().__init__()
         self._store = store
+        self._claims = claims
         self._page_size = page_size
         self.showing: ThreadRow | None = None
         self._bubbles: list[Bubble] = []
@@ -137,7 +141,7 @@ class ThreadView(QWidget):
             if mine
             else "Tell the team you are handling this conversation"
         )
-        self.claim_button.setVisible(True)
+        self.claim_button.setVisible(self._claims)
 
     def refresh(self, changed: Iterable[str]) -> None:
         """Show what changed in the open thread: its newest messages read again, and any

@@ -34,6 +34,7 @@ class WindowConversations:
             lambda: session.actor.operator,
             lambda: session.settings.conversations.claim_minutes,
             lambda: open_store(session.location, any_thread=True),
+            team=session.store_state.shared,
         )
         self.modes = QTabWidget()
         self.modes.setObjectName("modes")

@@ -114,6 +114,7 @@ def test_a_whole_conversation_reply_receipts_mark_unread_and_search(qtbot, windo
     assert window.windowTitle() == "Demo mode"
     assert ", read," in row_words(pane, 0)
     assert pane.reply_box.from_label.text() == "From 12345"
+    assert not pane.view.claim_button.isVisible()  # one operator's own store: nobody to tell
 
     log_rows = window.model.rowCount()
     qtbot.keyClicks(pane.reply_box.editor, "Yes, after 6pm is fine")

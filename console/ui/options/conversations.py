@@ -7,6 +7,7 @@ from dataclasses import replace
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout
 
 from console.settings.conversations import MAX_CLAIM_MINUTES
+from console.ui.indicator_style import outlined
 from console.ui.named import named
 from console.ui.options.form import hint_label
 from console.ui.options.page import Draft, SettingsPage
@@ -20,7 +21,7 @@ class ConversationsPage(SettingsPage):
     def __init__(self, draft: Draft) -> None:
         super().__init__(draft)
         chosen = draft.settings.conversations
-        self.notify = named(QCheckBox("&Notify me of new replies"), "notifyReplies")
+        self.notify = outlined(named(QCheckBox("&Notify me of new replies"), "notifyReplies"))
         self.notify.setChecked(chosen.notify_replies)
         self.claim_minutes = named(QSpinBox(), "claimMinutes")
         self.claim_minutes.setRange(1, MAX_CLAIM_MINUTES)
