@@ -35,7 +35,6 @@ class ThreadView(QWidget):
     """One thread's header and messages. ``claimToggled``: Claim or Release was pressed."""
 
     claimToggled = Signal()
-    escapePressed = Signal()
 
     def __init__(
         self, store: MessageStore, *, claims: bool = True, page_size: int = ITEM_PAGE
@@ -270,11 +269,3 @@ class ThreadView(QWidget):
         width = self.messages.viewport().width()
         for bubble in self._bubbles:
             bubble.fit(width)
-
-    def keyPressEvent(self, event: object) -> None:
-        from PySide6.QtGui import QKeyEvent
-
-        if isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
-            self.escapePressed.emit()
-            return
-        super().keyPressEvent(event)  # type: ignore[arg-type]
