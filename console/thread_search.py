@@ -67,7 +67,13 @@ class ThreadSearcher:
             if self._reader is None:
                 self._reader = self._open_reader()
             return self._reader.threads(query, operator, limit=self._limit)
+        except StoreError:
+            # Its connection may be the one that failed (a server restarted): the next
+            # search opens another.
+            self._close_reader()
+            raise
         except (OSError, sqlite3.Error) as exc:
+            self._close_reader()
             raise StoreError(f"the conversations could not be read: {exc}") from exc
 
     def _close_reader(self) -> None:

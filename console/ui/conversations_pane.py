@@ -132,8 +132,9 @@ class ConversationsPane(QSplitter):
     # The window's API ---------------------------------------------------------------------
 
     def start(self) -> None:
-        """Read the threads and the unread total for the first time."""
-        self.model.reload()
+        """Read the threads (under the search typed) and the unread total, for the first
+        time or again."""
+        self._search_now()
         self.update_unread()
 
     def stop(self) -> None:
@@ -141,6 +142,11 @@ class ConversationsPane(QSplitter):
         self._expiry_timer.stop()
         self._unread_timer.stop()
         self.model.close()
+
+    def read_again_if_failed(self) -> None:
+        """After the store came back: the threads that could not be read are read now."""
+        if not self.list_error.isHidden():
+            self.start()
 
     def open_thread(self, row: ThreadRow) -> None:
         """Open ``row``'s thread: its messages, read now; its claim runs on."""

@@ -350,6 +350,7 @@ class MainWindow(QMainWindow):
         self.store_status.show_state(state, self.session.location.describe())
         if state.reachable:
             self.log_pane.read_again_if_failed()
+            self.conversations.pane.read_again_if_failed()
 
     def show_callback_url(self) -> None:
         if self.listener_status.off:  # the team's receivers take the callbacks: list them

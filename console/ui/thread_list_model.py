@@ -85,9 +85,6 @@ class ThreadListModel(QAbstractListModel):
         self._tasks.add(task)  # the loop keeps only a weak reference
         task.add_done_callback(self._tasks.discard)
 
-    def reload(self) -> None:
-        self.set_query(self.query)
-
     def close(self) -> None:
         self._closed = True
         self._searcher.close()

@@ -9,9 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from console.session_state import UNREACHABLE
 from console.store.location import StoreLocation
 from console.store.models import IncomingReply
 from console.store.postgres import PostgresStore
+from tests.support.postgres_server import scratch_server
+from tests.support.shared_receiver import migrated_database
 from tests.ui.test_conversations import bubble_texts, click_thread, pane_of, press_ctrl, row_words
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -107,3 +110,41 @@ def test_a_claim_that_ran_out_shows_as_unclaimed(qtbot, windows, tmp_path, postg
 
     assert "handling" not in row_words(pane, 0)
     assert not pane.view.handler.isVisible()
+
+
+def test_a_store_out_of_reach_is_told_in_the_conversations_until_it_is_back(
+    qtbot, windows, tmp_path
+):
+    with scratch_server() as server:
+        url = migrated_database(server)
+        with PostgresStore(url) as store:
+            store.add_reply(
+                IncomingReply(
+                    "MO-gone-1", "12345", "12025550177", None, "Hello?", time.time(),
+                    "127.0.0.1", "",
+                )
+            )  # fmt: skip
+        window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
+        pane = pane_of(window)
+        press_ctrl(qtbot, window, Qt.Key.Key_2)
+        qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+        click_thread(qtbot, pane, 0)
+        server.stop()
+        qtbot.waitUntil(lambda: window.store_status.text() == UNREACHABLE, timeout=20_000)
+
+        qtbot.keyClicks(pane.search, "parcel")
+        qtbot.waitUntil(lambda: pane.list_error.isVisible(), timeout=10_000)
+        assert "could not" in pane.list_error.text()
+        assert pane.model.rowCount() == 1  # the threads shown stay
+        qtbot.keyClicks(pane.reply_box.editor, "Still here")
+        qtbot.keyClick(
+            pane.reply_box.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
+        qtbot.waitUntil(lambda: pane.reply_box.error.isVisible(), timeout=10_000)
+        assert pane.reply_box.editor.toPlainText() == "Still here"
+        assert bubble_texts(pane) == ["Hello?"]
+
+        server.start()
+        qtbot.waitUntil(lambda: window.store_status.text() == "Shared store", timeout=20_000)
+        qtbot.waitUntil(lambda: not pane.list_error.isVisible(), timeout=10_000)
+        assert pane.model.rowCount() == 0  # the search is read now: nothing holds "parcel"
