@@ -61,6 +61,9 @@ class ConversationsPane(QSplitter):
         self.search.setAccessibleName("Search conversations")
         self.search.setClearButtonEnabled(True)
         self.list = ThreadList(self.model, operator)
+        self.searching = plain_label("threadsSearching", Tone.MUTED)
+        self.searching.setText("Searching…")
+        self.searching.hide()
         self.list_error = plain_label("threadListError", Tone.ERROR)
         self.list_error.hide()
         self.empty_note = named(QLabel(), "threadsEmpty", wordWrap=True)
@@ -70,6 +73,7 @@ class ConversationsPane(QSplitter):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.setSpacing(4)
         left_layout.addWidget(self.search)
+        left_layout.addWidget(self.searching)
         left_layout.addWidget(self.list_error)
         left_layout.addWidget(self.list, 1)
         left_layout.addWidget(self.empty_note)
@@ -102,6 +106,11 @@ class ConversationsPane(QSplitter):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._search_now)
+        # Said once a search has taken a moment: a quick one would only flicker.
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(SEARCH_DELAY_MS)
+        self._busy_timer.timeout.connect(self.searching.show)
         self._expiry_timer = QTimer(self)
         self._expiry_timer.setInterval(EXPIRY_CHECK_MS)
         self._expiry_timer.timeout.connect(self.expire_claims)
@@ -116,6 +125,7 @@ class ConversationsPane(QSplitter):
         self.list.clicked.connect(self._open_index)
         self.list.activated.connect(self._open_index)
         self.model.queryApplied.connect(self._query_applied)
+        self.model.searching.connect(self._searching)
         self.model.queryFailed.connect(self._show_list_error)
         self.model.modelReset.connect(self._update_empty)
         self.model.rowsInserted.connect(self._update_empty)
@@ -308,6 +318,13 @@ class ConversationsPane(QSplitter):
 
     def _search_now(self) -> None:
         self.model.set_query(ThreadQuery(self.search.text().strip()))
+
+    def _searching(self, busy: bool) -> None:
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.searching.hide()
 
     def _query_applied(self) -> None:
         self.list_error.hide()
