@@ -54,7 +54,7 @@ def add_actions(window: MainWindow) -> None:
     window.send_action = make_action(
         window,
         "&Send",
-        window.compose.request_send,
+        lambda: window.conversations.send_here() or window.compose.request_send(),
         ["Ctrl+Return", "Ctrl+Enter"],
         "Send the message",
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QSystemTrayIcon, QTabWidget
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QTabWidget
 
 from console.session import Alert
 from console.store import open_store
@@ -78,6 +78,15 @@ class WindowConversations:
         if mode == CONVERSATIONS_MODE:
             target = self.pane.reply_box.editor if self.pane.view.showing else self.pane.list
             target.setFocus()
+
+    def send_here(self) -> bool:
+        """Ctrl+Enter in the conversations (outside the reply's text, which takes it
+        itself): the reply goes, not the compose pane's message. False elsewhere."""
+        focus = QApplication.focusWidget()
+        if focus is None or not self.pane.isVisible() or not self.pane.isAncestorOf(focus):
+            return False
+        self.pane.reply_box.request_send()
+        return True
 
     def show_unread(self, total: int) -> None:
         """The unread total in the window's title, ``(3) …``, and the tray's tooltip."""

@@ -198,6 +198,17 @@ def test_the_keyboard_moves_opens_and_leaves_threads(qtbot, windows, window):
     qtbot.keyClick(pane.reply_box.editor, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is pane.list
 
+    # Ctrl+Enter anywhere in the conversations sends the reply, not the compose pane's text.
+    compose(qtbot, window, "For someone else")
+    log_rows = window.model.rowCount()
+    qtbot.keyClicks(pane.reply_box.editor, "Got it")
+    pane.list.setFocus()
+    qtbot.keyClick(pane.list, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert bubble_texts(pane) == ["First", "Got it"]
+    qtbot.waitUntil(lambda: window.model.rowCount() == log_rows + 1, timeout=5000)
+    assert window.compose.editor.toPlainText() == "For someone else"
+    pane.list.setFocus()
+
     # A new thread on top keeps the one the operator is on selected and open.
     post_mo(windows, url, "MO-keys-0003", "12025550103", "Third")
     qtbot.waitUntil(lambda: pane.model.rowCount() == 3, timeout=10_000)
