@@ -370,7 +370,8 @@ class MainWindow(QMainWindow):
         self.conversations.tell_tray(alert)
 
     def _follow_alert(self, alert: Alert) -> None:
-        self.log_pane.show_first_of(alert.message_ids)
+        if not self.conversations.follow(alert):
+            self.log_pane.show_first_of(alert.message_ids)
 
     # Dialogs
 

@@ -115,6 +115,13 @@ class WindowConversations:
             icon = QSystemTrayIcon.MessageIcon.Information
         tray.showMessage(alert.title, alert.text, icon)
 
+    def follow(self, alert: Alert) -> bool:
+        """A click on a reply's alert while the conversations are shown opens its thread
+        there (elsewhere the log shows its row); whether it did."""
+        if alert.kind != "reply" or not alert.message_ids or not self.pane.isVisible():
+            return False
+        return self.pane.open_thread_of(alert.message_ids[-1])
+
     def open_notified(self) -> None:
         """The notification was clicked: the window comes up on the thread it told of."""
         window = self._window

@@ -153,6 +153,12 @@ def test_a_whole_conversation_reply_receipts_mark_unread_and_search(qtbot, windo
     post_mo(windows, url, "MO-conv-0002", "447700900123", "Where is my parcel?")
     qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10_000)
     assert thread_at(pane, 0).phone_number == "447700900123"
+    # Its alert in the status bar, clicked, opens it here.
+    alert = window.alerts.label
+    qtbot.waitUntil(lambda: "Where is my parcel?" in alert.text(), timeout=10_000)
+    qtbot.mouseClick(alert, Qt.MouseButton.LeftButton)
+    assert pane.view.title.text() == "+44 7700 900123 · to 12345"
+    assert bubble_texts(pane) == ["Where is my parcel?"]
 
     qtbot.keyClicks(pane.search, "parcel")
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=5000)
