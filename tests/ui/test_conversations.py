@@ -362,8 +362,8 @@ def test_older_messages_come_when_scrolled_up_to_keeping_the_place(qtbot, window
     qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10_000)
     click_thread(qtbot, pane, 0)
     texts = bubble_texts(pane)
-    assert len(texts) == 200
-    assert texts[0] == "Line 30"
+    assert len(texts) == 50
+    assert texts[0] == "Line 180"
     assert texts[-1] == "Line 229"
     bar = pane.view.messages.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=5000)
@@ -378,9 +378,11 @@ def test_older_messages_come_when_scrolled_up_to_keeping_the_place(qtbot, window
 
     bar.setValue(0)
 
-    qtbot.waitUntil(lambda: len(pane.view.bubbles()) == 230, timeout=5000)
-    assert bubble_texts(pane)[:2] == ["Line 0", "Line 1"]
-    qtbot.waitUntil(lambda: first_in_view() == "Line 30", timeout=5000)
+    qtbot.waitUntil(lambda: len(pane.view.bubbles()) == 100, timeout=5000)
+    assert bubble_texts(pane)[:2] == ["Line 130", "Line 131"]
+    qtbot.waitUntil(lambda: first_in_view() == "Line 180", timeout=5000)
+    bar.setValue(0)  # and on up
+    qtbot.waitUntil(lambda: len(pane.view.bubbles()) == 150, timeout=5000)
     # Another thread opens on its newest messages, whatever the last one's place was.
     click_thread(qtbot, pane, 1)
     assert bubble_texts(pane)[-1] == "Other 39"
