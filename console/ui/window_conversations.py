@@ -54,6 +54,7 @@ class WindowConversations:
         self.pane.reply_box.sendRequested.connect(self.flow.send)
         self.pane.unreadChanged.connect(self.show_unread)
         self.unread = 0
+        self._title = ""  # the window's title without the unread total
         self._notified: tuple[str, ...] = ()  # the replies the last notification told of
 
     def make_tray(self) -> QSystemTrayIcon | None:
@@ -88,11 +89,17 @@ class WindowConversations:
         self.pane.reply_box.request_send()
         return True
 
+    def set_title(self, title: str) -> None:
+        """The window's title, to which the unread total is added."""
+        self._title = title
+        self.show_unread(self.unread)
+
     def show_unread(self, total: int) -> None:
         """The unread total in the window's title, ``(3) …``, and the tray's tooltip."""
         self.unread = total
         window = self._window
-        base = "Demo mode" if window.demo_mode else ""
+        # The system adds the program's name to a title that does not end with it.
+        base = self._title
         window.setWindowTitle(f"({total}) {base or APP_TITLE}" if total else base)
         self.modes.setTabText(
             CONVERSATIONS_MODE, f"C&onversations ({total})" if total else "C&onversations"

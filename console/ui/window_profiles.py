@@ -60,7 +60,7 @@ class WindowProfiles:
         window.toolbar.show_profile(self.session.settings, profile, simulated)
         window.compose.set_profile(profile)
         window.conversations.pane.reply_box.set_profile(profile)
-        window.setWindowTitle("Demo mode" if simulated else "")
+        window.conversations.set_title("Demo mode" if simulated else "")
         ready = self.session.credentials is not None
         login = f" as {self.session.credentials.login}" if self.session.credentials else ""
         window.profile_label.setText(

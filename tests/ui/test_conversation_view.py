@@ -113,6 +113,8 @@ def test_a_number_that_opted_out_is_marked_in_the_list_and_the_thread(qtbot, win
         )
     window = windows.open(data_dir)
     pane = pane_of(window)
+    # A reply unread from before: counted in the title once the window is up.
+    qtbot.waitUntil(lambda: window.windowTitle() == "(1) Demo mode", timeout=5000)
     press_ctrl(qtbot, window, Qt.Key.Key_2)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
 
