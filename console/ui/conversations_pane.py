@@ -153,6 +153,25 @@ class ConversationsPane(QSplitter):
         self._unread_timer.stop()
         self.model.close()
 
+    def read_open(self) -> None:
+        """The pane is shown again: what came into the open thread meanwhile is read now."""
+        row = self.view.showing
+        if row is None:
+            return
+        operator = self._operator()
+        try:
+            fresh = self._store.thread(row.id, operator)
+            if fresh is None or not fresh.unread:
+                return
+            self._store.mark_read(row.id, operator)
+            fresh = self._store.thread(row.id, operator) or fresh
+        except StoreError as exc:
+            self.reply_box.show_error(str(exc))
+            return
+        self.model.refresh([fresh])
+        self._show_open(fresh)
+        self.update_unread()
+
     def read_again_if_failed(self) -> None:
         """After the store came back: the threads that could not be read are read now."""
         if not self.list_error.isHidden():

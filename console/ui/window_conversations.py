@@ -53,6 +53,9 @@ class WindowConversations:
         )
         self.pane.reply_box.sendRequested.connect(self.flow.send)
         self.pane.unreadChanged.connect(self.show_unread)
+        self.modes.currentChanged.connect(
+            lambda index: self.pane.read_open() if index == CONVERSATIONS_MODE else None
+        )
         self.unread = 0
         self._title = ""  # the window's title without the unread total
         self._notified: tuple[str, ...] = ()  # the replies the last notification told of

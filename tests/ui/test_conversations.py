@@ -238,6 +238,15 @@ def test_a_reply_in_the_open_thread_shows_at_once_and_is_read(qtbot, windows, wi
     assert window.windowTitle() == "Demo mode"
     assert ", read," in row_words(pane, 0)
     assert "Anyone there?" in row_words(pane, 0)
+    # In the log, a reply to the open thread stays unread until the conversations are back.
+    press_ctrl(qtbot, window, Qt.Key.Key_1)
+    post_mo(windows, url, "MO-live-0003", "12025550177", "Hello??")
+    qtbot.waitUntil(lambda: window.windowTitle() == "(1) Demo mode", timeout=10_000)
+    assert bubble_texts(pane)[-1] == "Hello??"
+    tabs = window.conversations.modes.tabBar()
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(1).center())
+    qtbot.waitUntil(lambda: window.windowTitle() == "Demo mode", timeout=5000)
+    assert ", read," in row_words(pane, 0)
     # Clicking the list somewhere empty changes nothing of what is open.
     qtbot.mouseClick(pane.list.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 400))
     assert pane.view.title.text().startswith("+1 202-555-0177")
