@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-window-postgres bench-log bench-attach bench-search bench-threads bench-listener bench-receiver drill-listener drill-pg-restart drill-claims clean
+.PHONY: run test lint typecheck unit ui screenshots bench bench-window bench-window-postgres bench-log bench-attach bench-search bench-threads bench-conversations bench-listener bench-receiver drill-listener drill-pg-restart drill-claims clean
 
 $(STAMP): pyproject.toml scripts/system_packages.sh scripts/apt_install_missing.sh
 	$(PYTHON) scripts/check_python.py
@@ -58,6 +58,9 @@ bench-search: $(STAMP)
 
 bench-threads: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_threads.py
+
+bench-conversations: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench_conversations.py
 
 bench-listener: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -62,10 +62,11 @@ class Session:
     settings' name.
 
     Callbacks (set them before :meth:`start`): ``on_messages`` gets the message_ids whose
-    row changed, ``on_outcome`` a message whose acceptance is settled, ``on_alert`` what
-    the operator must notice, ``on_listener`` every change of the listener's state,
-    ``on_store`` every change of the store's (:attr:`store_state`), ``on_canned`` a
-    change of the canned replies (by another console on a shared store).
+    row changed, ``on_threads`` the ids of threads whose claim changed, ``on_outcome`` a
+    message whose acceptance is settled, ``on_alert`` what the operator must notice,
+    ``on_listener`` every change of the listener's state, ``on_store`` every change of the
+    store's (:attr:`store_state`), ``on_canned`` a change of the canned replies (by another
+    console on a shared store).
 
     With credentials, the active profile's undecided messages that nobody holds (left by
     a console that stopped mid-send) are finished with their own message_id, at once and
@@ -106,6 +107,7 @@ class Session:
         self.store_state = StoreState(shared=self.location.path is None)
         self.listener_state = ListenerState(running=False)
         self.on_messages: Callable[[frozenset[str]], None] = lambda _ids: None
+        self.on_threads: Callable[[frozenset[int]], None] = lambda _ids: None
         self.on_reload: Callable[[], None] = lambda: None
         self.on_outcome: Callable[[StoredMessage], None] = lambda _message: None
         self.on_alert: Callable[[Alert], None] = lambda _alert: None
@@ -376,6 +378,9 @@ class Session:
         ids = frozenset(m for kind, m in batch if kind in ("receipt", "reply", "message"))
         if ids:
             self.on_messages(ids)
+        threads = frozenset(int(t) for kind, t in batch if kind == "thread" and t.isdigit())
+        if threads:
+            self.on_threads(threads)
         replies = [m for kind, m in batch if kind == "reply"]
         if replies:
             answer_keywords(

@@ -4,12 +4,15 @@ Run under an X server (``make screenshots`` starts Xvfb) or with QT_QPA_PLATFORM
 ``python scripts/screenshots.py [--out DIR]``. It sends a few messages through the compose
 pane like an operator would (one an MMS, one refused by the provider), waits for their
 receipts and for at least one customer reply, selects a message and saves the window.
+Then a customer writes twice (once with a picture), the Conversations mode opens their
+thread, a reply goes from its reply box, and the window is saved again.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import struct
 import sys
 import tempfile
@@ -17,6 +20,7 @@ import time
 import zlib
 from pathlib import Path
 
+import httpx
 import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -112,9 +116,68 @@ async def scenario(window: MainWindow, out: Path, scratch: Path) -> list[Path]:
                 path = out / f"main-window-{width}x{height}-{name}.png"
                 window.grab().save(str(path))
                 saved.append(path)
+        await conversation(window, picture)
+        for theme in (Theme.LIGHT, Theme.DARK):
+            name = apply_theme(theme).name
+            for width, height in SIZES[:2]:
+                window.resize(width, height)
+                await settle(0.5)
+                path = out / f"conversation-{width}x{height}-{name}.png"
+                window.grab().save(str(path))
+                saved.append(path)
         return saved
     finally:
         await stop_console(window, simulator)
+
+
+CUSTOMER = "12025550143"
+CUSTOMER_WRITES = (
+    ("Thanks! Could you leave it with my neighbour at number 12?", None),
+    ("This is the door, the blue one", "image/png"),
+)
+REPLY = "Of course, we will leave it at number 12 and text you when it is there."
+
+
+async def conversation(window: MainWindow, picture: Path) -> None:
+    """The first customer writes back (the second time with a picture), as the provider
+    posts it; the operator opens the thread and replies from its box."""
+    url = window.session.listener_state.url
+    if url is None:
+        raise SystemExit("the listener is not running")
+    content = base64.b64encode(await asyncio.to_thread(picture.read_bytes)).decode()
+    async with httpx.AsyncClient(timeout=10) as client:
+        for number, (text, kind) in enumerate(CUSTOMER_WRITES):
+            fields = {
+                "type": "MO",
+                "message_id": f"MO-shot-{number}",
+                "shortcode": "12345",
+                "phone_number": CUSTOMER,
+                "message": text,
+            }
+            if kind is not None:
+                fields["mms_attachment[0].content_type"] = kind
+                fields["mms_attachment[0].content"] = content
+            (await client.post(url, data=fields)).raise_for_status()
+            await settle(1.0)
+    # A teammate handles another customer's thread.
+    store = window.session.store
+    other = store.thread_for("33612345678", "ACME", "ann")
+    if other is not None:
+        store.claim_thread(other.id, "ann", time.time() + 900, time.time())
+        # What a shared store's change feed would tell.
+        window.conversations.pane.threads_changed([other.id])
+    window.compose.editor.clear()
+    window.conversations.show_conversations()
+    pane = window.conversations.pane
+    await settle(1.0)
+    if not pane.open_thread_of("MO-shot-1"):
+        raise SystemExit("the customer's thread is not listed")
+    pane.reply_box.editor.setPlainText(REPLY)
+    await settle(0.3)
+    if not pane.reply_box.request_send():
+        raise SystemExit("the reply box refused to send")
+    await settle(6.0)  # its receipts
+    pane.reply_box.editor.setPlainText("Anything else I can ")
 
 
 # A small laptop, a common office screen, a large one.

@@ -4,6 +4,7 @@
 (with versioned upgrades), ``edits`` changes them.
 """
 
+from console.settings.conversations import ConversationSettings
 from console.settings.edits import (
     add_profile,
     duplicate_profile,
@@ -43,6 +44,7 @@ __all__ = [
     "PROVIDER_ENDPOINT",
     "REGION_CODES",
     "SETTINGS_VERSION",
+    "ConversationSettings",
     "Environment",
     "ListenerSettings",
     "Profile",

@@ -15,6 +15,7 @@ from typing import Any
 from console.atomic_file import replaced_atomically
 from console.protocol.keywords import Keywords
 from console.protocol.mt_request import HttpMethod, Priority
+from console.settings.conversations import ConversationSettings
 from console.settings.model import (
     DEFAULT_PROFILE,
     Environment,
@@ -51,10 +52,12 @@ def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _v4_to_v5(data: dict[str, Any]) -> dict[str, Any]:
-    # Version 5 gave each profile its reply keywords (STOP, START, HELP); earlier consoles
-    # knew none, and the defaults are what carriers expect.
+    # Version 5 gave each profile its reply keywords (STOP, START, HELP; earlier consoles
+    # knew none, and the defaults are what carriers expect) and added conversations
+    # (replies notified, claims of 15 minutes).
     for profile in data.get("profiles", []):
         profile.setdefault("keywords", _keywords_to_json(Keywords()))
+    data.setdefault("conversations", {})
     return data
 
 
@@ -167,6 +170,16 @@ def _workspace_from_json(data: dict[str, Any]) -> WorkspaceSettings:
     return WorkspaceSettings(store=data.get("store", ""))
 
 
+def _conversations_from_json(data: dict[str, Any]) -> ConversationSettings:
+    known = {f.name for f in fields(ConversationSettings)}
+    unknown = set(data) - known
+    if unknown:
+        raise SettingsError(f"unknown conversation settings: {', '.join(sorted(unknown))}")
+    if not isinstance(data.get("notify_replies", True), bool):
+        raise SettingsError("conversations notify_replies must be true or false")
+    return ConversationSettings(**data)
+
+
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
@@ -196,6 +209,7 @@ def load_settings(path: Path) -> Settings:
             workspace=_workspace_from_json(data.get("workspace", {})),
             # Files written before it was a setting have none.
             operator_name=_operator_name(data.get("operator_name", "")),
+            conversations=_conversations_from_json(data["conversations"]),
         )
     except SettingsError as exc:
         raise SettingsError(f"{path}: {exc}") from None
@@ -219,6 +233,7 @@ def save_settings(path: Path, settings: Settings) -> None:
         "theme": settings.theme.value,
         "workspace": asdict(settings.workspace),
         "operator_name": settings.operator_name,
+        "conversations": asdict(settings.conversations),
     }
     with replaced_atomically(path) as handle:
         json.dump(data, handle, indent=2)

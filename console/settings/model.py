@@ -28,6 +28,7 @@ from console.listener.config import (
 from console.protocol.keywords import KeywordRules, Keywords, ProfileKeywords, ReplySender
 from console.protocol.mt_request import HttpMethod, Priority
 from console.protocol.phone import known_region
+from console.settings.conversations import ConversationSettings, conversation_problems
 from console.settings.workspace import WorkspaceSettings, public_url_problem
 
 PROVIDER_ENDPOINT = "https://smsc-api.genesyscloud.com/httpapi/receiver"
@@ -267,8 +268,8 @@ def _operator_problem(name: str) -> str | None:
 @dataclass(frozen=True)
 class Settings:
     """Every profile, which one is in use, the callback listener, the window's theme, where
-    messages are kept, and the name this console's operator goes by (empty: the operating
-    system's user name)."""
+    messages are kept, the name this console's operator goes by (empty: the operating
+    system's user name), and how conversations notify and claim."""
 
     profiles: tuple[Profile, ...] = field(default_factory=lambda: (Profile(),))
     active: str = DEFAULT_PROFILE
@@ -276,11 +277,15 @@ class Settings:
     theme: Theme = Theme.SYSTEM
     workspace: WorkspaceSettings = field(default_factory=WorkspaceSettings)
     operator_name: str = ""
+    conversations: ConversationSettings = field(default_factory=ConversationSettings)
 
     def __post_init__(self) -> None:
         problem = _operator_problem(self.operator_name)
         if problem:
             raise SettingsError(problem, {"operator_name": problem})
+        conversation = conversation_problems(self.conversations)
+        if conversation:
+            raise SettingsError("; ".join(conversation.values()), conversation)
         names = [p.name for p in self.profiles]
         if not names:
             message = "at least one profile is needed"

@@ -124,17 +124,24 @@ def status_words(row: LogRow) -> str:
         return message_state(row.state).name
     if row.status is None:
         return "Received"
-    if row.state is not None and row.status is MessageStatus.ACCEPTED:
-        return message_state(row.state).name
-    if row.status is MessageStatus.ACCEPTED:
-        return "Accepted, awaiting receipt" if row.receipt else "Accepted, no receipt asked"
-    words = _STATUS_WORDS[row.status]
-    if row.result_code is not None and row.status in (
+    return delivery_words(row.status, row.state, row.receipt, row.result_code)
+
+
+def delivery_words(
+    status: MessageStatus, state: int | None, receipt: bool, code: int | None
+) -> str:
+    """An outgoing message's acceptance and delivery in a few words (see status_words)."""
+    if state is not None and status is MessageStatus.ACCEPTED:
+        return message_state(state).name
+    if status is MessageStatus.ACCEPTED:
+        return "Accepted, awaiting receipt" if receipt else "Accepted, no receipt asked"
+    words = _STATUS_WORDS[status]
+    if code is not None and status in (
         MessageStatus.FAILED,
         MessageStatus.RETRY_WAIT,
         MessageStatus.NEEDS_OPERATOR,
     ):
-        words += f": {result_code(row.result_code).name}"
+        words += f": {result_code(code).name}"
     return words
 
 
@@ -182,19 +189,25 @@ def _dot(tone: Tone) -> QIcon:
 def status_icon(row: LogRow) -> QIcon | None:
     if row.status is None and not _is_orphan(row):
         return None
-    if row.state is not None and (row.status is MessageStatus.ACCEPTED or _is_orphan(row)):
-        state = message_state(row.state)
-        if state.delivered:
-            return _dot(Tone.OK)
-        return _dot(Tone.ERROR if state.final else Tone.WARNING)
-    match row.status:
+    accepted = row.status is MessageStatus.ACCEPTED or _is_orphan(row)
+    return _dot(delivery_tone(row.status, row.state if accepted else None, row.receipt))
+
+
+def delivery_tone(status: MessageStatus | None, state: int | None, receipt: bool) -> Tone:
+    """The colour of where a message stands: delivered, failed, on its way or quiet."""
+    if state is not None and status in (MessageStatus.ACCEPTED, None):
+        found = message_state(state)
+        if found.delivered:
+            return Tone.OK
+        return Tone.ERROR if found.final else Tone.WARNING
+    match status:
         case MessageStatus.ACCEPTED:
-            return _dot(Tone.WARNING if row.receipt else Tone.MUTED)
+            return Tone.WARNING if receipt else Tone.MUTED
         case MessageStatus.FAILED | MessageStatus.NEEDS_OPERATOR:
-            return _dot(Tone.ERROR)
+            return Tone.ERROR
         case MessageStatus.RETRY_WAIT | MessageStatus.SENDING:
-            return _dot(Tone.WARNING)
-    return _dot(Tone.MUTED)
+            return Tone.WARNING
+    return Tone.MUTED
 
 
 def _text_start(row: LogRow) -> str:

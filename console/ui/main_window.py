@@ -1,5 +1,6 @@
-"""The main window: it composes the compose pane, the message log with its detail, the
-profile toolbar and the status bar, and wires them to the session."""
+"""The main window: it composes the compose pane, the message log with its detail and the
+conversations beside it, the profile toolbar and the status bar, and wires them to the
+session."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from console.session_state import StoreState, StoreUnreachable
 from console.settings import Settings
 from console.store import deadlines, open_store
 from console.store.errors import OptedOut, StoreError
-from console.store.models import LogRow
+from console.store.models import LogRow, StoredMessage
 from console.ui.compose import ComposePane
 from console.ui.export_dialog import ExportController
 from console.ui.log_model import MessageLogModel
@@ -46,6 +47,7 @@ from console.ui.window_actions import (
     shortcuts_box,
 )
 from console.ui.window_canned import WindowCanned
+from console.ui.window_conversations import WindowConversations
 from console.ui.window_profiles import WindowProfiles
 from console.ui.window_state import WindowState, fit_screen
 
@@ -73,6 +75,8 @@ class MainWindow(QMainWindow):
     shortcuts_action: QAction
     canned_action: QAction
     insert_canned_action: QAction
+    log_mode_action: QAction
+    conversations_mode_action: QAction
 
     def __init__(self, session: Session, keychain: Keychain, *, demo_mode: bool = False) -> None:
         super().__init__()
@@ -124,6 +128,7 @@ class MainWindow(QMainWindow):
         )
         self.profiles = WindowProfiles(self)
         self.canned = WindowCanned(self)
+        self.conversations = WindowConversations(self, self.log_pane)
         self._build_layout()
         add_actions(self)
         self._update_row_actions()
@@ -143,7 +148,7 @@ class MainWindow(QMainWindow):
         self.main_split = QSplitter(Qt.Orientation.Horizontal)
         self.main_split.setObjectName("composeLogSplit")
         self.main_split.addWidget(self.compose)
-        self.main_split.addWidget(self.log_pane)
+        self.main_split.addWidget(self.conversations.modes)
         self.main_split.setStretchFactor(0, 0)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([400, 880])
@@ -170,11 +175,7 @@ class MainWindow(QMainWindow):
         status.addWidget(self.alerts, 1)
         status.addPermanentWidget(self.count_label)
         status.addPermanentWidget(self.profile_label)
-        self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(QGuiApplication.windowIcon(), self)
-            self.tray.setToolTip("SMS Operator Console")
-            self.tray.show()
+        self.tray: QSystemTrayIcon | None = self.conversations.make_tray()
 
     def _connect(self) -> None:
         self.compose.sendRequested.connect(self.sending.send)
@@ -182,8 +183,9 @@ class MainWindow(QMainWindow):
         self.profile_box.activated.connect(self.profiles.profile_chosen)
         self.compose.regionChosen.connect(self.profiles.region_chosen)
         self.session.on_messages = self._messages_changed
-        self.session.on_reload = self.log_pane.reload
-        self.session.on_outcome = self.sending.outcome
+        self.session.on_threads = self.conversations.pane.threads_changed
+        self.session.on_reload = self._reload
+        self.session.on_outcome = self._outcome
         self.session.on_alert = self._alert
         self.session.on_listener = self._listener_changed
         self.session.on_store = self._store_changed
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         state = await self.session.start()
         self._listener_changed(state)
         self.log_pane.update_count()
+        self.conversations.pane.start()
 
     async def load_credentials(self) -> None:
         """Credentials of the active profile: environment, then keychain, else the dialog."""
@@ -225,6 +228,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         self._state.save(self)
         self.model.close()
+        self.conversations.pane.stop()
         event.accept()
         self.has_closed = True
         self.closed.emit()
@@ -335,6 +339,15 @@ class MainWindow(QMainWindow):
     def _messages_changed(self, message_ids: frozenset[str]) -> None:
         self.log_pane.messages_changed(message_ids)
         self.sending.messages_changed(message_ids)
+        self.conversations.pane.messages_changed(message_ids)
+
+    def _outcome(self, message: StoredMessage) -> None:
+        self.sending.outcome(message)
+        self.conversations.flow.outcome(message)
+
+    def _reload(self) -> None:
+        self.log_pane.reload()
+        self.conversations.pane.start()
 
     # Status
 
@@ -345,6 +358,7 @@ class MainWindow(QMainWindow):
         self.store_status.show_state(state, self.session.location.describe())
         if state.reachable:
             self.log_pane.read_again_if_failed()
+            self.conversations.pane.read_again_if_failed()
 
     def show_callback_url(self) -> None:
         if self.listener_status.off:  # the team's receivers take the callbacks: list them
@@ -361,16 +375,11 @@ class MainWindow(QMainWindow):
 
     def _alert(self, alert: Alert) -> None:
         self.alerts.add(alert)
-        if self.tray is not None and QSystemTrayIcon.supportsMessages():
-            icon = (
-                QSystemTrayIcon.MessageIcon.Information
-                if alert.kind == "reply"
-                else QSystemTrayIcon.MessageIcon.Warning
-            )
-            self.tray.showMessage(alert.title, alert.text, icon)
+        self.conversations.tell_tray(alert)
 
     def _follow_alert(self, alert: Alert) -> None:
-        self.log_pane.show_first_of(alert.message_ids)
+        if not self.conversations.follow(alert):
+            self.log_pane.show_first_of(alert.message_ids)
 
     # Dialogs
 

@@ -56,7 +56,7 @@ def add_actions(window: MainWindow) -> None:
     window.send_action = make_action(
         window,
         "&Send",
-        window.compose.request_send,
+        lambda: window.conversations.send_here() or window.compose.request_send(),
         ["Ctrl+Return", "Ctrl+Enter"],
         "Send the message",
     )
@@ -130,6 +130,20 @@ def add_actions(window: MainWindow) -> None:
         window.canned.insert,
         tip="Insert a canned reply into the message text",
     )
+    window.log_mode_action = make_action(
+        window,
+        "The &log",
+        lambda: window.conversations.show_log(),
+        "Ctrl+1",
+        "Every message and reply",
+    )
+    window.conversations_mode_action = make_action(
+        window,
+        "C&onversations",
+        lambda: window.conversations.show_conversations(),
+        "Ctrl+2",
+        "A thread per customer, with a reply box",
+    )
     window.shortcuts_action = make_action(
         window, "&Keyboard shortcuts", window.show_shortcuts, "F1", "Every shortcut of the window"
     )
@@ -148,9 +162,13 @@ def _place(window: MainWindow) -> None:
     message_menu.addActions(
         [window.send_action, window.retry_action, window.send_again_action, window.copy_id_action]
     )
+    message_menu.addAction(window.conversations.pane.mark_unread_action)
+    window.addAction(window.conversations.pane.mark_unread_action)  # in the shortcuts' list
     message_menu.addSeparator()
     message_menu.addActions([window.insert_canned_action, window.canned_action])
     view_menu = menus.addMenu("&View")
+    view_menu.addActions([window.log_mode_action, window.conversations_mode_action])
+    view_menu.addSeparator()
     view_menu.addActions([window.filter_action, window.newest_action, window.oldest_action])
     view_menu.addSeparator()
     view_menu.addAction(window.compose_action)

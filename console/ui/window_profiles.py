@@ -59,10 +59,11 @@ class WindowProfiles:
         simulated = self.simulated(profile)
         window.toolbar.show_profile(self.session.settings, profile, simulated)
         window.compose.set_profile(profile)
+        window.conversations.pane.reply_box.set_profile(profile)
         # The system adds the program's name; on a shared store, whose console it is.
         shared = self.session.store_state.shared
         who = [self.session.actor.operator, "shared store"] if shared else []
-        window.setWindowTitle(" — ".join([*who, *(["Demo mode"] if simulated else [])]))
+        window.conversations.set_title(" — ".join([*who, *(["Demo mode"] if simulated else [])]))
         ready = self.session.credentials is not None
         login = f" as {self.session.credentials.login}" if self.session.credentials else ""
         window.profile_label.setText(

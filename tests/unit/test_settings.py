@@ -11,6 +11,7 @@ from console.settings import (
     PROVIDER_ENDPOINT,
     REGION_CODES,
     SETTINGS_VERSION,
+    ConversationSettings,
     Environment,
     ListenerSettings,
     Profile,
@@ -404,3 +405,29 @@ def test_a_file_from_before_the_operator_name_reads_as_none_set(tmp_path: Path) 
     path.write_text('{"version": 3, "theme": "dark", "profiles": [{"name": "x"}]}')
 
     assert load_settings(path).operator_name == ""
+
+
+def test_a_version_4_file_notifies_replies_and_claims_for_15_minutes(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"version": 4, "theme": "dark", "profiles": [{"name": "x"}]}')
+    settings = load_settings(path)
+    assert settings.conversations.notify_replies
+    assert settings.conversations.claim_minutes == 15
+    save_settings(path, settings)
+    saved = json.loads(path.read_text())
+    assert saved["version"] == 5
+    assert saved["conversations"] == {"notify_replies": True, "claim_minutes": 15}
+
+
+def test_silenced_notifications_and_a_claims_length_are_kept_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    quiet = ConversationSettings(notify_replies=False, claim_minutes=30)
+    save_settings(path, Settings(conversations=quiet))
+    assert load_settings(path).conversations == quiet
+    with pytest.raises(SettingsError) as endless:
+        Settings(conversations=ConversationSettings(claim_minutes=0))
+    assert "from 1 to 480 minutes" in endless.value.problems["claim_minutes"]
+    path.write_text('{"version": 5, "theme": "dark", "profiles": [{"name": "x"}],'
+                    ' "conversations": {"notify_replies": "no"}}')  # fmt: skip
+    with pytest.raises(SettingsError, match="notify_replies must be true or false"):
+        load_settings(path)

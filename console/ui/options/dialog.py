@@ -30,6 +30,7 @@ from console.paths import settings_path
 from console.session import ListenerState
 from console.settings import Settings
 from console.ui.options.appearance import AppearancePage
+from console.ui.options.conversations import ConversationsPage
 from console.ui.options.form import hint_label
 from console.ui.options.listener import ListenerPage
 from console.ui.options.operator import OperatorPage
@@ -39,7 +40,7 @@ from console.ui.options.workspace import WorkspacePage
 
 
 class SettingsDialog(QDialog):
-    """Profiles, listener, workspace, appearance and operator settings; open it with
+    """Profiles, listener, workspace, appearance, operator and conversation settings; open it with
     ``open()``.
 
     ``settingsAccepted`` carries the new :class:`Settings` when OK or Apply is pressed; both
@@ -83,6 +84,7 @@ class SettingsDialog(QDialog):
         self.workspace_page = WorkspacePage(self._draft, keychain, store_given, shared_url)
         appearance = AppearancePage(self._draft)
         operator = OperatorPage(self._draft, run_operator)
+        self.conversations_page = ConversationsPage(self._draft)
         # The tabs, in this order. A new page is a SettingsPage of its own module, added here.
         self.pages: tuple[SettingsPage, ...] = (
             profiles,
@@ -90,6 +92,7 @@ class SettingsDialog(QDialog):
             self.workspace_page,
             appearance,
             operator,
+            self.conversations_page,
         )
         # What callers reach for by name.
         self.profile_form = profiles.form

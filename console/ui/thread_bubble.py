@@ -1,0 +1,122 @@
+"""One message of a conversation as a bubble: the customer's on the left, ours on the
+right with where it stands (sent, delivered, failed and why), the time, and a reply's
+attachments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from console.attachments import format_size
+from console.protocol.mt_request import Attachment
+from console.store.threads import ThreadItem
+from console.ui.log_columns import format_time
+from console.ui.palette import Tone, scheme, tint
+from console.ui.thread_words import delivery_line
+
+# A bubble takes at most this share of the thread's width: a long text wraps.
+BUBBLE_SHARE = 0.75
+
+
+def attachments_widget(attachments: Sequence[Attachment]) -> QWidget:
+    """What a reply's attachments show as: a line each, its type and size.
+
+    The hook for the shared thumbnail view of received attachments: that widget takes
+    the same ``attachments`` and replaces these lines.
+    """
+    box = QWidget()
+    box.setObjectName("bubbleAttachments")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for attachment in attachments:
+        line = QLabel(f"📎 {attachment.content_type}, {format_size(len(attachment.content))}")
+        line.setTextFormat(Qt.TextFormat.PlainText)
+        line.setObjectName("bubbleAttachment")
+        layout.addWidget(line)
+    return box
+
+
+class Bubble(QWidget):
+    """A row of the thread holding one message's bubble, on its side."""
+
+    def __init__(self, item: ThreadItem) -> None:
+        super().__init__()
+        self.item = item
+        self.frame = QFrame()
+        self.frame.setObjectName("bubbleIn" if item.direction == "in" else "bubbleOut")
+        self.body = QLabel()
+        self.body.setObjectName("bubbleText")
+        self.body.setTextFormat(Qt.TextFormat.PlainText)  # what customers write is no markup
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta = QLabel()
+        self.meta.setObjectName("bubbleState")
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setWordWrap(True)
+        inner = QVBoxLayout(self.frame)
+        inner.setContentsMargins(10, 6, 10, 6)
+        inner.setSpacing(3)
+        inner.addWidget(self.body)
+        self._attachments: QWidget | None = None
+        self._inner = inner
+        inner.addWidget(self.meta)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        if item.direction == "out":
+            row.addStretch(1)
+        row.addWidget(self.frame, 3)
+        if item.direction == "in":
+            row.addStretch(1)
+        self.show_item(item)
+        self.restyle()
+
+    @property
+    def message_id(self) -> str:
+        return self.item.message_id
+
+    def show_item(self, item: ThreadItem) -> None:
+        """Show ``item`` as it is now (a receipt changed where it stands)."""
+        self.item = item
+        when = format_time(item.at)
+        if item.message is not None:
+            message = item.message
+            self.body.setText(message.body)
+            words, tone = delivery_line(message)
+            by = f" · {message.operator}" if message.operator else ""
+            self.meta.setText(f"{when}{by} · {words}")
+            tint(self.meta, tone)
+            files = message.attachments
+        else:
+            assert item.reply is not None
+            self.body.setText(item.reply.body)
+            self.meta.setText(when)
+            tint(self.meta, Tone.MUTED)
+            files = item.reply.attachments
+        if self._attachments is not None:
+            self._attachments.deleteLater()
+            self._attachments = None
+        if files:
+            self._attachments = attachments_widget(files)
+            self._inner.insertWidget(1, self._attachments)
+        self.setAccessibleName(self.describe())
+
+    def describe(self) -> str:
+        """The bubble in words, as a screen reader says it."""
+        who = "You" if self.item.direction == "out" else "Customer"
+        return f"{who}: {self.body.text()} ({self.meta.text()})"
+
+    def fit(self, width: int) -> None:
+        self.frame.setMaximumWidth(max(160, int(width * BUBBLE_SHARE)))
+
+    def restyle(self) -> None:
+        """Colours of the theme in use: the customer's on the field colour, ours tinted."""
+        chosen = scheme()
+        background = chosen.base if self.item.direction == "in" else chosen.alternate_base
+        edge = chosen.outline if self.item.direction == "in" else chosen.highlight
+        self.frame.setStyleSheet(
+            f"QFrame#{self.frame.objectName()} {{ background: {background};"
+            f" border: 1px solid {edge}; border-radius: 8px; }}"
+            f" QLabel#bubbleText {{ color: {chosen.text}; }}"
+        )

@@ -1,0 +1,126 @@
+"""The open conversation and the Conversations settings: older messages read as the
+operator scrolls up, a number that opted out marked, notifications silenced and a claim's
+length set in the settings dialog."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from console.paths import database_path, settings_path
+from console.settings import load_settings
+from console.store.models import IncomingReply
+from console.store.sqlite import SqliteStore
+from tests.ui.test_conversations import (
+    bubble_texts,
+    click_thread,
+    pane_of,
+    press_ctrl,
+    row_words,
+)
+from tests.ui.test_settings_dialog import ok_button
+from tests.ui.test_team_listener import click_tab, open_settings
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def test_notifications_are_silenced_and_claims_lengthened_in_the_settings(qtbot, window):
+    dialog = open_settings(qtbot, window)
+    click_tab(qtbot, dialog, "Conversations")
+    page = dialog.conversations_page
+    assert page.notify.isChecked()
+    assert page.claim_minutes.value() == 15
+
+    qtbot.mouseClick(
+        page.notify, Qt.MouseButton.LeftButton, pos=QPoint(8, page.notify.height() // 2)
+    )
+    page.claim_minutes.selectAll()
+    qtbot.keyClicks(page.claim_minutes, "30")
+    qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+
+    settings = load_settings(settings_path(window.session.data_dir))
+    assert not settings.conversations.notify_replies
+    assert settings.conversations.claim_minutes == 30
+    assert window.session.settings.conversations == settings.conversations
+
+
+def test_older_messages_come_when_scrolled_up_to_keeping_the_place(qtbot, windows, data_dir):
+    start = time.time() - 10_000
+    with SqliteStore(database_path(data_dir)) as store:
+        for number in range(230):
+            store.add_reply(
+                IncomingReply(
+                    f"MO-long-{number:03d}", "12345", "12025550177", None,
+                    f"Line {number}", start + number, "127.0.0.1", "",
+                )
+            )  # fmt: skip
+        for number in range(40):
+            store.add_reply(
+                IncomingReply(
+                    f"MO-other-{number:03d}", "12345", "12025550188", None,
+                    f"Other {number}", start - 100 + number, "127.0.0.1", "",
+                )
+            )  # fmt: skip
+    window = windows.open(data_dir)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    texts = bubble_texts(pane)
+    assert len(texts) == 50
+    assert texts[0] == "Line 180"
+    assert texts[-1] == "Line 229"
+    bar = pane.view.messages.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=5000)
+
+    def first_in_view() -> str:
+        viewport = pane.view.messages.viewport()
+        for bubble in pane.view.bubbles():
+            top = bubble.mapTo(viewport, QPoint(0, 0)).y()
+            if top >= 0:
+                return bubble.body.text()
+        return ""
+
+    bar.setValue(0)
+
+    qtbot.waitUntil(lambda: len(pane.view.bubbles()) == 100, timeout=5000)
+    assert bubble_texts(pane)[:2] == ["Line 130", "Line 131"]
+    qtbot.waitUntil(lambda: first_in_view() == "Line 180", timeout=5000)
+    bar.setValue(0)  # and on up
+    qtbot.waitUntil(lambda: len(pane.view.bubbles()) == 150, timeout=5000)
+    # Another thread opens on its newest messages, whatever the last one's place was.
+    click_thread(qtbot, pane, 1)
+    assert bubble_texts(pane)[-1] == "Other 39"
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=5000)
+
+
+def test_a_number_that_opted_out_is_marked_in_the_list_and_the_thread(qtbot, windows, data_dir):
+    at = datetime(2026, 12, 2, 14, 3).timestamp()
+    with SqliteStore(database_path(data_dir)) as store:
+        store.add_reply(
+            IncomingReply("MO-stop-1", "12345", "12025550177", None, "STOP", at, "127.0.0.1", "")
+        )
+    # The opt-out list as the store keeps it (filled by the STOP handling).
+    with sqlite3.connect(database_path(data_dir)) as db:
+        db.execute(
+            "INSERT INTO suppressions (phone_number, at, keyword, reply_message_id)"
+            " VALUES ('12025550177', ?, 'STOP', 'MO-stop-1')",
+            (at,),
+        )
+    window = windows.open(data_dir)
+    pane = pane_of(window)
+    # A reply unread from before: counted in the title once the window is up.
+    qtbot.waitUntil(lambda: window.windowTitle() == "(1) Demo mode", timeout=5000)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+
+    assert "Opted out on 2 Dec at 14:03" in row_words(pane, 0)
+    click_thread(qtbot, pane, 0)
+    assert pane.view.opted_out.isVisible()
+    assert pane.view.opted_out.text() == (
+        "Opted out on 2 Dec at 14:03: messages to this number are refused."
+    )

@@ -1,0 +1,323 @@
+"""The Conversations mode over the real demo simulator and listener: a customer writes, the
+thread appears unread, the operator opens it, replies from the reply box, and sees the
+reply's state follow its receipts; Mark unread and the search, as the operator uses them."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import httpx
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from console.paths import database_path
+from console.store.models import IncomingReply
+from console.store.sqlite import SqliteStore
+from console.store.threads import ThreadRow
+from console.ui.conversations_pane import ConversationsPane
+from console.ui.main_window import MainWindow
+from console.ui.thread_list_model import THREAD_ROLE
+from tests.ui.driving import wait_for_attachments
+from tests.ui.test_compose import drag_and_drop, file_mime
+from tests.ui.test_main_window import (
+    CALLBACK_WAIT_MS,
+    FINAL_STATE_NAMES,
+    activate,
+    cell,
+    compose,
+    listener_url,
+)
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def post_mo(windows, url: str, message_id: str, number: str, text: str) -> None:
+    """A customer's reply, posted to the listener as the provider posts it."""
+    fields = {
+        "type": "MO",
+        "message_id": message_id,
+        "shortcode": "12345",
+        "phone_number": number,
+        "carrier": "31",
+        "message": text,
+    }
+
+    async def post() -> int:
+        async with httpx.AsyncClient(timeout=10) as client:
+            return (await client.post(url, data=fields)).status_code
+
+    assert windows.run(post()) == 200
+
+
+def pane_of(window: MainWindow) -> ConversationsPane:
+    return window.conversations.pane
+
+
+def press_ctrl(qtbot, window: MainWindow, key: Qt.Key) -> None:
+    activate(qtbot, window)
+    qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+
+
+def row_words(pane: ConversationsPane, row: int) -> str:
+    return pane.model.index(row, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+
+
+def thread_at(pane: ConversationsPane, row: int) -> ThreadRow:
+    found = pane.model.index(row, 0).data(THREAD_ROLE)
+    assert isinstance(found, ThreadRow)
+    return found
+
+
+def click_thread(qtbot, pane: ConversationsPane, row: int) -> None:
+    rect = pane.list.visualRect(pane.model.index(row, 0))
+    qtbot.mouseClick(pane.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def bubble_texts(pane: ConversationsPane) -> list[str]:
+    return [b.body.text() for b in pane.view.bubbles()]
+
+
+def test_a_whole_conversation_reply_receipts_mark_unread_and_search(qtbot, windows, window):
+    url = listener_url(window)
+    pane = pane_of(window)
+    # Something half written in the compose pane: the reply box's Ctrl+Enter must not send it.
+    compose(qtbot, window, "A message for someone else")
+
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    assert window.conversations.modes.currentWidget() is pane
+    assert pane.isVisible()
+    qtbot.waitUntil(lambda: pane.empty_note.isVisible(), timeout=5000)
+    assert pane.empty_note.text().startswith("No conversations yet")
+
+    post_mo(windows, url, "MO-conv-0001", "12025550177", "Can you deliver after 6pm?")
+
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    words = row_words(pane, 0)
+    assert words.startswith("+1 202-555-0177 to 12345, 1 unread")
+    assert "Can you deliver after 6pm?" in words
+    qtbot.waitUntil(lambda: window.windowTitle() == "(1) Demo mode", timeout=5000)
+    assert "(1)" in window.conversations.modes.tabText(1)
+    assert not pane.empty_note.isVisible()
+
+    click_thread(qtbot, pane, 0)
+
+    assert pane.view.title.text() == "+1 202-555-0177 · to 12345"
+    assert bubble_texts(pane) == ["Can you deliver after 6pm?"]
+    assert pane.view.bubbles()[0].frame.objectName() == "bubbleIn"
+    assert window.windowTitle() == "Demo mode"
+    assert ", read," in row_words(pane, 0)
+    assert pane.reply_box.from_label.text() == "From 12345"
+    assert not pane.view.claim_button.isVisible()  # one operator's own store: nobody to tell
+
+    log_rows = window.model.rowCount()
+    qtbot.keyClicks(pane.reply_box.editor, "Yes, after 6pm is fine")
+    assert pane.reply_box.counter.summary.text().startswith("SMS · 22 characters")
+    qtbot.keyClick(pane.reply_box.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    # At once, at the bottom, on our side; the box is empty for the next one.
+    assert bubble_texts(pane)[-1] == "Yes, after 6pm is fine"
+    sent = pane.view.bubbles()[-1]
+    assert sent.frame.objectName() == "bubbleOut"
+    assert pane.reply_box.editor.toPlainText() == ""
+    # One message went, from the reply box; the compose pane still holds its text.
+    qtbot.waitUntil(lambda: window.model.rowCount() == log_rows + 1, timeout=5000)
+    assert window.compose.editor.toPlainText() == "A message for someone else"
+    assert cell(window, 0, 2) == "+1 202-555-0177"
+    qtbot.waitUntil(lambda: "Accepted" in sent.meta.text(), timeout=10_000)
+
+    def final_state() -> bool:
+        return any(name in sent.meta.text() for name in FINAL_STATE_NAMES)
+
+    qtbot.waitUntil(final_state, timeout=CALLBACK_WAIT_MS)
+    assert thread_at(pane, 0).phone_number == "12025550177"
+
+    # Mark unread from the list's keyboard shortcut: the last reply is unread again.
+    pane.list.setFocus()
+    qtbot.keyClick(
+        pane.list,
+        Qt.Key.Key_U,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: window.windowTitle() == "(1) Demo mode", timeout=5000)
+    assert ", 1 unread," in row_words(pane, 0)
+    assert pane.view.placeholder.isVisible()
+    assert not pane.reply_box.isEnabled()
+
+    post_mo(windows, url, "MO-conv-0002", "447700900123", "Where is my parcel?")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10_000)
+    assert thread_at(pane, 0).phone_number == "447700900123"
+    # Its alert in the status bar, clicked, opens it here.
+    alert = window.alerts.label
+    qtbot.waitUntil(lambda: "Where is my parcel?" in alert.text(), timeout=10_000)
+    qtbot.mouseClick(alert, Qt.MouseButton.LeftButton)
+    assert pane.view.title.text() == "+44 7700 900123 · to 12345"
+    assert bubble_texts(pane) == ["Where is my parcel?"]
+
+    qtbot.keyClicks(pane.search, "parcel")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=5000)
+    assert thread_at(pane, 0).phone_number == "447700900123"
+    pane.search.clear()
+    qtbot.keyClicks(pane.search, "+1 202")
+    qtbot.waitUntil(
+        lambda: pane.model.rowCount() == 1 and thread_at(pane, 0).phone_number == "12025550177",
+        timeout=5000,
+    )
+    pane.search.clear()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=5000)
+
+    press_ctrl(qtbot, window, Qt.Key.Key_1)
+    assert window.conversations.modes.currentWidget() is window.log_pane
+
+
+def test_the_keyboard_moves_opens_and_leaves_threads(qtbot, windows, window):
+    url = listener_url(window)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, url, "MO-keys-0001", "12025550101", "First")
+    post_mo(windows, url, "MO-keys-0002", "12025550102", "Second")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10_000)
+    assert pane.list.accessibleName() == "Conversations"
+    assert pane.reply_box.editor.accessibleName() == "Reply"
+
+    pane.list.setFocus()
+    qtbot.keyClick(pane.list, Qt.Key.Key_Down)
+    qtbot.keyClick(pane.list, Qt.Key.Key_Down)
+    # Moving is not reading: nothing opened yet.
+    assert pane.view.placeholder.isVisible()
+    qtbot.waitUntil(lambda: window.windowTitle() == "(2) Demo mode", timeout=5000)
+    qtbot.keyClick(pane.list, Qt.Key.Key_Return)
+    assert bubble_texts(pane) == ["First"]
+    assert window.windowTitle() == "(1) Demo mode"
+
+    # Tab goes on to the thread, then to the reply box; Esc comes back to the list.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is pane.view.messages
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is pane.reply_box.editor
+    qtbot.keyClick(pane.reply_box.editor, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is pane.list
+
+    # Ctrl+Enter anywhere in the conversations sends the reply, not the compose pane's text.
+    compose(qtbot, window, "For someone else")
+    log_rows = window.model.rowCount()
+    qtbot.keyClicks(pane.reply_box.editor, "Got it")
+    pane.list.setFocus()
+    qtbot.keyClick(pane.list, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert bubble_texts(pane) == ["First", "Got it"]
+    qtbot.waitUntil(lambda: window.model.rowCount() == log_rows + 1, timeout=5000)
+    assert window.compose.editor.toPlainText() == "For someone else"
+    pane.list.setFocus()
+
+    # A new thread on top keeps the one the operator is on selected and open.
+    post_mo(windows, url, "MO-keys-0003", "12025550103", "Third")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 3, timeout=10_000)
+    assert thread_at(pane, 0).phone_number == "12025550103"
+    assert thread_at(pane, pane.list.currentIndex().row()).phone_number == "12025550101"
+    assert pane.view.title.text().startswith("+1 202-555-0101")
+    # So does a thread below it moving to the top.
+    post_mo(windows, url, "MO-keys-0004", "12025550102", "Second again")
+    qtbot.waitUntil(lambda: thread_at(pane, 0).phone_number == "12025550102", timeout=10_000)
+    assert thread_at(pane, pane.list.currentIndex().row()).phone_number == "12025550101"
+    assert pane.list.selectionModel().isSelected(pane.list.currentIndex())
+
+
+def test_a_reply_in_the_open_thread_shows_at_once_and_is_read(qtbot, windows, window):
+    url = listener_url(window)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, url, "MO-live-0001", "12025550177", "Hello?")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    assert bubble_texts(pane) == ["Hello?"]
+
+    post_mo(windows, url, "MO-live-0002", "12025550177", "Anyone there?")
+
+    qtbot.waitUntil(lambda: bubble_texts(pane) == ["Hello?", "Anyone there?"], timeout=10_000)
+    assert window.windowTitle() == "Demo mode"
+    assert ", read," in row_words(pane, 0)
+    assert "Anyone there?" in row_words(pane, 0)
+    # In the log, a reply to the open thread stays unread until the conversations are back.
+    press_ctrl(qtbot, window, Qt.Key.Key_1)
+    post_mo(windows, url, "MO-live-0003", "12025550177", "Hello??")
+    qtbot.waitUntil(lambda: window.windowTitle() == "(1) Demo mode", timeout=10_000)
+    assert bubble_texts(pane)[-1] == "Hello??"
+    tabs = window.conversations.modes.tabBar()
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(1).center())
+    qtbot.waitUntil(lambda: window.windowTitle() == "Demo mode", timeout=5000)
+    assert ", read," in row_words(pane, 0)
+    # Clicking the list somewhere empty changes nothing of what is open.
+    qtbot.mouseClick(pane.list.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 400))
+    assert pane.view.title.text().startswith("+1 202-555-0177")
+
+
+def test_threads_arriving_above_keep_the_rows_the_operator_is_reading(qtbot, windows, data_dir):
+    with SqliteStore(database_path(data_dir)) as store:
+        for number in range(40):
+            store.add_reply(
+                IncomingReply(
+                    f"MO-seed-{number:02d}", "12345", f"120255502{number:02d}", None,
+                    f"Question {number}", time.time() - 1000 + number, "127.0.0.1", "",
+                )
+            )  # fmt: skip
+    window = windows.open(data_dir)
+    url = listener_url(window)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 40, timeout=10_000)
+    bar = pane.list.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 10, timeout=5000)
+    bar.setValue(10)
+    reading = pane.list.indexAt(QPoint(5, 5)).data(THREAD_ROLE).phone_number
+
+    post_mo(windows, url, "MO-new-0001", "447700900123", "New here")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 41, timeout=10_000)
+    assert pane.list.indexAt(QPoint(5, 5)).data(THREAD_ROLE).phone_number == reading
+    # An older thread, out of view below, written to again: it moves to the top.
+    post_mo(windows, url, "MO-new-0002", "12025550200", "Still waiting")
+    qtbot.waitUntil(lambda: thread_at(pane, 0).phone_number == "12025550200", timeout=10_000)
+    assert pane.list.indexAt(QPoint(5, 5)).data(THREAD_ROLE).phone_number == reading
+
+
+def test_pictures_in_and_out_and_a_refused_reply_told_beside_the_box(qtbot, windows, window, png):
+    url = listener_url(window)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    fields = {
+        "type": "MO",
+        "message_id": "MO-pic-0001",
+        "shortcode": "55555",
+        "phone_number": "12025550177",
+        "message": "Here is the damage",
+        "mms_attachment[0].content_type": "image/png",
+        "mms_attachment[0].content": base64.b64encode(png.read_bytes()).decode(),
+    }
+
+    async def post() -> int:
+        async with httpx.AsyncClient(timeout=10) as client:
+            return (await client.post(url, data=fields)).status_code
+
+    assert windows.run(post()) == 200
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    (incoming,) = pane.view.bubbles()
+    lines = [label.text() for label in incoming.findChildren(QLabel, "bubbleAttachment")]
+    assert lines == [f"📎 image/png, {png.stat().st_size} bytes"]
+
+    qtbot.keyClicks(pane.reply_box.editor, "Sorry to see that, a photo of the new one")
+    assert drag_and_drop(pane.reply_box.editor.viewport(), file_mime(png)) == (True, True, True)
+    wait_for_attachments(qtbot, pane.reply_box.attachment_list)
+    assert pane.reply_box.counter.summary.text().startswith("MMS · ")
+    qtbot.keyClick(pane.reply_box.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    sent = pane.view.bubbles()[-1]
+    assert len(sent.findChildren(QLabel, "bubbleAttachment")) == 1
+    # 55555 is no sender of the demo account: the provider refuses it, and says why.
+    qtbot.waitUntil(lambda: pane.reply_box.error.isVisible(), timeout=10_000)
+    assert pane.reply_box.error.text().startswith("Not sent: Sender denied")
+    qtbot.waitUntil(lambda: "Refused" in sent.meta.text(), timeout=10_000)
+    assert " · Refused: Sender denied: This sender is not registered for the account." in (
+        sent.meta.text()
+    )
+    assert pane.reply_box.attachment_list.rows() == []  # it went, and was refused
