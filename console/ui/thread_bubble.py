@@ -4,38 +4,17 @@ attachments."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from console.attachments import format_size
-from console.protocol.mt_request import Attachment
 from console.store.threads import ThreadItem
 from console.ui.log_columns import format_time
 from console.ui.palette import Tone, scheme, tint
+from console.ui.received_attachments import ReceivedAttachmentsView
 from console.ui.thread_words import delivery_line
 
 # A bubble takes at most this share of the thread's width: a long text wraps.
 BUBBLE_SHARE = 0.75
-
-
-def attachments_widget(attachments: Sequence[Attachment]) -> QWidget:
-    """What a reply's attachments show as: a line each, its type and size.
-
-    The hook for the shared thumbnail view of received attachments: that widget takes
-    the same ``attachments`` and replaces these lines.
-    """
-    box = QWidget()
-    box.setObjectName("bubbleAttachments")
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for attachment in attachments:
-        line = QLabel(f"📎 {attachment.content_type}, {format_size(len(attachment.content))}")
-        line.setTextFormat(Qt.TextFormat.PlainText)
-        line.setObjectName("bubbleAttachment")
-        layout.addWidget(line)
-    return box
 
 
 class Bubble(QWidget):
@@ -98,8 +77,12 @@ class Bubble(QWidget):
             self._attachments.deleteLater()
             self._attachments = None
         if files:
-            self._attachments = attachments_widget(files)
-            self._inner.insertWidget(1, self._attachments)
+            # Thumbnails of real pictures, a line with Open and Save… for the rest (the same
+            # view as the log's detail).
+            view = ReceivedAttachmentsView()
+            self._inner.insertWidget(1, view)  # placed first: shown unplaced, it is a window
+            view.show_attachments(files, stem=item.message_id)
+            self._attachments = view
         self.setAccessibleName(self.describe())
 
     def describe(self) -> str:

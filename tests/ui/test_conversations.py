@@ -302,8 +302,10 @@ def test_pictures_in_and_out_and_a_refused_reply_told_beside_the_box(qtbot, wind
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
     click_thread(qtbot, pane, 0)
     (incoming,) = pane.view.bubbles()
-    lines = [label.text() for label in incoming.findChildren(QLabel, "bubbleAttachment")]
-    assert lines == [f"📎 image/png, {png.stat().st_size} bytes"]
+    picture = incoming.findChild(QLabel, "thumbnail")
+    qtbot.waitUntil(lambda: not picture.pixmap().isNull(), timeout=5000)
+    assert picture.isVisibleTo(incoming)
+    assert incoming.findChild(QLabel, "description").text().startswith("a PNG picture")
 
     qtbot.keyClicks(pane.reply_box.editor, "Sorry to see that, a photo of the new one")
     assert drag_and_drop(pane.reply_box.editor.viewport(), file_mime(png)) == (True, True, True)
@@ -312,7 +314,7 @@ def test_pictures_in_and_out_and_a_refused_reply_told_beside_the_box(qtbot, wind
     qtbot.keyClick(pane.reply_box.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     sent = pane.view.bubbles()[-1]
-    assert len(sent.findChildren(QLabel, "bubbleAttachment")) == 1
+    assert len(sent.findChildren(QLabel, "thumbnail")) == 1
     # 55555 is no sender of the demo account: the provider refuses it, and says why.
     qtbot.waitUntil(lambda: pane.reply_box.error.isVisible(), timeout=10_000)
     assert pane.reply_box.error.text().startswith("Not sent: Sender denied")
