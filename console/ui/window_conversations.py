@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QTabWidget
 
 from console.session import Alert
 from console.store import open_store
+from console.ui.canned_inserter import CannedInserter
 from console.ui.conversations_pane import ConversationsPane
 from console.ui.reply_flow import ReplyFlow
 from console.ui.window_actions import APP_TITLE
@@ -52,6 +53,14 @@ class WindowConversations:
             self.pane.sent_in,
         )
         self.pane.reply_box.sendRequested.connect(self.flow.send)
+        reply_box = self.pane.reply_box
+        # Ctrl+Shift+I in the reply box, as in the compose pane; {number} is the thread's.
+        self.canned = CannedInserter(
+            reply_box.editor,
+            lambda: session.store.canned_replies(),
+            lambda: (reply_box.draft().recipient, session.actor.operator),
+        )
+        self.canned.problem.connect(reply_box.show_error)
         self.pane.unreadChanged.connect(self.show_unread)
         self.modes.currentChanged.connect(
             lambda index: self.pane.read_open() if index == CONVERSATIONS_MODE else None

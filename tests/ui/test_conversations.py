@@ -323,3 +323,32 @@ def test_pictures_in_and_out_and_a_refused_reply_told_beside_the_box(qtbot, wind
         sent.meta.text()
     )
     assert pane.reply_box.attachment_list.rows() == []  # it went, and was refused
+
+
+def test_a_canned_reply_goes_into_the_reply_box_with_the_threads_number(qtbot, windows, window):
+    with SqliteStore(database_path(window.session.data_dir)) as store:
+        store.save_canned("Thanks", "Thanks {number}, we are on it. {operator}", "ann")
+    post_mo(windows, listener_url(window), "MO-canned-1", "12025550188", "Is it fixed?")
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    editor = pane.reply_box.editor
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(editor.hasFocus)
+
+    qtbot.keyClick(
+        editor,
+        Qt.Key.Key_I,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    inserter = window.conversations.canned
+    qtbot.waitUntil(lambda: inserter.dialog is not None and inserter.dialog.isVisible())
+    qtbot.keyClicks(inserter.dialog.filter, "thanks")
+    qtbot.keyClick(inserter.dialog.filter, Qt.Key.Key_Return)
+
+    qtbot.waitUntil(lambda: inserter.dialog is None)
+    operator = window.session.actor.operator
+    assert editor.toPlainText() == f"Thanks +12025550188, we are on it. {operator}"
+    # The compose pane's message is left alone.
+    assert window.compose.editor.toPlainText() == ""
