@@ -155,8 +155,12 @@ class ReceivedAttachmentsView(QWidget):
         saver = QPushButton("Save…", row)
         saver.setObjectName("save")
         saver.clicked.connect(lambda: self.save_attachment(attachment.content, name))
-        layout.addWidget(opener)
-        layout.addWidget(saver)
+        # Under its words, so that a narrow place (a conversation's bubble) still fits it.
+        buttons = QHBoxLayout()
+        buttons.addWidget(opener)
+        buttons.addWidget(saver)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
         if kind.picture:
             self._draw(picture, attachment.content, kind)
         else:
