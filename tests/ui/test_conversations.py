@@ -352,3 +352,34 @@ def test_a_canned_reply_goes_into_the_reply_box_with_the_threads_number(qtbot, w
     assert editor.toPlainText() == f"Thanks +12025550188, we are on it. {operator}"
     # The compose pane's message is left alone.
     assert window.compose.editor.toPlainText() == ""
+
+
+def test_a_stop_in_the_thread_refuses_the_reply_and_start_lets_it_go(qtbot, windows, window):
+    url = listener_url(window)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, url, "MO-stop-1", "12025550155", " Stop ")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: "Opted out on " in row_words(pane, 0), timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    rows = window.model.rowCount()
+    editor = pane.reply_box.editor
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(editor, "Sorry to see you go")
+
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    qtbot.waitUntil(pane.reply_box.error.isVisible, timeout=10_000)
+    assert "This customer opted out on " in pane.reply_box.error.text()
+    assert "(STOP)" in pane.reply_box.error.text()
+    # Nothing was stored or sent; the text waits in the box.
+    assert window.model.rowCount() == rows
+    assert editor.toPlainText() == "Sorry to see you go"
+    assert bubble_texts(pane) == [" Stop "]
+
+    post_mo(windows, url, "MO-start-2", "12025550155", "start")
+    qtbot.waitUntil(lambda: "Opted out" not in row_words(pane, 0), timeout=10_000)
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bubble_texts(pane)[-1:] == ["Sorry to see you go"], timeout=10_000)
+    sent = pane.view.bubbles()[-1]
+    qtbot.waitUntil(lambda: "Accepted" in sent.meta.text(), timeout=10_000)
