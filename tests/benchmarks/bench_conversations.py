@@ -26,20 +26,22 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
-import httpx
-import qasync
-from PySide6.QtWidgets import QApplication
+import httpx  # noqa: E402
+import qasync  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from console import demo
-from console.keychain import Keychain
-from console.paths import database_path
-from console.session import Session
-from console.store.threads import ThreadQuery
-from console.ui.app import start_console, stop_console
-from console.ui.main_window import MainWindow
-from tests.benchmarks.thread_store import ensure_store
-from tests.support.keyrings import MemoryKeyring
+from console import demo  # noqa: E402
+from console.keychain import Keychain  # noqa: E402
+from console.paths import database_path  # noqa: E402
+from console.session import Session  # noqa: E402
+from console.store.threads import ThreadQuery  # noqa: E402
+from console.ui.app import start_console, stop_console  # noqa: E402
+from console.ui.main_window import MainWindow  # noqa: E402
+from tests.benchmarks.thread_store import ensure_store  # noqa: E402
+from tests.support.keyrings import MemoryKeyring  # noqa: E402
 
 RATE = 200.0
 SEARCHES = ("Where is my parcel 4", "+44 7700 9", "neighbour", "12025")
