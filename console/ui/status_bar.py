@@ -135,6 +135,12 @@ class ListenerStatus(QToolButton):
         room = self.width() - self._padding()
         return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room)
 
+    def sizeHint(self) -> QSize:
+        # Room for the whole line as this button draws it (its own padding included).
+        hint = super().sizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance(self.text()) + self._padding() + 2)
+        return hint
+
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         keep = self.fontMetrics().horizontalAdvance(key_words(self.text()) + " …")

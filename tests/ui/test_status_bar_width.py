@@ -82,3 +82,21 @@ def test_the_title_names_the_operator_on_a_shared_store(qtbot, windows, tmp_path
     own = windows.open(tmp_path / "bob", operator="bob")
     assert "shared store" not in own.windowTitle()
     assert "bob" not in own.windowTitle()
+
+
+def test_with_room_the_last_callbacks_time_is_shown_whole(
+    qtbot, windows, tmp_path, postgres_url, monkeypatch
+):
+    monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 0.1)
+    with PostgresStore(postgres_url) as store:
+        now = time.time()
+        store.receiver_beat(ReceiverBeat("rx-1", "gateway-1", 812, now - 60, now, now - 3))
+    window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+    window.resize(1600, 700)
+    status = window.listener_status
+
+    qtbot.waitUntil(lambda: "last callback" in status.text(), timeout=10_000)
+    qtbot.wait(50)
+
+    assert status.text().startswith("Receipts via 1 receiver · last callback ")
+    assert status.shown_text() == status.text()
