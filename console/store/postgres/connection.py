@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -195,7 +196,9 @@ def connect(
         ):
             raise StoreOutOfReach(text, reason) from None
         if "no password supplied" in reason:
-            text += f" (keep one in the keychain: sms-console --store {url} db password set)"
+            # Quoted for a shell: a URL's & would end the command there.
+            command = f"sms-console --store {shlex.quote(url)} db password set"
+            text += f" (keep one in the keychain: {command})"
         raise StoreError(redact(text)) from None
     try:
         conn.adapters.register_dumper(str, _BinaryTextDumper)
@@ -240,4 +243,10 @@ def translated(redact: Redactor, doing: str) -> Iterator[None]:
 
 
 def _reason(exc: psycopg.Error) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+    # libpq writes a line per thought, and the same again for each address it tried.
+    clauses: list[str] = []
+    for line in str(exc).splitlines():
+        clause = " ".join(line.split())
+        if clause and clause not in clauses:
+            clauses.append(clause)
+    return "; ".join(clauses) or type(exc).__name__

@@ -15,7 +15,9 @@ import pytest
 from _pytest.capture import CaptureResult
 
 from console.cli.main import main
+from console.store.errors import StoreError
 from console.store.location import StoreLocation
+from console.store.postgres import PostgresStore
 from console.store.postgres.open_failure import libpq_reason
 from tests.support.keyrings import MemoryKeyring
 from tests.support.postgres_server import PostgresServer, scratch_server
@@ -110,3 +112,19 @@ def test_a_line_libpq_repeats_for_each_address_tried_is_said_once() -> None:
         'connection to server at "127.0.0.1", port 5432 failed: FATAL: no entry for host; '
         "Is the server running?"
     )
+
+
+def test_the_stores_own_words_quote_the_hint_and_keep_libpqs_lines_apart(
+    server: PostgresServer,
+) -> None:
+    # What a receiver logs and a window prints on stderr: the store's error itself.
+    url = server.url(user=USER) + "&connect_timeout=5"
+    with pytest.raises(StoreError) as missing:
+        PostgresStore(url)
+    assert (
+        f"(keep one in the keychain: sms-console --store {shlex.quote(url)} db password set)"
+        in (str(missing.value))
+    )
+    with pytest.raises(StoreError) as down:
+        PostgresStore(DOWN)
+    assert "Connection refused; Is the server running" in str(down.value)
