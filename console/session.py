@@ -9,24 +9,20 @@ the session, a few times a second at most.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from console.identity import Actor, RunOperator, current_actor
 from console.keychain import Credentials
-from console.listener.config import ListenerConfigError
 from console.listener.intake import Change
 from console.listener.notify import Coalescer
-from console.listener.server import CallbackListener, ListenerError, callback_store
-from console.paths import access_log_path, database_path, settings_path
-from console.protocol.phone import display_number
+from console.paths import database_path, settings_path
 from console.receipts_health import ReceiptsHealth
-from console.sending.claims import ClaimedElsewhere
 from console.sending.policy import may_retry_same_id
 from console.session_account import Account, engine_settings, same_sending
 from console.session_alerts import batch_alerts
+from console.session_delivery import spawn_delivery
+from console.session_listener import EmbeddedListener
 from console.session_recovery import RECOVERY_INTERVAL, recover
 from console.session_shared import SharedWatch
 from console.session_state import (
@@ -40,14 +36,10 @@ from console.session_state import (
 from console.session_texts_back import answer_keywords
 from console.settings import Profile, Settings, load_settings, save_settings
 from console.settings.changes import changed_settings
-from console.settings.listener import ensure_path_token, listener_config
-from console.settings.model import keyword_rules
 from console.store import StoreLocation, deadlines, open_store
 from console.store.audit import AuditAction
 from console.store.errors import OptedOut, StoreOutOfReach
-from console.store.models import MessageStatus, NewMessage, StoredMessage
-
-log = logging.getLogger(__name__)
+from console.store.models import NewMessage, StoredMessage
 
 _NOTHING_SENT = "nothing can be recorded, so nothing was sent"
 
@@ -105,7 +97,6 @@ class Session:
         self.location = store or StoreLocation.sqlite(database_path(data_dir))
         self.store = open_store(self.location, deadline=deadlines.WINDOW)
         self.store_state = StoreState(shared=self.location.path is None)
-        self.listener_state = ListenerState(running=False)
         self.on_messages: Callable[[frozenset[str]], None] = lambda _ids: None
         self.on_threads: Callable[[frozenset[int]], None] = lambda _ids: None
         self.on_reload: Callable[[], None] = lambda: None
@@ -117,7 +108,13 @@ class Session:
         self.on_canned: Callable[[], None] = lambda: None
         self._shared: SharedWatch | None = None
         self._notify_interval = notify_interval
-        self._listener: CallbackListener | None = None
+        self._embedded = EmbeddedListener(
+            data_dir,
+            self.location,
+            self._listener_changed,
+            lambda state: self.on_listener(state),
+            self._reload_settings,
+        )
         self._coalescer: Coalescer | None = None
         self._account: Account | None = None
         self._retired: set[asyncio.Task[None]] = set()
@@ -128,6 +125,10 @@ class Session:
     @property
     def profile(self) -> Profile:
         return self.settings.profile()
+
+    @property
+    def listener_state(self) -> ListenerState:
+        return self._embedded.state
 
     @property
     def actor(self) -> Actor:
@@ -288,70 +289,25 @@ class Session:
         return account
 
     def _spawn(self, account: Account, message_id: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._deliver(account, message_id))
-        account.tasks.add(task)
-        task.add_done_callback(account.tasks.discard)
-
-    async def _deliver(self, account: Account, message_id: str) -> None:
-        try:
-            message = await account.engine.deliver(message_id)
-        except ClaimedElsewhere:
-            # Another console on the shared store is sending it; its outcome shows there.
-            log.info("message %s is being sent by another console", message_id)
-            return
-        except Exception:
-            log.exception("sending message %s stopped", message_id)
-            stored = self.store.get_message(message_id)
-            if stored is None:
-                return
-            message = stored
-        self.on_outcome(message)
-        if message.status is not MessageStatus.ACCEPTED:
-            self.on_alert(
-                Alert(
-                    "Message not sent",
-                    f"To {display_number(message.phone_number)}: {message.status_detail}",
-                    (message_id,),
-                )
-            )
+        # The callbacks are looked up once the outcome is known: they may be set meanwhile.
+        spawn_delivery(
+            account,
+            message_id,
+            self.store,
+            lambda message: self.on_outcome(message),
+            lambda alert: self.on_alert(alert),
+        )
 
     # Listener
 
     async def restart_listener(self) -> ListenerState:
         """(Re)start the listener with the saved settings; stopping waits off the loop."""
-        if self._listener is not None:
-            old, self._listener = self._listener, None
-            await asyncio.to_thread(old.stop)
-        try:
-            if not self.embedded_listener_wanted:
-                return self._listener_is(ListenerState(running=False, off=True))
-            saved = ensure_path_token(self.data_dir)
-            self.settings = load_settings(settings_path(self.data_dir))
-            loop = asyncio.get_running_loop()
-            listener = CallbackListener(
-                listener_config(saved, keyword_rules(self.settings)),
-                callback_store(self.location),
-                access_log=access_log_path(self.data_dir),
-                on_changes=self._listener_changed,
-                # Told on the listener's thread; shown from the session's.
-                on_storing=lambda why: loop.call_soon_threadsafe(self._storing, listener, why),
-            )
-            url = await asyncio.to_thread(listener.start_in_thread)
-        except (ListenerError, ListenerConfigError, OSError) as exc:
-            state = ListenerState(running=False, error=str(exc))
-        else:
-            self._listener = listener
-            state = ListenerState(running=True, url=url)
-        return self._listener_is(state)
+        return await self._embedded.restart(self.embedded_listener_wanted)
 
-    def _storing(self, listener: CallbackListener, not_storing: str | None) -> None:
-        if listener is self._listener and self.listener_state.running:
-            self._listener_is(replace(self.listener_state, not_storing=not_storing))
-
-    def _listener_is(self, state: ListenerState) -> ListenerState:
-        self.listener_state = state
-        self.on_listener(state)
-        return state
+    def _reload_settings(self) -> Settings:
+        # The listener's start may have saved a new path token.
+        self.settings = load_settings(settings_path(self.data_dir))
+        return self.settings
 
     # The shared store
 
@@ -395,9 +351,7 @@ class Session:
         if self._shared is not None:
             shared, self._shared = self._shared, None
             await shared.stop()
-        if self._listener is not None:
-            listener, self._listener = self._listener, None
-            await asyncio.to_thread(listener.stop)
+        await self._embedded.stop()
         # Sends still retrying stop here; they stay in the outbox, resumable with their id.
         accounts = [*self._retiring, *([self._account] if self._account else [])]
         self._account = None

@@ -11,7 +11,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -20,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from console.keychain import Credentials, Keychain
-from console.session import Alert, ListenerState, NotReady, Session
-from console.session_state import StoreState, StoreUnreachable
+from console.session import Alert, NotReady, Session
+from console.session_state import StoreUnreachable
 from console.settings import Settings
 from console.store import deadlines, open_store
 from console.store.errors import OptedOut, StoreError
@@ -33,13 +32,6 @@ from console.ui.log_pane import LogPane
 from console.ui.palette import apply_theme
 from console.ui.relaunch import ask_to_restart
 from console.ui.send_flow import SendFlow
-from console.ui.status_bar import (
-    AlertArea,
-    CallbackUrlDialog,
-    ListenerStatus,
-    StoreStatus,
-    show_receipts,
-)
 from console.ui.window_actions import (
     ProfileToolbar,
     about_box,
@@ -50,6 +42,7 @@ from console.ui.window_canned import WindowCanned
 from console.ui.window_conversations import WindowConversations
 from console.ui.window_profiles import WindowProfiles
 from console.ui.window_state import WindowState, fit_screen
+from console.ui.window_status import WindowStatus
 
 
 class MainWindow(QMainWindow):
@@ -136,7 +129,14 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.profile_box = self.toolbar.profile_box
         self.badge = self.toolbar.badge
-        self._build_status_bar()
+        self.status = WindowStatus(self)
+        # The status bar's parts, by the names the window has always given them.
+        self.listener_status = self.status.listener_status
+        self.profile_label = self.status.profile_label
+        self.alerts = self.status.alerts
+        self.error_label = self.alerts.label
+        self.store_status = self.status.store_status
+        self.tray: QSystemTrayIcon | None = self.conversations.make_tray()
         self._connect()
         self._apply_profile()
         self._state.restore(self)
@@ -161,22 +161,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.main_split)
         self.setCentralWidget(container)
 
-    def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.listener_status = ListenerStatus()
-        self.listener_status.clicked.connect(self.show_callback_url)
-        self.profile_label = QLabel()
-        self.alerts = AlertArea()
-        self.alerts.followed.connect(self._follow_alert)
-        self.error_label = self.alerts.label
-        self.store_status = StoreStatus()
-        status.addWidget(self.store_status)
-        status.addWidget(self.listener_status)
-        status.addWidget(self.alerts, 1)
-        status.addPermanentWidget(self.count_label)
-        status.addPermanentWidget(self.profile_label)
-        self.tray: QSystemTrayIcon | None = self.conversations.make_tray()
-
     def _connect(self) -> None:
         self.compose.sendRequested.connect(self.sending.send)
         self.log_pane.rowChanged.connect(self._update_row_actions)
@@ -186,17 +170,17 @@ class MainWindow(QMainWindow):
         self.session.on_threads = self.conversations.pane.threads_changed
         self.session.on_reload = self._reload
         self.session.on_outcome = self._outcome
-        self.session.on_alert = self._alert
-        self.session.on_listener = self._listener_changed
-        self.session.on_store = self._store_changed
-        self.session.on_receipts = lambda health: show_receipts(self.listener_status, health)
-        self._store_changed(self.session.store_state)
+        self.session.on_alert = self.status.alert
+        self.session.on_listener = self.status.listener_changed
+        self.session.on_store = self.status.store_changed
+        self.session.on_receipts = self.status.receipts_changed
+        self.status.store_changed(self.session.store_state)
 
     # Start and stop
 
     async def start(self) -> None:
         state = await self.session.start()
-        self._listener_changed(state)
+        self.status.listener_changed(state)
         self.log_pane.update_count()
         self.conversations.pane.start()
 
@@ -351,35 +335,11 @@ class MainWindow(QMainWindow):
 
     # Status
 
-    def _listener_changed(self, state: ListenerState) -> None:
-        self.listener_status.show_state(state, self.session.settings.listener.public_url)
-
-    def _store_changed(self, state: StoreState) -> None:
-        self.store_status.show_state(state, self.session.location.describe())
-        if state.reachable:
-            self.log_pane.read_again_if_failed()
-            self.conversations.pane.read_again_if_failed()
-
     def show_callback_url(self) -> None:
-        if self.listener_status.off:  # the team's receivers take the callbacks: list them
-            self.open_dialog(self.listener_status.receivers_dialog(self))
-            return
-        url = self.listener_status.url
-        if url is None:
-            self.open_settings()  # stopped: the settings are where to fix it
-            return
-        self.open_dialog(CallbackUrlDialog(url, self))
+        self.status.show_callback_url()
 
     def show_alert(self, text: str) -> None:
         self.alerts.add(Alert("Problem", text, ()))
-
-    def _alert(self, alert: Alert) -> None:
-        self.alerts.add(alert)
-        self.conversations.tell_tray(alert)
-
-    def _follow_alert(self, alert: Alert) -> None:
-        if not self.conversations.follow(alert):
-            self.log_pane.show_first_of(alert.message_ids)
 
     # Dialogs
 
