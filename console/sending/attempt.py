@@ -65,6 +65,9 @@ _DESCRIPTIONS: tuple[tuple[type[httpx.HTTPError], str], ...] = (
 def _describe(exc: httpx.HTTPError) -> str:
     for kind, text in _DESCRIPTIONS:
         if isinstance(exc, kind):
+            if isinstance(exc, httpx.TimeoutException):
+                # Its cause is the I/O library's cancellation ("cancel scope 7fd7…"): noise.
+                return text
             detail = _reason(exc)
             return f"{text} ({detail})" if detail else text
     return f"{type(exc).__name__}: {_reason(exc)}"
