@@ -48,7 +48,9 @@ def masked(url: str) -> str:
 class CallbackUrlDialog(QDialog):
     """The URL to give the provider: shown masked, copied whole."""
 
-    def __init__(self, url: str, parent: QWidget | None = None) -> None:
+    def __init__(self, url: str, parent: QWidget | None = None, *, shared: bool = False) -> None:
+        """``shared``: the console runs on a shared store, whose receivers the provider
+        calls; giving it this URL instead takes the callbacks away from them."""
         super().__init__(parent)
         self.setObjectName("callbackUrlDialog")
         self.setWindowTitle("Callback URL")
@@ -63,6 +65,15 @@ class CallbackUrlDialog(QDialog):
             "is a secret token: anyone who has it can post callbacks here.",
             wordWrap=True,
         )
+        self.caution = QLabel(
+            "On the shared store the provider should call the team's receivers, not this "
+            "console: the account has one callback URL, and giving it this one takes every "
+            "receipt and reply away from them (README, Team mode, step 7).",
+            wordWrap=True,
+        )
+        self.caution.setObjectName("sharedCaution")
+        tint(self.caution, Tone.WARNING)
+        self.caution.setVisible(shared)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
@@ -70,6 +81,7 @@ class CallbackUrlDialog(QDialog):
         row.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
+        layout.addWidget(self.caution)
         layout.addLayout(row)
         layout.addWidget(buttons)
 

@@ -63,7 +63,8 @@ class WindowStatus:
         if url is None:
             window.open_settings()  # stopped: the settings are where to fix it
             return
-        window.open_dialog(CallbackUrlDialog(url, window))
+        shared = window.session.store_state.shared
+        window.open_dialog(CallbackUrlDialog(url, window, shared=shared))
 
     def alert(self, alert: Alert) -> None:
         self.alerts.add(alert)

@@ -42,6 +42,7 @@ def test_the_callback_url_is_one_click_away_and_its_token_never_shows(qtbot, win
     field = dialog.findChild(QLineEdit, "callbackUrl")
     assert token not in field.text()
     assert field.text().endswith("/callbacks/••••••••")
+    assert not dialog.findChild(QLabel, "sharedCaution").isVisible()  # no team to take from
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert QApplication.clipboard().text() == field.text().replace("••••••••", token)
     assert dialog.copy_button.text() == "Copied"

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QTreeWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QTreeWidget
 
 from console import session_shared
 from console.paths import settings_path
@@ -105,6 +105,17 @@ def test_the_listener_page_on_a_shared_store_points_to_the_receivers_url(
     assert form.url.text() == running
     assert [text for text in shown(dialog) if "one URL per account" in text]
     assert window.listener_status.text() == "● Receiving callbacks"
+
+    # Its URL, a click away in the status bar, comes with the same caution.
+    dialog.reject()
+    qtbot.mouseClick(window.listener_status, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in window.findChildren(QDialog, "callbackUrlDialog"))
+    )
+    (url_dialog,) = [d for d in window.findChildren(QDialog, "callbackUrlDialog") if d.isVisible()]
+    caution = url_dialog.findChild(QLabel, "sharedCaution")
+    assert caution.isVisible()
+    assert "takes every receipt and reply away from them" in caution.text()
 
 
 def test_the_status_bar_receivers_item_lists_each_receiver(
