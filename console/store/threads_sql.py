@@ -224,12 +224,12 @@ def _replies(conn: sqlite3.Connection, ids: list[int]) -> list[ReplyRecord]:
         return []
     listed_ids = json.dumps(ids)
     files: dict[int, list[Attachment]] = {i: [] for i in ids}
-    for ref, content_type, content in conn.execute(
-        "SELECT reply_ref, content_type, content FROM reply_attachments"
+    for ref, content_type, content, problem in conn.execute(
+        "SELECT reply_ref, content_type, content, problem FROM reply_attachments"
         f" WHERE reply_ref IN ({_IDS}) ORDER BY reply_ref, position",
         (listed_ids,),
     ):
-        files[ref].append(Attachment(content_type=content_type, content=content))
+        files[ref].append(Attachment(content_type, content, problem=problem))
     found = rows.select(
         conn, f"SELECT {rows.REPLY_COLUMNS} FROM replies WHERE id IN ({_IDS})", (listed_ids,)
     )

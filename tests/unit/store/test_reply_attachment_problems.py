@@ -33,3 +33,14 @@ def test_each_attachment_keeps_its_problem_and_bytes_whichever_way_it_was_stored
         assert kept is not None
         assert kept.attachments == ATTACHMENTS
     assert [r.attachments for r in store.replies("12025550100")] == [ATTACHMENTS] * 3
+
+
+def test_a_threads_items_carry_each_attachments_problem(store: MessageStore) -> None:
+    store.add_reply(reply("one"))
+    thread = store.thread_for("12025550100", "12345", "ann")
+    assert thread is not None
+
+    (item,) = store.thread_items(thread.id)
+
+    assert item.reply is not None
+    assert item.reply.attachments == ATTACHMENTS
