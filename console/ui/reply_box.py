@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from console.attachments import format_size
 from console.drafts import Draft, compose, problems
+from console.protocol.mt_request import Attachment
 from console.protocol.segments import to_gsm
 from console.settings import Profile
 from console.store.models import NewMessage
@@ -35,6 +36,8 @@ class ReplyBox(QWidget):
         super().__init__()
         self._profile = profile or Profile()
         self.replying_to: ThreadRow | None = None
+        # What was typed in threads left before sending, by thread id.
+        self._drafts: dict[int, tuple[str, tuple[Attachment, ...]]] = {}
         self._busy = False
         self.editor = named(MessageEditor(), "replyText")
         self.editor.setAccessibleName("Reply")
@@ -88,9 +91,11 @@ class ReplyBox(QWidget):
         same = (
             thread is not None and self.replying_to is not None and thread.id == self.replying_to.id
         )
+        if not same:
+            self._keep_draft()
         self.replying_to = thread
         if not same:
-            self.clear()
+            self._take_draft(thread)
             self.error.hide()
         self.setEnabled(thread is not None)
         self.from_label.setText(f"From {thread.sender}" if thread is not None else "")
@@ -138,6 +143,25 @@ class ReplyBox(QWidget):
         self.error.setText(text)
         coloured(self.error, Tone.ERROR)
         self.error.show()
+
+    def _keep_draft(self) -> None:
+        """What was typed for the thread being left waits for it (never for another)."""
+        thread = self.replying_to
+        if thread is None:
+            return
+        draft = (self.editor.toPlainText(), self.attachment_list.attachments())
+        if draft[0] or draft[1]:
+            self._drafts[thread.id] = draft
+        else:
+            self._drafts.pop(thread.id, None)
+
+    def _take_draft(self, thread: ThreadRow | None) -> None:
+        text, attachments = self._drafts.pop(thread.id, ("", ())) if thread else ("", ())
+        # setPlainText also empties the undo history: Ctrl+Z in one customer's thread must
+        # never bring back what was typed to another.
+        self.editor.setPlainText(text)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        self.attachment_list.set_attachments(attachments)
 
     def clear(self) -> None:
         cursor = self.editor.textCursor()

@@ -383,3 +383,33 @@ def test_a_stop_in_the_thread_refuses_the_reply_and_start_lets_it_go(qtbot, wind
     qtbot.waitUntil(lambda: bubble_texts(pane)[-1:] == ["Sorry to see you go"], timeout=10_000)
     sent = pane.view.bubbles()[-1]
     qtbot.waitUntil(lambda: "Accepted" in sent.meta.text(), timeout=10_000)
+
+
+def test_a_draft_waits_in_its_own_thread_and_undo_never_carries_it_to_another(
+    qtbot, windows, window
+):
+    url = listener_url(window)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, url, "MO-draft-1", "12025550161", "First customer")
+    post_mo(windows, url, "MO-draft-2", "12025550162", "Second customer")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10_000)
+    editor = pane.reply_box.editor
+
+    def open_customer(number: str) -> None:
+        row = next(
+            r for r in range(pane.model.rowCount()) if thread_at(pane, r).phone_number == number
+        )
+        click_thread(qtbot, pane, row)
+        qtbot.waitUntil(lambda: pane.view.title.text().startswith("+1 202-555-0" + number[-3:]))
+        qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
+
+    open_customer("12025550161")
+    qtbot.keyClicks(editor, "Only for the first customer")
+    open_customer("12025550162")
+    assert editor.toPlainText() == ""
+    qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.toPlainText() == ""
+
+    open_customer("12025550161")
+    assert editor.toPlainText() == "Only for the first customer"
