@@ -218,5 +218,10 @@ class ReceivedAttachmentsView(QWidget):
         program for its kind; the file's path."""
         path = _private_folder() / name
         path.write_bytes(content)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.error.setText(
+                f"No program on this computer opens {name}: use Save… to keep it and open it "
+                "with a program of your choice."
+            )
+            self.error.show()
         return path

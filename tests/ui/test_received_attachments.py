@@ -126,3 +126,21 @@ def test_a_reply_without_attachments_shows_none(qtbot, windows, data_dir) -> Non
     assert window.findChild(QWidget, "receivedAttachments").isVisible()
     click_row(qtbot, window, "mo-text")
     assert not window.findChild(QWidget, "receivedAttachments").isVisible()
+
+
+def test_an_attachment_no_program_opens_says_so_and_points_to_save(
+    qtbot, windows, data_dir, monkeypatch
+) -> None:
+    # Nothing here decides what a desktop can open: the desktop's answer is stood in for.
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda _url: False))
+    store_reply(data_dir, "mo-doc", ("text/plain", b"Order 4411, damaged on arrival"))
+    window = windows.open(data_dir)
+    click_row(qtbot, window, "mo-doc")
+    error = window.findChild(QLabel, "saveError")
+    assert not error.isVisible()
+
+    qtbot.mouseClick(row_of(window, 1).findChild(QPushButton, "open"), Qt.MouseButton.LeftButton)
+
+    assert error.isVisible()
+    assert error.text().startswith("No program on this computer opens mo-doc-1.txt")
+    assert "Save…" in error.text()
