@@ -123,7 +123,7 @@ class ConversationsPane(QSplitter):
 
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.list.clicked.connect(self._open_index)
-        self.list.activated.connect(self._open_index)
+        self.list.activated.connect(self._open_to_reply)
         self.model.queryApplied.connect(self._query_applied)
         self.model.searching.connect(self._searching)
         self.model.queryFailed.connect(self._show_list_error)
@@ -323,6 +323,12 @@ class ConversationsPane(QSplitter):
     def _show_open(self, row: ThreadRow) -> None:
         self.view.show_row(row, self._operator())
         self.reply_box.set_thread(row)
+
+    def _open_to_reply(self, index: QModelIndex) -> None:
+        # Enter opens the thread to answer it: what is typed next goes to the reply box.
+        self._open_index(index)
+        if self.reply_box.isEnabled():
+            self.reply_box.editor.setFocus()
 
     def _open_index(self, index: QModelIndex) -> None:
         row = self.model.thread_at(index.row())

@@ -190,6 +190,10 @@ def test_the_keyboard_moves_opens_and_leaves_threads(qtbot, windows, window):
     qtbot.keyClick(pane.list, Qt.Key.Key_Return)
     assert bubble_texts(pane) == ["First"]
     assert window.windowTitle() == "(1) Demo mode"
+    # Enter opened it to answer: the reply box has the keys.
+    assert QApplication.focusWidget() is pane.reply_box.editor
+    qtbot.keyClick(pane.reply_box.editor, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is pane.list
 
     # Tab goes on to the thread, then to the reply box; Esc comes back to the list.
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
