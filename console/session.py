@@ -54,7 +54,8 @@ class Session:
     settings' name.
 
     Callbacks (set them before :meth:`start`): ``on_messages`` gets the message_ids whose
-    row changed, ``on_threads`` the ids of threads whose claim changed, ``on_outcome`` a
+    row changed, ``on_threads`` the ids of threads whose claim changed, ``on_opt_out`` the
+    numbers put on the opt-out list or taken off it by another program, ``on_outcome`` a
     message whose acceptance is settled, ``on_alert`` what the operator must notice,
     ``on_listener`` every change of the listener's state, ``on_store`` every change of the
     store's (:attr:`store_state`), ``on_canned`` a change of the canned replies (by another
@@ -99,6 +100,7 @@ class Session:
         self.store_state = StoreState(shared=self.location.path is None)
         self.on_messages: Callable[[frozenset[str]], None] = lambda _ids: None
         self.on_threads: Callable[[frozenset[int]], None] = lambda _ids: None
+        self.on_opt_out: Callable[[frozenset[str]], None] = lambda _numbers: None
         self.on_reload: Callable[[], None] = lambda: None
         self.on_outcome: Callable[[StoredMessage], None] = lambda _message: None
         self.on_alert: Callable[[Alert], None] = lambda _alert: None
@@ -337,6 +339,9 @@ class Session:
         threads = frozenset(int(t) for kind, t in batch if kind == "thread" and t.isdigit())
         if threads:
             self.on_threads(threads)
+        numbers = frozenset(n for kind, n in batch if kind == "suppression")
+        if numbers:
+            self.on_opt_out(numbers)
         replies = [m for kind, m in batch if kind == "reply"]
         if replies:
             answer_keywords(

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.protocol.phone import number_key
 from console.store.errors import StoreError
 from console.store.interface import MessageStore
 from console.store.threads import ThreadQuery, ThreadRow
@@ -253,6 +254,16 @@ class ConversationsPane(QSplitter):
         for row in rows:
             if row.id == self._open_id():
                 self._show_open(row)
+
+    def numbers_changed(self, numbers: Iterable[str]) -> None:
+        """These numbers went on the opt-out list or came off it (another console, a
+        receiver or the command line): their threads say so."""
+        keys = set(numbers)
+        self.threads_changed(
+            row.id
+            for row in map(self.model.thread_at, range(self.model.rowCount()))
+            if row is not None and number_key(row.phone_number) in keys
+        )
 
     def expire_claims(self) -> None:
         """Rows whose claim ran out read again: they show as unclaimed."""

@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self.compose.regionChosen.connect(self.profiles.region_chosen)
         self.session.on_messages = self._messages_changed
         self.session.on_threads = self.conversations.pane.threads_changed
+        self.session.on_opt_out = self.conversations.pane.numbers_changed
         self.session.on_reload = self._reload
         self.session.on_outcome = self._outcome
         self.session.on_alert = self.status.alert

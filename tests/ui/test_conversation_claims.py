@@ -13,6 +13,7 @@ from console.session_state import UNREACHABLE
 from console.store.location import StoreLocation
 from console.store.models import IncomingReply
 from console.store.postgres import PostgresStore
+from console.store.suppression import ManualChange
 from tests.support.postgres_server import scratch_server
 from tests.support.shared_receiver import migrated_database
 from tests.ui.test_conversations import bubble_texts, click_thread, pane_of, press_ctrl, row_words
@@ -148,3 +149,29 @@ def test_a_store_out_of_reach_is_told_in_the_conversations_until_it_is_back(
         qtbot.waitUntil(lambda: window.store_status.text() == "Shared store", timeout=20_000)
         qtbot.waitUntil(lambda: not pane.list_error.isVisible(), timeout=10_000)
         assert pane.model.rowCount() == 0  # the search is read now: nothing holds "parcel"
+
+
+def test_a_number_put_on_the_opt_out_list_elsewhere_shows_at_once(
+    qtbot, windows, tmp_path, postgres_url
+):
+    with PostgresStore(postgres_url) as store:
+        store.add_reply(
+            IncomingReply(
+                "MO-list-1", "12345", "12025550166", None, "Please call me", time.time(),
+                "127.0.0.1", "",
+            )
+        )  # fmt: skip
+    ann = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
+    pane = pane_of(ann)
+    press_ctrl(qtbot, ann, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    assert "Opted out" not in row_words(pane, 0)
+
+    # Another operator (or the command line) puts the number on the list by hand.
+    with PostgresStore(postgres_url) as other:
+        other.suppress("12025550166", ManualChange("bob", "desk-2", "asked by phone"))
+
+    qtbot.waitUntil(lambda: "Opted out on " in row_words(pane, 0), timeout=10_000)
+    with PostgresStore(postgres_url) as other:
+        other.unsuppress("12025550166", ManualChange("bob", "desk-2", "asked to resume"))
+    qtbot.waitUntil(lambda: "Opted out" not in row_words(pane, 0), timeout=10_000)
