@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from console.store.errors import StoreError
 from console.store.interface import MessageStore
@@ -48,6 +48,13 @@ class LogPane(QSplitter):
         self._behind = False  # a change could not be read: the log_error line says so
         self.detail = DetailPanel()
         self.reply_files = ReceivedAttachmentsView()
+        # Many attachments scroll on their own: the detail's text keeps its share.
+        self.files_area = QScrollArea()
+        self.files_area.setObjectName("replyFilesArea")
+        self.files_area.setWidgetResizable(True)
+        self.files_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.files_area.setWidget(self.reply_files)
+        self.files_area.hide()
         # Shown in the window's status bar.
         self.count_label = QLabel()
         self.count_label.setObjectName("logCount")
@@ -71,8 +78,8 @@ class LogPane(QSplitter):
         detail_layout = QVBoxLayout(detail_box)
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.setSpacing(0)
-        detail_layout.addWidget(self.detail, 1)
-        detail_layout.addWidget(self.reply_files)
+        detail_layout.addWidget(self.detail, 3)
+        detail_layout.addWidget(self.files_area, 2)
         self.addWidget(detail_box)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
@@ -191,6 +198,7 @@ class LogPane(QSplitter):
             self.reply_files.show_attachments(())
         elif reply.id != self._files_of:
             self.reply_files.show_attachments(reply.attachments, reply.message_id)
+        self.files_area.setVisible(reply is not None and bool(reply.attachments))
         self._files_of = None if reply is None else reply.id
         self.rowChanged.emit()
 

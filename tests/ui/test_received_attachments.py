@@ -144,3 +144,19 @@ def test_an_attachment_no_program_opens_says_so_and_points_to_save(
     assert error.isVisible()
     assert error.text().startswith("No program on this computer opens mo-doc-1.txt")
     assert "Save…" in error.text()
+
+
+def test_many_attachments_scroll_and_leave_the_detail_its_room(qtbot, windows, data_dir) -> None:
+    pictures = [("image/png", noisy_png(8, 8)) for _ in range(8)]
+    store_reply(data_dir, "mo-many", *pictures)
+    window = windows.open(data_dir)
+    window.resize(1280, 800)
+
+    click_row(qtbot, window, "mo-many")
+
+    area = window.findChild(QWidget, "replyFilesArea")
+    qtbot.waitUntil(area.isVisible)
+    qtbot.wait(50)
+    # The timeline keeps the larger share; the eight rows scroll in theirs.
+    assert window.detail.height() > area.height()
+    assert row_of(window, 8).findChild(QPushButton, "save") is not None
