@@ -39,7 +39,8 @@ def replies_alert(store: MessageStore, message_ids: Iterable[str]) -> Alert | No
         return None
     if len(replies) == 1:
         reply = replies[0]
-        text = f"From {display_number(reply.phone_number)}: {reply.body}"
+        said = reply.body or files_words(len(reply.attachments)) or "(no text)"
+        text = f"From {display_number(reply.phone_number)}: {said}"
     else:
         text = f"{len(replies)} new replies"
     ids = tuple(r.message_id for r in replies)
@@ -85,3 +86,10 @@ def quarantine_alert(quarantined: int) -> Alert | None:
         "quarantine (see 'sms-console quarantine').",
         (),
     )
+
+
+def files_words(count: int) -> str:
+    """A reply's attachments in words ("2 attachments"); empty for none."""
+    if not count:
+        return ""
+    return "1 attachment" if count == 1 else f"{count} attachments"

@@ -102,7 +102,8 @@ def _receipt_event(receipt: ReceiptRecord) -> Event:
 
 
 def _reply_event(reply: ReplyRecord) -> Event:
-    extra = f" with {len(reply.attachments)} attachment(s)" if reply.attachments else ""
+    count = len(reply.attachments)
+    extra = f" with {count} attachment{'' if count == 1 else 's'}" if count else ""
     return Event(
         reply.received_at,
         "reply",

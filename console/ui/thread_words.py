@@ -38,7 +38,8 @@ def moment(timestamp: float) -> str:
 
 def last_line(row: ThreadRow) -> str:
     """The newest message on one line, marked ``You:`` when it was ours."""
-    text = " ".join(row.last_body.split())
+    # A message of pictures alone has no text: said so, rather than a blank line.
+    text = " ".join(row.last_body.split()) or "(no text: an attachment, or empty)"
     return f"You: {text}" if row.last_direction == "out" else text
 
 

@@ -417,3 +417,27 @@ def test_a_draft_waits_in_its_own_thread_and_undo_never_carries_it_to_another(
 
     open_customer("12025550161")
     assert editor.toPlainText() == "Only for the first customer"
+
+
+def test_a_picture_without_words_is_said_in_the_list_and_the_alert(qtbot, windows, window, png):
+    fields = {
+        "type": "MO",
+        "message_id": "MO-only-pic",
+        "shortcode": "12345",
+        "phone_number": "12025550199",
+        "message": "",
+        "mms_attachment[0].content_type": "image/png",
+        "mms_attachment[0].content": base64.b64encode(png.read_bytes()).decode(),
+    }
+
+    async def post() -> int:
+        async with httpx.AsyncClient(timeout=10) as client:
+            return (await client.post(listener_url(window), data=fields)).status_code
+
+    pane = pane_of(window)
+    assert windows.run(post()) == 200
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+
+    assert "(no text: an attachment, or empty)" in row_words(pane, 0)
+    qtbot.waitUntil(lambda: "1 attachment" in window.alerts.text(), timeout=10_000)
+    assert window.alerts.text().endswith("From +1 202-555-0199: 1 attachment")
