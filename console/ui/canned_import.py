@@ -61,12 +61,21 @@ class CannedImporter:
             return
         listed = ", ".join(f"“{name}”" for name in taken[:_LISTED])
         more = f" and {len(taken) - _LISTED} more" if len(taken) > _LISTED else ""
+        if len(taken) == 1:
+            question = (
+                f"A reply in {path.name} has a name in use with another text: {listed}. "
+                "Replace its text with the file's, or keep it as it is?"
+            )
+        else:
+            question = (
+                f"{len(taken)} of the replies in {path.name} have names in use with another "
+                f"text: {listed}{more}. Replace their text with the file's, or keep them as "
+                "they are?"
+            )
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Names in use",
-            f"{len(taken)} of the replies in {path.name} have names in use with another "
-            f"text: {listed}{more}. Replace their text with the file's, or keep them as "
-            "they are?",
+            question,
             QMessageBox.StandardButton.Cancel,
             self._parent,
         )

@@ -253,8 +253,10 @@ def shortcuts_box(window: QWidget) -> QMessageBox:
     )
     # The filter bar's check box: a mnemonic, not an action.
     pairs.append(("Mine: only the messages sent under this operator name", "Alt+I"))
-    # The message text's own shortcut (an action of the editor, not of the window).
-    pairs.append(("Insert a canned reply (in the message text)", CANNED_SHORTCUT))
+    # The editors' own shortcuts (actions of the editors, not of the window).
+    pairs.append(("Insert a canned reply (in the message text or a reply box)", CANNED_SHORTCUT))
+    pairs.append(("Send the reply (in a conversation)", "Ctrl+Return"))
+    pairs.append(("Back to the list of conversations (in a thread)", "Esc"))
     rows = "".join(
         f"<tr><td style='padding-right:24px'><b>{escape(keys)}</b></td><td>{escape(what)}</td></tr>"
         for what, keys in pairs
