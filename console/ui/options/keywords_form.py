@@ -67,7 +67,7 @@ class KeywordFields:
             field(
                 "stop_confirmation",
                 self.stop_confirmation,
-                "Sent once to a number that has just opted out; the only text it gets.",
+                "Sent in answer to each opt-out keyword; the only text an opted-out number gets.",
             ),
         )
         form.addRow("START confirmation", field("start_confirmation", self.start_confirmation))
