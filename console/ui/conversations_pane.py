@@ -102,6 +102,13 @@ class ConversationsPane(QSplitter):
         back = QShortcut(QKeySequence(Qt.Key.Key_Escape), right)
         back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         back.activated.connect(self.list.setFocus)
+        # In the search box, Down goes on to the threads found and Esc empties it.
+        down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search)
+        down.setContext(Qt.ShortcutContext.WidgetShortcut)
+        down.activated.connect(self._to_list)
+        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self.search.clear)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -334,6 +341,11 @@ class ConversationsPane(QSplitter):
     def _show_open(self, row: ThreadRow) -> None:
         self.view.show_row(row, self._operator())
         self.reply_box.set_thread(row)
+
+    def _to_list(self) -> None:
+        self.list.setFocus()
+        if not self.list.currentIndex().isValid() and self.model.rowCount():
+            self.list.setCurrentIndex(self.model.index(0, 0))
 
     def _open_to_reply(self, index: QModelIndex) -> None:
         # Enter opens the thread to answer it: what is typed next goes to the reply box.

@@ -441,3 +441,26 @@ def test_a_picture_without_words_is_said_in_the_list_and_the_alert(qtbot, window
     assert "(no text: an attachment, or empty)" in row_words(pane, 0)
     qtbot.waitUntil(lambda: "1 attachment" in window.alerts.text(), timeout=10_000)
     assert window.alerts.text().endswith("From +1 202-555-0199: 1 attachment")
+
+
+def test_the_search_box_hands_down_to_the_threads_and_esc_empties_it(qtbot, windows, window):
+    url = listener_url(window)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, url, "MO-find-1", "12025550171", "Where is parcel 9?")
+    post_mo(windows, url, "MO-find-2", "12025550172", "Thanks")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10_000)
+    qtbot.mouseClick(pane.search, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(pane.search, "parcel")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=5000)
+
+    qtbot.keyClick(pane.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is pane.list
+    assert pane.list.currentIndex().row() == 0
+    qtbot.keyClick(pane.list, Qt.Key.Key_Return)
+    assert bubble_texts(pane) == ["Where is parcel 9?"]
+
+    pane.search.setFocus()
+    qtbot.keyClick(pane.search, Qt.Key.Key_Escape)
+    assert pane.search.text() == ""
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=5000)
