@@ -142,10 +142,11 @@ class ConversationsPane(QSplitter):
         for first, second in (
             (self.search, self.list),
             (self.list, self.view.messages),
-            (self.view.messages, self.reply_box.editor),
             (self.reply_box.editor, self.reply_box.send_button),
         ):
             QWidget.setTabOrder(first, second)
+        self.view.after_messages = self.reply_box.editor
+        self.view.stitch_tabs()
 
     # The window's API ---------------------------------------------------------------------
 

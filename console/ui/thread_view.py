@@ -3,6 +3,7 @@ older ones read as the operator scrolls up to them."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -46,6 +47,8 @@ class ThreadView(QWidget):
         super().__init__()
         self._store = store
         self._claims = claims
+        # Where Tab goes after the messages' own buttons (the pane's reply box).
+        self.after_messages: QWidget | None = None
         self._page_size = page_size
         self.showing: ThreadRow | None = None
         self._bubbles: list[Bubble] = []
@@ -173,6 +176,7 @@ class ThreadView(QWidget):
                 bubble.show_item(item)
         if added and at_bottom:
             self._to_bottom()
+        self.stitch_tabs()
 
     def add_sent(self, item: ThreadItem) -> None:
         """A message just handed to the session: shown at once, at the bottom."""
@@ -201,6 +205,18 @@ class ThreadView(QWidget):
         self._bubbles.insert(position, bubble)
         # The layout's first item is the stretch above the bubbles.
         self._items.insertWidget(position + 1, bubble)
+        self.stitch_tabs()
+
+    def stitch_tabs(self) -> None:
+        """Tab from the messages goes through their buttons (an attachment's Open and
+        Save…), oldest first, then on: made as bubbles come, they would be last."""
+        chain: list[QWidget] = [self.messages]
+        for bubble in self._bubbles:
+            chain += bubble.findChildren(QPushButton)
+        if self.after_messages is not None:
+            chain.append(self.after_messages)
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _add_in_order(self, item: ThreadItem) -> None:
         position = len(self._bubbles)

@@ -464,3 +464,36 @@ def test_the_search_box_hands_down_to_the_threads_and_esc_empties_it(qtbot, wind
     qtbot.keyClick(pane.search, Qt.Key.Key_Escape)
     assert pane.search.text() == ""
     qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=5000)
+
+
+def test_tab_reaches_a_pictures_open_and_save_before_the_reply_box(qtbot, windows, window, png):
+    fields = {
+        "type": "MO",
+        "message_id": "MO-tab-pic",
+        "shortcode": "12345",
+        "phone_number": "12025550181",
+        "message": "The label",
+        "mms_attachment[0].content_type": "image/png",
+        "mms_attachment[0].content": base64.b64encode(png.read_bytes()).decode(),
+    }
+
+    async def post() -> int:
+        async with httpx.AsyncClient(timeout=10) as client:
+            return (await client.post(listener_url(window), data=fields)).status_code
+
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    assert windows.run(post()) == 200
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    pane.list.setFocus()
+    qtbot.waitUntil(pane.list.hasFocus)
+
+    names = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        names.append(QApplication.focusWidget().objectName())
+
+    assert names == ["threadMessages", "open", "save", "replyText"]
