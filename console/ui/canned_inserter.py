@@ -32,6 +32,8 @@ class CannedInserter(QObject):
 
     problem = Signal(str)
     inserted = Signal(str)
+    # The customer's number, typed into the fields' form because the editor had none.
+    numberGiven = Signal(str)
 
     def __init__(
         self,
@@ -73,6 +75,9 @@ class CannedInserter(QObject):
             return
         form = CannedFieldsDialog(reply.name, template, context, self.editor.window())
         form.filled.connect(self.insert)
+        if form.number is not None:
+            line = form.number
+            form.filled.connect(lambda _text: self.numberGiven.emit(line.text().strip()))
         self._open(form)
 
     def insert(self, text: str) -> None:

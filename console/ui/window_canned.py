@@ -23,6 +23,7 @@ class WindowCanned:
             lambda: (window.compose.recipient.text().strip(), session.actor.operator),
         )
         self.inserter.problem.connect(lambda text: window.alerts.note(text, 8000))
+        self.inserter.numberGiven.connect(self._fill_recipient)
         session.on_canned = self.changed
 
     def open_dialog(self) -> None:
@@ -40,6 +41,12 @@ class WindowCanned:
         self._window.show_compose(True)
         self._window.compose.editor.setFocus()
         self.inserter.open_picker()
+
+    def _fill_recipient(self, number: str) -> None:
+        # Asked for because To was empty: it is the message's recipient too.
+        recipient = self._window.compose.recipient
+        if number and not recipient.text().strip():
+            recipient.setText(number)
 
     def changed(self) -> None:
         """Another console changed the canned replies: the dialog shows them as they are."""

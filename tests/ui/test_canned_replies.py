@@ -226,3 +226,5 @@ def test_with_no_number_typed_yet_the_number_is_asked_for(qtbot, windows, data_d
     qtbot.keyClick(form.number, Qt.Key.Key_Return)
 
     qtbot.waitUntil(lambda: editor.toPlainText() == "We will call +44 7700 900123 back.")
+    # Asked for because To was empty: the message goes to it too.
+    assert window.compose.recipient.text() == "+44 7700 900123"
