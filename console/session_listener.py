@@ -8,8 +8,9 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from console.listener.config import ListenerConfigError
+from console.listener.config import ListenerConfig, ListenerConfigError
 from console.listener.intake import Change
 from console.listener.server import CallbackListener, ListenerError, callback_store
 from console.paths import access_log_path
@@ -46,29 +47,43 @@ class EmbeddedListener:
 
     async def restart(self, wanted: bool) -> ListenerState:
         """(Re)start with the saved settings, or only stop when not ``wanted`` (then it is
-        ``off``); a failure is reported in the state, not raised."""
+        ``off``); a failure is reported in the state, not raised.
+
+        A listener on a port chosen at start (port 0) keeps its port through a restart,
+        when it is still free: the URL given out stays right."""
+        previous = urlsplit(self.state.url).port if self.state.running and self.state.url else None
         await self.stop()
         try:
             if not wanted:
                 return self._is(ListenerState(running=False, off=True))
             saved = ensure_path_token(self._data_dir)
-            settings = self._reload_settings()
-            loop = asyncio.get_running_loop()
-            listener = CallbackListener(
-                listener_config(saved, keyword_rules(settings)),
-                callback_store(self._location),
-                access_log=access_log_path(self._data_dir),
-                on_changes=self._on_changes,
-                # Told on the listener's thread; shown from the session's.
-                on_storing=lambda why: loop.call_soon_threadsafe(self._storing, listener, why),
-            )
-            url = await asyncio.to_thread(listener.start_in_thread)
+            config = listener_config(saved, keyword_rules(self._reload_settings()))
+            listener: CallbackListener | None = None
+            if config.port == 0 and previous:
+                try:
+                    listener, url = await self._start(replace(config, port=previous))
+                except (ListenerError, OSError):
+                    listener = None  # taken meanwhile: another port is chosen
+            if listener is None:
+                listener, url = await self._start(config)
         except (ListenerError, ListenerConfigError, OSError) as exc:
             state = ListenerState(running=False, error=str(exc))
         else:
             self._listener = listener
             state = ListenerState(running=True, url=url)
         return self._is(state)
+
+    async def _start(self, config: ListenerConfig) -> tuple[CallbackListener, str]:
+        loop = asyncio.get_running_loop()
+        listener = CallbackListener(
+            config,
+            callback_store(self._location),
+            access_log=access_log_path(self._data_dir),
+            on_changes=self._on_changes,
+            # Told on the listener's thread; shown from the session's.
+            on_storing=lambda why: loop.call_soon_threadsafe(self._storing, listener, why),
+        )
+        return listener, await asyncio.to_thread(listener.start_in_thread)
 
     async def stop(self) -> None:
         """Stop the running listener, if any; waiting for it happens off the loop."""

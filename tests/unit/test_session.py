@@ -105,6 +105,24 @@ async def test_listener_url_is_reported_and_receives_on_loopback(
     assert url.endswith(f"/{token}")
 
 
+async def test_a_listener_on_a_port_chosen_at_start_keeps_it_through_a_restart(
+    demo_session: tuple[Session, Events, ThreadedSimulator],
+) -> None:
+    # Saving a keyword restarts the listener: the URL given out (curl, the provider)
+    # must stay right.
+    session, events, _ = demo_session
+    before = events.listener[-1].url
+    assert before is not None
+
+    state = await session.restart_listener()
+
+    assert state.running
+    assert state.url == before
+    async with httpx.AsyncClient(timeout=5) as client:
+        answer = await client.post(before, data={"type": "receipt", "message_id": "x"})
+    assert answer.status_code < 500
+
+
 async def test_sending_without_credentials_is_refused_and_stores_nothing(data_dir: Path) -> None:
     session = Session(data_dir)
     await session.start()
