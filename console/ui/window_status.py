@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel
 
-from console.receipts_health import ReceiptsHealth
+from console.receipts_health import ReceiptsHealth, receivers_unknown
 from console.session import Alert, ListenerState
-from console.session_state import StoreState
+from console.session_state import UNREACHABLE, StoreState
 from console.ui.status_bar import (
     AlertArea,
     CallbackUrlDialog,
@@ -50,6 +50,10 @@ class WindowStatus:
     def store_changed(self, state: StoreState) -> None:
         window = self._window
         self.store_status.show_state(state, window.session.location.describe())
+        if not state.reachable and self.listener_status.off:
+            # The heartbeats cannot be read either: said at once, in few words, which
+            # leaves the store's state its room in a narrow bar.
+            show_receipts(self.listener_status, receivers_unknown(state.reason or UNREACHABLE))
         if state.reachable:
             window.log_pane.read_again_if_failed()
             window.conversations.pane.read_again_if_failed()

@@ -100,3 +100,30 @@ def test_with_room_the_last_callbacks_time_is_shown_whole(
 
     assert status.text().startswith("Receipts via 1 receiver · last callback ")
     assert status.shown_text() == status.text()
+
+
+def test_the_store_out_of_reach_takes_the_room_of_the_receivers_line_at_800_px(
+    qtbot, windows, tmp_path, monkeypatch
+):
+    # Heartbeats read once only: the receivers' line changes with the store's state alone.
+    monkeypatch.setattr(session_shared, "RECEIVERS_INTERVAL", 3600.0)
+    with scratch_server() as server:
+        url = migrated_database(server)
+        with PostgresStore(url) as store:
+            now = time.time()
+            store.receiver_beat(ReceiverBeat("rx-1", "gateway-1", 812, now - 60, now, now - 3))
+            store.receiver_beat(ReceiverBeat("rx-2", "gateway-2", 813, now - 60, now, now - 3))
+        window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
+        window.alerts.note("Exported 1,234 rows to /home/alice/Documents/message-log.csv", 60_000)
+        narrow(qtbot, window)
+        status = window.listener_status
+        qtbot.waitUntil(
+            lambda: status.text().startswith("Receipts via 2 receivers"), timeout=10_000
+        )
+
+        server.stop()
+
+        qtbot.waitUntil(lambda: window.store_status.text() == UNREACHABLE, timeout=20_000)
+        qtbot.waitUntil(lambda: status.text() == "Receivers not known", timeout=2000)
+        qtbot.wait(50)
+        assert whole(window.store_status)
