@@ -21,6 +21,11 @@ from tests.ui.test_conversations import bubble_texts, click_thread, pane_of, pre
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
+def reply_now(message_id: str, number: str, text: str) -> IncomingReply:
+    """A customer's reply to our sender 12345, arriving now."""
+    return IncomingReply(message_id, "12345", number, None, text, time.time(), "127.0.0.1", "")
+
+
 def warning_boxes(window) -> list[QMessageBox]:
     return [
         box for box in window.findChildren(QMessageBox, "claimedReplyWarning") if box.isVisible()
@@ -31,12 +36,7 @@ def test_a_thread_claimed_by_another_operator_warns_before_a_reply(
     qtbot, windows, tmp_path, postgres_url
 ):
     with PostgresStore(postgres_url) as store:
-        store.add_reply(
-            IncomingReply(
-                "MO-claim-1", "12345", "12025550177", None, "Is my order late?", time.time(),
-                "127.0.0.1", "",
-            )
-        )  # fmt: skip
+        store.add_reply(reply_now("MO-claim-1", "12025550177", "Is my order late?"))
     shared = StoreLocation.postgresql(postgres_url)
     ann = windows.open(tmp_path / "ann", store=shared, operator="ann")
     bob = windows.open(tmp_path / "bob", store=shared, operator="bob")
@@ -88,11 +88,7 @@ def test_a_thread_claimed_by_another_operator_warns_before_a_reply(
 
 def test_a_claim_that_ran_out_shows_as_unclaimed(qtbot, windows, tmp_path, postgres_url):
     with PostgresStore(postgres_url) as store:
-        store.add_reply(
-            IncomingReply(
-                "MO-claim-2", "12345", "12025550188", None, "Hi", time.time(), "127.0.0.1", ""
-            )
-        )
+        store.add_reply(reply_now("MO-claim-2", "12025550188", "Hi"))
         (row,) = store.threads_for(["MO-claim-2"], "ann")
         now = time.time()
         store.claim_thread(row.id, "ann", now + 1.5, now)
@@ -119,12 +115,7 @@ def test_a_store_out_of_reach_is_told_in_the_conversations_until_it_is_back(
     with scratch_server() as server:
         url = migrated_database(server)
         with PostgresStore(url) as store:
-            store.add_reply(
-                IncomingReply(
-                    "MO-gone-1", "12345", "12025550177", None, "Hello?", time.time(),
-                    "127.0.0.1", "",
-                )
-            )  # fmt: skip
+            store.add_reply(reply_now("MO-gone-1", "12025550177", "Hello?"))
         window = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(url))
         pane = pane_of(window)
         press_ctrl(qtbot, window, Qt.Key.Key_2)
@@ -155,12 +146,7 @@ def test_a_number_put_on_the_opt_out_list_elsewhere_shows_at_once(
     qtbot, windows, tmp_path, postgres_url
 ):
     with PostgresStore(postgres_url) as store:
-        store.add_reply(
-            IncomingReply(
-                "MO-list-1", "12345", "12025550166", None, "Please call me", time.time(),
-                "127.0.0.1", "",
-            )
-        )  # fmt: skip
+        store.add_reply(reply_now("MO-list-1", "12025550166", "Please call me"))
     ann = windows.open(tmp_path / "ann", store=StoreLocation.postgresql(postgres_url))
     pane = pane_of(ann)
     press_ctrl(qtbot, ann, Qt.Key.Key_2)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -33,8 +34,11 @@ from tests.ui.test_main_window import (
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
-def post_mo(windows, url: str, message_id: str, number: str, text: str) -> None:
-    """A customer's reply, posted to the listener as the provider posts it."""
+def post_mo(
+    windows, url: str, message_id: str, number: str, text: str, *, picture: Path | None = None
+) -> None:
+    """A customer's reply, posted to the listener as the provider posts it (with
+    ``picture`` as its MMS attachment, a PNG, if given)."""
     fields = {
         "type": "MO",
         "message_id": message_id,
@@ -43,6 +47,9 @@ def post_mo(windows, url: str, message_id: str, number: str, text: str) -> None:
         "carrier": "31",
         "message": text,
     }
+    if picture is not None:
+        fields["mms_attachment[0].content_type"] = "image/png"
+        fields["mms_attachment[0].content"] = base64.b64encode(picture.read_bytes()).decode()
 
     async def post() -> int:
         async with httpx.AsyncClient(timeout=10) as client:
@@ -420,22 +427,8 @@ def test_a_draft_waits_in_its_own_thread_and_undo_never_carries_it_to_another(
 
 
 def test_a_picture_without_words_is_said_in_the_list_and_the_alert(qtbot, windows, window, png):
-    fields = {
-        "type": "MO",
-        "message_id": "MO-only-pic",
-        "shortcode": "12345",
-        "phone_number": "12025550199",
-        "message": "",
-        "mms_attachment[0].content_type": "image/png",
-        "mms_attachment[0].content": base64.b64encode(png.read_bytes()).decode(),
-    }
-
-    async def post() -> int:
-        async with httpx.AsyncClient(timeout=10) as client:
-            return (await client.post(listener_url(window), data=fields)).status_code
-
     pane = pane_of(window)
-    assert windows.run(post()) == 200
+    post_mo(windows, listener_url(window), "MO-only-pic", "12025550199", "", picture=png)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
 
     assert "(no text: an attachment, or empty)" in row_words(pane, 0)
@@ -467,23 +460,9 @@ def test_the_search_box_hands_down_to_the_threads_and_esc_empties_it(qtbot, wind
 
 
 def test_tab_reaches_a_pictures_open_and_save_before_the_reply_box(qtbot, windows, window, png):
-    fields = {
-        "type": "MO",
-        "message_id": "MO-tab-pic",
-        "shortcode": "12345",
-        "phone_number": "12025550181",
-        "message": "The label",
-        "mms_attachment[0].content_type": "image/png",
-        "mms_attachment[0].content": base64.b64encode(png.read_bytes()).decode(),
-    }
-
-    async def post() -> int:
-        async with httpx.AsyncClient(timeout=10) as client:
-            return (await client.post(listener_url(window), data=fields)).status_code
-
     pane = pane_of(window)
     press_ctrl(qtbot, window, Qt.Key.Key_2)
-    assert windows.run(post()) == 200
+    post_mo(windows, listener_url(window), "MO-tab-pic", "12025550181", "The label", picture=png)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
     click_thread(qtbot, pane, 0)
     window.activateWindow()
