@@ -189,7 +189,7 @@ def connect(
     try:
         conn = open_connection(url, deadline, autocommit=False)
     except psycopg.Error as exc:
-        reason = redact(_reason(exc))
+        reason = redact(libpq_words(exc))
         text = redact(f"the shared store at {url} could not be opened: {reason}")
         if isinstance(exc, NoAnswer) or (
             isinstance(exc, psycopg.OperationalError) and _OUT_OF_REACH.search(reason)
@@ -219,7 +219,7 @@ def connect(
     except psycopg.Error as exc:
         conn.close()
         raise StoreError(
-            redact(f"the shared store at {url} could not be set up: {_reason(exc)}")
+            redact(f"the shared store at {url} could not be set up: {libpq_words(exc)}")
         ) from None
     return conn
 
@@ -239,10 +239,11 @@ def translated(redact: Redactor, doing: str) -> Iterator[None]:
     except NoAnswer as exc:
         raise StoreOutOfReach(f"{doing}: {exc}", str(exc)) from exc
     except psycopg.Error as exc:
-        raise StoreError(redact(f"{doing}: {_reason(exc)}")) from exc
+        raise StoreError(redact(f"{doing}: {libpq_words(exc)}")) from exc
 
 
-def _reason(exc: psycopg.Error) -> str:
+def libpq_words(exc: BaseException) -> str:
+    """libpq's words for ``exc``: one clause per line it wrote, each once, joined by "; "."""
     # libpq writes a line per thought, and the same again for each address it tried.
     clauses: list[str] = []
     for line in str(exc).splitlines():

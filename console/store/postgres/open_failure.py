@@ -12,7 +12,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from console.store.location import StoreLocation
-from console.store.postgres.connection import Redactor
+from console.store.postgres.connection import Redactor, libpq_words
 
 _REFUSED = re.compile(r'password authentication failed for user "(?P<user>[^"]*)"')
 _NOT_GIVEN = "no password supplied"  # libpq: the server asked, none was found
@@ -41,12 +41,7 @@ def libpq_reason(error: BaseException, location: StoreLocation) -> str:
             found = found.__context__
     if found is None:
         return redact(_HINT.sub("", _OPENED.sub("", text)))
-    clauses: list[str] = []
-    for line in str(found).splitlines():
-        clause = " ".join(line.split())
-        if clause and clause not in clauses:
-            clauses.append(clause)
-    return redact("; ".join(clauses) or type(found).__name__)
+    return redact(libpq_words(found))
 
 
 def open_failure(error: BaseException, location: StoreLocation) -> str:
