@@ -5,7 +5,7 @@ attachments."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from console.store.threads import ThreadItem
 from console.ui.log_columns import format_time
@@ -39,6 +39,8 @@ class Bubble(QWidget):
         inner.setSpacing(3)
         inner.addWidget(self.body)
         self._attachments: QWidget | None = None
+        # Its attachments' Open and Save… buttons, for the thread's Tab order.
+        self.buttons: list[QPushButton] = []
         self._inner = inner
         inner.addWidget(self.meta)
         row = QHBoxLayout(self)
@@ -76,6 +78,7 @@ class Bubble(QWidget):
         if self._attachments is not None:
             self._attachments.deleteLater()
             self._attachments = None
+            self.buttons = []
         if files:
             # Thumbnails of real pictures, a line with Open and Save… for the rest (the same
             # view as the log's detail).
@@ -83,6 +86,7 @@ class Bubble(QWidget):
             self._inner.insertWidget(1, view)  # placed first: shown unplaced, it is a window
             view.show_attachments(files, stem=item.message_id)
             self._attachments = view
+            self.buttons = view.findChildren(QPushButton)
         self.setAccessibleName(self.describe())
 
     def describe(self) -> str:

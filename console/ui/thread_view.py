@@ -28,11 +28,15 @@ from console.ui.palette import Tone, theme_changed
 from console.ui.thread_bubble import Bubble
 from console.ui.thread_words import handler_words, opted_out_words
 
-# What a change batch rereads of the open thread: its newest items.
+# What a change batch rereads of the open thread: its newest items, this many more than
+# the batch holds.
 RECENT_ITEMS = 20
 # Bubbles made at a time: a thread opens on its newest, older ones come as scrolled to
 # (a bubble is a few widgets: two hundred took 80 ms to make).
 VIEW_PAGE = 50
+# A thread followed at its bottom keeps at most this many bubbles: each one more makes
+# every layout pass longer, and a busy customer's thread would grow without end.
+SHOWN_AT_MOST = 3 * VIEW_PAGE
 
 
 class ThreadView(QWidget):
@@ -127,6 +131,7 @@ class ThreadView(QWidget):
         self._more = len(items) >= self._page_size
         for item in items:
             self._append(item)
+        self.stitch_tabs()
         self._to_bottom()
 
     def show_row(self, row: ThreadRow, operator: str) -> None:
@@ -153,11 +158,13 @@ class ThreadView(QWidget):
         older one among ``changed`` (message_ids) that is shown."""
         if self.showing is None:
             return
+        ids = set(changed)
         try:
-            items = self._store.thread_items(self.showing.id, limit=RECENT_ITEMS)
+            # However many of the batch are new in this thread, all are among these.
+            items = self._store.thread_items(self.showing.id, limit=RECENT_ITEMS + len(ids))
             seen = {i.message_id for i in items}
             shown = {b.message_id for b in self._bubbles}
-            for message_id in (set(changed) & shown) - seen:
+            for message_id in (ids & shown) - seen:
                 message = self._store.get_message(message_id)
                 if message is not None:
                     items.append(ThreadItem(message=message))
@@ -175,6 +182,7 @@ class ThreadView(QWidget):
             elif bubble.item != item:
                 bubble.show_item(item)
         if added and at_bottom:
+            self._drop_oldest()
             self._to_bottom()
         self.stitch_tabs()
 
@@ -182,6 +190,7 @@ class ThreadView(QWidget):
         """A message just handed to the session: shown at once, at the bottom."""
         if self.bubble(item.message_id) is None:
             self._add_in_order(item)
+            self.stitch_tabs()
         self._to_bottom()
 
     def bubble(self, message_id: str) -> Bubble | None:
@@ -205,14 +214,13 @@ class ThreadView(QWidget):
         self._bubbles.insert(position, bubble)
         # The layout's first item is the stretch above the bubbles.
         self._items.insertWidget(position + 1, bubble)
-        self.stitch_tabs()
 
     def stitch_tabs(self) -> None:
         """Tab from the messages goes through their buttons (an attachment's Open and
         Save…), oldest first, then on: made as bubbles come, they would be last."""
         chain: list[QWidget] = [self.messages]
         for bubble in self._bubbles:
-            chain += bubble.findChildren(QPushButton)
+            chain += bubble.buttons
         if self.after_messages is not None:
             chain.append(self.after_messages)
         for first, second in itertools.pairwise(chain):
@@ -232,6 +240,18 @@ class ThreadView(QWidget):
             bubble.deleteLater()
         self._bubbles = []
         self._more = False
+
+    def _drop_oldest(self) -> None:
+        """Past :data:`SHOWN_AT_MOST`, the oldest bubbles go: read again when scrolled up
+        to, as on opening."""
+        extra = len(self._bubbles) - SHOWN_AT_MOST
+        if extra <= 0:
+            return
+        for bubble in self._bubbles[: extra + VIEW_PAGE]:
+            self._items.removeWidget(bubble)
+            bubble.deleteLater()
+        del self._bubbles[: extra + VIEW_PAGE]
+        self._more = True
 
     def _scrolled(self, value: int) -> None:
         if self._adjusting:
@@ -269,6 +289,7 @@ class ThreadView(QWidget):
         self._from_bottom = bar.maximum() - bar.value()
         for position, item in enumerate(items):
             self._insert(position, item)
+        self.stitch_tabs()
 
     def _at_bottom(self) -> bool:
         bar = self.messages.verticalScrollBar()

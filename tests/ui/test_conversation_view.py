@@ -4,10 +4,12 @@ length set in the settings dialog."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from datetime import datetime
 
+import httpx
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
@@ -15,13 +17,16 @@ from console.paths import database_path, settings_path
 from console.settings import load_settings
 from console.store.models import IncomingReply
 from console.store.sqlite import SqliteStore
+from console.ui.thread_view import SHOWN_AT_MOST
 from tests.ui.test_conversations import (
     bubble_texts,
     click_thread,
     pane_of,
+    post_mo,
     press_ctrl,
     row_words,
 )
+from tests.ui.test_main_window import listener_url
 from tests.ui.test_settings_dialog import ok_button
 from tests.ui.test_team_listener import click_tab, open_settings
 
@@ -96,6 +101,59 @@ def test_older_messages_come_when_scrolled_up_to_keeping_the_place(qtbot, window
     click_thread(qtbot, pane, 1)
     assert bubble_texts(pane)[-1] == "Other 39"
     qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=5000)
+
+
+def test_a_customer_writing_fast_is_followed_to_the_end_and_nothing_is_skipped(
+    qtbot, windows, window
+):
+    url = listener_url(window)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, url, "MO-fast-000", "12025550177", "Line 000")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    bar = pane.view.messages.verticalScrollBar()
+    lines = [f"Line {number:03d}" for number in range(240)]
+
+    async def burst() -> None:
+        # Many at once, as a busy provider sends them: the window takes them in batches.
+        async with httpx.AsyncClient(timeout=10) as client:
+            for first in range(1, len(lines), 40):
+                await asyncio.gather(
+                    *(
+                        client.post(url, data=mo_fields(number, lines[number]))
+                        for number in range(first, min(first + 40, len(lines)))
+                    )
+                )
+
+    windows.run(burst())
+    newest = window.session.store.thread_items(pane.view.showing.id, limit=1)[0].message_id
+    qtbot.waitUntil(lambda: pane.view.bubbles()[-1].message_id == newest, timeout=10_000)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=5000)
+    # A thread followed at its end keeps a bounded number of bubbles...
+    assert len(pane.view.bubbles()) <= SHOWN_AT_MOST
+    # ...and scrolling up reads the older ones: every line once, in the order they came.
+    for _ in range(10):
+        if bubble_texts(pane)[0] == "Line 000":
+            break
+        count = len(pane.view.bubbles())
+        bar.setValue(0)
+        qtbot.waitUntil(lambda shown=count: len(pane.view.bubbles()) > shown, timeout=5000)
+        qtbot.waitUntil(lambda: bar.value() > 0, timeout=5000)  # the place kept
+    texts = bubble_texts(pane)
+    assert sorted(texts) == lines
+    arrived = [bubble.item.at for bubble in pane.view.bubbles()]
+    assert arrived == sorted(arrived)
+
+
+def mo_fields(number: int, text: str) -> dict[str, str]:
+    return {
+        "type": "MO",
+        "message_id": f"MO-fast-{number:03d}",
+        "shortcode": "12345",
+        "phone_number": "12025550177",
+        "message": text,
+    }
 
 
 def test_a_number_that_opted_out_is_marked_in_the_list_and_the_thread(qtbot, windows, data_dir):
