@@ -20,6 +20,7 @@ from console.ui.message_editor import MessageEditor
 from console.ui.named import named
 from console.ui.palette import Tone
 from console.ui.segment_counter import SegmentCounter, Ucs2Highlighter
+from console.ui.thread_words import opted_out_words
 
 LOADING_REASON = "Waiting for the attachments to load"
 
@@ -185,15 +186,24 @@ class ReplyBox(QWidget):
         cursor.endEditBlock()
         self.editor.setFocus()
 
+    def _refused(self) -> str:
+        """Why a reply to this thread's customer will be refused, as the thread was read."""
+        opted = opted_out_words(self.replying_to) if self.replying_to is not None else None
+        return f"{opted}: a reply will be refused" if opted else ""
+
     def _refresh(self) -> None:
         draft = self.draft()
         loading = self.attachment_list.is_loading()
         found = problems(draft, self._profile) if self.replying_to is not None else []
         # An empty box is no problem to point out: only what typing cannot fix.
         shown = [p for p in found if draft.body or p.field != "message"]
-        reason = LOADING_REASON if loading else (shown[0].text if shown else "")
+        refused = self._refused()
+        reason = refused or (LOADING_REASON if loading else (shown[0].text if shown else ""))
         self.reason.setText(reason)
         self.reason.setVisible(bool(reason))
+        coloured(self.reason, Tone.WARNING if refused else Tone.MUTED)
+        # Send stays on: the store has the last word (the customer may have opted in
+        # since this thread was read), and its refusal says why in full.
         self.send_button.setEnabled(
             self.replying_to is not None and not found and not self._busy and not loading
         )

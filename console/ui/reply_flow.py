@@ -3,7 +3,7 @@ go: the same send, retries and outbox; a thread another operator handles asks fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 
@@ -19,7 +19,8 @@ from console.ui.thread_view import ThreadView
 
 class ReplyFlow:
     """Hands the reply box's messages to the session; ``sent(thread)`` after each one
-    handed over (work in the thread: its claim runs on)."""
+    handed over (work in the thread: its claim runs on); ``changed(thread ids)`` when a
+    thread was found changed since it was shown."""
 
     def __init__(
         self,
@@ -29,6 +30,7 @@ class ReplyFlow:
         ask_credentials: Callable[[], None],
         open_dialog: Callable[[QDialog], None],
         sent: Callable[[ThreadRow], None],
+        changed: Callable[[Iterable[int]], None],
     ) -> None:
         self.session = session
         self.box = box
@@ -36,6 +38,8 @@ class ReplyFlow:
         self._ask_credentials = ask_credentials
         self._open_dialog = open_dialog
         self._sent = sent
+        # The pane shows these threads as the store has them now.
+        self._changed = changed
         self._waiting: set[str] = set()  # replies sent, whose acceptance has not come
 
     def send(self, new: NewMessage) -> None:
@@ -49,6 +53,9 @@ class ReplyFlow:
         except StoreError as exc:
             self.box.show_error(str(exc))
             return
+        if fresh != thread:
+            # Changed since shown (opted out from the command line, claimed, written to).
+            self._changed([thread.id])
         holder = fresh.claimed_by
         if holder is None or holder == operator:
             self._send(new, fresh)

@@ -51,6 +51,7 @@ class WindowConversations:
             window.open_credentials,
             window.open_dialog,
             self.pane.sent_in,
+            self.pane.threads_changed,
         )
         self.pane.reply_box.sendRequested.connect(self.flow.send)
         reply_box = self.pane.reply_box

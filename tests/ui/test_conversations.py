@@ -373,6 +373,10 @@ def test_a_stop_in_the_thread_refuses_the_reply_and_start_lets_it_go(qtbot, wind
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
     qtbot.waitUntil(lambda: "Opted out on " in row_words(pane, 0), timeout=10_000)
     click_thread(qtbot, pane, 0)
+    # Said beside Send before anything is typed.
+    assert pane.reply_box.reason.isVisible()
+    assert pane.reply_box.reason.text().startswith("Opted out on ")
+    assert pane.reply_box.reason.text().endswith(": a reply will be refused")
     rows = window.model.rowCount()
     editor = pane.reply_box.editor
     qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
@@ -390,6 +394,7 @@ def test_a_stop_in_the_thread_refuses_the_reply_and_start_lets_it_go(qtbot, wind
 
     post_mo(windows, url, "MO-start-2", "12025550155", "start")
     qtbot.waitUntil(lambda: "Opted out" not in row_words(pane, 0), timeout=10_000)
+    assert not pane.reply_box.reason.isVisible()
     qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: bubble_texts(pane)[-1:] == ["Sorry to see you go"], timeout=10_000)
     sent = pane.view.bubbles()[-1]

@@ -16,6 +16,8 @@ from console.store.models import AttemptResult, Decision, MessageStatus, NewMess
 from console.store.sqlite import SqliteStore
 from console.store.suppression import ManualChange
 from console.ui.log_columns import Column
+from tests.support.cli import run_cli
+from tests.ui.test_conversations import bubble_texts, click_thread, press_ctrl, row_words
 from tests.ui.test_demo_profiles import open_settings
 from tests.ui.test_keyword_settings import replies_tab
 from tests.ui.test_main_window import (
@@ -137,3 +139,33 @@ def test_retrying_a_message_to_a_number_that_opted_out_says_why(qtbot, windows, 
     assert message is not None
     assert message.status is MessageStatus.FAILED
     assert message.attempt_count == 1
+
+
+def test_a_number_put_on_the_list_from_the_command_line_is_told_at_the_next_reply(
+    qtbot, windows, window, data_dir
+):
+    url = listener_url(window)
+    pane = window.conversations.pane
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, url, "Where is my parcel?", "MO-parcel-0001")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    assert not pane.view.opted_out.isVisible()
+    # Meanwhile, at a terminal, on this computer's store.
+    added = run_cli(data_dir, "suppression", "add", CUSTOMER_DIGITS, "--reason", "asked by phone")
+    assert added.returncode == 0, added.stderr
+    editor = pane.reply_box.editor
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(editor, "It left today")
+
+    qtbot.mouseClick(pane.reply_box.send_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(pane.reply_box.error.isVisible, timeout=10_000)
+    assert pane.reply_box.error.text().startswith("This number was put on the opt-out list by ")
+    assert pane.reply_box.error.text().endswith(": asked by phone")
+    # The thread, its row and the box say so now, without reopening it.
+    assert pane.view.opted_out.isVisible()
+    assert "Opted out on " in row_words(pane, 0)
+    assert pane.reply_box.reason.text().endswith(": a reply will be refused")
+    assert editor.toPlainText() == "It left today"
+    assert bubble_texts(pane) == ["Where is my parcel?"]
