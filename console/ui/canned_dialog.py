@@ -181,10 +181,19 @@ class CannedRepliesDialog(QDialog):
         """Say what stops the reply from being saved; whether it may be."""
         problem = name_problem(self.name.text()) if self.name.text() else "Name it"
         if problem is None:
+            problem = self._taken(self.name.text())
+        if problem is None:
             problem = self._template_problem(self.text.toPlainText())
         self.problem.setText(problem[0].upper() + problem[1:] if problem else "")
         self.save_button.setEnabled(problem is None)
         return problem is None
+
+    def _taken(self, name: str) -> str | None:
+        """Another reply's name (as the store compares names), said before Save."""
+        key = name_key(name)
+        editing = None if self._editing is None else name_key(self._editing)
+        other = next((r for r in self._replies if name_key(r.name) == key and key != editing), None)
+        return None if other is None else f"“{other.name}” exists already: choose another name"
 
     def _template_problem(self, text: str) -> str | None:
         if not text:

@@ -126,6 +126,31 @@ def test_a_deleted_reply_comes_back_with_undo(qtbot, windows, data_dir) -> None:
     assert (dialog.name.text(), dialog.text.toPlainText()) == ("Hours", "We answer 9 to 5.")
 
 
+def test_a_name_in_use_is_said_as_it_is_typed_and_save_waits(qtbot, windows, data_dir) -> None:
+    window = windows.open(data_dir)
+    dialog = open_dialog(qtbot, window)
+    write_reply(qtbot, dialog, "Hours", "We answer 9 to 5.")
+    qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.text.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.text, "Open at weekends too.")
+    qtbot.mouseClick(dialog.name, Qt.MouseButton.LeftButton)
+
+    qtbot.keyClicks(dialog.name, "hours ")
+
+    assert dialog.problem.text() == "“Hours” exists already: choose another name"
+    assert not dialog.save_button.isEnabled()
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert names(dialog) == ["Hours"]
+    qtbot.keyClicks(dialog.name, "(weekend)")
+    assert dialog.problem.text() == ""
+    assert dialog.save_button.isEnabled()
+    # Its own name, in other letters, is no clash.
+    dialog.list.setCurrentRow(0)
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "HOURS")
+    assert dialog.save_button.isEnabled()
+
+
 def choose_file(qtbot, dialog: CannedRepliesDialog, path: Path) -> None:
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     picker = next(d for d in dialog.findChildren(QFileDialog) if d.isVisible())
