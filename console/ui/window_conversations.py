@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QTabWidget
 
 from console.session import Alert
@@ -13,6 +13,7 @@ from console.store import open_store
 from console.ui.canned_inserter import CannedInserter
 from console.ui.conversations_pane import ConversationsPane
 from console.ui.reply_flow import ReplyFlow
+from console.ui.resources import icon_path
 from console.ui.window_actions import APP_TITLE
 
 if TYPE_CHECKING:
@@ -75,7 +76,8 @@ class WindowConversations:
         thread it told of."""
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return None
-        tray = QSystemTrayIcon(QGuiApplication.windowIcon(), self._window)
+        # The program's own icon, whoever made the application object.
+        tray = QSystemTrayIcon(QIcon(str(icon_path())), self._window)
         tray.setToolTip(APP_TITLE)
         tray.messageClicked.connect(self.open_notified)
         tray.show()
