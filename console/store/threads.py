@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Protocol
 
-from console.store.models import ReplyRecord, StoredMessage
+from console.store.models import MessageStatus, ReplyRecord, StoredMessage
 
 Direction = Literal["in", "out"]
 
@@ -30,6 +30,15 @@ class ThreadQuery:
     text: str = ""
 
 
+class Outcome(NamedTuple):
+    """Where a message we sent stands: accepted or not, and its delivery."""
+
+    status: MessageStatus
+    state: int | None  # the last delivery state reported
+    receipt: bool  # a receipt was asked for
+    result_code: int | None
+
+
 @dataclass(frozen=True)
 class ThreadRow:
     id: int
@@ -43,6 +52,8 @@ class ThreadRow:
     claimed_by: str | None  # an operator handling it; None when none, or the claim ran out
     claimed_until: float | None
     opted_out_at: float | None  # the number is on the opt-out list since then
+    # Where the newest message stands when it is ours (None for the customer's).
+    last_outcome: Outcome | None = None
 
     @property
     def key(self) -> ThreadKey:
@@ -93,8 +104,13 @@ ITEM_PAGE = 200
 
 def thread_row(values: Sequence[Any]) -> ThreadRow:
     """A thread from the columns each backend selects: its own, the operator's unread count,
-    the claim (if it has not run out) and when the number opted out."""
-    (id_, number, sender, last_at, direction, message_id, body, unread, by, until, out) = values
+    the claim (if it has not run out), when the number opted out, and where its newest
+    message stands if it is ours."""
+    (id_, number, sender, last_at, direction, message_id, body, unread, by, until, out) = values[
+        :11
+    ]
+    # Ours: where it stands (the messages' columns are NULL for a reply).
+    status, state, receipt, code = values[11:]
     return ThreadRow(
         id=int(id_),
         phone_number=number,
@@ -107,6 +123,9 @@ def thread_row(values: Sequence[Any]) -> ThreadRow:
         claimed_by=by,
         claimed_until=until,
         opted_out_at=out,
+        last_outcome=None
+        if status is None
+        else Outcome(MessageStatus(status), state, bool(receipt), code),
     )
 
 

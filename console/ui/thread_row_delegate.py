@@ -13,7 +13,13 @@ from console.protocol.phone import display_number
 from console.store.threads import ThreadRow
 from console.ui.palette import Tone, colour, scheme
 from console.ui.thread_list_model import THREAD_ROLE
-from console.ui.thread_words import handler_words, last_line, opted_out_words, short_time
+from console.ui.thread_words import (
+    failed_words,
+    handler_words,
+    last_line,
+    opted_out_words,
+    short_time,
+)
 
 PADDING = 6
 LINES = 3
@@ -120,6 +126,7 @@ class ThreadRowDelegate(QStyledItemDelegate):
             for words, which in (
                 (handler_words(row, operator), Tone.WARNING),
                 (opted_out_words(row), Tone.ERROR),
+                (failed_words(row), Tone.ERROR),
             )
             if words
         ]

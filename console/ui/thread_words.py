@@ -58,6 +58,20 @@ def opted_out_words(row: ThreadRow) -> str | None:
     return f"Opted out on {moment(row.opted_out_at)}"
 
 
+def failed_words(row: ThreadRow) -> str | None:
+    """That the newest message, ours, did not go or reach the phone; None otherwise."""
+    outcome = row.last_outcome
+    if outcome is None:
+        return None
+    accepted = outcome.status is MessageStatus.ACCEPTED
+    if delivery_tone(outcome.status, outcome.state if accepted else None, outcome.receipt) is not (
+        Tone.ERROR
+    ):
+        return None
+    words = delivery_words(outcome.status, outcome.state, outcome.receipt, outcome.result_code)
+    return f"Last message: {words}"
+
+
 def unread_words(count: int) -> str:
     return f"{count} unread" if count else ""
 
@@ -71,6 +85,7 @@ def thread_description(row: ThreadRow, operator: str) -> str:
         last_line(row),
         handler_words(row, operator) or "",
         opted_out_words(row) or "",
+        failed_words(row) or "",
     ]
     return ", ".join(p for p in parts if p)
 

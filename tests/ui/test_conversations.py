@@ -334,6 +334,11 @@ def test_pictures_in_and_out_and_a_refused_reply_told_beside_the_box(qtbot, wind
         sent.meta.text()
     )
     assert pane.reply_box.attachment_list.rows() == []  # it went, and was refused
+    # The list says so too, for whoever looks at the threads.
+    qtbot.waitUntil(
+        lambda: "Last message: Refused: Sender denied" in row_words(pane, 0), timeout=5000
+    )
+    assert "You: Sorry to see that" in row_words(pane, 0)
 
 
 def test_a_canned_reply_goes_into_the_reply_box_with_the_threads_number(qtbot, windows, window):

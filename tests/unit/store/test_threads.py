@@ -14,7 +14,7 @@ from console.store.models import (
     MessageStatus,
     StoredMessage,
 )
-from console.store.threads import ItemKey, ThreadQuery, ThreadRow
+from console.store.threads import ItemKey, Outcome, ThreadQuery, ThreadRow
 from tests.support.store_backends import Backend
 from tests.unit.store.test_store_contract import new_message, receipt
 
@@ -235,6 +235,36 @@ def test_a_thread_holds_its_messages_and_replies_oldest_first(store: MessageStor
     last = items[2].message
     assert last is not None
     assert (last.status, last.state, last.body) == (MessageStatus.ACCEPTED, 2, "Sorry about that")
+
+
+def test_a_thread_whose_newest_message_is_ours_says_where_it_stands(store: MessageStore) -> None:
+    sent(store, "m-ann", 100.0, ANN)
+    sent(store, "m-ben", 110.0, BEN)
+    replied(store, "mo-carl", 90.0, CARL)
+    sent(store, "m-carl", 95.0, CARL)
+    replied(store, "mo-carl-2", 120.0, CARL)
+    for message_id, decision, code in (
+        ("m-ann", Decision(MessageStatus.FAILED, "sender denied"), 3),
+        ("m-ben", Decision(MessageStatus.ACCEPTED, "accepted"), 0),
+    ):
+        number = store.begin_attempt(message_id, 130.0)
+        store.finish_attempt(
+            message_id,
+            number,
+            AttemptResult(finished_at=131.0, http_status=200, result_code=code),
+            decision,
+        )
+    assert the_thread(store, BEN).last_outcome == Outcome(MessageStatus.ACCEPTED, None, True, 0)
+
+    store.add_receipt(receipt("m-ben", 5, 140.0, code=1))
+
+    assert the_thread(store, ANN).last_outcome == Outcome(MessageStatus.FAILED, None, True, 3)
+    assert the_thread(store, BEN).last_outcome == Outcome(MessageStatus.ACCEPTED, 5, True, 0)
+    # The customer wrote last: nothing of ours to tell.
+    assert the_thread(store, CARL).last_outcome is None
+    assert {t.phone_number: t.last_outcome for t in listed(store)}[BEN] == Outcome(
+        MessageStatus.ACCEPTED, 5, True, 0
+    )
 
 
 def test_a_long_thread_is_read_newest_page_first(store: MessageStore) -> None:
