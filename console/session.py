@@ -23,6 +23,7 @@ from console.session_account import Account, engine_settings, same_sending
 from console.session_alerts import batch_alerts
 from console.session_delivery import spawn_delivery
 from console.session_listener import EmbeddedListener
+from console.session_opt_outs import follow_opt_outs
 from console.session_recovery import RECOVERY_INTERVAL, recover
 from console.session_shared import SharedWatch
 from console.session_state import (
@@ -109,6 +110,7 @@ class Session:
         self.on_receipts: Callable[[ReceiptsHealth], None] = lambda _health: None
         self.on_canned: Callable[[], None] = lambda: None
         self._shared: SharedWatch | None = None
+        self._opt_outs: asyncio.Task[None] | None = None  # on a file: see session_opt_outs
         self._notify_interval = notify_interval
         self._embedded = EmbeddedListener(
             data_dir,
@@ -164,6 +166,15 @@ class Session:
                 lambda health: self.on_receipts(health),
             )
             self._shared.start(watch_receivers=not self.embedded_listener_wanted)
+        else:
+            self._opt_outs = loop.create_task(
+                follow_opt_outs(
+                    self.store,
+                    lambda numbers: self._listener_changed(
+                        [("suppression", number) for number in numbers]
+                    ),
+                )
+            )
         return await self.restart_listener()
 
     @property
@@ -353,6 +364,9 @@ class Session:
     async def close(self) -> None:
         """Finish: stop the listener and the change feed, let sends in flight record their
         end, close the store."""
+        if self._opt_outs is not None:
+            self._opt_outs.cancel()
+            self._opt_outs = None
         if self._shared is not None:
             shared, self._shared = self._shared, None
             await shared.stop()

@@ -42,6 +42,10 @@ class SqliteSuppressions:
         """The changes to the list (to one number's entry, if given), newest first."""
         return suppression_sql.history(self._conn, phone_number, limit)
 
+    def opt_out_changes(self, after: int | None) -> tuple[int, frozenset[str]]:
+        """The latest change to the list and the numbers changed after ``after``."""
+        return suppression_sql.changes_after(self._conn, after)
+
     def suppress(
         self, phone_number: str, change: ManualChange, at: float | None = None
     ) -> Suppression:

@@ -178,6 +178,11 @@ class SuppressionRecords(Protocol):
     ) -> list[SuppressionEvent]:
         """The changes to the list (to one number's entry, if given), newest first."""
 
+    def opt_out_changes(self, after: int | None) -> tuple[int, frozenset[str]]:
+        """The latest change to the list (a number that only grows) and the numbers changed
+        after ``after`` (None: none asked). How a console follows changes made elsewhere to
+        a store with no change feed (another process on a SQLite file)."""
+
     def suppress(
         self, phone_number: str, change: ManualChange, at: float | None = None
     ) -> Suppression:

@@ -70,6 +70,17 @@ def history(
     ]
 
 
+def changes_after(conn: sqlite3.Connection, after: int | None) -> tuple[int, frozenset[str]]:
+    (latest,) = conn.execute("SELECT coalesce(max(id), 0) FROM suppression_events").fetchone()
+    if after is None or latest <= after:
+        return int(latest), frozenset()
+    found = conn.execute(
+        "SELECT DISTINCT phone_number FROM suppression_events WHERE id > ? AND id <= ?",
+        (after, latest),
+    )
+    return int(latest), frozenset(str(row[0]) for row in found)
+
+
 def apply_reply(conn: sqlite3.Connection, reply: IncomingReply) -> None:
     """What a newly stored reply's keyword does to the list: an opt-out puts its number
     on it (or renews its entry), an opt-in takes it off. An opt-out's entry names the

@@ -94,10 +94,18 @@ class ReplyBox(QWidget):
         )
         if not same:
             self._keep_draft()
+        opted_in = (
+            same
+            and self.replying_to is not None
+            and self.replying_to.opted_out_at is not None
+            and thread is not None
+            and thread.opted_out_at is None
+        )
         self.replying_to = thread
         if not same:
             self._take_draft(thread)
-            self.error.hide()
+        if not same or opted_in:
+            self.error.hide()  # what was said was of another thread, or holds no more
         self.setEnabled(thread is not None)
         self.from_label.setText(f"From {thread.sender}" if thread is not None else "")
         self._refresh()

@@ -141,31 +141,40 @@ def test_retrying_a_message_to_a_number_that_opted_out_says_why(qtbot, windows, 
     assert message.attempt_count == 1
 
 
-def test_a_number_put_on_the_list_from_the_command_line_is_told_at_the_next_reply(
+def test_the_opt_out_list_changed_from_the_command_line_shows_in_the_open_thread(
     qtbot, windows, window, data_dir
 ):
     url = listener_url(window)
     pane = window.conversations.pane
+    box = pane.reply_box
     press_ctrl(qtbot, window, Qt.Key.Key_2)
     post_mo(windows, url, "Where is my parcel?", "MO-parcel-0001")
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
     click_thread(qtbot, pane, 0)
     assert not pane.view.opted_out.isVisible()
-    # Meanwhile, at a terminal, on this computer's store.
-    added = run_cli(data_dir, "suppression", "add", CUSTOMER_DIGITS, "--reason", "asked by phone")
-    assert added.returncode == 0, added.stderr
-    editor = pane.reply_box.editor
+    editor = box.editor
     qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
     qtbot.keyClicks(editor, "It left today")
 
-    qtbot.mouseClick(pane.reply_box.send_button, Qt.MouseButton.LeftButton)
+    # Meanwhile, at a terminal, on this computer's store.
+    added = run_cli(data_dir, "suppression", "add", CUSTOMER_DIGITS, "--reason", "asked by phone")
+    assert added.returncode == 0, added.stderr
 
-    qtbot.waitUntil(pane.reply_box.error.isVisible, timeout=10_000)
-    assert pane.reply_box.error.text().startswith("This number was put on the opt-out list by ")
-    assert pane.reply_box.error.text().endswith(": asked by phone")
-    # The thread, its row and the box say so now, without reopening it.
-    assert pane.view.opted_out.isVisible()
+    # The thread, its row and the box say so, with nothing clicked.
+    qtbot.waitUntil(pane.view.opted_out.isVisible, timeout=10_000)
     assert "Opted out on " in row_words(pane, 0)
-    assert pane.reply_box.reason.text().endswith(": a reply will be refused")
+    assert box.reason.text().endswith(": a reply will be refused")
+    qtbot.mouseClick(box.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(box.error.isVisible, timeout=10_000)
+    assert box.error.text().startswith("This number was put on the opt-out list by ")
+    assert box.error.text().endswith(": asked by phone")
     assert editor.toPlainText() == "It left today"
-    assert bubble_texts(pane) == ["Where is my parcel?"]
+
+    removed = run_cli(data_dir, "suppression", "remove", CUSTOMER_DIGITS, "--reason", "called back")
+    assert removed.returncode == 0, removed.stderr
+
+    qtbot.waitUntil(lambda: not pane.view.opted_out.isVisible(), timeout=10_000)
+    assert not box.reason.isVisible()
+    assert not box.error.isVisible()  # the refusal no longer holds
+    qtbot.mouseClick(box.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bubble_texts(pane)[-1:] == ["It left today"], timeout=10_000)

@@ -47,6 +47,11 @@ class PostgresSuppressions:
         with self._transaction("the opt-out list's history could not be read") as cur:
             return suppression_sql.history(cur, phone_number, limit)
 
+    def opt_out_changes(self, after: int | None) -> tuple[int, frozenset[str]]:
+        """The latest change to the list and the numbers changed after ``after``."""
+        with self._transaction("the opt-out list's changes could not be read") as cur:
+            return suppression_sql.changes_after(cur, after)
+
     def suppress(
         self, phone_number: str, change: ManualChange, at: float | None = None
     ) -> Suppression:

@@ -72,6 +72,18 @@ def history(cur: Cursor, phone_number: str | None, limit: int | None) -> list[Su
     ]
 
 
+def changes_after(cur: Cursor, after: int | None) -> tuple[int, frozenset[str]]:
+    row = cur.execute("SELECT coalesce(max(id), 0) FROM suppression_events").fetchone()
+    latest = int(row[0]) if row is not None else 0
+    if after is None or latest <= after:
+        return latest, frozenset()
+    found = cur.execute(
+        "SELECT DISTINCT phone_number FROM suppression_events WHERE id > %s AND id <= %s",
+        (after, latest),
+    ).fetchall()
+    return latest, frozenset(str(r[0]) for r in found)
+
+
 def apply_reply(cur: Cursor, reply: IncomingReply) -> None:
     """What a newly stored reply's keyword does to the list: an opt-out puts its number
     on it (or renews its entry), an opt-in takes it off. An opt-out's entry names the

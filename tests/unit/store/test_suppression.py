@@ -334,3 +334,24 @@ def test_keyword_match_in_the_reply_is_what_the_store_applies(store: MessageStor
     entry = store.suppression(NUMBER)
     assert entry is not None
     assert entry.keyword == "ARRET"
+
+
+def test_changes_to_the_list_are_followed_by_the_latest_changes_number(
+    store: MessageStore,
+) -> None:
+    other = "12025550100"
+    latest, numbers = store.opt_out_changes(None)
+    assert numbers == frozenset()
+
+    mo(store, "mo-1", "STOP", at=1000.0)
+    store.suppress(other, ALICE, at=1001.0)
+
+    after, numbers = store.opt_out_changes(latest)
+    assert after > latest
+    assert numbers == {NUMBER, other}
+    assert store.opt_out_changes(after) == (after, frozenset())
+
+    store.unsuppress(other, ALICE, at=1002.0)
+    mo(store, "mo-2", "hello", at=1003.0)  # no keyword: no change to the list
+
+    assert store.opt_out_changes(after)[1] == {other}
