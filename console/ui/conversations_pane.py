@@ -96,6 +96,9 @@ class ConversationsPane(QSplitter):
         self.mark_unread_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.mark_unread_action.setStatusTip("The conversation's last reply is unread again")
         self.mark_unread_action.triggered.connect(self.mark_unread)
+        # Ctrl+Shift+U types a character by its code on many desktops: while writing a
+        # reply it must not close the thread (the menu item still works).
+        self.reply_box.editor.held_keys = (self.mark_unread_action.shortcut(),)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.list.addAction(self.mark_unread_action)
         # Esc from the thread or the reply box goes back to the list.

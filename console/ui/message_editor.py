@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QPlainTextEdit
 
 _SEND_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -30,12 +30,17 @@ class MessageEditor(QPlainTextEdit):
     sendShortcut = Signal()
     filesDropped = Signal(list)
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Window shortcuts that do nothing while typing here (set by the box it is in).
+        self.held_keys: tuple[QKeySequence, ...] = ()
+
     def event(self, event: QEvent) -> bool:
         # Claim Ctrl+Enter before any window shortcut on the same keys: one press, one send.
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
-            and is_send_key(event)
+            and (is_send_key(event) or QKeySequence(event.keyCombination()) in self.held_keys)
         ):
             event.accept()
             return True

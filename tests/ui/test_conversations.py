@@ -486,3 +486,26 @@ def test_tab_reaches_a_pictures_open_and_save_before_the_reply_box(qtbot, window
         names.append(QApplication.focusWidget().objectName())
 
     assert names == ["threadMessages", "open", "save", "replyText"]
+
+
+def test_ctrl_shift_u_while_writing_a_reply_keeps_the_thread_open(qtbot, windows, window):
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, listener_url(window), "MO-keys-0001", "12025550177", "Hello?")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    editor = pane.reply_box.editor
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(editor, "Caf")
+
+    # Many desktops type a character by its code after these keys.
+    qtbot.keyClick(
+        editor,
+        Qt.Key.Key_U,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+
+    assert pane.view.title.text().startswith("+1 202-555-0177")
+    assert pane.reply_box.isEnabled()
+    assert editor.toPlainText() == "Caf"
+    assert ", read," in row_words(pane, 0)
