@@ -495,7 +495,9 @@ def test_ctrl_shift_u_while_writing_a_reply_keeps_the_thread_open(qtbot, windows
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
     click_thread(qtbot, pane, 0)
     editor = pane.reply_box.editor
+    activate(qtbot, window)
     qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(editor.hasFocus, timeout=5000)
     qtbot.keyClicks(editor, "Caf")
 
     # Many desktops type a character by its code after these keys.
