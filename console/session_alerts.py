@@ -34,7 +34,11 @@ def batch_alerts(store: MessageStore, batch: frozenset[Change], alerted: set[str
 
 
 def replies_alert(store: MessageStore, message_ids: Iterable[str]) -> Alert | None:
-    replies = [r for r in map(store.reply, message_ids) if r is not None]
+    # In the order they came: a click on the alert opens the newest one's thread.
+    replies = sorted(
+        (r for r in map(store.reply, message_ids) if r is not None),
+        key=lambda r: (r.received_at, r.message_id),
+    )
     if not replies:
         return None
     if len(replies) == 1:
@@ -82,8 +86,12 @@ def quarantine_alert(quarantined: int) -> Alert | None:
         return None
     return Alert(
         "Callback not understood",
-        f"{quarantined} callback(s) could not be understood and were kept in the "
-        "quarantine (see 'sms-console quarantine').",
+        (
+            "1 callback could not be understood and was"
+            if quarantined == 1
+            else f"{quarantined} callbacks could not be understood and were"
+        )
+        + " kept in the quarantine (see 'sms-console quarantine').",
         (),
     )
 

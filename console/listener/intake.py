@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 from typing import Literal, NamedTuple
 from urllib.parse import urlencode
 
@@ -37,6 +38,9 @@ ChangeKind = Literal[
 ]
 # (kind, what changed): a message_id; a thread's id; a number; nothing for the others.
 Change = tuple[ChangeKind, str]
+
+# Numbers the refused callbacks' changes in this process.
+_REFUSED = itertools.count(1)
 
 QUARANTINE_HEAD = 64 * 1024
 
@@ -181,7 +185,9 @@ def _quarantined(delivery: Delivery, reason: Exception) -> QuarantinedCallback:
 def verdict(item: CallbackItem, new: bool) -> Verdict:
     """The answer for a stored item (``new`` is False for a redelivery)."""
     if isinstance(item, QuarantinedCallback):
-        return Verdict(400, f"bad request: {item.reason}", item.reason, ("quarantine", ""))
+        # A change of its own (a batch's changes are a set): the console counts each one.
+        change: Change = ("quarantine", str(next(_REFUSED)))
+        return Verdict(400, f"bad request: {item.reason}", item.reason, change)
     kind: ChangeKind = "receipt" if isinstance(item, IncomingReceipt) else "reply"
     note = f"{kind} {item.message_id}" + ("" if new else " (redelivery)")
     return Verdict(200, "OK", note, (kind, item.message_id) if new else None)

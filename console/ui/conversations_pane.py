@@ -314,6 +314,8 @@ class ConversationsPane(QSplitter):
         if self._open_id() == row.id:
             self.view.clear()
             self.reply_box.set_thread(None)
+            # Nothing is open: no row is shown as if it were (Up/Down go on from it).
+            self.list.selectionModel().clearSelection()
         self.list.setFocus()
         self.update_unread()
 

@@ -203,8 +203,9 @@ class ReplyBox(QWidget):
         draft = self.draft()
         loading = self.attachment_list.is_loading()
         found = problems(draft, self._profile) if self.replying_to is not None else []
-        # An empty box is no problem to point out: only what typing cannot fix.
-        shown = [p for p in found if draft.body or p.field != "message"]
+        # An empty box is no problem to point out: only what typing cannot fix (a picture
+        # with no text is: an MMS needs words too).
+        shown = [p for p in found if draft.body or draft.attachments or p.field != "message"]
         refused = self._refused()
         reason = refused or (LOADING_REASON if loading else (shown[0].text if shown else ""))
         self.reason.setText(reason)

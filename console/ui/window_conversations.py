@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QTabWidget
 
+from console.protocol.phone import display_number
 from console.session import Alert
 from console.store import open_store
 from console.ui.canned_inserter import CannedInserter
@@ -60,7 +61,13 @@ class WindowConversations:
         self.canned = CannedInserter(
             reply_box.editor,
             lambda: session.store.canned_replies(),
-            lambda: (reply_box.draft().recipient, session.actor.operator),
+            # {number} as the window writes numbers everywhere: +1 202-555-0123.
+            lambda: (
+                display_number(reply_box.replying_to.phone_number)
+                if reply_box.replying_to is not None
+                else "",
+                session.actor.operator,
+            ),
         )
         self.canned.problem.connect(reply_box.show_error)
         self.pane.unreadChanged.connect(self.show_unread)

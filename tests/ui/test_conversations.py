@@ -151,6 +151,7 @@ def test_a_whole_conversation_reply_receipts_mark_unread_and_search(qtbot, windo
     assert ", 1 unread," in row_words(pane, 0)
     assert pane.view.placeholder.isVisible()
     assert not pane.reply_box.isEnabled()
+    assert not pane.list.selectionModel().hasSelection()  # no row looks open
 
     post_mo(windows, url, "MO-conv-0002", "447700900123", "Where is my parcel?")
     qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10_000)
@@ -365,7 +366,7 @@ def test_a_canned_reply_goes_into_the_reply_box_with_the_threads_number(qtbot, w
 
     qtbot.waitUntil(lambda: inserter.dialog is None)
     operator = window.session.actor.operator
-    assert editor.toPlainText() == f"Thanks +12025550188, we are on it. {operator}"
+    assert editor.toPlainText() == f"Thanks +1 202-555-0188, we are on it. {operator}"
     # The compose pane's message is left alone.
     assert window.compose.editor.toPlainText() == ""
 
@@ -511,3 +512,20 @@ def test_ctrl_shift_u_while_writing_a_reply_keeps_the_thread_open(qtbot, windows
     assert pane.reply_box.isEnabled()
     assert editor.toPlainText() == "Caf"
     assert ", read," in row_words(pane, 0)
+
+
+def test_a_picture_alone_in_the_reply_box_says_why_send_waits(qtbot, windows, window, png):
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, listener_url(window), "MO-pic-alone-1", "12025550177", "Photo please")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    box = pane.reply_box
+    assert not box.reason.isVisible()  # an empty box is no problem to point out
+
+    assert drag_and_drop(box.editor.viewport(), file_mime(png)) == (True, True, True)
+    wait_for_attachments(qtbot, box.attachment_list)
+
+    assert not box.send_button.isEnabled()
+    assert box.reason.isVisible()
+    assert "needs text" in box.reason.text()

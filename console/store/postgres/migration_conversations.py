@@ -170,4 +170,19 @@ CONVERSATIONS = """
     -- For each row: a statement trigger would fire for a statement that changed none.
     CREATE TRIGGER canned_changes AFTER INSERT OR UPDATE OR DELETE ON canned_replies
         FOR EACH ROW EXECUTE FUNCTION record_canned_changes();
+
+    -- A change of its own for each refused callback: a console counts them all.
+    CREATE OR REPLACE FUNCTION record_quarantine_changes() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO changes (kind, message_id) SELECT 'quarantine', id::text FROM new_rows;
+        IF FOUND THEN
+            PERFORM wake_consoles();
+        END IF;
+        RETURN NULL;
+    END $$;
+    DROP TRIGGER quarantine_changes ON quarantine;
+    CREATE TRIGGER quarantine_changes AFTER INSERT ON quarantine
+        REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION record_quarantine_changes();
     """

@@ -16,6 +16,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from console.store.models import QuarantinedCallback
+from console.store.postgres import PostgresStore
 from console.store.postgres.change_feed import (
     EVERYTHING,
     ChangeCursor,
@@ -310,3 +312,15 @@ def test_a_feed_cut_off_too_long_asks_for_everything_once_back(postgres_url: str
         assert received.changes.count(EVERYTHING) == 1
     finally:
         feed.stop()
+
+
+def test_each_refused_callback_is_a_change_of_its_own(postgres_url: str, feed_of) -> None:
+    received = feed_of(postgres_url)
+    with PostgresStore(postgres_url) as store:
+        for _ in range(3):
+            store.quarantine(
+                QuarantinedCallback(1.0, "203.0.113.9", "POST", "/cb", (), b"junk", "no type")
+            )
+
+    wait_for(lambda: sum(kind == "quarantine" for kind, _ in set(received.changes)) >= 3)
+    assert len({c for c in received.changes if c[0] == "quarantine"}) == 3
