@@ -107,7 +107,8 @@ def delivery_line(message: StoredMessage) -> tuple[str, Tone]:
 def _reason(message: StoredMessage) -> str | None:
     if message.status is MessageStatus.ACCEPTED and message.state is not None:
         found = receipt_reason(message.state_result_code)
-        if found is not None and found.code != 0:
+        # A code that names a cause says more than the state; an unnamed error, less.
+        if found is not None and found.action is not None:
             return found.meaning.rstrip(".")
         return message_state(message.state).meaning.rstrip(".")
     return message.status_detail

@@ -15,7 +15,14 @@ from PySide6.QtCore import QPoint, Qt
 
 from console.paths import database_path, settings_path
 from console.settings import load_settings
-from console.store.models import IncomingReply
+from console.store.models import (
+    AttemptResult,
+    Decision,
+    IncomingReceipt,
+    IncomingReply,
+    MessageStatus,
+    NewMessage,
+)
 from console.store.sqlite import SqliteStore
 from console.ui.thread_view import SHOWN_AT_MOST
 from tests.ui.test_conversations import (
@@ -182,3 +189,45 @@ def test_a_number_that_opted_out_is_marked_in_the_list_and_the_thread(qtbot, win
     assert pane.view.opted_out.text() == (
         "Opted out on 2 Dec at 14:03: messages to this number are refused."
     )
+
+
+def test_a_message_not_delivered_says_why_in_the_states_words_when_the_code_names_nothing(
+    qtbot, windows, data_dir
+):
+    now = time.time() - 60
+    with SqliteStore(database_path(data_dir)) as store:
+        for message_id, code in (("m-expired", 99), ("m-barred", 2)):
+            store.create_message(
+                NewMessage(
+                    message_id=message_id,
+                    profile="demo",
+                    phone_number="12025550177",
+                    sender="12345",
+                    body=f"Text {message_id}",
+                    endpoint="http://127.0.0.1:1/httpapi/receiver",
+                ),
+                now=now,
+            )
+            number = store.begin_attempt(message_id, now)
+            store.finish_attempt(
+                message_id,
+                number,
+                AttemptResult(finished_at=now, http_status=200, result_code=0),
+                Decision(MessageStatus.ACCEPTED, "accepted"),
+            )
+            store.add_receipt(
+                IncomingReceipt(message_id, 3 if code == 99 else 5, code, now + 1, "::1", "")
+            )
+    window = windows.open(data_dir)
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+
+    click_thread(qtbot, pane, 0)
+
+    metas = [bubble.meta.text() for bubble in pane.view.bubbles()]
+    assert any(
+        m.endswith(" · Expired: The phone could not be reached in time (off or out of coverage"
+                   " for too long)") for m in metas
+    ), metas  # fmt: skip
+    assert not any("does not name" in m for m in metas)
