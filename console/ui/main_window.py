@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         self.compose.regionChosen.connect(self.profiles.region_chosen)
         self.session.on_messages = self._messages_changed
         self.session.on_threads = self.conversations.pane.threads_changed
-        self.session.on_opt_out = self.conversations.pane.numbers_changed
+        self.session.on_opt_out = self._opt_outs_changed
         self.session.on_reload = self._reload
         self.session.on_outcome = self._outcome
         self.session.on_alert = self.status.alert
@@ -320,6 +320,10 @@ class MainWindow(QMainWindow):
         except StoreError:
             retry = False  # the shared store is out of reach: nothing can be retried now
         self.retry_action.setEnabled(retry)
+
+    def _opt_outs_changed(self, numbers: frozenset[str]) -> None:
+        self.conversations.pane.numbers_changed(numbers)
+        self.sending.opt_outs_changed()
 
     def _messages_changed(self, message_ids: frozenset[str]) -> None:
         self.log_pane.messages_changed(message_ids)

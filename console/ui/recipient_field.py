@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
@@ -31,6 +33,8 @@ class RecipientField(QWidget):
         # One line, cut short to fit, whole in its tooltip: a wrapping line would move the
         # fields below it as the number is typed.
         self.preview = named(ElidedLabel(), "recipientPreview")
+        # Why a number is refused by the opt-out list, if it is (set by the window).
+        self.opted_out: Callable[[str], str | None] = lambda _digits: None
 
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -72,7 +76,15 @@ class RecipientField(QWidget):
             self.preview.setText(f"→ {number.display}{region}")
             self.preview.setToolTip("")
             coloured(self.preview, Tone.MUTED)
-            if number.warning:
+            refused = self.opted_out(number.digits)
+            if refused:
+                # The store has the last word at Send; this says it before anything is typed.
+                self.preview.setText(
+                    f"{self.preview.text()} · opted out: a message will be refused"
+                )
+                self.preview.setToolTip(refused)
+                coloured(self.preview, Tone.ERROR)
+            elif number.warning:
                 # On the same line, whole in its tooltip: a line more would move the form.
                 self.preview.setText(f"{self.preview.text()} · not known to be assigned: check it")
                 self.preview.setToolTip(number.warning)

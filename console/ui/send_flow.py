@@ -8,7 +8,7 @@ from console.protocol.mt_request import InvalidRequest
 from console.protocol.phone import display_number
 from console.session import NotReady, Session
 from console.session_state import StoreUnreachable
-from console.store.errors import DuplicateMessageId, OptedOut
+from console.store.errors import DuplicateMessageId, OptedOut, StoreError
 from console.store.models import MessageStatus, NewMessage, StoredMessage
 from console.ui.compose import ComposePane
 from console.ui.log_pane import LogPane
@@ -35,6 +35,19 @@ class SendFlow:
         self._ask_credentials = ask_credentials
         self._note = note
         self.pending: str | None = None
+        compose.recipient_field.opted_out = self.opted_out
+
+    def opted_out(self, digits: str) -> str | None:
+        """Why a message to ``digits`` would be refused by the opt-out list, if it would."""
+        try:
+            entry = self.session.store.suppression(digits)
+        except StoreError:
+            return None  # told at Send, if it is still so
+        return None if entry is None else entry.describe()
+
+    def opt_outs_changed(self) -> None:
+        """The opt-out list changed: the number in To is read again."""
+        self.compose.recipient_field.refresh()
 
     def send(self, new: NewMessage) -> None:
         try:

@@ -56,6 +56,10 @@ def test_a_send_to_a_number_that_replied_stop_is_refused_with_the_reason(qtbot, 
     qtbot.waitUntil(lambda: window.model.row_for_message_id("MO-stop-0001") == 0, timeout=10_000)
     rows = window.model.rowCount()
     compose(qtbot, window, "Your order has shipped")
+    # Said under the number before sending; the whole reason in its tooltip.
+    preview = window.compose.recipient_preview
+    assert preview.text().endswith(" · opted out: a message will be refused")
+    assert preview.toolTip().startswith("This customer opted out on ")
 
     qtbot.keyClick(window.compose.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
@@ -69,6 +73,7 @@ def test_a_send_to_a_number_that_replied_stop_is_refused_with_the_reason(qtbot, 
     post_mo(windows, url, "START", "MO-start-0002")
     qtbot.waitUntil(lambda: window.model.row_for_message_id("MO-start-0002") == 0, timeout=10_000)
     compose(qtbot, window, "Your order has shipped", to=CUSTOMER)
+    qtbot.waitUntil(lambda: "opted out" not in preview.text(), timeout=10_000)
     press_send(qtbot, window)
     assert wait_for_outcome(qtbot, window).startswith("Accepted by the provider")
 
