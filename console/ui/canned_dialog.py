@@ -179,6 +179,12 @@ class CannedRepliesDialog(QDialog):
 
     def _check(self) -> bool:
         """Say what stops the reply from being saved; whether it may be."""
+        self.note.clear()  # it spoke of what was saved or deleted before this edit
+        if not self.name.text() and not self.text.toPlainText():
+            # A new, empty reply: nothing to point out yet, nothing to save.
+            self.problem.clear()
+            self.save_button.setEnabled(False)
+            return False
         problem = name_problem(self.name.text()) if self.name.text() else "Name it"
         if problem is None:
             problem = self._taken(self.name.text())

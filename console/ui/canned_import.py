@@ -81,7 +81,9 @@ class CannedImporter:
         )
         box.setObjectName("cannedImportClash")
         replace = box.addButton("&Replace", QMessageBox.ButtonRole.AcceptRole)
-        skip = box.addButton("&Keep them", QMessageBox.ButtonRole.AcceptRole)
+        skip = box.addButton(
+            "&Keep it" if len(taken) == 1 else "&Keep them", QMessageBox.ButtonRole.AcceptRole
+        )
         box.setDefaultButton(skip)
 
         def answered(button: QAbstractButton) -> None:

@@ -130,7 +130,11 @@ def test_a_name_in_use_is_said_as_it_is_typed_and_save_waits(qtbot, windows, dat
     window = windows.open(data_dir)
     dialog = open_dialog(qtbot, window)
     write_reply(qtbot, dialog, "Hours", "We answer 9 to 5.")
+    assert dialog.note.text() == "Saved “Hours”"
     qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    # A new reply, untouched: nothing is wrong yet, and the last note is gone.
+    assert (dialog.problem.text(), dialog.note.text()) == ("", "")
+    assert not dialog.save_button.isEnabled()
     qtbot.mouseClick(dialog.text.viewport(), Qt.MouseButton.LeftButton)
     qtbot.keyClicks(dialog.text, "Open at weekends too.")
     qtbot.mouseClick(dialog.name, Qt.MouseButton.LeftButton)
