@@ -95,7 +95,10 @@ class Bubble(QWidget):
         return f"{who}: {self.body.text()} ({self.meta.text()})"
 
     def fit(self, width: int) -> None:
-        self.frame.setMaximumWidth(max(160, int(width * BUBBLE_SHARE)))
+        # Never under what its contents need (a picture beside its Open and Save…): in a
+        # narrow window they would be drawn over each other.
+        least = max(160, self.frame.minimumSizeHint().width())
+        self.frame.setMaximumWidth(max(least, int(width * BUBBLE_SHARE)))
 
     def restyle(self) -> None:
         """Colours of the theme in use: the customer's on the field colour, ours tinted."""

@@ -529,3 +529,29 @@ def test_a_picture_alone_in_the_reply_box_says_why_send_waits(qtbot, windows, wi
     assert not box.send_button.isEnabled()
     assert box.reason.isVisible()
     assert "needs text" in box.reason.text()
+
+
+def test_a_picture_in_a_narrow_window_is_not_drawn_over_its_words(qtbot, windows, window, png):
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, listener_url(window), "MO-narrow-1", "12025550177", "Look", picture=png)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: window.width() == 900, timeout=5000)
+    qtbot.wait(100)  # the layouts settle
+
+    (bubble,) = pane.view.bubbles()
+    picture = bubble.findChild(QLabel, "thumbnail")
+    parts = [picture, bubble.findChild(QLabel, "description"), *bubble.buttons]
+    boxes = [
+        part.geometry().translated(part.parentWidget().mapTo(bubble, QPoint(0, 0)))
+        for part in parts
+    ]
+    for first in range(len(boxes)):
+        for second in range(first + 1, len(boxes)):
+            assert not boxes[first].intersects(boxes[second]), (parts[first], parts[second])
+    # And all of it inside the bubble's frame.
+    frame = bubble.frame.geometry()
+    assert all(frame.contains(box) for box in boxes)
