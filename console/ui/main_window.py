@@ -30,6 +30,7 @@ from console.ui.export_dialog import ExportController
 from console.ui.log_model import MessageLogModel
 from console.ui.log_pane import LogPane
 from console.ui.palette import apply_theme
+from console.ui.quit_question import quit_question, quit_words
 from console.ui.relaunch import ask_to_restart
 from console.ui.send_flow import SendFlow
 from console.ui.window_actions import (
@@ -193,19 +194,11 @@ class MainWindow(QMainWindow):
         await self.profiles.use_credentials(credentials)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.session.sends_in_flight and not self._closing:
+        sending = self.session.sends_in_flight
+        words = quit_words(sending, self._unsent_places())
+        if words is not None and not self._closing:
             event.ignore()
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
-                "Messages are being sent",
-                f"{self.session.sends_in_flight} message(s) are still being sent. Quit anyway? "
-                "They stay in the outbox, and are finished with their own message_id when "
-                "the console starts again (or by 'sms-console resume').",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                self,
-            )
-            box.setObjectName("quitWhileSending")
-            box.setDefaultButton(QMessageBox.StandardButton.No)
+            box = quit_question(self, words, bool(sending))
             yes = box.button(QMessageBox.StandardButton.Yes)
             box.buttonClicked.connect(lambda button: self.force_close() if button is yes else None)
             self.open_dialog(box)
@@ -217,6 +210,17 @@ class MainWindow(QMainWindow):
         event.accept()
         self.has_closed = True
         self.closed.emit()
+
+    def _unsent_places(self) -> list[str]:
+        """Where text was typed and not sent."""
+        return [
+            name
+            for name, typed in (
+                ("the message", bool(self.compose.editor.toPlainText().strip())),
+                ("replies to customers", self.conversations.pane.reply_box.has_unsent()),
+            )
+            if typed
+        ]
 
     def force_close(self) -> None:
         """Close even with sends in flight (a signal, or the operator confirmed)."""

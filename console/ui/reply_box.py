@@ -121,6 +121,12 @@ class ReplyBox(QWidget):
             attachments=self.attachment_list.attachments(),
         )
 
+    def has_unsent(self) -> bool:
+        """Whether a reply is typed here, or waits for a thread left before sending."""
+        return bool(
+            self.editor.toPlainText().strip() or self.attachment_list.attachments() or self._drafts
+        )
+
     def request_send(self) -> bool:
         """Emit ``sendRequested`` when the reply can go; otherwise say why."""
         self._refresh()
