@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,9 @@ def run_list(args: argparse.Namespace, data_dir: Path) -> int:
                     if args.json
                     else _event_line(event)
                 )
+            if not events:
+                # Said apart from the listing: a script reading stdout finds no line.
+                print("no change to the opt-out list yet", file=sys.stderr)
             return ExitCode.OK
         if number is None:
             entries = store.suppressions(args.limit)
@@ -154,6 +158,13 @@ def run_list(args: argparse.Namespace, data_dir: Path) -> int:
             entries = [] if found is None else [found]
     for entry in entries:
         print(json.dumps(as_json(entry), ensure_ascii=False) if args.json else _line(entry))
+    if not entries:
+        print(
+            "no number is on the opt-out list"
+            if number is None
+            else f"{number} is not on the opt-out list",
+            file=sys.stderr,
+        )
     return ExitCode.OK
 
 

@@ -191,6 +191,20 @@ def test_changes_by_hand_that_cannot_be_made_say_why(data_dir: Path, store_args:
     assert entry["reason"] == "first"
 
 
+def test_an_empty_list_says_so_apart_from_the_listing(
+    data_dir: Path, store_args: list[str]
+) -> None:
+    empty = run_cli(data_dir, *store_args, "suppression", "list", "--json")
+    one = run_cli(data_dir, *store_args, "suppression", "list", "--number", NUMBER)
+    history = run_cli(data_dir, *store_args, "suppression", "list", "--history")
+
+    assert (empty.returncode, empty.stdout) == (0, "")
+    assert empty.stderr.strip() == "no number is on the opt-out list"
+    assert (one.returncode, one.stdout) == (0, "")
+    assert one.stderr.strip() == f"{NUMBER} is not on the opt-out list"
+    assert history.stderr.strip() == "no change to the opt-out list yet"
+
+
 def test_a_send_50_ms_after_a_stop_is_refused(data_dir: Path, store_args: list[str]) -> None:
     with receiver(data_dir, store_args) as url, CountingProvider() as provider:
         posted = threading.Thread(target=post_mo, args=(url, "STOP"))
