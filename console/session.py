@@ -111,6 +111,7 @@ class Session:
         self.on_canned: Callable[[], None] = lambda: None
         self._shared: SharedWatch | None = None
         self._opt_outs: asyncio.Task[None] | None = None  # on a file: see session_opt_outs
+        self.closed = False  # the store is closed: nothing more is read
         self._notify_interval = notify_interval
         self._embedded = EmbeddedListener(
             data_dir,
@@ -381,6 +382,7 @@ class Session:
             await account.close()
         if self._retired:
             await asyncio.gather(*self._retired, return_exceptions=True)
+        self.closed = True
         self.store.close()
 
 

@@ -17,6 +17,7 @@ from console.store.models import (
     ReplyRecord,
     StoredMessage,
 )
+from console.store.suppression import SuppressionEvent
 
 CONVERSATION_LIMIT = 50
 
@@ -50,6 +51,8 @@ class Timeline:
     orphan_receipts: tuple[ReceiptRecord, ...] = ()
     # Whether receipts older than those in ``events`` were left out (see RECEIPT_EVENTS).
     cut: bool = False
+    # What a reply's keyword did to the opt-out list (STOP put the number on it…), if any.
+    list_change: SuppressionEvent | None = None
 
     @property
     def message_id(self) -> str | None:
@@ -142,7 +145,15 @@ def message_timeline(store: MessageStore, message_id: str) -> Timeline | None:
     reply = store.reply(message_id)
     if reply is not None:
         replies = tuple(store.replies(reply.phone_number, limit=CONVERSATION_LIMIT))
-        return Timeline(None, reply, (_reply_event(reply),), replies)
+        change = next(
+            (
+                e
+                for e in store.suppression_history(reply.phone_number, limit=CONVERSATION_LIMIT)
+                if e.reply_message_id == reply.message_id
+            ),
+            None,
+        )
+        return Timeline(None, reply, (_reply_event(reply),), replies, list_change=change)
     # Every receipt: the delivery-state rule reads them all.
     orphans = store.receipts(message_id)
     if not orphans:

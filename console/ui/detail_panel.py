@@ -15,6 +15,7 @@ from console.protocol.codes import message_state
 from console.protocol.mt_request import Attachment
 from console.protocol.phone import display_number
 from console.store.models import MessageStatus, StoredMessage
+from console.store.suppression import SuppressionChange, SuppressionEvent
 from console.timeline import Event, Timeline
 from console.ui.palette import Tone, colour, theme_changed
 
@@ -78,6 +79,23 @@ def _attachments(attachments: Sequence[Attachment]) -> str:
     return f"<p style='margin:6px 0 0 0'><b>Attachments</b></p><ul style='margin:0'>{items}</ul>"
 
 
+def _list_change(change: SuppressionEvent | None) -> str:
+    """What the reply's keyword did to the opt-out list, in words."""
+    if change is None:
+        return ""
+    keyword = escape(change.keyword or "")
+    if change.change is SuppressionChange.ADDED:
+        words = (
+            f"Opt-out ({keyword}): the number went on the opt-out list; nothing is sent to it "
+            "until the customer opts in again."
+        )
+        tone = Tone.ERROR
+    else:
+        words = f"Opt-in ({keyword}): the number came off the opt-out list."
+        tone = Tone.OK
+    return f"<p style='margin:4px 0;color:{colour(tone)}'>{words}</p>"
+
+
 def _facts(message: StoredMessage) -> list[str]:
     # Where it stands is the summary's to say; these are what the summary leaves out.
     facts = [f"From {message.sender}", _kind(message.attachment_count)]
@@ -115,6 +133,7 @@ def render(timeline: Timeline, technical: bool = False) -> str:
             f"<p style='margin:2px 0;color:{colour(Tone.MUTED)}'>message_id <code>"
             f"{escape(reply.message_id)}</code></p>"
             f"{_attachments(reply.attachments)}"
+            f"{_list_change(timeline.list_change)}"
         )
     elif timeline.orphan_receipts:
         parts.append(

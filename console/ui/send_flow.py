@@ -39,6 +39,8 @@ class SendFlow:
 
     def opted_out(self, digits: str) -> str | None:
         """Why a message to ``digits`` would be refused by the opt-out list, if it would."""
+        if self.session.closed:
+            return None  # a window left on screen as the program ends
         try:
             entry = self.session.store.suppression(digits)
         except StoreError:

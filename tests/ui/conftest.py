@@ -15,7 +15,10 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QMessageBox
+from shiboken6 import isValid
 
 from console import demo
 from console.identity import run_operator
@@ -106,8 +109,13 @@ class Windows:
         return run_async(self._qtbot, self._loop, coro, timeout=timeout)
 
     def close(self, window: MainWindow) -> None:
-        """Close ``window`` as the operator does, then stop its session like the program."""
+        """Close ``window`` as the operator does (saying Yes if asked about text typed and
+        not sent), then stop its session like the program."""
         window.close()
+        for box in window.findChildren(QMessageBox, "quitQuestion"):
+            if box.isVisible():
+                yes = box.button(QMessageBox.StandardButton.Yes)
+                self._qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
         assert not window.isVisible()
         for entry in list(self._running):
             if entry[0] is window:
@@ -116,7 +124,12 @@ class Windows:
 
     def close_all(self) -> None:
         while self._running:
-            self.run(stop_console(*self._running.pop()))
+            window, provider = self._running.pop()
+            # As the program ends (the window first, then its session): whatever is typed,
+            # nothing is asked any more.
+            if isValid(window) and not window.has_closed:
+                window.force_close()
+            self.run(stop_console(window, provider))
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from console.ui.log_columns import Column
 from tests.support.cli import run_cli
 from tests.ui.test_conversations import bubble_texts, click_thread, press_ctrl, row_words
 from tests.ui.test_demo_profiles import open_settings
+from tests.ui.test_detail_of_a_row import click_row
 from tests.ui.test_keyword_settings import replies_tab
 from tests.ui.test_main_window import (
     CUSTOMER,
@@ -72,6 +73,13 @@ def test_a_send_to_a_number_that_replied_stop_is_refused_with_the_reason(qtbot, 
 
     post_mo(windows, url, "START", "MO-start-0002")
     qtbot.waitUntil(lambda: window.model.row_for_message_id("MO-start-0002") == 0, timeout=10_000)
+    # Each keyword's row in the log says what it did to the list.
+    assert "Opt-out (STOP): the number went on the opt-out list" in click_row(
+        qtbot, window, "MO-stop-0001"
+    )
+    assert "Opt-in (START): the number came off the opt-out list." in click_row(
+        qtbot, window, "MO-start-0002"
+    )
     compose(qtbot, window, "Your order has shipped", to=CUSTOMER)
     qtbot.waitUntil(lambda: "opted out" not in preview.text(), timeout=10_000)
     press_send(qtbot, window)
