@@ -71,12 +71,16 @@ class WindowConversations:
         )
         self.canned.problem.connect(reply_box.show_error)
         self.pane.unreadChanged.connect(self.show_unread)
-        self.modes.currentChanged.connect(
-            lambda index: self.pane.read_open() if index == CONVERSATIONS_MODE else None
-        )
+        self.modes.currentChanged.connect(self._mode_shown)
         self.unread = 0
         self._title = ""  # the window's title without the unread total
         self._notified: tuple[str, ...] = ()  # the replies the last notification told of
+
+    def _mode_shown(self, index: int) -> None:
+        # The log's row count speaks of the log: in the conversations it would mislead.
+        self._window.count_label.setVisible(index == LOG_MODE)
+        if index == CONVERSATIONS_MODE:
+            self.pane.read_open()
 
     def make_tray(self) -> QSystemTrayIcon | None:
         """The tray icon, where the system has a tray; a click on its message opens the

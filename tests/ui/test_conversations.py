@@ -251,7 +251,9 @@ def test_a_reply_in_the_open_thread_shows_at_once_and_is_read(qtbot, windows, wi
     assert ", read," in row_words(pane, 0)
     assert "Anyone there?" in row_words(pane, 0)
     # In the log, a reply to the open thread stays unread until the conversations are back.
+    assert not window.count_label.isVisible()  # the log's count is the log's
     press_ctrl(qtbot, window, Qt.Key.Key_1)
+    assert window.count_label.isVisible()
     post_mo(windows, url, "MO-live-0003", "12025550177", "Hello??")
     qtbot.waitUntil(lambda: window.windowTitle() == "(1) Demo mode", timeout=10_000)
     assert bubble_texts(pane)[-1] == "Hello??"
