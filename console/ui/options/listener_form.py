@@ -53,9 +53,10 @@ class ListenerForm(Form):
         self.token.setReadOnly(True)
         self.regenerate = QPushButton("Regenerate…")
         self.allow = QPlainTextEdit()
-        self.allow.setPlaceholderText("203.0.113.0/24\n2001:db8::/32")
+        # Said as examples: bare addresses in grey read like ranges already set.
+        self.allow.setPlaceholderText("Empty: any address. For example 203.0.113.0/24")
         self.proxies = QPlainTextEdit()
-        self.proxies.setPlaceholderText("10.0.0.5")
+        self.proxies.setPlaceholderText("Empty: none. For example 10.0.0.5")
         for edit in (self.allow, self.proxies):
             edit.setMaximumHeight(64)
             edit.setTabChangesFocus(True)
