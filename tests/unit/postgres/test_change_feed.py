@@ -314,7 +314,9 @@ def test_a_feed_cut_off_too_long_asks_for_everything_once_back(postgres_url: str
         feed.stop()
 
 
-def test_each_refused_callback_is_a_change_of_its_own(postgres_url: str, feed_of) -> None:
+def test_each_refused_callback_is_a_change_of_its_own(
+    postgres_url: str, feed_of: Callable[[str], Received]
+) -> None:
     received = feed_of(postgres_url)
     with PostgresStore(postgres_url) as store:
         for _ in range(3):
