@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QIODevice, QSize, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -118,6 +119,16 @@ class ReceivedAttachmentsView(QWidget):
         for row in self._rows:
             self._layout.insertWidget(self._layout.count() - 1, row)
         self.setVisible(bool(self._rows))
+
+    def set_stacked(self, stacked: bool) -> None:
+        """Each picture above its words and buttons (a narrow place), or beside them."""
+        direction = (
+            QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight
+        )
+        for row in self._rows:
+            layout = row.layout()
+            if isinstance(layout, QBoxLayout):
+                layout.setDirection(direction)
 
     def _row(self, number: int, attachment: Attachment, stem: str) -> QWidget:
         kind = kind_of(attachment.content)

@@ -39,6 +39,7 @@ class Bubble(QWidget):
         inner.setSpacing(3)
         inner.addWidget(self.body)
         self._attachments: QWidget | None = None
+        self._width = 0  # the thread's, as last fitted to
         # Its attachments' Open and Save… buttons, for the thread's Tab order.
         self.buttons: list[QPushButton] = []
         self._inner = inner
@@ -88,6 +89,8 @@ class Bubble(QWidget):
             self._attachments = view
             self.buttons = view.findChildren(QPushButton)
         self.setAccessibleName(self.describe())
+        if self._width:
+            self.fit(self._width)  # its attachments changed
 
     def describe(self) -> str:
         """The bubble in words, as a screen reader says it."""
@@ -95,10 +98,16 @@ class Bubble(QWidget):
         return f"{who}: {self.body.text()} ({self.meta.text()})"
 
     def fit(self, width: int) -> None:
-        # Never under what its contents need (a picture beside its Open and Save…): in a
-        # narrow window they would be drawn over each other.
+        self._width = width
+        share = int(width * BUBBLE_SHARE)
+        if isinstance(self._attachments, ReceivedAttachmentsView):
+            # In a narrow thread a picture goes above its words and buttons; beside them
+            # when there is room.
+            self._attachments.set_stacked(False)
+            self._attachments.set_stacked(self.frame.minimumSizeHint().width() > share)
+        # Never under what its contents need: they would be drawn over each other.
         least = max(160, self.frame.minimumSizeHint().width())
-        self.frame.setMaximumWidth(max(least, int(width * BUBBLE_SHARE)))
+        self.frame.setMaximumWidth(max(least, share))
 
     def restyle(self) -> None:
         """Colours of the theme in use: the customer's on the field colour, ours tinted."""

@@ -554,6 +554,10 @@ def test_a_picture_in_a_narrow_window_is_not_drawn_over_its_words(qtbot, windows
     for first in range(len(boxes)):
         for second in range(first + 1, len(boxes)):
             assert not boxes[first].intersects(boxes[second]), (parts[first], parts[second])
-    # And all of it inside the bubble's frame.
+    # And all of it inside the bubble's frame, and the frame inside the thread: nothing cut.
     frame = bubble.frame.geometry()
     assert all(frame.contains(box) for box in boxes)
+    viewport = pane.view.messages.viewport()
+    right = bubble.frame.mapTo(viewport, QPoint(bubble.frame.width(), 0)).x()
+    assert right <= viewport.width()
+    assert not pane.view.messages.horizontalScrollBar().isVisible()
