@@ -108,7 +108,7 @@ class ConversationsPane(QSplitter):
         # In the search box, Down goes on to the threads found and Esc empties it.
         down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search)
         down.setContext(Qt.ShortcutContext.WidgetShortcut)
-        down.activated.connect(self._to_list)
+        down.activated.connect(self.to_list)
         clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
         clear.setContext(Qt.ShortcutContext.WidgetShortcut)
         clear.activated.connect(self.search.clear)
@@ -348,10 +348,15 @@ class ConversationsPane(QSplitter):
         self.view.show_row(row, self._operator())
         self.reply_box.set_thread(row)
 
-    def _to_list(self) -> None:
+    def to_list(self) -> None:
+        """The keys to the list, on the thread chosen, else the first (shown chosen)."""
         self.list.setFocus()
-        if not self.list.currentIndex().isValid() and self.model.rowCount():
-            self.list.setCurrentIndex(self.model.index(0, 0))
+        current = self.list.currentIndex()
+        if not current.isValid() and self.model.rowCount():
+            current = self.model.index(0, 0)
+        if current.isValid():
+            # Chosen as shown: a current row without the highlight is invisible.
+            self.list.setCurrentIndex(current)
 
     def _open_to_reply(self, index: QModelIndex) -> None:
         # Enter opens the thread to answer it: what is typed next goes to the reply box.

@@ -103,8 +103,11 @@ class WindowConversations:
     def show_mode(self, mode: int) -> None:
         self.modes.setCurrentIndex(mode)
         if mode == CONVERSATIONS_MODE:
-            target = self.pane.reply_box.editor if self.pane.view.showing else self.pane.list
-            target.setFocus()
+            if self.pane.view.showing:
+                self.pane.reply_box.editor.setFocus()
+            else:
+                # The list with its first thread chosen: Down goes on to the second.
+                self.pane.to_list()
 
     def send_here(self) -> bool:
         """Ctrl+Enter in the conversations (outside the reply's text, which takes it

@@ -561,3 +561,23 @@ def test_a_picture_in_a_narrow_window_is_not_drawn_over_its_words(qtbot, windows
     right = bubble.frame.mapTo(viewport, QPoint(bubble.frame.width(), 0)).x()
     assert right <= viewport.width()
     assert not pane.view.messages.horizontalScrollBar().isVisible()
+
+
+def test_ctrl_2_hands_the_keys_to_the_first_thread_and_down_goes_to_the_next(
+    qtbot, windows, window
+):
+    url = listener_url(window)
+    pane = pane_of(window)
+    post_mo(windows, url, "MO-first-0001", "12025550101", "Older")
+    post_mo(windows, url, "MO-first-0002", "12025550102", "Newer")
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2, timeout=10_000)
+
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+
+    qtbot.waitUntil(pane.list.hasFocus, timeout=5000)
+    assert pane.list.selectionModel().isRowSelected(0)  # shown chosen, not yet open
+    assert pane.view.placeholder.isVisible()
+    qtbot.keyClick(pane.list, Qt.Key.Key_Down)
+    assert pane.list.currentIndex().row() == 1
+    qtbot.keyClick(pane.list, Qt.Key.Key_Return)
+    assert bubble_texts(pane) == ["Older"]
