@@ -54,6 +54,8 @@ class ThreadRow:
     opted_out_at: float | None  # the number is on the opt-out list since then
     # Where the newest message stands when it is ours (None for the customer's).
     last_outcome: Outcome | None = None
+    # The customer's keyword that put the number on the list; None when put there by hand.
+    opted_out_keyword: str | None = None
 
     @property
     def key(self) -> ThreadKey:
@@ -106,11 +108,9 @@ def thread_row(values: Sequence[Any]) -> ThreadRow:
     """A thread from the columns each backend selects: its own, the operator's unread count,
     the claim (if it has not run out), when the number opted out, and where its newest
     message stands if it is ours."""
-    (id_, number, sender, last_at, direction, message_id, body, unread, by, until, out) = values[
-        :11
-    ]
-    # Ours: where it stands (the messages' columns are NULL for a reply).
-    status, state, receipt, code = values[11:]
+    id_, number, sender, last_at, direction, message_id, body, unread, by, until = values[:10]
+    # How the number went on the list; ours: where it stands (NULL for a reply).
+    out, keyword, status, state, receipt, code = values[10:]
     return ThreadRow(
         id=int(id_),
         phone_number=number,
@@ -126,6 +126,7 @@ def thread_row(values: Sequence[Any]) -> ThreadRow:
         last_outcome=None
         if status is None
         else Outcome(MessageStatus(status), state, bool(receipt), code),
+        opted_out_keyword=keyword,
     )
 
 

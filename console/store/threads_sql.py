@@ -37,7 +37,7 @@ _ROW = (
     "SELECT t.id, t.phone_number, t.sender, t.last_at, t.last_direction, t.last_message_id,"
     " t.last_body, max(t.incoming - coalesce(r.seen, t.seen_by_all), 0),"
     " iif(t.claimed_until > ?, t.claimed_by, NULL),"
-    " iif(t.claimed_until > ?, t.claimed_until, NULL), s.at,"
+    " iif(t.claimed_until > ?, t.claimed_until, NULL), s.at, s.keyword,"
     " m.status, m.state, m.receipt, m.result_code"
     " FROM threads t"
     " LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.operator = ?"

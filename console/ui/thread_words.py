@@ -53,9 +53,12 @@ def handler_words(row: ThreadRow, operator: str) -> str | None:
 
 
 def opted_out_words(row: ThreadRow) -> str | None:
+    """How the number came to be on the opt-out list: the customer's keyword, or by hand."""
     if row.opted_out_at is None:
         return None
-    return f"Opted out on {moment(row.opted_out_at)}"
+    if row.opted_out_keyword is None:
+        return f"Put on the opt-out list on {moment(row.opted_out_at)}"
+    return f"Opted out on {moment(row.opted_out_at)} ({row.opted_out_keyword})"
 
 
 def failed_words(row: ThreadRow) -> str | None:

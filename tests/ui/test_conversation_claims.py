@@ -151,13 +151,14 @@ def test_a_number_put_on_the_opt_out_list_elsewhere_shows_at_once(
     pane = pane_of(ann)
     press_ctrl(qtbot, ann, Qt.Key.Key_2)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
-    assert "Opted out" not in row_words(pane, 0)
+    assert "opt-out list" not in row_words(pane, 0)
 
     # Another operator (or the command line) puts the number on the list by hand.
     with PostgresStore(postgres_url) as other:
         other.suppress("12025550166", ManualChange("bob", "desk-2", "asked by phone"))
 
-    qtbot.waitUntil(lambda: "Opted out on " in row_words(pane, 0), timeout=10_000)
+    # Put there by hand, not by the customer's keyword: said so.
+    qtbot.waitUntil(lambda: "Put on the opt-out list on " in row_words(pane, 0), timeout=10_000)
     with PostgresStore(postgres_url) as other:
         other.unsuppress("12025550166", ManualChange("bob", "desk-2", "asked to resume"))
-    qtbot.waitUntil(lambda: "Opted out" not in row_words(pane, 0), timeout=10_000)
+    qtbot.waitUntil(lambda: "opt-out list" not in row_words(pane, 0), timeout=10_000)

@@ -183,11 +183,11 @@ def test_a_number_that_opted_out_is_marked_in_the_list_and_the_thread(qtbot, win
     press_ctrl(qtbot, window, Qt.Key.Key_2)
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
 
-    assert "Opted out on 2 Dec at 14:03" in row_words(pane, 0)
+    assert "Opted out on 2 Dec at 14:03 (STOP)" in row_words(pane, 0)
     click_thread(qtbot, pane, 0)
     assert pane.view.opted_out.isVisible()
     assert pane.view.opted_out.text() == (
-        "Opted out on 2 Dec at 14:03: messages to this number are refused."
+        "Opted out on 2 Dec at 14:03 (STOP): messages to this number are refused."
     )
 
 

@@ -384,7 +384,7 @@ def test_a_stop_in_the_thread_refuses_the_reply_and_start_lets_it_go(qtbot, wind
     # Said beside Send before anything is typed.
     assert pane.reply_box.reason.isVisible()
     assert pane.reply_box.reason.text().startswith("Opted out on ")
-    assert pane.reply_box.reason.text().endswith(": a reply will be refused")
+    assert pane.reply_box.reason.text().endswith(" (STOP): a reply will be refused")
     rows = window.model.rowCount()
     editor = pane.reply_box.editor
     qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)

@@ -175,7 +175,8 @@ def test_the_opt_out_list_changed_from_the_command_line_shows_in_the_open_thread
 
     # The thread, its row and the box say so, with nothing clicked.
     qtbot.waitUntil(pane.view.opted_out.isVisible, timeout=10_000)
-    assert "Opted out on " in row_words(pane, 0)
+    assert "Put on the opt-out list on " in row_words(pane, 0)
+    assert box.reason.text().startswith("Put on the opt-out list on ")
     assert box.reason.text().endswith(": a reply will be refused")
     qtbot.mouseClick(box.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(box.error.isVisible, timeout=10_000)

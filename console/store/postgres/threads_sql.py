@@ -46,7 +46,7 @@ _ROW = (
     "SELECT t.id, t.phone_number, t.sender, t.last_at, t.last_direction, t.last_message_id,"
     " t.last_body, greatest(t.incoming - coalesce(r.seen, t.seen_by_all), 0),"
     " CASE WHEN t.claimed_until > %s THEN t.claimed_by END,"
-    " CASE WHEN t.claimed_until > %s THEN t.claimed_until END, s.at,"
+    " CASE WHEN t.claimed_until > %s THEN t.claimed_until END, s.at, s.keyword,"
     " m.status, m.state, m.receipt, m.result_code"
     " FROM threads t"
     " LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.operator = %s"

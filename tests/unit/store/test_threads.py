@@ -14,6 +14,7 @@ from console.store.models import (
     MessageStatus,
     StoredMessage,
 )
+from console.store.suppression import ManualChange
 from console.store.threads import ItemKey, Outcome, ThreadQuery, ThreadRow
 from tests.support.store_backends import Backend
 from tests.unit.store.test_store_contract import new_message, receipt
@@ -314,10 +315,16 @@ def test_a_number_on_the_opt_out_list_says_since_when(
         "INSERT INTO suppressions (phone_number, at, keyword) VALUES ('12025550100', 150.0, 'STOP')"
     )
 
-    assert [(t.phone_number, t.opted_out_at) for t in listed(store)] == [
-        (BEN, None),
-        (ANN, 150.0),
+    assert [(t.phone_number, t.opted_out_at, t.opted_out_keyword) for t in listed(store)] == [
+        (BEN, None, None),
+        (ANN, 150.0, "STOP"),
     ]
+    # Put there by hand: no keyword.
+    store.suppress(BEN, ManualChange("alice", "desk-1", "asked by phone"), at=160.0)
+    assert (the_thread(store, BEN).opted_out_at, the_thread(store, BEN).opted_out_keyword) == (
+        160.0,
+        None,
+    )
 
 
 def test_each_operator_sees_the_same_threads(store: MessageStore) -> None:
