@@ -83,12 +83,16 @@ def load(text: str) -> list[CannedEntry]:
     seen: dict[str, int] = {}
     for number, item in enumerate(items, start=1):
         entry = _entry(number, item, problems)
-        if entry is None:
-            continue
-        first = seen.setdefault(name_key(entry.name), number)
-        if first != number:
-            problems.append(f"entry {number}, name: {entry.name!r} is also entry {first}'s name")
-        entries.append(entry)
+        # An entry wrong in its text still holds its name: a second one is said at once.
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str) and name.strip():
+            first = seen.setdefault(name_key(name), number)
+            if first != number:
+                problems.append(
+                    f"entry {number}, name: {name.strip()!r} is also entry {first}'s name"
+                )
+        if entry is not None:
+            entries.append(entry)
     if problems:
         raise CannedFileError(problems)
     return entries

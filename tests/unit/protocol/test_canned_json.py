@@ -69,6 +69,7 @@ def test_every_bad_entry_is_named_with_its_field() -> None:
         " {operator}, {date}, {time}, or {field:Label} for a value asked for when the text is"
         " inserted; write {{ and }} for a brace",
         "entry 5, text: the text is blank",
+        "entry 5, name: 'b' is also entry 4's name",
     )
 
 
@@ -81,6 +82,19 @@ def test_a_name_twice_is_refused_whatever_its_case() -> None:
     )
 
     assert found == ("entry 2, name: 'HI' is also entry 1's name",)
+
+
+def test_a_name_twice_is_said_even_when_the_first_entry_is_wrong_in_its_text() -> None:
+    found = problems(
+        {
+            "version": 1,
+            "canned_replies": [{"name": "Hi", "text": "Hi {nmber}"}, {"name": "hi", "text": "b"}],
+        }
+    )
+
+    assert len(found) == 2
+    assert found[0].startswith("entry 1, text: ")
+    assert found[1] == "entry 2, name: 'hi' is also entry 1's name"
 
 
 def test_a_long_list_of_problems_is_cut_short() -> None:
