@@ -104,13 +104,13 @@ THREAD_PAGE = 100
 ITEM_PAGE = 200
 
 
-def thread_row(values: Sequence[Any]) -> ThreadRow:
+def thread_row(values: Sequence[Any], outcome: Outcome | None = None) -> ThreadRow:
     """A thread from the columns each backend selects: its own, the operator's unread count,
-    the claim (if it has not run out), when the number opted out, and where its newest
-    message stands if it is ours."""
-    id_, number, sender, last_at, direction, message_id, body, unread, by, until = values[:10]
-    # How the number went on the list; ours: where it stands (NULL for a reply).
-    out, keyword, status, state, receipt, code = values[10:]
+    the claim (if it has not run out), when and how the number went on the opt-out list;
+    with ``outcome``, where its newest message (ours) stands."""
+    (id_, number, sender, last_at, direction, message_id, body, unread, by, until, out, keyword) = (
+        values
+    )
     return ThreadRow(
         id=int(id_),
         phone_number=number,
@@ -123,11 +123,16 @@ def thread_row(values: Sequence[Any]) -> ThreadRow:
         claimed_by=by,
         claimed_until=until,
         opted_out_at=out,
-        last_outcome=None
-        if status is None
-        else Outcome(MessageStatus(status), state, bool(receipt), code),
+        last_outcome=outcome,
         opted_out_keyword=keyword,
     )
+
+
+def outcome(values: Sequence[Any]) -> tuple[str, Outcome]:
+    """A message's id and where it stands, from ``message_id, status, state, receipt,
+    result_code``."""
+    message_id, status, state, receipt, code = values
+    return str(message_id), Outcome(MessageStatus(status), state, bool(receipt), code)
 
 
 def newest_first(items: Iterable[ThreadItem], limit: int) -> list[ThreadItem]:

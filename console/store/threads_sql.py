@@ -29,6 +29,7 @@ from console.store.threads import (
     ThreadQuery,
     ThreadRow,
     newest_first,
+    outcome,
     thread_row,
 )
 
@@ -37,12 +38,16 @@ _ROW = (
     "SELECT t.id, t.phone_number, t.sender, t.last_at, t.last_direction, t.last_message_id,"
     " t.last_body, max(t.incoming - coalesce(r.seen, t.seen_by_all), 0),"
     " iif(t.claimed_until > ?, t.claimed_by, NULL),"
-    " iif(t.claimed_until > ?, t.claimed_until, NULL), s.at, s.keyword,"
-    " m.status, m.state, m.receipt, m.result_code"
+    " iif(t.claimed_until > ?, t.claimed_until, NULL), s.at, s.keyword"
     " FROM threads t"
     " LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.operator = ?"
     " LEFT JOIN suppressions s ON s.phone_number = t.phone_number"
-    " LEFT JOIN messages m ON t.last_direction = 'out' AND m.message_id = t.last_message_id"
+)
+# Where the newest messages, ours, stand: read for the rows shown only (a join would read
+# it for every thread a search matches before the page is cut).
+_OUTCOMES = (
+    "SELECT message_id, status, state, receipt, result_code FROM messages"
+    " WHERE message_id IN (SELECT value FROM json_each(?))"
 )
 _NEWEST = " ORDER BY t.last_at DESC, t.id DESC"
 _IDS = "SELECT value FROM json_each(?)"
@@ -53,8 +58,10 @@ Condition = tuple[str, list[Any]]
 def _rows(
     conn: sqlite3.Connection, operator: str, now: float, where: str, params: list[Any]
 ) -> list[ThreadRow]:
-    found = conn.execute(f"{_ROW} {where}", [now, now, operator, *params])
-    return [thread_row(r) for r in found]
+    found = conn.execute(f"{_ROW} {where}", [now, now, operator, *params]).fetchall()
+    ours = [r[5] for r in found if r[4] != "in"]
+    outcomes = dict(map(outcome, conn.execute(_OUTCOMES, (json.dumps(ours),)))) if ours else {}
+    return [thread_row(r, outcomes.get(r[5])) for r in found]
 
 
 def _number_condition(text: str) -> Condition | None:

@@ -100,13 +100,15 @@ class Bubble(QWidget):
     def fit(self, width: int) -> None:
         self._width = width
         share = int(width * BUBBLE_SHARE)
+        least = 160
         if isinstance(self._attachments, ReceivedAttachmentsView):
             # In a narrow thread a picture goes above its words and buttons; beside them
-            # when there is room.
+            # when there is room. Never under what they need: they would be drawn over
+            # each other. (Text alone wraps: its bubble needs no such measure, which
+            # would cost a layout pass for each of a thread's bubbles.)
             self._attachments.set_stacked(False)
             self._attachments.set_stacked(self.frame.minimumSizeHint().width() > share)
-        # Never under what its contents need: they would be drawn over each other.
-        least = max(160, self.frame.minimumSizeHint().width())
+            least = max(least, self.frame.minimumSizeHint().width())
         self.frame.setMaximumWidth(max(least, share))
 
     def restyle(self) -> None:

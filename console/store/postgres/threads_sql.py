@@ -36,6 +36,7 @@ from console.store.threads import (
     ThreadQuery,
     ThreadRow,
     newest_first,
+    outcome,
     thread_row,
 )
 
@@ -46,19 +47,24 @@ _ROW = (
     "SELECT t.id, t.phone_number, t.sender, t.last_at, t.last_direction, t.last_message_id,"
     " t.last_body, greatest(t.incoming - coalesce(r.seen, t.seen_by_all), 0),"
     " CASE WHEN t.claimed_until > %s THEN t.claimed_by END,"
-    " CASE WHEN t.claimed_until > %s THEN t.claimed_until END, s.at, s.keyword,"
-    " m.status, m.state, m.receipt, m.result_code"
+    " CASE WHEN t.claimed_until > %s THEN t.claimed_until END, s.at, s.keyword"
     " FROM threads t"
     " LEFT JOIN thread_reads r ON r.thread_id = t.id AND r.operator = %s"
     " LEFT JOIN suppressions s ON s.phone_number = t.phone_number"
-    " LEFT JOIN messages m ON t.last_direction = 'out' AND m.message_id = t.last_message_id"
+)
+# Where the newest messages, ours, stand: for the rows shown only (as the SQLite store).
+_OUTCOMES = (
+    "SELECT message_id, status, state, receipt, result_code FROM messages"
+    " WHERE message_id = ANY(%s)"
 )
 _NEWEST = " ORDER BY t.last_at DESC, t.id DESC"
 
 
 def _rows(cur: Cursor, operator: str, now: float, where: str, params: list[Any]) -> list[ThreadRow]:
     found = cur.execute(f"{_ROW} {where}", [now, now, operator, *params]).fetchall()
-    return [thread_row(r) for r in found]
+    ours = [r[5] for r in found if r[4] != "in"]
+    outcomes = dict(map(outcome, cur.execute(_OUTCOMES, (ours,)).fetchall())) if ours else {}
+    return [thread_row(r, outcomes.get(r[5])) for r in found]
 
 
 def _number_condition(text: str) -> Condition | None:
