@@ -10,7 +10,7 @@ from console.protocol.codes import message_state
 from console.protocol.phone import display_number
 from console.protocol.receipt_codes import receipt_reason
 from console.store.models import MessageStatus, StoredMessage
-from console.store.threads import ThreadRow
+from console.store.threads import Outcome, ThreadRow
 from console.ui.log_columns import delivery_tone, delivery_words
 from console.ui.palette import Tone
 
@@ -66,13 +66,16 @@ def failed_words(row: ThreadRow) -> str | None:
     outcome = row.last_outcome
     if outcome is None:
         return None
-    accepted = outcome.status is MessageStatus.ACCEPTED
-    if delivery_tone(outcome.status, outcome.state if accepted else None, outcome.receipt) is not (
-        Tone.ERROR
-    ):
-        return None
-    words = delivery_words(outcome.status, outcome.state, outcome.receipt, outcome.result_code)
-    return f"Last message: {words}"
+    words, tone = _standing(outcome)
+    return f"Last message: {words}" if tone is Tone.ERROR else None
+
+
+def _standing(outcome: Outcome) -> tuple[str, Tone]:
+    """Where a message we sent stands, in the log's words and colour."""
+    status, state, receipt, code = outcome
+    words = delivery_words(status, state, receipt, code)
+    accepted = status is MessageStatus.ACCEPTED
+    return words, delivery_tone(status, state if accepted else None, receipt)
 
 
 def unread_words(count: int) -> str:
@@ -95,9 +98,9 @@ def thread_description(row: ThreadRow, operator: str) -> str:
 
 def delivery_line(message: StoredMessage) -> tuple[str, Tone]:
     """Where a message we sent stands, with the reason when it failed, and its colour."""
-    words = delivery_words(message.status, message.state, message.receipt, message.result_code)
-    accepted = message.status is MessageStatus.ACCEPTED
-    tone = delivery_tone(message.status, message.state if accepted else None, message.receipt)
+    words, tone = _standing(
+        Outcome(message.status, message.state, message.receipt, message.result_code)
+    )
     reason = _reason(message) if tone is Tone.ERROR else None
     if not reason:
         return words, tone

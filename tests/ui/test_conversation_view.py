@@ -28,8 +28,8 @@ from console.ui.thread_view import SHOWN_AT_MOST
 from tests.ui.test_conversations import (
     bubble_texts,
     click_thread,
+    open_reply,
     pane_of,
-    post_mo,
     press_ctrl,
     row_words,
 )
@@ -114,11 +114,7 @@ def test_a_customer_writing_fast_is_followed_to_the_end_and_nothing_is_skipped(
     qtbot, windows, window
 ):
     url = listener_url(window)
-    pane = pane_of(window)
-    press_ctrl(qtbot, window, Qt.Key.Key_2)
-    post_mo(windows, url, "MO-fast-000", "12025550177", "Line 000")
-    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
-    click_thread(qtbot, pane, 0)
+    pane = open_reply(qtbot, windows, window, "MO-fast-000", "Line 000")
     bar = pane.view.messages.verticalScrollBar()
     lines = [f"Line {number:03d}" for number in range(240)]
 

@@ -82,6 +82,18 @@ def click_thread(qtbot, pane: ConversationsPane, row: int) -> None:
     qtbot.mouseClick(pane.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
+def open_reply(
+    qtbot, windows, window: MainWindow, message_id: str, text: str, *, picture: Path | None = None
+) -> ConversationsPane:
+    """Ctrl+2, a customer's reply posted to the listener, and its (only) thread clicked."""
+    pane = pane_of(window)
+    press_ctrl(qtbot, window, Qt.Key.Key_2)
+    post_mo(windows, listener_url(window), message_id, "12025550177", text, picture=picture)
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
+    click_thread(qtbot, pane, 0)
+    return pane
+
+
 def bubble_texts(pane: ConversationsPane) -> list[str]:
     return [b.body.text() for b in pane.view.bubbles()]
 
@@ -492,11 +504,7 @@ def test_tab_reaches_a_pictures_open_and_save_before_the_reply_box(qtbot, window
 
 
 def test_ctrl_shift_u_while_writing_a_reply_keeps_the_thread_open(qtbot, windows, window):
-    pane = pane_of(window)
-    press_ctrl(qtbot, window, Qt.Key.Key_2)
-    post_mo(windows, listener_url(window), "MO-keys-0001", "12025550177", "Hello?")
-    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
-    click_thread(qtbot, pane, 0)
+    pane = open_reply(qtbot, windows, window, "MO-keys-0001", "Hello?")
     editor = pane.reply_box.editor
     activate(qtbot, window)
     qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
@@ -517,11 +525,7 @@ def test_ctrl_shift_u_while_writing_a_reply_keeps_the_thread_open(qtbot, windows
 
 
 def test_a_picture_alone_in_the_reply_box_says_why_send_waits(qtbot, windows, window, png):
-    pane = pane_of(window)
-    press_ctrl(qtbot, window, Qt.Key.Key_2)
-    post_mo(windows, listener_url(window), "MO-pic-alone-1", "12025550177", "Photo please")
-    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
-    click_thread(qtbot, pane, 0)
+    pane = open_reply(qtbot, windows, window, "MO-pic-alone-1", "Photo please")
     box = pane.reply_box
     assert not box.reason.isVisible()  # an empty box is no problem to point out
 
@@ -534,11 +538,7 @@ def test_a_picture_alone_in_the_reply_box_says_why_send_waits(qtbot, windows, wi
 
 
 def test_a_picture_in_a_narrow_window_is_not_drawn_over_its_words(qtbot, windows, window, png):
-    pane = pane_of(window)
-    press_ctrl(qtbot, window, Qt.Key.Key_2)
-    post_mo(windows, listener_url(window), "MO-narrow-1", "12025550177", "Look", picture=png)
-    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
-    click_thread(qtbot, pane, 0)
+    pane = open_reply(qtbot, windows, window, "MO-narrow-1", "Look", picture=png)
 
     window.resize(900, 700)
     qtbot.waitUntil(lambda: window.width() == 900, timeout=5000)

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from console.ui.main_window import MainWindow
-from tests.ui.test_conversations import click_thread, pane_of, post_mo, press_ctrl
-from tests.ui.test_main_window import compose, listener_url
+from tests.ui.test_conversations import open_reply
+from tests.ui.test_main_window import compose
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -25,11 +25,7 @@ def question(qtbot, window: MainWindow) -> QMessageBox:
 def test_text_typed_in_the_message_and_a_reply_is_asked_about_before_quitting(
     qtbot, windows, window
 ):
-    pane = pane_of(window)
-    press_ctrl(qtbot, window, Qt.Key.Key_2)
-    post_mo(windows, listener_url(window), "MO-quit-1", "12025550177", "Hello?")
-    qtbot.waitUntil(lambda: pane.model.rowCount() == 1, timeout=10_000)
-    click_thread(qtbot, pane, 0)
+    pane = open_reply(qtbot, windows, window, "MO-quit-1", "Hello?")
     qtbot.keyClicks(pane.reply_box.editor, "On its way")
     compose(qtbot, window, "Your order has shipped")
 
